@@ -1,0 +1,18 @@
+namespace TinyImage.Operator.Verification;
+
+/// <summary>Condition reasons for the <c>SbomVerified</c> condition. Constants in one place.</summary>
+internal static class VerificationReasons
+{
+    public const string Verified = "Verified";
+    public const string SbomMissing = "SbomMissing";
+    public const string SbomMalformed = "SbomMalformed";
+    public const string PackageDenied = "PackageDenied";
+    public const string RootPackageMismatch = "RootPackageMismatch";
+    public const string ImageTooLarge = "ImageTooLarge";
+    public const string NotScratchOnly = "NotScratchOnly";
+    public const string BinaryNotFound = "BinaryNotFound";
+    public const string DigestMismatch = "DigestMismatch";
+    public const string RegistryUnauthorized = "RegistryUnauthorized";
+    public const string RegistryUnavailable = "RegistryUnavailable";
+    public const string ImageMalformed = "ImageMalformed";
+}
