@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using TinyImage.Operator.Api.V1Alpha1;
+
+namespace TinyImage.Operator.Api;
+
+/// <summary>Source-generated JSON metadata for the API types (NativeAOT: no reflection-based serialization).</summary>
+[JsonSerializable(typeof(V1Alpha1.TinyImage))]
+[JsonSerializable(typeof(TinyImageList))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;
