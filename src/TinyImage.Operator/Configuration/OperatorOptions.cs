@@ -1,0 +1,65 @@
+namespace TinyImage.Operator.Configuration;
+
+/// <summary>
+/// The operator's settings, from command-line flags and environment (see Program). Builders take the parts they need,
+/// so they stay pure functions of (spec, options).
+/// </summary>
+internal sealed record OperatorOptions
+{
+    /// <summary>Kaniko's original project was archived in June 2025; the default is the community fork that continues its releases.</summary>
+    public const string DefaultKanikoImage = "ghcr.io/osscontainertools/kaniko:v1.28.4";
+
+    /// <summary>The recipe's builder: Rust on Alpine (musl).</summary>
+    public const string DefaultBuilderImage = "rust:1-alpine";
+
+    /// <summary>The numeric non-root user of the final image and the deployed pods (distroless's `nonroot`).</summary>
+    public const long DefaultRunAsUser = 65532;
+
+    /// <summary>The Kaniko executor image (operator flag <c>--kaniko-image</c>; a TinyImage may override it).</summary>
+    public string KanikoImage { get; init; } = DefaultKanikoImage;
+
+    /// <summary>The default builder image for the Containerfile's build stage (operator flag <c>--builder-image</c>).</summary>
+    public string BuilderImage { get; init; } = DefaultBuilderImage;
+
+    /// <summary>The image of the init container that copies a ConfigMap source into the build context (needs <c>cp</c>); defaults to the builder image.</summary>
+    public string? SourceInitImage { get; init; }
+
+    /// <summary>Namespaces to watch; empty means cluster-wide.</summary>
+    public IReadOnlyList<string> WatchNamespaces { get; init; } = [];
+
+    /// <summary>The namespace the operator runs in (leases live there).</summary>
+    public string OperatorNamespace { get; init; } = "tinyimage-system";
+
+    /// <summary>Use a Lease to elect one active replica.</summary>
+    public bool LeaderElection { get; init; } = true;
+
+    /// <summary>The Lease name.</summary>
+    public string LeaseName { get; init; } = "tinyimage-operator-leader";
+
+    /// <summary>How long a lease is valid without renewal.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the leader renews.</summary>
+    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Concurrent reconciles (distinct keys).</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>Every cached object is re-queued this often (level-triggered safety net).</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Finished build Jobs are deleted this long after they finish (Job ttlSecondsAfterFinished).</summary>
+    public int BuildJobTtlSeconds { get; init; } = 3600;
+
+    /// <summary>Finished build Jobs kept per TinyImage beyond the current one.</summary>
+    public int BuildHistoryLimit { get; init; } = 3;
+
+    /// <summary>Build Job retries (backoffLimit).</summary>
+    public int BuildBackoffLimit { get; init; } = 1;
+
+    /// <summary>The numeric user of the final image and pods.</summary>
+    public long RunAsUser { get; init; } = DefaultRunAsUser;
+
+    /// <summary>Port of /metrics, /healthz and /readyz.</summary>
+    public int MetricsPort { get; init; } = 8080;
+}
