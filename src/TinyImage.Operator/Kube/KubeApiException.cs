@@ -1,0 +1,51 @@
+using System.Net;
+
+namespace TinyImage.Operator.Kube;
+
+/// <summary>
+/// An unexpected answer of the Kubernetes API server, parsed from its <c>Status</c> body when there is one.
+/// Expected outcomes (404 on get, 409 on replace or create) are results, not this exception.
+/// </summary>
+internal sealed class KubeApiException : Exception
+{
+    public KubeApiException(int code, string reason, string message)
+        : base(code.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + reason + ": " + message)
+    {
+        Code = code;
+        Reason = reason;
+        ApiMessage = message;
+    }
+
+    public KubeApiException()
+        : this(0, "Unknown", "unknown error")
+    {
+    }
+
+    public KubeApiException(string message)
+        : this(0, "Unknown", message)
+    {
+    }
+
+    public KubeApiException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Reason = "Unknown";
+        ApiMessage = message;
+    }
+
+    /// <summary>The HTTP status code (or the code of an in-stream watch ERROR event).</summary>
+    public int Code { get; }
+
+    /// <summary>The Status reason, e.g. <c>NotFound</c>, <c>Conflict</c>, <c>Expired</c>, <c>InternalError</c>.</summary>
+    public string Reason { get; }
+
+    /// <summary>The Status message for a person.</summary>
+    public string ApiMessage { get; }
+
+    public bool IsNotFound => Code == (int)HttpStatusCode.NotFound;
+
+    public bool IsConflict => Code == (int)HttpStatusCode.Conflict;
+
+    /// <summary>410 Gone: the requested resourceVersion is too old; relist.</summary>
+    public bool IsGone => Code == (int)HttpStatusCode.Gone;
+}
