@@ -12,6 +12,9 @@ internal sealed record OperatorOptions
     /// <summary>The recipe's builder: Rust on Alpine (musl).</summary>
     public const string DefaultBuilderImage = "rust:1-alpine";
 
+    /// <summary>The builder for <c>libc: gnu</c>: Rust on Debian bookworm, matching distroless's debian12 glibc.</summary>
+    public const string DefaultGnuBuilderImage = "rust:1-slim-bookworm";
+
     /// <summary>The numeric non-root user of the final image and the deployed pods (distroless's `nonroot`).</summary>
     public const long DefaultRunAsUser = 65532;
 
@@ -20,6 +23,9 @@ internal sealed record OperatorOptions
 
     /// <summary>The default builder image for the Containerfile's build stage (operator flag <c>--builder-image</c>).</summary>
     public string BuilderImage { get; init; } = DefaultBuilderImage;
+
+    /// <summary>The default builder image when a TinyImage asks for <c>libc: gnu</c> (operator flag <c>--gnu-builder-image</c>).</summary>
+    public string GnuBuilderImage { get; init; } = DefaultGnuBuilderImage;
 
     /// <summary>The image of the init container that copies a ConfigMap source into the build context (needs <c>cp</c>); defaults to the builder image.</summary>
     public string? SourceInitImage { get; init; }

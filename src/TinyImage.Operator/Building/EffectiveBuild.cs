@@ -1,0 +1,57 @@
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Configuration;
+
+namespace TinyImage.Operator.Building;
+
+/// <summary>
+/// The build after defaults: the images actually used, the target triple, the final base, the sorted features.
+/// One place, so the Containerfile, the Kaniko Job and the build hash can never disagree.
+/// </summary>
+internal sealed record EffectiveBuild(
+    string BuilderImage,
+    string KanikoImage,
+    string TargetTriple,
+    string RuntimeBase,
+    bool InstallMuslDev,
+    bool InstallCargoAuditable,
+    IReadOnlyList<string> Features)
+{
+    public const string MuslTriple = "x86_64-unknown-linux-musl";
+    public const string GnuTriple = "x86_64-unknown-linux-gnu";
+    public const string Scratch = "scratch";
+    public const string DistrolessStaticImage = "gcr.io/distroless/static-debian12:nonroot";
+    public const string DistrolessCcImage = "gcr.io/distroless/cc-debian12:nonroot";
+
+    /// <summary>Applies the defaults of <paramref name="options"/> to an already checked spec.</summary>
+    public static EffectiveBuild From(TinyImageSpec spec, OperatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        var build = spec.Build;
+        var gnu = build.Libc == BuildSpec.LibcGnu;
+        var builder = build.BuilderImage ?? (gnu ? options.GnuBuilderImage : options.BuilderImage);
+        var runtimeBase = build.Base switch
+        {
+            BuildSpec.BaseDistrolessStatic => DistrolessStaticImage,
+            BuildSpec.BaseDistrolessCc => DistrolessCcImage,
+            _ => Scratch,
+        };
+        var features = (build.Features ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return new EffectiveBuild(
+            builder,
+            build.KanikoImage ?? options.KanikoImage,
+            gnu ? GnuTriple : MuslTriple,
+            runtimeBase,
+            InstallMuslDev: !gnu && IsAlpine(builder),
+            InstallCargoAuditable: build.Auditable && !build.BuilderHasCargoAuditable,
+            features);
+    }
+
+    /// <summary>An Alpine-based image by its name or tag (<c>rust:1-alpine</c>, <c>rust:1.83-alpine3.21</c>, <c>alpine</c>): needs musl-dev from apk to link.</summary>
+    public static bool IsAlpine(string imageReference)
+    {
+        var withoutDigest = imageReference.Split('@')[0];
+        var lastSegment = withoutDigest[(withoutDigest.LastIndexOf('/') + 1)..];
+        return lastSegment.Contains("alpine", StringComparison.Ordinal);
+    }
+}

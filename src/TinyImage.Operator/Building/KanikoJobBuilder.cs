@@ -1,0 +1,244 @@
+using System.Globalization;
+using k8s.Models;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Configuration;
+
+namespace TinyImage.Operator.Building;
+
+/// <summary>
+/// The build's two children: the ConfigMap holding the generated Containerfile and the Kaniko Job that builds and
+/// pushes the image and writes its digest to <c>/dev/termination-log</c>. Pure functions of (TinyImage, hash, options).
+/// </summary>
+/// <remarks>
+/// <para><b>Kaniko runs as root inside its container</b>: it unpacks base images and runs the build's RUN steps in its
+/// own root filesystem, which needs uid 0 (that is how Kaniko works; it needs no privileged mode and no extra
+/// capabilities). What confines it: no service account token, no service links, privilege escalation off, the
+/// RuntimeDefault seccomp profile, credentials only from the two Secrets the spec names (push: docker config mounted at
+/// <c>/kaniko/.docker/config.json</c>; git: <c>GIT_USERNAME</c>/<c>GIT_PASSWORD</c>), a deadline and a TTL. The init
+/// container that copies a ConfigMap source runs as the non-root user with a read-only root filesystem.</para>
+/// <para>Kaniko flags: <c>--reproducible</c> (no timestamps: the same inputs give the same digest), and
+/// <c>--snapshot-mode=redo</c> (detects changes by mtime and size instead of hashing every file: much faster for a
+/// Rust toolchain image, and safe for our builds, which never touch a file without changing its mtime).
+/// <c>--single-snapshot</c> is not used: it would disable the per-instruction layer cache.</para>
+/// </remarks>
+internal static class KanikoJobBuilder
+{
+    public const string ContainerfileKey = "Containerfile";
+    public const string ContainerfileMountPath = "/kaniko/containerfile";
+    public const string DockerConfigMountPath = "/kaniko/.docker";
+    public const string WorkspacePath = "/workspace";
+    public const string SourceMountPath = "/source";
+    public const string TerminationLogPath = "/dev/termination-log";
+    public const string KanikoContainerName = "kaniko";
+    public const string SourceInitContainerName = "source";
+
+    private const string ContainerfileVolume = "containerfile";
+    private const string WorkspaceVolume = "workspace";
+    private const string SourceVolume = "source";
+    private const string DockerConfigVolume = "docker-config";
+
+    /// <summary>The ConfigMap <c>NAME-build-HASH</c> holding the Containerfile under the key <c>Containerfile</c>.</summary>
+    public static V1ConfigMap BuildContainerfileConfigMap(Api.V1Alpha1.TinyImage ti, string hash, OperatorOptions o)
+    {
+        var containerfile = ContainerfileGenerator.Generate(ti, hash, o);
+        return new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = ChildMetadata.Metadata(ti, ChildMetadata.BuildName(ti.Metadata.Name, hash), ChildMetadata.Labels(ti, ChildMetadata.ComponentBuild, hash)),
+            Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ContainerfileKey] = containerfile },
+        };
+    }
+
+    /// <summary>The image reference Kaniko pushes to: <c>REPOSITORY:TAG</c>, the tag defaulting to <c>build-HASH</c>.</summary>
+    public static string Destination(TinyImageSpec spec, string hash) => spec.Output.Repository + ":" + (spec.Output.Tag ?? "build-" + hash);
+
+    /// <summary>The Kaniko Job <c>NAME-build-HASH</c>.</summary>
+    public static V1Job BuildJob(Api.V1Alpha1.TinyImage ti, string hash, OperatorOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(ti);
+        ArgumentNullException.ThrowIfNull(o);
+        SpecGuard.ThrowIfInvalid(ti);
+        if (!BuildHash.IsValid(hash))
+        {
+            throw new ArgumentException("not a build hash: must match " + BuildHash.Pattern, nameof(hash));
+        }
+
+        var spec = ti.Spec;
+        var eb = EffectiveBuild.From(spec, o);
+        var name = ChildMetadata.BuildName(ti.Metadata.Name, hash);
+        var labels = ChildMetadata.Labels(ti, ChildMetadata.ComponentBuild, hash);
+
+        var volumes = new List<V1Volume>
+        {
+            new() { Name = ContainerfileVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = name } },
+        };
+        var mounts = new List<V1VolumeMount>
+        {
+            new() { Name = ContainerfileVolume, MountPath = ContainerfileMountPath, ReadOnlyProperty = true },
+        };
+        var env = new List<V1EnvVar>();
+        List<V1Container>? initContainers = null;
+
+        var args = new List<string> { "--dockerfile=" + ContainerfileMountPath + "/" + ContainerfileKey };
+        if (spec.Source.Git is { } git)
+        {
+            args.Add("--context=" + GitContext(git));
+            if (git.SubPath is not null)
+            {
+                args.Add("--context-sub-path=" + git.SubPath);
+            }
+
+            if (git.CredentialsSecret is { } credentials)
+            {
+                env.Add(SecretEnv("GIT_USERNAME", credentials, "username"));
+                env.Add(SecretEnv("GIT_PASSWORD", credentials, "password"));
+            }
+        }
+        else
+        {
+            var cm = spec.Source.ConfigMap!;
+            args.Add("--context=dir://" + WorkspacePath);
+            volumes.Add(new V1Volume
+            {
+                Name = SourceVolume,
+                ConfigMap = new V1ConfigMapVolumeSource
+                {
+                    Name = cm.Name,
+                    Items = cm.Items is null ? null : BuildHash.SortedItems(cm).Select(i => new V1KeyToPath { Key = i.Key, Path = i.Path }).ToList(),
+                },
+            });
+            volumes.Add(new V1Volume { Name = WorkspaceVolume, EmptyDir = new V1EmptyDirVolumeSource() });
+            mounts.Add(new V1VolumeMount { Name = WorkspaceVolume, MountPath = WorkspacePath });
+            initContainers =
+            [
+                new V1Container
+                {
+                    Name = SourceInitContainerName,
+                    Image = o.SourceInitImage ?? eb.BuilderImage,
+                    Command = ["cp", "-RL", SourceMountPath + "/.", WorkspacePath + "/"],
+                    VolumeMounts =
+                    [
+                        new V1VolumeMount { Name = SourceVolume, MountPath = SourceMountPath, ReadOnlyProperty = true },
+                        new V1VolumeMount { Name = WorkspaceVolume, MountPath = WorkspacePath },
+                    ],
+                    SecurityContext = RestrictedContainerSecurity(o.RunAsUser),
+                    TerminationMessagePolicy = "FallbackToLogsOnError",
+                },
+            ];
+        }
+
+        args.Add("--destination=" + Destination(spec, hash));
+        args.Add("--digest-file=" + TerminationLogPath);
+        args.Add("--reproducible");
+        args.Add("--snapshot-mode=redo");
+        if (spec.Build.Cache is { Enabled: true } cache)
+        {
+            args.Add("--cache=true");
+            args.Add("--cache-repo=" + BuildHash.CacheRepository(spec));
+            args.Add("--cache-ttl=" + cache.TtlHours.ToString(CultureInfo.InvariantCulture) + "h");
+        }
+
+        if (spec.Output.Insecure)
+        {
+            args.Add("--insecure");
+            args.Add("--skip-tls-verify");
+        }
+
+        if (spec.Output.PushSecret is { } pushSecret)
+        {
+            volumes.Add(new V1Volume
+            {
+                Name = DockerConfigVolume,
+                Secret = new V1SecretVolumeSource
+                {
+                    SecretName = pushSecret,
+                    Items = [new V1KeyToPath { Key = ".dockerconfigjson", Path = "config.json" }],
+                },
+            });
+            mounts.Add(new V1VolumeMount { Name = DockerConfigVolume, MountPath = DockerConfigMountPath, ReadOnlyProperty = true });
+        }
+
+        var kaniko = new V1Container
+        {
+            Name = KanikoContainerName,
+            Image = eb.KanikoImage,
+            Args = args,
+            Env = env.Count == 0 ? null : env,
+            VolumeMounts = mounts,
+            Resources = ChildMetadata.Resources(spec.Build.Resources),
+            TerminationMessagePath = TerminationLogPath,
+            TerminationMessagePolicy = "File",
+            SecurityContext = new V1SecurityContext
+            {
+                // Kaniko needs uid 0 inside its container (see remarks).
+                RunAsUser = 0,
+                RunAsGroup = 0,
+                RunAsNonRoot = false,
+                AllowPrivilegeEscalation = false,
+            },
+        };
+
+        return new V1Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = ChildMetadata.Metadata(ti, name, labels),
+            Spec = new V1JobSpec
+            {
+                BackoffLimit = o.BuildBackoffLimit,
+                ActiveDeadlineSeconds = spec.Build.TimeoutSeconds,
+                TtlSecondsAfterFinished = o.BuildJobTtlSeconds,
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+                    Spec = new V1PodSpec
+                    {
+                        RestartPolicy = "Never",
+                        AutomountServiceAccountToken = false,
+                        EnableServiceLinks = false,
+                        SecurityContext = new V1PodSecurityContext { SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
+                        InitContainers = initContainers,
+                        Containers = [kaniko],
+                        Volumes = volumes,
+                    },
+                },
+            },
+        };
+    }
+
+    /// <summary>
+    /// Kaniko's git context: <c>git://HOST/PATH</c> (Kaniko clones over HTTPS), with <c>#refs/heads/BRANCH</c>,
+    /// <c>#refs/tags/TAG</c> or <c>#COMMIT</c>; without a ref, the remote's default branch.
+    /// </summary>
+    public static string GitContext(GitSource git)
+    {
+        ArgumentNullException.ThrowIfNull(git);
+        var context = "git://" + git.Url["https://".Length..];
+        return git.Ref switch
+        {
+            { Branch: { } branch } => context + "#refs/heads/" + branch,
+            { Tag: { } tag } => context + "#refs/tags/" + tag,
+            { Commit: { } commit } => context + "#" + commit,
+            _ => context,
+        };
+    }
+
+    /// <summary>The restricted Pod Security Standard for a container running as <paramref name="user"/>.</summary>
+    public static V1SecurityContext RestrictedContainerSecurity(long user) => new()
+    {
+        RunAsNonRoot = true,
+        RunAsUser = user,
+        RunAsGroup = user,
+        AllowPrivilegeEscalation = false,
+        ReadOnlyRootFilesystem = true,
+        Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+    };
+
+    private static V1EnvVar SecretEnv(string name, string secret, string key) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } },
+    };
+}
