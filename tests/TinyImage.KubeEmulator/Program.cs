@@ -1,6 +1,83 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
 namespace TinyImage.KubeEmulator;
 
+/// <summary>
+/// <c>kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE]] [--auto-ready-deployments]</c>:
+/// runs the emulator until Ctrl+C or SIGTERM, for local demos and benchmarks.
+/// </summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static async Task<int> Main(string[] args)
+    {
+        var port = 0;
+        string? kubeconfig = null;
+        string? jobMessage = null;
+        var readyDeployments = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var p):
+                    port = p;
+                    i++;
+                    break;
+                case "--kubeconfig" when i + 1 < args.Length:
+                    kubeconfig = args[++i];
+                    break;
+                case "--auto-complete-jobs":
+                    jobMessage = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                        ? args[++i]
+                        : "sha256:" + new string('0', 64);
+                    break;
+                case "--auto-ready-deployments":
+                    readyDeployments = true;
+                    break;
+                case "--help" or "-h":
+                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE]] [--auto-ready-deployments]");
+                    return 0;
+                default:
+                    await Console.Error.WriteLineAsync("kube-emulator: unknown argument " + args[i]);
+                    return 2;
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+
+        await using var emulator = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { Port = port }, stop.Token);
+        if (jobMessage is not null)
+        {
+            var message = jobMessage;
+            emulator.Jobs.Runner = JobRunners.CompleteWith(_ => message);
+        }
+
+        emulator.Deployments.AutoReady = readyDeployments;
+        if (kubeconfig is not null)
+        {
+            emulator.WriteKubeconfig(kubeconfig);
+        }
+
+        Console.WriteLine($"listening on http://127.0.0.1:{emulator.Port}");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM: shut down cleanly.
+        }
+
+        return 0;
+    }
 }

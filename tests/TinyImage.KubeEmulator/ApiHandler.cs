@@ -1,0 +1,507 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace TinyImage.KubeEmulator;
+
+/// <summary>The HTTP surface: routes a request to discovery, CRUD, watch, status or log handling, with faults and logging around it.</summary>
+internal sealed class ApiHandler(
+    ObjectStore store,
+    ResourceRegistry registry,
+    FaultInjector faults,
+    RequestLog log,
+    PodLogs podLogs,
+    ApiServerEmulatorOptions options,
+    Func<string> serverAddress,
+    Action<Exception> onError)
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        try
+        {
+            await HandleCoreAsync(ctx);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug in the emulator: answer as the real server answers a panic, and keep it for the test to see.
+            onError(e);
+            if (!ctx.Response.HasStarted)
+            {
+                ctx.Response.StatusCode = 500;
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsync(ApiErrors.ForCode(500, "emulator bug: " + e).Body.ToJsonString(), ctx.RequestAborted);
+            }
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext ctx)
+    {
+        var ct = ctx.RequestAborted;
+        var route = Route.Parse(ctx.Request.Method, ctx.Request.Path.Value ?? "/", ctx.Request.Query, registry);
+        var draft = new RecordedRequest(
+            route.Verb, route.Type?.Group ?? route.Group, route.Version, route.Resource, route.Namespace, route.Name, route.Subresource, 0,
+            options.TimeProvider.GetUtcNow(), ctx.Request.Path.Value ?? "/", ctx.Request.ContentType, ctx.Request.Headers.UserAgent.ToString());
+
+        var delay = faults.LatencyFor(draft);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, options.TimeProvider, ct);
+        }
+
+        if (faults.NextFailure(draft) is { } failure)
+        {
+            var injected = ApiErrors.ForCode(failure.Code, failure.Message);
+            if (failure.Code == 429)
+            {
+                ctx.Response.Headers.RetryAfter = "1";
+            }
+
+            await WriteAsync(ctx, draft, injected, ct);
+            return;
+        }
+
+        if (!route.IsResource)
+        {
+            await WriteAsync(ctx, draft, NonResource(route), ct);
+            return;
+        }
+
+        if (route.Type is null)
+        {
+            await WriteAsync(ctx, draft, ApiErrors.NoSuchResource(), ct);
+            return;
+        }
+
+        if (route.Verb == "watch")
+        {
+            await WatchAsync(ctx, draft, route, ct);
+            return;
+        }
+
+        if (route.Subresource == "log")
+        {
+            await LogAsync(ctx, draft, route, ct);
+            return;
+        }
+
+        var result = await ExecuteAsync(ctx, route, ct);
+        if (result.IsSuccess && route.Verb is "get" or "list" && WantsTable(ctx.Request.Headers.Accept.ToString()))
+        {
+            result = result with
+            {
+                Body = TableConverter.ToTable(route.Type, result.Body, ctx.Request.Query["includeObject"].ToString() is { Length: > 0 } io ? io : null, options.TimeProvider.GetUtcNow()),
+            };
+        }
+
+        await WriteAsync(ctx, draft, result, ct);
+    }
+
+    private async Task<ApiResult> ExecuteAsync(HttpContext ctx, Route route, CancellationToken ct)
+    {
+        var type = route.Type!;
+        var query = ctx.Request.Query;
+        var dryRun = query["dryRun"].ToString() == "All";
+        if (route.Subresource is { } sub && (sub != "status" || !type.HasStatus))
+        {
+            return ApiErrors.NoSuchResource();
+        }
+
+        var statusOnly = route.Subresource == "status";
+        if (statusOnly && route.Verb is not ("get" or "update" or "patch"))
+        {
+            return ApiErrors.MethodNotAllowed(ctx.Request.Method);
+        }
+
+        switch (route.Verb)
+        {
+            case "get":
+                return store.Get(type, route.Namespace, route.Name!);
+            case "list":
+            case "deletecollection":
+            {
+                var labels = LabelSelector.Parse(query["labelSelector"], out var labelError);
+                if (labels is null)
+                {
+                    return ApiErrors.BadRequest(labelError!);
+                }
+
+                var fields = FieldSelector.Parse(query["fieldSelector"], type, out var fieldError);
+                if (fields is null)
+                {
+                    return ApiErrors.BadRequest(fieldError!);
+                }
+
+                if (route.Verb == "deletecollection")
+                {
+                    var deleteOptions = await ReadDeleteOptionsAsync(ctx, ct);
+                    return deleteOptions.Result ?? store.DeleteCollection(type, route.Namespace, labels, fields, deleteOptions.Options!);
+                }
+
+                var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : (int?)null;
+                var cont = query["continue"].ToString();
+                return store.List(type, route.Namespace, labels, fields, limit, cont.Length > 0 ? cont : null);
+            }
+
+            case "create":
+            {
+                var (body, error) = await ReadObjectAsync(ctx, ct);
+                return error ?? store.Create(type, route.Namespace, body!, dryRun);
+            }
+
+            case "update":
+            {
+                var (body, error) = await ReadObjectAsync(ctx, ct);
+                return error ?? store.Update(type, route.Namespace, route.Name!, body!, statusOnly, dryRun);
+            }
+
+            case "patch":
+            {
+                var mediaType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim();
+                PatchKind? kind = mediaType switch
+                {
+                    "application/merge-patch+json" => PatchKind.Merge,
+                    "application/strategic-merge-patch+json" when !type.IsCustomResource => PatchKind.StrategicMerge,
+                    "application/json-patch+json" => PatchKind.Json,
+                    "application/apply-patch+yaml" => PatchKind.Apply,
+                    _ => null,
+                };
+                if (kind is null)
+                {
+                    return ApiErrors.UnsupportedMediaType(mediaType);
+                }
+
+                var text = await ReadTextAsync(ctx, ct);
+                JsonNode? patch;
+                try
+                {
+                    patch = kind == PatchKind.Apply ? YamlJson.Parse(text) : JsonNode.Parse(text);
+                }
+                catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+                {
+                    return ApiErrors.BadRequest("error decoding patch: " + e.Message);
+                }
+
+                if (patch is null)
+                {
+                    return ApiErrors.BadRequest("empty patch");
+                }
+
+                return store.Patch(type, route.Namespace, route.Name!, kind.Value, patch, statusOnly, query["fieldManager"].ToString(), dryRun);
+            }
+
+            case "delete":
+            {
+                var deleteOptions = await ReadDeleteOptionsAsync(ctx, ct);
+                return deleteOptions.Result ?? store.Delete(type, route.Namespace, route.Name!, deleteOptions.Options!);
+            }
+
+            default:
+                return ApiErrors.MethodNotAllowed(ctx.Request.Method);
+        }
+    }
+
+    private async Task WatchAsync(HttpContext ctx, RecordedRequest draft, Route route, CancellationToken ct)
+    {
+        var type = route.Type!;
+        var query = ctx.Request.Query;
+        var labels = LabelSelector.Parse(query["labelSelector"], out var labelError);
+        var fieldText = query["fieldSelector"].ToString();
+        if (route.Name is not null)
+        {
+            fieldText = string.IsNullOrEmpty(fieldText) ? "metadata.name=" + route.Name : fieldText + ",metadata.name=" + route.Name;
+        }
+
+        var fields = FieldSelector.Parse(fieldText, type, out var fieldError);
+        if (labels is null || fields is null)
+        {
+            await WriteAsync(ctx, draft, ApiErrors.BadRequest(labelError ?? fieldError!), ct);
+            return;
+        }
+
+        var bookmarks = query["allowWatchBookmarks"].ToString() is "true" or "1";
+        var sendInitial = query["sendInitialEvents"].ToString() is "true" or "1";
+        var (sub, error) = store.Watch(type, route.Namespace, query["resourceVersion"].ToString(), sendInitial);
+        if (error is not null)
+        {
+            if (error.Code != 410 || options.ExpiredWatchAsHttpError)
+            {
+                await WriteAsync(ctx, draft, error, ct);
+                return;
+            }
+
+            log.Add(draft with { StatusCode = 200 });
+            await StartStreamAsync(ctx, ct);
+            await WriteEventAsync(ctx, "ERROR", error.Body, ct);
+            return;
+        }
+
+        using var subscription = sub!;
+        try
+        {
+            log.Add(draft with { StatusCode = 200 });
+            await StartStreamAsync(ctx, ct);
+            TimeSpan? timeout = int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds)
+                : options.DefaultWatchTimeout;
+            using var timeoutCts = timeout is { } t ? new CancellationTokenSource(t, options.TimeProvider) : new CancellationTokenSource();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, subscription.Closed, timeoutCts.Token);
+            await PumpAsync(ctx, type, subscription, labels, fields, bookmarks, linked.Token);
+        }
+        finally
+        {
+            store.Unsubscribe(subscription);
+        }
+    }
+
+    private async Task PumpAsync(HttpContext ctx, ResourceType type, WatchSubscription sub, LabelSelector labels, FieldSelector fields, bool bookmarks, CancellationToken ct)
+    {
+        var sent = 0;
+        Task<bool>? waiting = null;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                while (sub.Events.TryRead(out var e))
+                {
+                    var (eventType, obj) = Translate(type, e, labels, fields);
+                    if (eventType is null)
+                    {
+                        continue;
+                    }
+
+                    await WriteEventAsync(ctx, eventType, obj!, ct);
+                    if (eventType != "BOOKMARK" && faults.CloseWatchesEveryEvents is { } every && every > 0 && ++sent % every == 0)
+                    {
+                        return;
+                    }
+                }
+
+                waiting ??= sub.Events.WaitToReadAsync(ct).AsTask();
+                if (bookmarks)
+                {
+                    using var tickCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    var tick = Task.Delay(options.BookmarkInterval, options.TimeProvider, tickCts.Token);
+                    var first = await Task.WhenAny(waiting, tick);
+                    tickCts.Cancel();
+                    if (first == tick && !waiting.IsCompleted && store.BookmarkVersion(sub) is { } rv)
+                    {
+                        await WriteEventAsync(ctx, "BOOKMARK", Bookmark(type, rv, initialEventsEnd: false), ct);
+                        continue;
+                    }
+                }
+
+                if (!await waiting)
+                {
+                    return;
+                }
+
+                waiting = null;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away, the timeout passed, or a fault closed the stream: end the response cleanly.
+        }
+    }
+
+    private static (string? Type, JsonObject? Object) Translate(ResourceType type, StoredEvent e, LabelSelector labels, FieldSelector fields)
+    {
+        if (e.Type == StoredEvent.InitialEventsEnd)
+        {
+            return ("BOOKMARK", Bookmark(type, e.Rv, initialEventsEnd: true));
+        }
+
+        bool Matches(JsonObject o) => labels.Matches(o) && fields.Matches(o);
+        var newMatch = Matches(e.Object);
+        var type2 = e.Type switch
+        {
+            StoredEvent.Modified when e.OldObject is { } old => (Matches(old), newMatch) switch
+            {
+                (true, true) => "MODIFIED",
+                (false, true) => "ADDED",
+                (true, false) => "DELETED",
+                _ => null,
+            },
+            _ => newMatch ? e.Type : null,
+        };
+        if (type2 is null)
+        {
+            return (null, null);
+        }
+
+        var obj = (JsonObject)e.Object.DeepClone();
+        obj["apiVersion"] = type.ApiVersion;
+        obj["kind"] = type.Kind;
+        return (type2, obj);
+    }
+
+    private static JsonObject Bookmark(ResourceType type, long rv, bool initialEventsEnd)
+    {
+        var meta = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture), ["creationTimestamp"] = null };
+        if (initialEventsEnd)
+        {
+            meta["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
+        return new JsonObject { ["kind"] = type.Kind, ["apiVersion"] = type.ApiVersion, ["metadata"] = meta };
+    }
+
+    private async Task LogAsync(HttpContext ctx, RecordedRequest draft, Route route, CancellationToken ct)
+    {
+        var pod = store.Get(route.Type!, route.Namespace, route.Name!);
+        if (!pod.IsSuccess)
+        {
+            await WriteAsync(ctx, draft, pod, ct);
+            return;
+        }
+
+        var containers = (pod.Body["spec"]?["containers"] as JsonArray ?? []).Select(c => (string?)c?["name"]).OfType<string>().ToList();
+        var container = ctx.Request.Query["container"].ToString();
+        if (container.Length == 0)
+        {
+            if (containers.Count > 1)
+            {
+                await WriteAsync(ctx, draft, ApiErrors.BadRequest(
+                    $"a container name must be specified for pod {route.Name}, choose one of: [{string.Join(' ', containers)}]"), ct);
+                return;
+            }
+
+            container = containers.FirstOrDefault() ?? "";
+        }
+        else if (containers.Count > 0 && !containers.Contains(container))
+        {
+            await WriteAsync(ctx, draft, ApiErrors.BadRequest($"container {container} is not valid for pod {route.Name}"), ct);
+            return;
+        }
+
+        var text = podLogs.Get(route.Namespace ?? "", route.Name!, container);
+        if (int.TryParse(ctx.Request.Query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var tail))
+        {
+            text = PodLogs.Tail(text, tail);
+        }
+
+        log.Add(draft with { StatusCode = 200 });
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/plain";
+        await ctx.Response.WriteAsync(text, ct);
+    }
+
+    private ApiResult NonResource(Route route)
+    {
+        var segments = route.Segments;
+        switch (segments)
+        {
+            case ["version"]:
+                return new ApiResult(200, Discovery.Version(options.ServerVersion));
+            case ["healthz"] or ["livez"] or ["readyz"]:
+                return new ApiResult(200, new JsonObject { ["status"] = "ok" });
+            case ["api"]:
+                return new ApiResult(200, Discovery.CoreVersions(serverAddress()));
+            case ["apis"]:
+                return new ApiResult(200, Discovery.GroupList(registry));
+            case ["api", var v]:
+                return Discovery.ResourceList(registry, "", v) is { } core ? new ApiResult(200, core) : ApiErrors.NoSuchResource();
+            case ["apis", var g]:
+                return Discovery.GroupDocument(registry, g) is { } group ? new ApiResult(200, group) : ApiErrors.NoSuchResource();
+            case ["apis", var g, var v]:
+                return Discovery.ResourceList(registry, g, v) is { } list ? new ApiResult(200, list) : ApiErrors.NoSuchResource();
+            default:
+                return ApiErrors.NoSuchResource();
+        }
+    }
+
+    private static bool WantsTable(string accept) =>
+        accept.Contains("as=Table", StringComparison.Ordinal) && accept.Contains("g=meta.k8s.io", StringComparison.Ordinal);
+
+    private async Task WriteAsync(HttpContext ctx, RecordedRequest draft, ApiResult result, CancellationToken ct)
+    {
+        log.Add(draft with { StatusCode = result.Code });
+        ctx.Response.StatusCode = result.Code;
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.WriteAsync(result.Body.ToJsonString(), ct);
+    }
+
+    private static async Task StartStreamAsync(HttpContext ctx, CancellationToken ct)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        ctx.Response.Headers.CacheControl = "no-cache, private";
+        await ctx.Response.StartAsync(ct);
+        await ctx.Response.Body.FlushAsync(ct);
+    }
+
+    private static async Task WriteEventAsync(HttpContext ctx, string type, JsonObject obj, CancellationToken ct)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = obj };
+        await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line.ToJsonString()), ct);
+        await ctx.Response.Body.WriteAsync(NewLine, ct);
+        await ctx.Response.Body.FlushAsync(ct);
+    }
+
+    private static async Task<string> ReadTextAsync(HttpContext ctx, CancellationToken ct)
+    {
+        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    private static async Task<(JsonObject? Body, ApiResult? Error)> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
+    {
+        var media = (ctx.Request.ContentType ?? "application/json").Split(';')[0].Trim();
+        if (media is not ("application/json" or "application/yaml" or "application/x-yaml" or "*/*" or ""))
+        {
+            return (null, ApiErrors.Status(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {media})"));
+        }
+
+        var text = await ReadTextAsync(ctx, ct);
+        try
+        {
+            var node = media is "application/yaml" or "application/x-yaml" ? YamlJson.Parse(text) : JsonNode.Parse(text);
+            return node is JsonObject o ? (o, null) : (null, ApiErrors.BadRequest("the body of the request must be a JSON object"));
+        }
+        catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+        {
+            return (null, ApiErrors.BadRequest("the object provided is unrecognized: " + e.Message));
+        }
+    }
+
+    private static async Task<(DeleteOptions? Options, ApiResult? Result)> ReadDeleteOptionsAsync(HttpContext ctx, CancellationToken ct)
+    {
+        var query = ctx.Request.Query;
+        JsonObject body = [];
+        var text = await ReadTextAsync(ctx, ct);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            try
+            {
+                body = JsonNode.Parse(text) as JsonObject ?? [];
+            }
+            catch (JsonException e)
+            {
+                return (null, ApiErrors.BadRequest("invalid DeleteOptions: " + e.Message));
+            }
+        }
+
+        var policy = (string?)body["propagationPolicy"] ?? NullIfEmpty(query["propagationPolicy"].ToString());
+        bool? orphan = body["orphanDependents"] is JsonValue ov ? ov.GetValue<bool>()
+            : bool.TryParse(query["orphanDependents"], out var qo) ? qo : null;
+        var dryRun = query["dryRun"].ToString() == "All" || (body["dryRun"] as JsonArray)?.Any(d => (string?)d == "All") == true;
+        if (policy is not null and not ("Orphan" or "Background" or "Foreground"))
+        {
+            return (null, ApiErrors.Status(422, "Invalid", $"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""));
+        }
+
+        return (new DeleteOptions(
+            policy,
+            (string?)body["preconditions"]?["uid"],
+            (string?)body["preconditions"]?["resourceVersion"],
+            orphan,
+            dryRun), null);
+    }
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+}

@@ -1,0 +1,238 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace TinyImage.KubeEmulator;
+
+/// <summary>
+/// An in-process Kubernetes API server for tests: plain HTTP on loopback, JSON storage, watch with
+/// history and bookmarks, status subresources, finalizers, owner-reference GC, CRDs, discovery good
+/// enough for kubectl, fault injection, a request log, and stand-ins for the Job and Deployment controllers.
+/// <code>
+/// await using var kube = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions(), ct);
+/// var http = kube.CreateHttpClient();                   // BaseAddress = http://127.0.0.1:port/
+/// kube.WriteKubeconfig(path);                           // for kubectl / KubernetesClient
+/// kube.Faults.FailNext(2, 429, new RequestMatch("update", "configmaps"));
+/// kube.Jobs.Runner = JobRunners.CompleteWith(_ => "sha256:...");
+/// </code>
+/// </summary>
+public sealed class ApiServerEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ObjectStore _store;
+    private readonly GarbageCollector _gc;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Channel<bool> _gcSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Lock _errorsGate = new();
+    private readonly List<Exception> _errors = [];
+    private readonly ApiServerEmulatorOptions _options;
+    private Task _dispatcher = Task.CompletedTask;
+    private Task _collector = Task.CompletedTask;
+    private int _port;
+
+    private ApiServerEmulator(ApiServerEmulatorOptions options)
+    {
+        _options = options;
+        Resources = new ResourceRegistry();
+        _store = new ObjectStore(Resources, options.TimeProvider, options.WatchHistoryCapacity) { RequireNamespaces = options.RequireNamespaces };
+        _gc = new GarbageCollector(_store, Resources);
+        Requests = new RequestLog();
+        Faults = new FaultInjector(_store, options.RandomSeed);
+        PodLogs = new PodLogs();
+        Jobs = new JobSimulator(_store, Resources, PodLogs, AddError);
+        Deployments = new DeploymentSimulator(_store, Resources);
+        foreach (var ns in options.InitialNamespaces)
+        {
+            CreateNamespace(ns);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        _app = builder.Build();
+        var handler = new ApiHandler(_store, Resources, Faults, Requests, PodLogs, options, () => "127.0.0.1:" + _port, AddError);
+        _app.Run(handler.HandleAsync);
+    }
+
+    /// <summary>The served resources: register a custom one with <see cref="ResourceRegistry.Register"/>.</summary>
+    public ResourceRegistry Resources { get; }
+
+    /// <summary>Every request answered, for counting writes and reads.</summary>
+    public RequestLog Requests { get; }
+
+    /// <summary>Fault injection: failing requests, latency, closed watches, expired history.</summary>
+    public FaultInjector Faults { get; }
+
+    /// <summary>Job controller and kubelet stand-in.</summary>
+    public JobSimulator Jobs { get; }
+
+    /// <summary>Deployment controller and kubelet stand-in.</summary>
+    public DeploymentSimulator Deployments { get; }
+
+    /// <summary>Fake container logs served at <c>pods/{name}/log</c>.</summary>
+    public PodLogs PodLogs { get; }
+
+    /// <summary>The port Kestrel listens on (chosen by the OS when the options said 0).</summary>
+    public int Port => _port;
+
+    /// <summary><c>http://127.0.0.1:{Port}/</c>.</summary>
+    public Uri BaseAddress => new($"http://127.0.0.1:{_port}/");
+
+    /// <summary>The current (latest) resourceVersion.</summary>
+    public long ResourceVersion => _store.CurrentResourceVersion;
+
+    /// <summary>How many objects the garbage collector has deleted.</summary>
+    public int GarbageCollected => _gc.Deleted;
+
+    /// <summary>Exceptions thrown by Job runners and background controllers (a test can assert none happened).</summary>
+    public IReadOnlyList<Exception> BackgroundErrors
+    {
+        get
+        {
+            lock (_errorsGate)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
+    /// <summary>Starts an emulator on loopback.</summary>
+    public static async Task<ApiServerEmulator> StartAsync(ApiServerEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var emulator = new ApiServerEmulator(options ?? new ApiServerEmulatorOptions());
+        await emulator._app.StartAsync(cancellationToken);
+        var address = emulator._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        emulator._port = new Uri(address).Port;
+        emulator._dispatcher = Task.Run(() => emulator.DispatchAsync(emulator._stopping.Token), CancellationToken.None);
+        emulator._collector = Task.Run(() => emulator.CollectAsync(emulator._stopping.Token), CancellationToken.None);
+        return emulator;
+    }
+
+    /// <summary>An HttpClient whose BaseAddress is the emulator.</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>A kubeconfig (YAML) with one context, <c>kube-emulator</c>, pointing at this emulator.</summary>
+    public string KubeconfigYaml(string defaultNamespace = "default") => Kubeconfig.Yaml(BaseAddress, defaultNamespace);
+
+    /// <summary>Writes <see cref="KubeconfigYaml"/> to <paramref name="path"/> and returns the path.</summary>
+    public string WriteKubeconfig(string path, string defaultNamespace = "default")
+    {
+        File.WriteAllText(path, KubeconfigYaml(defaultNamespace));
+        return path;
+    }
+
+    /// <summary>The served type for an apiVersion and plural; throws when none is registered.</summary>
+    public ResourceType Resource(string apiVersion, string plural)
+    {
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        return Resources.Find(group, version, plural) ?? throw new InvalidOperationException($"no resource {plural} in {apiVersion}");
+    }
+
+    /// <summary>Creates a namespace (idempotent).</summary>
+    public void CreateNamespace(string name) =>
+        _store.Create(Resource("v1", "namespaces"), null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
+
+    /// <summary>Creates an object directly in storage (namespace taken from the object).</summary>
+    public ApiResult Create(string apiVersion, string plural, JsonObject obj) =>
+        _store.Create(Resource(apiVersion, plural), (string?)obj["metadata"]?["namespace"], obj);
+
+    /// <summary>Reads one object.</summary>
+    public ApiResult Get(string apiVersion, string plural, string? ns, string name) => _store.Get(Resource(apiVersion, plural), ns, name);
+
+    /// <summary>Reads all objects of a resource, optionally in one namespace.</summary>
+    public IReadOnlyList<JsonObject> List(string apiVersion, string plural, string? ns = null)
+    {
+        var r = _store.List(Resource(apiVersion, plural), ns, LabelSelector.Everything, FieldSelector.Everything, null, null);
+        return [.. r.Body["items"]!.AsArray().OfType<JsonObject>()];
+    }
+
+    /// <summary>Edits an object as an in-cluster controller would (a copy is edited; an unchanged copy writes nothing).</summary>
+    public ApiResult Mutate(string apiVersion, string plural, string? ns, string name, Action<JsonObject> mutate) =>
+        _store.Mutate(Resource(apiVersion, plural), ns, name, mutate, statusOnly: false);
+
+    /// <summary>Edits only an object's status, as through the <c>/status</c> subresource.</summary>
+    public ApiResult MutateStatus(string apiVersion, string plural, string? ns, string name, Action<JsonObject> mutate) =>
+        _store.Mutate(Resource(apiVersion, plural), ns, name, mutate, statusOnly: true);
+
+    /// <summary>Deletes an object as a client would.</summary>
+    public ApiResult Delete(string apiVersion, string plural, string? ns, string name, DeleteOptions? options = null) =>
+        _store.Delete(Resource(apiVersion, plural), ns, name, options ?? new DeleteOptions());
+
+    /// <summary>Stops the server: open watches end cleanly, background controllers stop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Faults.CloseAllWatches();
+        await _stopping.CancelAsync();
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+        try
+        {
+            await Task.WhenAll(_dispatcher, _collector);
+        }
+        catch (OperationCanceledException)
+        {
+            // Both loops end by cancellation when the emulator stops.
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task DispatchAsync(CancellationToken ct)
+    {
+        await foreach (var e in _store.Changes.ReadAllAsync(ct))
+        {
+            try
+            {
+                Jobs.OnChange(e, ct);
+                Deployments.OnChange(e);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                AddError(ex);
+            }
+
+            if (NeedsCollection(e))
+            {
+                _gcSignal.Writer.TryWrite(true);
+            }
+        }
+    }
+
+    private async Task CollectAsync(CancellationToken ct)
+    {
+        await foreach (var _ in _gcSignal.Reader.ReadAllAsync(ct))
+        {
+            await Task.Delay(_options.GarbageCollectionDelay, _options.TimeProvider, ct);
+            try
+            {
+                _gc.Sweep();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                AddError(ex);
+            }
+        }
+    }
+
+    private static bool NeedsCollection(StoredEvent e) =>
+        e.Type == StoredEvent.Deleted
+        || e.Object["metadata"]?["deletionTimestamp"] is not null
+        || e.Object["metadata"]?["ownerReferences"] is not null;
+
+    private void AddError(Exception e)
+    {
+        lock (_errorsGate)
+        {
+            _errors.Add(e);
+        }
+    }
+}

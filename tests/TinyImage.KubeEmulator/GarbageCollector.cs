@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+
+namespace TinyImage.KubeEmulator;
+
+/// <summary>
+/// The owner-reference garbage collector and namespace finalizer, simplified: after each change (and a short
+/// delay) it deletes dependents whose owners are all gone, drops dangling owner references, runs the
+/// <c>foregroundDeletion</c> and <c>orphan</c> finalizers, and empties terminating namespaces.
+/// </summary>
+internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry registry)
+{
+    private static readonly DeleteOptions Background = new("Background");
+
+    /// <summary>How many objects the collector deleted so far.</summary>
+    public int Deleted { get; private set; }
+
+    /// <summary>One pass; returns true when it changed anything (the resulting events schedule the next pass).</summary>
+    public bool Sweep()
+    {
+        var changed = false;
+        var all = store.AllObjects();
+        var byUid = new Dictionary<string, (ResourceType Type, JsonObject Object)>();
+        foreach (var (key, obj) in all)
+        {
+            if (registry.FindAnyVersion(key.Group, key.Plural) is { } t && (string?)obj["metadata"]?["uid"] is { } uid)
+            {
+                byUid[uid] = (t, obj);
+            }
+        }
+
+        foreach (var (uid, (type, obj)) in byUid)
+        {
+            var meta = obj["metadata"]!;
+            if (meta["deletionTimestamp"] is null)
+            {
+                continue;
+            }
+
+            var finalizers = (meta["finalizers"] as JsonArray ?? []).Select(f => (string?)f).ToList();
+            var dependents = byUid.Values.Where(d => OwnerUids(d.Object).Contains(uid)).ToList();
+            if (type.Group.Length == 0 && type.Plural == "namespaces")
+            {
+                changed |= FinishNamespace((string)meta["name"]!, byUid.Values);
+            }
+            else if (finalizers.Contains("foregroundDeletion"))
+            {
+                foreach (var d in dependents.Where(d => d.Object["metadata"]?["deletionTimestamp"] is null))
+                {
+                    changed |= Delete(d.Type, d.Object, new DeleteOptions("Foreground"));
+                }
+
+                if (dependents.Count == 0)
+                {
+                    changed |= RemoveFinalizer(type, obj, "foregroundDeletion");
+                }
+            }
+            else if (finalizers.Contains("orphan"))
+            {
+                foreach (var d in dependents)
+                {
+                    changed |= DropOwnerReferences(d.Type, d.Object, [uid]);
+                }
+
+                changed |= RemoveFinalizer(type, obj, "orphan");
+            }
+        }
+
+        foreach (var (type, obj) in byUid.Values)
+        {
+            var owners = OwnerUids(obj);
+            if (owners.Count == 0)
+            {
+                continue;
+            }
+
+            var missing = owners.Where(o => !byUid.ContainsKey(o)).ToList();
+            if (missing.Count == owners.Count)
+            {
+                if (obj["metadata"]?["deletionTimestamp"] is null)
+                {
+                    changed |= Delete(type, obj, Background);
+                }
+            }
+            else if (missing.Count > 0)
+            {
+                changed |= DropOwnerReferences(type, obj, missing);
+            }
+        }
+
+        return changed;
+    }
+
+    private bool FinishNamespace(string ns, IEnumerable<(ResourceType Type, JsonObject Object)> all)
+    {
+        var changed = false;
+        var content = all.Where(o => o.Type.Namespaced && (string?)o.Object["metadata"]?["namespace"] == ns).ToList();
+        foreach (var (type, obj) in content.Where(c => c.Object["metadata"]?["deletionTimestamp"] is null))
+        {
+            changed |= Delete(type, obj, Background);
+        }
+
+        if (content.Count == 0)
+        {
+            changed |= store.FinalizeNamespace(ns);
+        }
+
+        return changed;
+    }
+
+    private bool Delete(ResourceType type, JsonObject obj, DeleteOptions options)
+    {
+        var r = store.Delete(type, (string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!, options);
+        if (r.IsSuccess)
+        {
+            Deleted++;
+        }
+
+        return r.IsSuccess;
+    }
+
+    private bool RemoveFinalizer(ResourceType type, JsonObject obj, string finalizer)
+    {
+        var r = store.Mutate(type, (string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!, o =>
+        {
+            if (o["metadata"]?["finalizers"] is JsonArray list)
+            {
+                o["metadata"]!["finalizers"] = new JsonArray([.. list.Where(f => (string?)f != finalizer).Select(f => f?.DeepClone())]);
+            }
+        }, statusOnly: false);
+        return r.IsSuccess;
+    }
+
+    private bool DropOwnerReferences(ResourceType type, JsonObject obj, IReadOnlyCollection<string> uids)
+    {
+        var r = store.Mutate(type, (string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!, o =>
+        {
+            if (o["metadata"]?["ownerReferences"] is JsonArray refs)
+            {
+                var kept = refs.Where(x => !uids.Contains((string?)x?["uid"] ?? "")).Select(x => x?.DeepClone()).ToList();
+                if (kept.Count == 0)
+                {
+                    o["metadata"]!.AsObject().Remove("ownerReferences");
+                }
+                else
+                {
+                    o["metadata"]!["ownerReferences"] = new JsonArray([.. kept]);
+                }
+            }
+        }, statusOnly: false);
+        return r.IsSuccess;
+    }
+
+    private static List<string> OwnerUids(JsonObject obj) =>
+        obj["metadata"]?["ownerReferences"] is JsonArray refs ? [.. refs.Select(r => (string?)r?["uid"]).OfType<string>()] : [];
+}

@@ -1,0 +1,249 @@
+using System.Text.Json.Nodes;
+
+namespace TinyImage.KubeEmulator;
+
+/// <summary>
+/// Plays job controller and kubelet for batch/v1 Jobs: creates their pods, terminates containers with a
+/// termination message and exit code, fakes logs, and writes Job status (active/succeeded/failed, startTime,
+/// completionTime, SuccessCriteriaMet/Complete or FailureTarget/Failed conditions) as Kubernetes 1.35 does.
+/// </summary>
+public sealed class JobSimulator
+{
+    private readonly ObjectStore _store;
+    private readonly ResourceRegistry _registry;
+    private readonly PodLogs _logs;
+    private readonly Action<Exception> _onError;
+
+    internal JobSimulator(ObjectStore store, ResourceRegistry registry, PodLogs logs, Action<Exception> onError)
+    {
+        _store = store;
+        _registry = registry;
+        _logs = logs;
+        _onError = onError;
+    }
+
+    /// <summary>The runner told about new Jobs; null leaves Jobs untouched (nothing runs them, as without nodes).</summary>
+    public IJobRunner? Runner { get; set; }
+
+    private ResourceType JobType => _registry.Find("batch", "v1", "jobs")!;
+
+    private ResourceType PodType => _registry.Find("", "v1", "pods")!;
+
+    /// <summary>The pods of a Job (by its controller-uid label).</summary>
+    public IReadOnlyList<JsonObject> PodsOf(string ns, string jobName)
+    {
+        var job = _store.Get(JobType, ns, jobName);
+        if (!job.IsSuccess)
+        {
+            return [];
+        }
+
+        var uid = (string?)job.Body["metadata"]!["uid"];
+        return [.. _store.Snapshot("", "pods").Where(p =>
+            (string?)p["metadata"]?["namespace"] == ns && (string?)p["metadata"]?["labels"]?["batch.kubernetes.io/controller-uid"] == uid)];
+    }
+
+    /// <summary>Creates the Job's pod (once) and marks pod and Job running; returns the pod.</summary>
+    public JsonObject StartPod(string ns, string jobName)
+    {
+        if (PodsOf(ns, jobName) is [var existing, ..])
+        {
+            return existing;
+        }
+
+        var job = Require(_store.Get(JobType, ns, jobName), "job").Body;
+        var uid = (string)job["metadata"]!["uid"]!;
+        var template = job["spec"]?["template"] as JsonObject ?? [];
+        var labels = template["metadata"]?["labels"]?.DeepClone() as JsonObject ?? [];
+        labels["batch.kubernetes.io/controller-uid"] = uid;
+        labels["batch.kubernetes.io/job-name"] = jobName;
+        labels["controller-uid"] = uid;
+        labels["job-name"] = jobName;
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject
+            {
+                ["generateName"] = jobName + "-",
+                ["namespace"] = ns,
+                ["labels"] = labels,
+                ["annotations"] = template["metadata"]?["annotations"]?.DeepClone(),
+                ["ownerReferences"] = new JsonArray(new JsonObject
+                {
+                    ["apiVersion"] = "batch/v1",
+                    ["kind"] = "Job",
+                    ["name"] = jobName,
+                    ["uid"] = uid,
+                    ["controller"] = true,
+                    ["blockOwnerDeletion"] = true,
+                }),
+            },
+            ["spec"] = template["spec"]?.DeepClone() ?? new JsonObject(),
+        };
+        var created = Require(_store.Create(PodType, ns, pod), "pod").Body;
+        var podName = (string)created["metadata"]!["name"]!;
+        var now = _store.Timestamp();
+        _store.Mutate(PodType, ns, podName, p =>
+        {
+            p["status"] = new JsonObject
+            {
+                ["phase"] = "Running",
+                ["startTime"] = now,
+                ["containerStatuses"] = ContainerStatuses(p, (_, _) => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }),
+            };
+        }, statusOnly: true);
+        _store.Mutate(JobType, ns, jobName, j =>
+        {
+            var status = ObjectStore.EnsureObject(j, "status");
+            status["active"] = 1;
+            status["ready"] = 1;
+            status["startTime"] ??= now;
+        }, statusOnly: true);
+        return Require(_store.Get(PodType, ns, podName), "pod").Body;
+    }
+
+    /// <summary>
+    /// Completes a Job: its pod's first container terminates with <paramref name="exitCode"/> and
+    /// <paramref name="terminationMessage"/> (what Kaniko writes to <c>/dev/termination-log</c>); the Job gets
+    /// succeeded=1, completionTime and the SuccessCriteriaMet and Complete conditions.
+    /// </summary>
+    public void Complete(string ns, string jobName, string terminationMessage, int exitCode = 0, string? log = null)
+    {
+        var pod = StartPod(ns, jobName);
+        var podName = (string)pod["metadata"]!["name"]!;
+        var now = _store.Timestamp();
+        Terminate(ns, podName, "Succeeded", "Completed", exitCode, terminationMessage, now);
+        if (log is not null)
+        {
+            _logs.Set(ns, podName, FirstContainer(pod), log);
+        }
+
+        _store.Mutate(JobType, ns, jobName, j =>
+        {
+            var status = ObjectStore.EnsureObject(j, "status");
+            status.Remove("active");
+            status["ready"] = 0;
+            status["terminating"] = 0;
+            status["succeeded"] = 1;
+            status["completionTime"] = now;
+            status["uncountedTerminatedPods"] = new JsonObject();
+            status["conditions"] = new JsonArray(
+                Condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods", now),
+                Condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods", now));
+        }, statusOnly: true);
+    }
+
+    /// <summary>
+    /// Fails a Job: its pod's first container terminates with <paramref name="exitCode"/> (and an optional termination
+    /// message), <paramref name="logTail"/> becomes the container's log, and the Job gets failed=1 and the
+    /// FailureTarget and Failed conditions with <paramref name="reason"/>.
+    /// </summary>
+    public void Fail(string ns, string jobName, string reason = "BackoffLimitExceeded", string? logTail = null, string? terminationMessage = null, int exitCode = 1)
+    {
+        var pod = StartPod(ns, jobName);
+        var podName = (string)pod["metadata"]!["name"]!;
+        var now = _store.Timestamp();
+        Terminate(ns, podName, "Failed", "Error", exitCode, terminationMessage, now);
+        if (logTail is not null)
+        {
+            _logs.Set(ns, podName, FirstContainer(pod), logTail);
+        }
+
+        var message = reason == "BackoffLimitExceeded" ? "Job has reached the specified backoff limit" : "Job failed: " + reason;
+        _store.Mutate(JobType, ns, jobName, j =>
+        {
+            var status = ObjectStore.EnsureObject(j, "status");
+            status.Remove("active");
+            status["ready"] = 0;
+            status["terminating"] = 0;
+            status["failed"] = 1;
+            status["uncountedTerminatedPods"] = new JsonObject();
+            status["conditions"] = new JsonArray(
+                Condition("FailureTarget", reason, message, now),
+                Condition("Failed", reason, message, now));
+        }, statusOnly: true);
+    }
+
+    internal void OnChange(StoredEvent e, CancellationToken stopping)
+    {
+        if (Runner is not { } runner || e.Type != StoredEvent.Added || e.StorageKey != ("batch", "jobs"))
+        {
+            return;
+        }
+
+        var job = new EmulatedJob((string)e.Object["metadata"]!["namespace"]!, (string)e.Object["metadata"]!["name"]!, (JsonObject)e.Object.DeepClone(), this);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await runner.OnJobCreatedAsync(job, stopping);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _onError(ex);
+            }
+        }, stopping);
+    }
+
+    private void Terminate(string ns, string podName, string phase, string reason, int exitCode, string? message, string now)
+    {
+        _store.Mutate(PodType, ns, podName, p =>
+        {
+            var status = ObjectStore.EnsureObject(p, "status");
+            status["phase"] = phase;
+            var first = true;
+            status["containerStatuses"] = ContainerStatuses(p, (_, _) =>
+            {
+                var terminated = new JsonObject
+                {
+                    ["exitCode"] = exitCode,
+                    ["reason"] = reason,
+                    ["startedAt"] = (string?)status["startTime"] ?? now,
+                    ["finishedAt"] = now,
+                    ["containerID"] = "containerd://" + Guid.NewGuid().ToString("N"),
+                };
+                if (first && message is not null)
+                {
+                    terminated["message"] = message;
+                }
+
+                first = false;
+                return new JsonObject { ["terminated"] = terminated };
+            });
+        }, statusOnly: true);
+    }
+
+    private static JsonArray ContainerStatuses(JsonObject pod, Func<string, string, JsonObject> state) =>
+        new([.. (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c =>
+        {
+            var name = (string?)c["name"] ?? "";
+            var image = (string?)c["image"] ?? "";
+            return (JsonNode)new JsonObject
+            {
+                ["name"] = name,
+                ["image"] = image,
+                ["imageID"] = "",
+                ["ready"] = false,
+                ["restartCount"] = 0,
+                ["started"] = false,
+                ["state"] = state(name, image),
+            };
+        })]);
+
+    private static string FirstContainer(JsonObject pod) =>
+        (string?)(pod["spec"]?["containers"] as JsonArray)?.FirstOrDefault()?["name"] ?? "";
+
+    private static JsonObject Condition(string type, string reason, string message, string now) => new()
+    {
+        ["type"] = type,
+        ["status"] = "True",
+        ["lastProbeTime"] = now,
+        ["lastTransitionTime"] = now,
+        ["reason"] = reason,
+        ["message"] = message,
+    };
+
+    private static ApiResult Require(ApiResult r, string what) =>
+        r.IsSuccess ? r : throw new InvalidOperationException($"job simulator: {what}: {(string?)r.Body["message"]}");
+}

@@ -1,0 +1,987 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+
+namespace TinyImage.KubeEmulator;
+
+/// <summary>
+/// The emulator's etcd and registry logic in one place: objects per group/resource keyed by namespace/name,
+/// one global resourceVersion counter, a bounded event history for watch resumption, and the write
+/// semantics of the real API server (generation, status subresource, finalizers, conflicts).
+/// Stored objects are never mutated after commit; everything handed out is a copy.
+/// </summary>
+internal sealed partial class ObjectStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string, string), SortedDictionary<string, JsonObject>> _data = [];
+    private readonly LinkedList<StoredEvent> _history = new();
+    private readonly List<WatchSubscription> _watchers = [];
+    private readonly Channel<StoredEvent> _changes = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ResourceRegistry _registry;
+    private readonly TimeProvider _time;
+    private long _rv;
+    private long _compactedRv;
+    private int _historyCapacity;
+
+    public ObjectStore(ResourceRegistry registry, TimeProvider time, int historyCapacity)
+    {
+        _registry = registry;
+        _time = time;
+        _historyCapacity = Math.Max(0, historyCapacity);
+    }
+
+    /// <summary>Every committed change, in order, for the background controllers (GC, Job runner, ...).</summary>
+    public ChannelReader<StoredEvent> Changes => _changes.Reader;
+
+    public bool RequireNamespaces { get; init; } = true;
+
+    public ResourceRegistry Registry => _registry;
+
+    public long CurrentResourceVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rv;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    public ApiResult Get(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Find(type, ns, name) is { } obj ? new ApiResult(200, Present(type, obj)) : ApiErrors.NotFound(type, name);
+        }
+    }
+
+    public ApiResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int? limit, string? continueToken)
+    {
+        lock (_gate)
+        {
+            var startAfter = continueToken is null ? null : DecodeContinue(continueToken);
+            if (continueToken is not null && startAfter is null)
+            {
+                return ApiErrors.BadRequest("continue key is not valid: illegal base64 data");
+            }
+
+            var items = new JsonArray();
+            string? next = null;
+            var remaining = 0;
+            foreach (var (key, obj) in Bucket(type))
+            {
+                if (startAfter is not null && string.CompareOrdinal(key, startAfter) <= 0)
+                {
+                    continue;
+                }
+
+                if ((ns is not null && (string?)obj["metadata"]?["namespace"] != ns) || !labels.Matches(obj) || !fields.Matches(obj))
+                {
+                    continue;
+                }
+
+                if (limit is > 0 && items.Count >= limit)
+                {
+                    remaining++;
+                    continue;
+                }
+
+                items.Add(Present(type, obj));
+                next = key;
+            }
+
+            var meta = new JsonObject { ["resourceVersion"] = Rv(_rv) };
+            if (remaining > 0 && next is not null)
+            {
+                meta["continue"] = EncodeContinue(next);
+                meta["remainingItemCount"] = remaining;
+            }
+
+            return new ApiResult(200, new JsonObject
+            {
+                ["kind"] = type.ListKind,
+                ["apiVersion"] = type.ApiVersion,
+                ["metadata"] = meta,
+                ["items"] = items,
+            });
+        }
+    }
+
+    /// <summary>A snapshot of every stored object of a group/resource (any version), for background controllers.</summary>
+    public IReadOnlyList<JsonObject> Snapshot(string group, string plural)
+    {
+        lock (_gate)
+        {
+            return _data.TryGetValue((group, plural), out var bucket) ? [.. bucket.Values.Select(o => (JsonObject)o.DeepClone())] : [];
+        }
+    }
+
+    /// <summary>Every stored object with its storage key, for the garbage collector.</summary>
+    public IReadOnlyList<((string Group, string Plural) Key, JsonObject Object)> AllObjects()
+    {
+        lock (_gate)
+        {
+            return [.. _data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, (JsonObject)o.DeepClone())))];
+        }
+    }
+
+    public bool UidExists(string uid)
+    {
+        lock (_gate)
+        {
+            return _data.Values.Any(b => b.Values.Any(o => (string?)o["metadata"]?["uid"] == uid));
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    public ApiResult Create(ResourceType type, string? ns, JsonObject body, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            return CreateLocked(type, ns, body, dryRun);
+        }
+    }
+
+    public ApiResult Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            if (existing is null)
+            {
+                return ApiErrors.NotFound(type, name);
+            }
+
+            if (CheckIdentity(type, ns, name, body) is { } bad)
+            {
+                return bad;
+            }
+
+            var bodyRv = (string?)body["metadata"]?["resourceVersion"];
+            if (string.IsNullOrEmpty(bodyRv))
+            {
+                if (type.IsCustomResource)
+                {
+                    return ApiErrors.Invalid(type, name, "metadata.resourceVersion", "Invalid value: 0x0: must be specified for an update");
+                }
+            }
+            else if (bodyRv != (string?)existing["metadata"]!["resourceVersion"])
+            {
+                return ApiErrors.Conflict(type, name);
+            }
+
+            var bodyUid = (string?)body["metadata"]?["uid"];
+            if (!string.IsNullOrEmpty(bodyUid) && bodyUid != (string?)existing["metadata"]!["uid"])
+            {
+                return ApiErrors.ConflictPrecondition(type, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {(string?)existing["metadata"]!["uid"]}");
+            }
+
+            return UpdateLocked(type, existing, body, statusOnly, dryRun);
+        }
+    }
+
+    public ApiResult Patch(ResourceType type, string? ns, string name, PatchKind kind, JsonNode patch, bool statusOnly, string? fieldManager, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            if (kind == PatchKind.Apply && string.IsNullOrEmpty(fieldManager))
+            {
+                return ApiErrors.Status(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+            }
+
+            var existing = Find(type, ns, name);
+            if (existing is null)
+            {
+                if (kind != PatchKind.Apply || statusOnly)
+                {
+                    return ApiErrors.NotFound(type, name);
+                }
+
+                if (patch is not JsonObject applied)
+                {
+                    return ApiErrors.BadRequest("apply patch must be an object");
+                }
+
+                var created = (JsonObject)applied.DeepClone();
+                var meta = EnsureObject(created, "metadata");
+                meta["name"] ??= name;
+                if (CheckIdentity(type, ns, name, created) is { } badCreate)
+                {
+                    return badCreate;
+                }
+
+                return CreateLocked(type, ns, created, dryRun);
+            }
+
+            var current = Present(type, existing);
+            JsonNode? result;
+            switch (kind)
+            {
+                case PatchKind.Merge:
+                    result = Patching.MergePatch(current, patch);
+                    break;
+                case PatchKind.StrategicMerge:
+                case PatchKind.Apply:
+                    result = Patching.StrategicMergePatch(current, patch);
+                    break;
+                default:
+                    if (patch is not JsonArray ops)
+                    {
+                        return ApiErrors.BadRequest("json patch must be an array of operations");
+                    }
+
+                    result = Patching.JsonPatch(current, ops, out var error);
+                    if (result is null)
+                    {
+                        return ApiErrors.Status(422, "Invalid", error ?? "json patch failed");
+                    }
+
+                    break;
+            }
+
+            if (result is not JsonObject patched)
+            {
+                return ApiErrors.BadRequest("the patch did not produce an object");
+            }
+
+            if (CheckIdentity(type, ns, name, patched) is { } bad)
+            {
+                return bad;
+            }
+
+            var patchedRv = (string?)patched["metadata"]?["resourceVersion"];
+            if (!string.IsNullOrEmpty(patchedRv) && patchedRv != (string?)existing["metadata"]!["resourceVersion"])
+            {
+                return ApiErrors.Conflict(type, name);
+            }
+
+            return UpdateLocked(type, existing, patched, statusOnly, dryRun);
+        }
+    }
+
+    public ApiResult Delete(ResourceType type, string? ns, string name, DeleteOptions options)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            if (existing is null)
+            {
+                return ApiErrors.NotFound(type, name);
+            }
+
+            return DeleteLocked(type, existing, options);
+        }
+    }
+
+    public ApiResult DeleteCollection(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, DeleteOptions options)
+    {
+        lock (_gate)
+        {
+            var items = new JsonArray();
+            var targets = Bucket(type).Values
+                .Where(o => (ns is null || (string?)o["metadata"]?["namespace"] == ns) && labels.Matches(o) && fields.Matches(o))
+                .ToList();
+            foreach (var obj in targets)
+            {
+                var r = DeleteLocked(type, obj, options);
+                if (r.IsSuccess && r.Body["kind"]?.GetValue<string>() != "Status")
+                {
+                    items.Add(r.Body);
+                }
+            }
+
+            return new ApiResult(200, new JsonObject
+            {
+                ["kind"] = type.ListKind,
+                ["apiVersion"] = type.ApiVersion,
+                ["metadata"] = new JsonObject { ["resourceVersion"] = Rv(_rv) },
+                ["items"] = items,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Writes an object's status as a controller inside the emulator would (kubelet, job controller, ...):
+    /// <paramref name="mutate"/> edits a copy; nothing is written when it changes nothing.
+    /// </summary>
+    public ApiResult Mutate(ResourceType type, string? ns, string name, Action<JsonObject> mutate, bool statusOnly)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            if (existing is null)
+            {
+                return ApiErrors.NotFound(type, name);
+            }
+
+            var copy = Present(type, existing);
+            mutate(copy);
+            return UpdateLocked(type, existing, copy, statusOnly, dryRun: false);
+        }
+    }
+
+    /// <summary>Removes every object of a group/resource (a CRD went away), announcing each as DELETED.</summary>
+    public void DropAll(string group, string plural)
+    {
+        lock (_gate)
+        {
+            if (!_data.TryGetValue((group, plural), out var bucket))
+            {
+                return;
+            }
+
+            foreach (var obj in bucket.Values.ToList())
+            {
+                CommitLocked((group, plural), KeyOf(obj), obj, null, StoredEvent.Deleted);
+            }
+
+            _data.Remove((group, plural));
+        }
+    }
+
+    /// <summary>Removes a terminating namespace once nothing is left in it; true when it was removed.</summary>
+    public bool FinalizeNamespace(string name)
+    {
+        lock (_gate)
+        {
+            var ns = FindNamespace(name);
+            if (ns?["metadata"]?["deletionTimestamp"] is null || ns["metadata"]?["finalizers"] is JsonArray { Count: > 0 })
+            {
+                return false;
+            }
+
+            if (_data.Values.Any(b => b.Values.Any(o => (string?)o["metadata"]?["namespace"] == name)))
+            {
+                return false;
+            }
+
+            CommitLocked(("", "namespaces"), Key(null, name), ns, ns, StoredEvent.Deleted);
+            return true;
+        }
+    }
+
+    // ---------------------------------------------------------------- watch
+
+    /// <summary>
+    /// Subscribes to changes of one resource (optionally one namespace) from a resourceVersion:
+    /// null or "0" first replays the current state as ADDED. Returns an error result when the
+    /// resourceVersion is older than the history window (410 Expired) or malformed.
+    /// </summary>
+    public (WatchSubscription? Subscription, ApiResult? Error) Watch(ResourceType type, string? ns, string? resourceVersion, bool sendInitialEvents)
+    {
+        lock (_gate)
+        {
+            var sub = new WatchSubscription(type.StorageKey, ns);
+            if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0" || sendInitialEvents)
+            {
+                foreach (var obj in Bucket(type).Values)
+                {
+                    if (ns is null || (string?)obj["metadata"]?["namespace"] == ns)
+                    {
+                        sub.Offer(new StoredEvent(ParseRv(obj), type.StorageKey, StoredEvent.Added, obj, null));
+                    }
+                }
+
+                if (sendInitialEvents)
+                {
+                    sub.Offer(new StoredEvent(_rv, type.StorageKey, StoredEvent.InitialEventsEnd, new JsonObject(), null));
+                }
+            }
+            else
+            {
+                if (!long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var from))
+                {
+                    return (null, ApiErrors.Status(400, "BadRequest", $"invalid resource version \"{resourceVersion}\""));
+                }
+
+                if (from < _compactedRv)
+                {
+                    return (null, ApiErrors.Expired(from, _rv));
+                }
+
+                foreach (var e in _history)
+                {
+                    if (e.Rv > from)
+                    {
+                        sub.Offer(e);
+                    }
+                }
+            }
+
+            _watchers.Add(sub);
+            return (sub, null);
+        }
+    }
+
+    public void Unsubscribe(WatchSubscription sub)
+    {
+        lock (_gate)
+        {
+            _watchers.Remove(sub);
+        }
+    }
+
+    /// <summary>The resourceVersion a bookmark may carry now, or null while events are still queued for it.</summary>
+    public long? BookmarkVersion(WatchSubscription sub)
+    {
+        lock (_gate)
+        {
+            return sub.Pending == 0 ? _rv : null;
+        }
+    }
+
+    public IReadOnlyList<WatchSubscription> Watchers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _watchers];
+            }
+        }
+    }
+
+    /// <summary>Keeps only the newest <paramref name="capacity"/> events; older resourceVersions then expire (410).</summary>
+    public void SetHistoryCapacity(int capacity)
+    {
+        lock (_gate)
+        {
+            _historyCapacity = Math.Max(0, capacity);
+            TrimHistoryLocked();
+        }
+    }
+
+    /// <summary>Forgets the whole event history: any resourceVersion older than the current one expires.</summary>
+    public void CompactHistory()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            _compactedRv = _rv;
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private ApiResult CreateLocked(ResourceType type, string? ns, JsonObject body, bool dryRun)
+    {
+        var obj = (JsonObject)body.DeepClone();
+        var meta = EnsureObject(obj, "metadata");
+        if (type.Namespaced)
+        {
+            var bodyNs = (string?)meta["namespace"];
+            if (!string.IsNullOrEmpty(bodyNs) && ns is not null && bodyNs != ns)
+            {
+                return ApiErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+
+            ns ??= bodyNs;
+            if (string.IsNullOrEmpty(ns))
+            {
+                return ApiErrors.BadRequest("an empty namespace may not be set during creation");
+            }
+
+            meta["namespace"] = ns;
+            if (RequireNamespaces)
+            {
+                var nsObj = FindNamespace(ns);
+                if (nsObj is null)
+                {
+                    return ApiErrors.NamespaceNotFound(ns);
+                }
+
+                if (nsObj["metadata"]?["deletionTimestamp"] is not null)
+                {
+                    return ApiErrors.Forbidden(type, (string?)meta["name"] ?? "", $"unable to create new content in namespace {ns} because it is being terminated");
+                }
+            }
+        }
+        else
+        {
+            meta.Remove("namespace");
+        }
+
+        if (CheckKind(type, obj) is { } badKind)
+        {
+            return badKind;
+        }
+
+        var name = (string?)meta["name"];
+        if (string.IsNullOrEmpty(name))
+        {
+            var prefix = (string?)meta["generateName"];
+            if (string.IsNullOrEmpty(prefix))
+            {
+                return ApiErrors.Invalid(type, "", "metadata.name", "Required value: name or generateName is required");
+            }
+
+            do
+            {
+                name = prefix + RandomSuffix();
+            }
+            while (Find(type, ns, name) is not null);
+            meta["name"] = name;
+        }
+
+        if (ValidateName(type, name) is { } badName)
+        {
+            return badName;
+        }
+
+        if (Find(type, ns, name) is not null)
+        {
+            return ApiErrors.AlreadyExists(type, name);
+        }
+
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta["creationTimestamp"] = Timestamp();
+        meta.Remove("deletionTimestamp");
+        meta.Remove("deletionGracePeriodSeconds");
+        meta.Remove("managedFields");
+        meta.Remove("selfLink");
+        if (type.HasGeneration)
+        {
+            meta["generation"] = 1L;
+        }
+        else
+        {
+            meta.Remove("generation");
+        }
+
+        InitialiseStatus(type, obj);
+        if (dryRun)
+        {
+            meta.Remove("resourceVersion");
+            return new ApiResult(201, Present(type, obj));
+        }
+
+        var committed = CommitLocked(type.StorageKey, Key(ns, name), obj, null, StoredEvent.Added);
+        if (type.Group == "apiextensions.k8s.io" && type.Plural == "customresourcedefinitions")
+        {
+            committed = CrdRegistrar.Established(this, type, committed);
+        }
+
+        return new ApiResult(201, Present(type, committed));
+    }
+
+    private ApiResult UpdateLocked(ResourceType type, JsonObject existing, JsonObject candidate, bool statusOnly, bool dryRun)
+    {
+        JsonObject next;
+        if (statusOnly)
+        {
+            next = (JsonObject)existing.DeepClone();
+            if (candidate["status"] is { } status)
+            {
+                next["status"] = status.DeepClone();
+            }
+            else
+            {
+                next.Remove("status");
+            }
+        }
+        else
+        {
+            next = (JsonObject)candidate.DeepClone();
+            if (CheckKind(type, next) is { } badKind)
+            {
+                return badKind;
+            }
+
+            if (type.HasStatus)
+            {
+                if (existing["status"] is { } oldStatus)
+                {
+                    next["status"] = oldStatus.DeepClone();
+                }
+                else
+                {
+                    next.Remove("status");
+                }
+            }
+
+            var meta = EnsureObject(next, "metadata");
+            var oldMeta = existing["metadata"]!.AsObject();
+            foreach (var field in new[] { "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation" })
+            {
+                if (oldMeta[field] is { } v)
+                {
+                    meta[field] = v.DeepClone();
+                }
+                else
+                {
+                    meta.Remove(field);
+                }
+            }
+
+            meta.Remove("managedFields");
+            meta.Remove("selfLink");
+            if (type.HasGeneration && SpecChanged(type, existing, next))
+            {
+                meta["generation"] = (JsonNumbers.Long(oldMeta["generation"]) ?? 0) + 1;
+            }
+        }
+
+        next["apiVersion"] = existing["apiVersion"]?.DeepClone();
+        next["kind"] = type.Kind;
+        next["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]?.DeepClone();
+        if (JsonNode.DeepEquals(next, existing))
+        {
+            return new ApiResult(200, Present(type, existing));
+        }
+
+        var nextMeta = next["metadata"]!.AsObject();
+        var finalizers = nextMeta["finalizers"] as JsonArray;
+        if (finalizers is { Count: 0 })
+        {
+            nextMeta.Remove("finalizers");
+        }
+
+        if (dryRun)
+        {
+            return new ApiResult(200, Present(type, next));
+        }
+
+        var key = KeyOf(existing);
+        if (nextMeta["deletionTimestamp"] is not null && finalizers is null or { Count: 0 })
+        {
+            var removed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Deleted);
+            AfterDeleteLocked(type, removed);
+            return new ApiResult(200, Present(type, removed));
+        }
+
+        var committed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Modified);
+        if (type.Group == "apiextensions.k8s.io" && type.Plural == "customresourcedefinitions" && !statusOnly)
+        {
+            CrdRegistrar.Register(_registry, committed);
+        }
+
+        return new ApiResult(200, Present(type, committed));
+    }
+
+    private ApiResult DeleteLocked(ResourceType type, JsonObject existing, DeleteOptions options)
+    {
+        var meta = existing["metadata"]!.AsObject();
+        var name = (string)meta["name"]!;
+        if (options.PreconditionUid is { Length: > 0 } uid && uid != (string?)meta["uid"])
+        {
+            return ApiErrors.ConflictPrecondition(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {(string?)meta["uid"]}");
+        }
+
+        if (options.PreconditionResourceVersion is { Length: > 0 } rv && rv != (string?)meta["resourceVersion"])
+        {
+            return ApiErrors.ConflictPrecondition(type, name,
+                $"Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {(string?)meta["resourceVersion"]}");
+        }
+
+        var next = (JsonObject)existing.DeepClone();
+        var nextMeta = next["metadata"]!.AsObject();
+        var finalizers = nextMeta["finalizers"] as JsonArray ?? [];
+        var policyFinalizer = (options.PropagationPolicy, options.OrphanDependents) switch
+        {
+            ("Orphan", _) or (null, true) => "orphan",
+            ("Foreground", _) => "foregroundDeletion",
+            _ => null,
+        };
+        if (policyFinalizer is not null && !finalizers.Any(f => (string?)f == policyFinalizer))
+        {
+            finalizers.Add(policyFinalizer);
+        }
+
+        var isNamespace = type.Group.Length == 0 && type.Plural == "namespaces";
+        if (finalizers.Count > 0 || isNamespace)
+        {
+            if (finalizers.Count > 0)
+            {
+                nextMeta["finalizers"] = finalizers;
+            }
+
+            if (nextMeta["deletionTimestamp"] is null)
+            {
+                if (nextMeta["generation"] is { } gen)
+                {
+                    nextMeta["generation"] = (JsonNumbers.Long(gen) ?? 0) + 1;
+                }
+
+                nextMeta["deletionTimestamp"] = Timestamp();
+                nextMeta["deletionGracePeriodSeconds"] = 0;
+            }
+
+            if (isNamespace)
+            {
+                EnsureObject(next, "status")["phase"] = "Terminating";
+            }
+
+            if (options.DryRun)
+            {
+                return new ApiResult(200, Present(type, next));
+            }
+
+            var marked = JsonNode.DeepEquals(next, existing) ? existing : CommitLocked(type.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified);
+            return new ApiResult(options.OrphanDependents == false ? 202 : 200, Present(type, marked));
+        }
+
+        if (options.DryRun)
+        {
+            return new ApiResult(200, Present(type, existing));
+        }
+
+        var removed = CommitLocked(type.StorageKey, KeyOf(existing), existing, existing, StoredEvent.Deleted);
+        AfterDeleteLocked(type, removed);
+        if (DeleteReturnsStatus(type))
+        {
+            return new ApiResult(200, new JsonObject
+            {
+                ["kind"] = "Status",
+                ["apiVersion"] = "v1",
+                ["metadata"] = new JsonObject(),
+                ["status"] = "Success",
+                ["details"] = new JsonObject
+                {
+                    ["name"] = name,
+                    ["group"] = type.Group.Length == 0 ? null : type.Group,
+                    ["kind"] = type.Plural,
+                    ["uid"] = (string?)meta["uid"],
+                },
+            });
+        }
+
+        return new ApiResult(200, Present(type, removed));
+    }
+
+    private void AfterDeleteLocked(ResourceType type, JsonObject removed)
+    {
+        if (type.Group == "apiextensions.k8s.io" && type.Plural == "customresourcedefinitions")
+        {
+            CrdRegistrar.Unregister(this, _registry, removed);
+        }
+    }
+
+    private static bool DeleteReturnsStatus(ResourceType type) =>
+        (type.Group, type.Plural) is ("", "configmaps") or ("", "secrets") or ("", "events") or ("", "serviceaccounts")
+            or ("apps", "deployments") or ("batch", "jobs") or ("coordination.k8s.io", "leases") or ("events.k8s.io", "events");
+
+    /// <summary>Stores (or removes, for DELETED) an object under a new resourceVersion and announces it.</summary>
+    internal JsonObject CommitLocked((string, string) storageKey, string key, JsonObject obj, JsonObject? old, string eventType)
+    {
+        var committed = (JsonObject)obj.DeepClone();
+        _rv++;
+        committed["metadata"]!["resourceVersion"] = Rv(_rv);
+        if (!_data.TryGetValue(storageKey, out var bucket))
+        {
+            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _data[storageKey] = bucket;
+        }
+
+        if (eventType == StoredEvent.Deleted)
+        {
+            bucket.Remove(key);
+        }
+        else
+        {
+            bucket[key] = committed;
+        }
+
+        var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
+        _history.AddLast(e);
+        TrimHistoryLocked();
+        foreach (var w in _watchers)
+        {
+            w.Offer(e);
+        }
+
+        _changes.Writer.TryWrite(e);
+        return committed;
+    }
+
+    internal JsonObject? FindLocked(ResourceType type, string? ns, string name) => Find(type, ns, name);
+
+    private void TrimHistoryLocked()
+    {
+        while (_history.Count > _historyCapacity && _history.First is { } first)
+        {
+            _compactedRv = first.Value.Rv;
+            _history.RemoveFirst();
+        }
+    }
+
+    private SortedDictionary<string, JsonObject> Bucket(ResourceType type) =>
+        _data.TryGetValue(type.StorageKey, out var b) ? b : [];
+
+    private JsonObject? Find(ResourceType type, string? ns, string name) =>
+        Bucket(type).TryGetValue(Key(type.Namespaced ? ns : null, name), out var o) ? o : null;
+
+    private JsonObject? FindNamespace(string ns) =>
+        _data.TryGetValue(("", "namespaces"), out var b) && b.TryGetValue(Key(null, ns), out var o) ? o : null;
+
+    private static string Key(string? ns, string name) => (ns ?? "") + "/" + name;
+
+    internal static string KeyOf(JsonObject obj) =>
+        Key((string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!);
+
+    private static JsonObject Present(ResourceType type, JsonObject stored)
+    {
+        var copy = (JsonObject)stored.DeepClone();
+        copy["apiVersion"] = type.ApiVersion;
+        copy["kind"] = type.Kind;
+        return copy;
+    }
+
+    internal static JsonObject EnsureObject(JsonObject parent, string field)
+    {
+        if (parent[field] is JsonObject o)
+        {
+            return o;
+        }
+
+        var created = new JsonObject();
+        parent[field] = created;
+        return created;
+    }
+
+    private static ApiResult? CheckIdentity(ResourceType type, string? ns, string name, JsonObject body)
+    {
+        var bodyName = (string?)body["metadata"]?["name"];
+        if (!string.IsNullOrEmpty(bodyName) && bodyName != name)
+        {
+            return ApiErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        }
+
+        var bodyNs = (string?)body["metadata"]?["namespace"];
+        if (type.Namespaced && !string.IsNullOrEmpty(bodyNs) && ns is not null && bodyNs != ns)
+        {
+            return ApiErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+
+        return null;
+    }
+
+    private static ApiResult? CheckKind(ResourceType type, JsonObject obj)
+    {
+        var kind = (string?)obj["kind"];
+        var apiVersion = (string?)obj["apiVersion"];
+        if (!string.IsNullOrEmpty(kind) && kind != type.Kind)
+        {
+            return ApiErrors.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.ApiVersion})");
+        }
+
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != type.ApiVersion)
+        {
+            // Another served version of the same resource is fine (no conversion, like a CRD with strategy None).
+            var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+            var group = slash < 0 ? "" : apiVersion[..slash];
+            if (group != type.Group)
+            {
+                return ApiErrors.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.ApiVersion})");
+            }
+        }
+
+        obj["kind"] = type.Kind;
+        obj["apiVersion"] = type.ApiVersion;
+        return null;
+    }
+
+    private static bool SpecChanged(ResourceType type, JsonObject before, JsonObject after)
+    {
+        static JsonObject Strip(JsonObject o, bool dropStatus)
+        {
+            var c = (JsonObject)o.DeepClone();
+            c.Remove("metadata");
+            c.Remove("kind");
+            c.Remove("apiVersion");
+            if (dropStatus)
+            {
+                c.Remove("status");
+            }
+
+            return c;
+        }
+
+        return !JsonNode.DeepEquals(Strip(before, type.HasStatus), Strip(after, type.HasStatus));
+    }
+
+    private static void InitialiseStatus(ResourceType type, JsonObject obj)
+    {
+        switch (type.Group, type.Plural)
+        {
+            case ("", "namespaces"):
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                EnsureObject(obj, "spec")["finalizers"] ??= new JsonArray("kubernetes");
+                break;
+            case ("", "pods"):
+                obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+                break;
+            default:
+                if (type.HasStatus)
+                {
+                    obj.Remove("status");
+                }
+
+                break;
+        }
+    }
+
+    private static ApiResult? ValidateName(ResourceType type, string name)
+    {
+        var labelOnly = (type.Group, type.Plural) is ("", "namespaces") or ("", "services");
+        if (labelOnly)
+        {
+            if (name.Length > 63 || !DnsLabel().IsMatch(name))
+            {
+                return ApiErrors.Invalid(type, name, "metadata.name",
+                    $"Invalid value: \"{name}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+            }
+        }
+        else if (name.Length > 253 || !DnsSubdomain().IsMatch(name))
+        {
+            return ApiErrors.Invalid(type, name, "metadata.name",
+                $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
+
+    private static string RandomSuffix()
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        Span<char> chars = stackalloc char[5];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[Random.Shared.Next(alphabet.Length)];
+        }
+
+        return new string(chars);
+    }
+
+    internal string Timestamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Rv(long rv) => rv.ToString(CultureInfo.InvariantCulture);
+
+    private static long ParseRv(JsonObject obj) =>
+        long.TryParse((string?)obj["metadata"]?["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
+
+    private static string EncodeContinue(string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes(key));
+
+    private static string? DecodeContinue(string token)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

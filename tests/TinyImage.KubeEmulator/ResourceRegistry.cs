@@ -1,0 +1,107 @@
+namespace TinyImage.KubeEmulator;
+
+/// <summary>The resources the emulator serves. Built-ins are registered at start; tests and CRDs add more.</summary>
+public sealed class ResourceRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly List<ResourceType> _types = [];
+
+    internal ResourceRegistry()
+    {
+        foreach (var t in BuiltIns())
+        {
+            Register(t);
+        }
+    }
+
+    /// <summary>Registers (or replaces) a resource type for its group/version/plural.</summary>
+    public void Register(ResourceType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        lock (_gate)
+        {
+            _types.RemoveAll(t => t.Group == type.Group && t.Version == type.Version && t.Plural == type.Plural);
+            _types.Add(type);
+        }
+    }
+
+    /// <summary>Removes every version of a group/resource (a deleted CRD).</summary>
+    public void Unregister(string group, string plural)
+    {
+        lock (_gate)
+        {
+            _types.RemoveAll(t => t.Group == group && t.Plural == plural);
+        }
+    }
+
+    /// <summary>Finds a resource by group, version and plural name.</summary>
+    public ResourceType? Find(string group, string version, string plural)
+    {
+        lock (_gate)
+        {
+            return _types.Find(t => t.Group == group && t.Version == version && t.Plural == plural);
+        }
+    }
+
+    /// <summary>Finds any served version of a group/resource.</summary>
+    public ResourceType? FindAnyVersion(string group, string plural)
+    {
+        lock (_gate)
+        {
+            return _types.Find(t => t.Group == group && t.Plural == plural);
+        }
+    }
+
+    /// <summary>Finds a resource by apiVersion and kind.</summary>
+    public ResourceType? FindByKind(string apiVersion, string kind)
+    {
+        lock (_gate)
+        {
+            return _types.Find(t => t.ApiVersion == apiVersion && t.Kind == kind);
+        }
+    }
+
+    /// <summary>A snapshot of every registered type.</summary>
+    public IReadOnlyList<ResourceType> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _types];
+            }
+        }
+    }
+
+    /// <summary>The resources the emulator serves before any CRD is created.</summary>
+    public static IReadOnlyList<ResourceType> BuiltIns() =>
+    [
+        new("", "v1", "Namespace", "namespaces", false) { ShortNames = ["ns"], HasStatus = true, HasGeneration = false, SelectableFields = ["status.phase"] },
+        new("", "v1", "ConfigMap", "configmaps", true) { ShortNames = ["cm"], HasGeneration = false },
+        new("", "v1", "Secret", "secrets", true) { HasGeneration = false, SelectableFields = ["type"] },
+        new("", "v1", "Service", "services", true) { ShortNames = ["svc"], Categories = ["all"], HasStatus = true, HasGeneration = false },
+        new("", "v1", "Pod", "pods", true)
+        {
+            ShortNames = ["po"], Categories = ["all"], HasStatus = true, ExtraSubresources = ["log"],
+            SelectableFields = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"],
+        },
+        new("", "v1", "Event", "events", true)
+        {
+            ShortNames = ["ev"], HasGeneration = false,
+            SelectableFields = ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+        },
+        new("", "v1", "ServiceAccount", "serviceaccounts", true) { ShortNames = ["sa"], HasGeneration = false },
+        new("apps", "v1", "Deployment", "deployments", true) { ShortNames = ["deploy"], Categories = ["all"], HasStatus = true },
+        new("batch", "v1", "Job", "jobs", true) { Categories = ["all"], HasStatus = true, SelectableFields = ["status.successful"] },
+        new("coordination.k8s.io", "v1", "Lease", "leases", true) { HasGeneration = false },
+        new("events.k8s.io", "v1", "Event", "events", true)
+        {
+            ShortNames = ["ev"], HasGeneration = false,
+            SelectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "reportingController", "type"],
+        },
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false)
+        {
+            ShortNames = ["crd", "crds"], Categories = ["api-extensions"], HasStatus = true,
+        },
+    ];
+}
