@@ -97,7 +97,7 @@ internal sealed class RegistryClient : IDisposable
             throw new RegistryException(RegistryErrorKind.TooLarge, $"Blob {descriptor.Digest} is {descriptor.Size} bytes, over the limit of {maxBytes}.");
         }
 
-        var timeout = new CancellationTokenSource(options.BlobTimeout, time);
+        var timeout = new CancellationTokenSource(options.BlobTimeout);
         HttpResponseMessage? response = null;
         try
         {

@@ -27,7 +27,7 @@ internal sealed record RegistryClientOptions
     /// <summary>Upper bound for one layer blob (compressed).</summary>
     public long MaxLayerBytes { get; init; } = 1024 * MiB;
 
-    /// <summary>Timeout for one request until response headers arrive (and for small bodies).</summary>
+    /// <summary>Timeout for one request until response headers arrive. Timeouts run on the system clock; the injected TimeProvider drives backoff and token expiry.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Timeout for a whole blob transfer.</summary>
