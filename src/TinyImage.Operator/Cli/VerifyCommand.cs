@@ -1,0 +1,107 @@
+using System.Globalization;
+using TinyImage.Operator.Sbom;
+using TinyImage.Operator.Verification;
+
+namespace TinyImage.Operator.Cli;
+
+/// <summary>
+/// <c>verify TARGET [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]</c>:
+/// reads the cargo-auditable SBOM of a local binary (a TARGET that exists as a file) or, through an
+/// <see cref="IImageSbomSource"/>, of an image reference, prints it and applies the policy.
+/// Exit codes: 0 the policy passed, 1 it failed (reason on stderr), 2 usage or I/O error.
+/// </summary>
+internal sealed class VerifyCommand(IImageSbomSource? images = null)
+{
+    public const int ExitPassed = 0;
+    public const int ExitPolicyFailed = 1;
+    public const int ExitUsage = 2;
+
+    public const string Usage =
+        "usage: tinyimage-operator verify PATH|IMAGE-REF [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]";
+
+    /// <summary>Runs the verb with its arguments (after <c>verify</c>), writing results to <paramref name="stdout"/> and diagnostics to <paramref name="stderr"/>.</summary>
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        var parsed = VerifyOptions.Parse(args);
+        if (parsed.Help)
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return ExitPassed;
+        }
+
+        if (parsed.Error is { } error)
+        {
+            await stderr.WriteLineAsync($"verify: {error}\n{Usage}").ConfigureAwait(false);
+            return ExitUsage;
+        }
+
+        var options = parsed.Options!;
+        SbomOutcome<AuditData> sbom;
+        ImageFacts? image = null;
+        if (File.Exists(options.Target))
+        {
+            try
+            {
+                await using var stream = new FileStream(options.Target, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+                sbom = AuditDataReader.Read(stream);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"verify: cannot read {options.Target}: {ex.Message}").ConfigureAwait(false);
+                return ExitUsage;
+            }
+        }
+        else if (images is not null)
+        {
+            var fetched = await images.FetchAsync(options.Target, cancellationToken).ConfigureAwait(false);
+            if (fetched.Failure is { } failed)
+            {
+                await stderr.WriteLineAsync($"{failed.Reason}: {failed.Message}").ConfigureAwait(false);
+                return failed.Passed ? ExitPassed : ExitPolicyFailed;
+            }
+
+            sbom = fetched.Sbom ?? SbomOutcome<AuditData>.Fail(SbomError.NoAuditData, "The image source returned no SBOM outcome.");
+            image = fetched.Image;
+        }
+        else
+        {
+            await stderr.WriteLineAsync($"verify: {options.Target}: no such file (image references are not supported by this build)").ConfigureAwait(false);
+            return ExitUsage;
+        }
+
+        var result = SbomPolicyEvaluator.Evaluate(options.Policy, sbom, image);
+        await WriteOutputAsync(options.Output, sbom, result, stdout).ConfigureAwait(false);
+        await stderr.WriteLineAsync($"{result.Reason}: {result.Message}").ConfigureAwait(false);
+        return result.Passed ? ExitPassed : ExitPolicyFailed;
+    }
+
+    private static async Task WriteOutputAsync(OutputFormat format, SbomOutcome<AuditData> sbom, VerificationResult result, TextWriter stdout)
+    {
+        if (!sbom.IsSuccess)
+        {
+            if (format == OutputFormat.Table)
+            {
+                await stdout.WriteLineAsync($"No SBOM: {sbom.Failure.Error}: {sbom.Failure.Message}").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        switch (format)
+        {
+            case OutputFormat.Json:
+                await stdout.WriteLineAsync(AuditableJsonWriter.Write(sbom.Value)).ConfigureAwait(false);
+                break;
+            case OutputFormat.CycloneDx:
+                await stdout.WriteAsync(result.CycloneDxJson).ConfigureAwait(false);
+                break;
+            default:
+                await stdout.WriteAsync(PackageTable.Render(sbom.Value)).ConfigureAwait(false);
+                break;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using TinyImage.Operator.Verification;
+
+namespace TinyImage.Operator.Cli;
+
+/// <summary>How <c>verify</c> prints the SBOM.</summary>
+internal enum OutputFormat
+{
+    Table,
+    Json,
+    CycloneDx,
+}
+
+/// <summary>The parsed arguments of <c>verify</c>.</summary>
+internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyPolicy Policy)
+{
+    /// <summary>Parses the arguments after <c>verify</c>: either options, a help request, or an error sentence.</summary>
+    public static (VerifyOptions? Options, bool Help, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        string? target = null;
+        var output = OutputFormat.Table;
+        var deny = new List<string>();
+        string? expectRoot = null;
+        var requireSbom = true;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inlineValue = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
+            {
+                inlineValue = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            switch (arg)
+            {
+                case "-h" or "--help":
+                    return (null, true, null);
+                case "--no-require-sbom":
+                    requireSbom = false;
+                    break;
+                case "-o" or "--output" or "--deny" or "--expect-root":
+                    var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        return (null, false, $"{arg} needs a value");
+                    }
+
+                    if (arg == "--deny")
+                    {
+                        deny.Add(value);
+                    }
+                    else if (arg == "--expect-root")
+                    {
+                        expectRoot = value;
+                    }
+                    else
+                    {
+                        OutputFormat? parsed = value switch
+                        {
+                            "table" => OutputFormat.Table,
+                            "json" => OutputFormat.Json,
+                            "cyclonedx" => OutputFormat.CycloneDx,
+                            _ => null,
+                        };
+                        if (parsed is null)
+                        {
+                            return (null, false, $"unknown output format '{value}' (table, json, cyclonedx)");
+                        }
+
+                        output = parsed.Value;
+                    }
+
+                    break;
+                default:
+                    if (arg.StartsWith('-') && arg.Length > 1)
+                    {
+                        return (null, false, $"unknown option '{arg}'");
+                    }
+
+                    if (target is not null)
+                    {
+                        return (null, false, $"one target expected, got '{target}' and '{arg}'");
+                    }
+
+                    target = arg;
+                    break;
+            }
+        }
+
+        if (target is null)
+        {
+            return (null, false, "a PATH or IMAGE-REF is required");
+        }
+
+        var policy = VerifyPolicy.Default with { RequireSbom = requireSbom, DenyPackages = deny, ExpectedRootPackage = expectRoot };
+        return (new VerifyOptions(target, output, policy), false, null);
+    }
+}
