@@ -3,6 +3,7 @@
 #   hello-service          the demo workload with a cargo-auditable style SBOM (.dep-v0, zlib JSON) added by objcopy
 #   hello-service-nosbom   the same binary without the section
 #   hello-service-denied   a variant whose SBOM lists a (local stub) crate named openssl-sys
+#   hello-service+greeting-v2  the demo workload built with --features greeting-v2 (answers "hello again ..."), same SBOM
 # The size profile and RUSTFLAGS come from the operator's own generated Containerfile (render --containerfile),
 # so the fixtures are built the way the operator would build them. The musl target cannot be added here
 # (rustup cannot download), so the static binary is built for x86_64-unknown-linux-gnu with +crt-static.
@@ -20,10 +21,10 @@ mapfile -t build_env < <(grep -oE '(RUSTFLAGS|CARGO_PROFILE_RELEASE_[A-Z_]+)=("[
 echo "build-fixtures: building with ${build_env[*]}" >&2
 
 target=x86_64-unknown-linux-gnu
-build() { # project-dir bin-name output-name
+build() { # project-dir bin-name output-name [cargo flags...]
   local dir="$1" bin="$2" name="$3" tdir="$out/target-$3"
   env "${build_env[@]}" CARGO_TARGET_DIR="$tdir" cargo build --quiet --offline --release --locked \
-      --manifest-path "$dir/Cargo.toml" --target "$target" --bin "$bin"
+      --manifest-path "$dir/Cargo.toml" --target "$target" --bin "$bin" "${@:4}"
   cp "$tdir/$target/release/$bin" "$out/$name.nosection"
 }
 embed() { # name json-file
@@ -45,6 +46,9 @@ build tests/data/hello-service hello-service hello-service
 python3 scripts/auditable-json.py tests/data/hello-service > "$out/hello-service.json"
 embed hello-service "$out/hello-service.json"
 cp "$out/hello-service.nosection" "$out/hello-service-nosbom"
+
+build tests/data/hello-service hello-service hello-service+greeting-v2 --features greeting-v2
+embed hello-service+greeting-v2 "$out/hello-service.json"
 
 build tests/data/hello-service-denied hello-service hello-service-denied
 python3 scripts/auditable-json.py tests/data/hello-service-denied > "$out/hello-service-denied.json"

@@ -1,10 +1,14 @@
 //! The TinyImage demo workload: a std-only HTTP server on port 3000 (PORT overrides it).
-//! `GET /` answers `hello from tinyimage <version>`; `/healthz` answers `ok`; anything else is 404.
+//! `GET /` answers `hello from tinyimage <version>` (`hello again from ...` with the feature `greeting-v2`); `/healthz` answers `ok`; anything else is 404.
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
+#[cfg(not(feature = "greeting-v2"))]
+const GREETING: &str = "hello";
+#[cfg(feature = "greeting-v2")]
+const GREETING: &str = "hello again";
 
 fn answer(mut stream: TcpStream) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -19,7 +23,7 @@ fn answer(mut stream: TcpStream) -> std::io::Result<()> {
     let mut parts = request_line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let (status, body) = match (method, path) {
-        ("GET", "/") => ("200 OK", format!("hello from tinyimage {}\n", VERSION)),
+        ("GET", "/") => ("200 OK", format!("{} from tinyimage {}\n", GREETING, VERSION)),
         ("GET", "/healthz") => ("200 OK", "ok\n".to_string()),
         _ => ("404 Not Found", "not found\n".to_string()),
     };
