@@ -40,7 +40,7 @@ public sealed record KanikoArguments(
     [
         "context", "dockerfile", "destination", "digest-file", "label", "cache-repo", "cache-dir", "cache-ttl",
         "snapshot-mode", "verbosity", "log-format", "push-retry", "image-fs-extract-retry", "ignore-path", "custom-platform",
-        "kaniko-dir",
+        "kaniko-dir", "context-sub-path",
     ];
 
     /// <summary>Parses the container's args (Kaniko's image has the executor as entrypoint, so args are the flags).</summary>
