@@ -8,5 +8,7 @@ namespace TinyImage.Operator.Api;
 /// <summary>Source-generated JSON metadata for the API types (NativeAOT: no reflection-based serialization).</summary>
 [JsonSerializable(typeof(V1Alpha1.TinyImage))]
 [JsonSerializable(typeof(TinyImageList))]
+// KubernetesClient models with object-typed fields (e.g. V1JSONSchemaProps.Default in a CRD) hold JsonElement values.
+[JsonSerializable(typeof(JsonElement))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
