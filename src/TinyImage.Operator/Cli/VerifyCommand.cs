@@ -17,7 +17,8 @@ internal sealed class VerifyCommand(IImageSbomSource? images = null)
     public const int ExitUsage = 2;
 
     public const string Usage =
-        "usage: tinyimage-operator verify PATH|IMAGE-REF [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]";
+        "usage: tinyimage-operator verify PATH|IMAGE-REF [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]\n"
+        + "       image options: [--binary NAME] [--creds USER:PASS | --docker-config FILE] [--insecure] [--ca FILE]";
 
     /// <summary>Runs the verb with its arguments (after <c>verify</c>), writing results to <paramref name="stdout"/> and diagnostics to <paramref name="stderr"/>.</summary>
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -55,9 +56,23 @@ internal sealed class VerifyCommand(IImageSbomSource? images = null)
                 return ExitUsage;
             }
         }
-        else if (images is not null)
+        else if (images is null && !Registry.ImageReference.TryParse(options.Target, out _, out var referenceError))
         {
-            var fetched = await images.FetchAsync(options.Target, cancellationToken).ConfigureAwait(false);
+            await stderr.WriteLineAsync($"verify: {options.Target}: no such file, and not an image reference: {referenceError}").ConfigureAwait(false);
+            return ExitUsage;
+        }
+        else
+        {
+            string? sourceError = null;
+            var source = images ?? RegistryImageSbomSource.TryCreate(options.Registry, stderr, out sourceError);
+            if (source is null)
+            {
+                await stderr.WriteLineAsync($"verify: {sourceError}").ConfigureAwait(false);
+                return ExitUsage;
+            }
+
+            using var owned = images is null ? source as IDisposable : null;
+            var fetched = await source.FetchAsync(options.Target, cancellationToken).ConfigureAwait(false);
             if (fetched.Failure is { } failed)
             {
                 await stderr.WriteLineAsync($"{failed.Reason}: {failed.Message}").ConfigureAwait(false);
@@ -66,11 +81,6 @@ internal sealed class VerifyCommand(IImageSbomSource? images = null)
 
             sbom = fetched.Sbom ?? SbomOutcome<AuditData>.Fail(SbomError.NoAuditData, "The image source returned no SBOM outcome.");
             image = fetched.Image;
-        }
-        else
-        {
-            await stderr.WriteLineAsync($"verify: {options.Target}: no such file (image references are not supported by this build)").ConfigureAwait(false);
-            return ExitUsage;
         }
 
         var result = SbomPolicyEvaluator.Evaluate(options.Policy, sbom, image);

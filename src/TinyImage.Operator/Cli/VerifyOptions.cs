@@ -10,9 +10,19 @@ internal enum OutputFormat
     CycloneDx,
 }
 
+/// <summary>How <c>verify IMAGE-REF</c> reaches the registry: <c>--creds USER:PASS</c>, <c>--docker-config FILE</c>,
+/// <c>--insecure</c>, <c>--ca FILE</c>, <c>--binary NAME</c>.</summary>
+internal sealed record RegistryAccessOptions(string? Creds, string? DockerConfigPath, bool Insecure, string? CaPath, string? Binary)
+{
+    public static RegistryAccessOptions None { get; } = new(null, null, false, null, null);
+}
+
 /// <summary>The parsed arguments of <c>verify</c>.</summary>
 internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyPolicy Policy)
 {
+    /// <summary>Registry access for an image reference target.</summary>
+    public RegistryAccessOptions Registry { get; init; } = RegistryAccessOptions.None;
+
     /// <summary>Parses the arguments after <c>verify</c>: either options, a help request, or an error sentence.</summary>
     public static (VerifyOptions? Options, bool Help, string? Error) Parse(IReadOnlyList<string> args)
     {
@@ -21,6 +31,7 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
         var deny = new List<string>();
         string? expectRoot = null;
         var requireSbom = true;
+        var registry = RegistryAccessOptions.None;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -37,6 +48,29 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
                     return (null, true, null);
                 case "--no-require-sbom":
                     requireSbom = false;
+                    break;
+                case "--insecure":
+                    registry = registry with { Insecure = true };
+                    break;
+                case "--creds" or "--docker-config" or "--ca" or "--binary":
+                    var access = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (string.IsNullOrEmpty(access))
+                    {
+                        return (null, false, $"{arg} needs a value");
+                    }
+
+                    if (arg == "--creds" && access.IndexOf(':', StringComparison.Ordinal) <= 0)
+                    {
+                        return (null, false, "--creds needs USER:PASS");
+                    }
+
+                    registry = arg switch
+                    {
+                        "--creds" => registry with { Creds = access },
+                        "--docker-config" => registry with { DockerConfigPath = access },
+                        "--ca" => registry with { CaPath = access },
+                        _ => registry with { Binary = access },
+                    };
                     break;
                 case "-o" or "--output" or "--deny" or "--expect-root":
                     var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
@@ -93,6 +127,11 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
         }
 
         var policy = VerifyPolicy.Default with { RequireSbom = requireSbom, DenyPackages = deny, ExpectedRootPackage = expectRoot };
-        return (new VerifyOptions(target, output, policy), false, null);
+        if (registry.Creds is not null && registry.DockerConfigPath is not null)
+        {
+            return (null, false, "--creds and --docker-config exclude each other");
+        }
+
+        return (new VerifyOptions(target, output, policy) { Registry = registry }, false, null);
     }
 }

@@ -72,6 +72,10 @@ internal sealed class DigestVerifyingStream : Stream
         {
             throw TimedOut(e);
         }
+        catch (IOException e)
+        {
+            throw Broken(e);
+        }
 
         return Account(buffer[..n]);
     }
@@ -102,6 +106,10 @@ internal sealed class DigestVerifyingStream : Stream
                 && e is IOException or ObjectDisposedException or OperationCanceledException)
             {
                 throw TimedOut(e);
+            }
+            catch (IOException e)
+            {
+                throw Broken(e);
             }
         }
 
@@ -143,6 +151,9 @@ internal sealed class DigestVerifyingStream : Stream
 
         Verified = true;
     }
+
+    private RegistryException Broken(IOException e) =>
+        new(RegistryErrorKind.Unavailable, $"The connection broke while downloading blob {expectedDigest} after {count} bytes: {e.Message}", e);
 
     private RegistryException TimedOut(Exception e) =>
         new(RegistryErrorKind.Unavailable, $"Downloading blob {expectedDigest} timed out after {count} bytes.", e);

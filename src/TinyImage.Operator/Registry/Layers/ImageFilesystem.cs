@@ -102,6 +102,16 @@ internal sealed class ImageFilesystem
         }
     }
 
+    /// <summary>The name of the only non-directory entry directly in <c>/bin</c>, or null when there are none or several.</summary>
+    public string? SoleEntryInBin()
+    {
+        var names = paths.GetViewBetween("bin/", "bin0")
+            .Where(p => p.StartsWith("bin/", StringComparison.Ordinal) && p.IndexOf('/', 4) < 0 && nodes[p].Type != TarEntryType.Directory)
+            .Take(2)
+            .ToList();
+        return names.Count == 1 ? names[0][4..] : null;
+    }
+
     /// <summary>Every path of the final filesystem, sorted.</summary>
     public IReadOnlyList<ImageFile> Files =>
         paths.Select(p => (Path: p, Node: nodes[p])).Select(x => new ImageFile("/" + x.Path, x.Node.Type, x.Node.Size, x.Node.LinkTarget)).ToList();

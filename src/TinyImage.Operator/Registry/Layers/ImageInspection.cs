@@ -6,9 +6,10 @@ namespace TinyImage.Operator.Registry.Layers;
 /// </summary>
 internal sealed class ImageInspection : IAsyncDisposable, IDisposable
 {
-    public ImageInspection(ResolvedManifest manifest, IReadOnlyList<ImageFile> files, string binaryPath, FileStream binary)
+    public ImageInspection(ResolvedManifest manifest, IReadOnlyList<ImageFile> files, string requestedPath, string binaryPath, FileStream binary)
     {
         Manifest = manifest;
+        RequestedPath = requestedPath;
         Files = files;
         BinaryPath = binaryPath;
         Binary = binary;
@@ -20,6 +21,9 @@ internal sealed class ImageInspection : IAsyncDisposable, IDisposable
     /// <summary>Every path of the final filesystem, sorted (for the <c>scratchOnly</c> check).</summary>
     public IReadOnlyList<ImageFile> Files { get; }
 
+    /// <summary>The path asked for, <c>/bin/NAME</c> (may be a symlink).</summary>
+    public string RequestedPath { get; }
+
     /// <summary>Where the binary was found after resolving symlinks, e.g. <c>/bin/hello</c>.</summary>
     public string BinaryPath { get; }
 
@@ -28,6 +32,10 @@ internal sealed class ImageInspection : IAsyncDisposable, IDisposable
 
     /// <summary>Total compressed size: layers plus config, from the manifest.</summary>
     public long CompressedSize => Manifest.CompressedSize;
+
+    /// <summary>Every non-directory path except the binary (and the <c>/bin/NAME</c> symlink leading to it): for <c>scratchOnly</c>.</summary>
+    public IReadOnlyList<string> OtherFiles =>
+        Files.Where(f => f.Type != TarEntryType.Directory && f.Path != BinaryPath && f.Path != RequestedPath).Select(f => f.Path).ToList();
 
     /// <summary>Number of layers.</summary>
     public int LayerCount => Manifest.Layers.Count;

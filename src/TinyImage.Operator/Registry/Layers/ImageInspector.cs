@@ -25,16 +25,19 @@ internal sealed class ImageInspector
     internal sealed record BlobProgress(string Digest, long BytesDone, long TotalBytes);
 
     /// <summary>Resolves the manifest of <paramref name="image"/> (by digest when it carries one); see <see cref="InspectAsync(ResolvedManifest, string, IProgress{BlobProgress}?, CancellationToken)"/>.</summary>
-    public async Task<ImageInspection> InspectAsync(ImageReference image, string binaryName, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
+    public async Task<ImageInspection> InspectAsync(ImageReference image, string? binaryName, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
     {
         var manifest = await client.GetManifestAsync(image, cancellationToken).ConfigureAwait(false);
         return await InspectAsync(manifest, binaryName, progress, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Downloads and verifies the config and every layer, builds the file list and extracts <c>/bin/<paramref name="binaryName"/></c>.</summary>
-    public async Task<ImageInspection> InspectAsync(ResolvedManifest manifest, string binaryName, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads and verifies the config and every layer, builds the file list and extracts <c>/bin/<paramref name="binaryName"/></c>.
+    /// With a null <paramref name="binaryName"/> the only entry in <c>/bin</c> is taken (BinaryNotFound when there are none or several).
+    /// </summary>
+    public async Task<ImageInspection> InspectAsync(ResolvedManifest manifest, string? binaryName, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(binaryName) || binaryName.Contains('/', StringComparison.Ordinal) || binaryName is "." or ".." || binaryName.Contains('\0', StringComparison.Ordinal))
+        if (binaryName is not null && (binaryName.Length == 0 || binaryName.Contains('/', StringComparison.Ordinal) || binaryName is "." or ".." || binaryName.Contains('\0', StringComparison.Ordinal)))
         {
             throw new ArgumentException($"The binary name '{binaryName}' is not a single file name.", nameof(binaryName));
         }
@@ -57,9 +60,11 @@ internal sealed class ImageInspector
                 filesystem.ApplyLayer(i, await ReadEntriesAsync(path, cancellationToken).ConfigureAwait(false));
             }
 
-            var (binaryPath, node) = filesystem.ResolveFile("/bin/" + binaryName);
+            var name = binaryName ?? filesystem.SoleEntryInBin()
+                ?? throw new ImageLayerException(LayerErrorKind.BinaryNotFound, "No binary name was given and /bin does not hold exactly one entry.");
+            var (binaryPath, node) = filesystem.ResolveFile("/bin/" + name);
             var binary = await ExtractAsync(layerFiles[node.Layer], node.Ordinal, cancellationToken).ConfigureAwait(false);
-            return new ImageInspection(manifest, filesystem.Files, binaryPath, binary);
+            return new ImageInspection(manifest, filesystem.Files, "/bin/" + name, binaryPath, binary);
         }
         finally
         {
@@ -69,7 +74,7 @@ internal sealed class ImageInspector
 
     private async Task DownloadAsync(ImageReference image, OciDescriptor layer, string path, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
     {
-        var perBlob = progress is null ? null : new Progress<long>(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size)));
+        var perBlob = progress is null ? null : new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size)));
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
         await client.DownloadBlobAsync(image, layer, file, client.Options.MaxLayerBytes, perBlob, cancellationToken).ConfigureAwait(false);
     }
@@ -126,6 +131,12 @@ internal sealed class ImageInspector
         }
 
         throw new ImageLayerException(LayerErrorKind.Malformed, $"Entry {ordinal} vanished from a layer between two reads.");
+    }
+
+    /// <summary>Reports on the downloading thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 
     private static FileStream OpenRead(string path) =>
