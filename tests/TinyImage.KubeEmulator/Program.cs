@@ -15,8 +15,14 @@ internal static class Program
         string? kubeconfig = null;
         string? jobMessage = null;
         var readyDeployments = false;
+        var standIns = new StandIns.StandInHostOptions();
         for (var i = 0; i < args.Length; i++)
         {
+            if (standIns.TryConsume(args, ref i))
+            {
+                continue;
+            }
+
             switch (args[i])
             {
                 case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var p):
@@ -35,7 +41,7 @@ internal static class Program
                     readyDeployments = true;
                     break;
                 case "--help" or "-h":
-                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE]] [--auto-ready-deployments]");
+                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE]] [--auto-ready-deployments] " + StandIns.StandInHostOptions.Usage);
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync("kube-emulator: unknown argument " + args[i]);
@@ -63,6 +69,7 @@ internal static class Program
         }
 
         emulator.Deployments.AutoReady = readyDeployments;
+        await using var standInHost = standIns.Directory is null ? null : await StandIns.StandInHost.StartAsync(emulator, standIns, stop.Token);
         if (kubeconfig is not null)
         {
             emulator.WriteKubeconfig(kubeconfig);

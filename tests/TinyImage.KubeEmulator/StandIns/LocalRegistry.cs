@@ -119,9 +119,17 @@ public sealed class LocalRegistry : IAsyncDisposable
             _ = PumpAsync(process.StandardOutput, log);
             _ = PumpAsync(process.StandardError, log);
             var registry = new LocalRegistry(process, directory, port, username, password, ca);
-            if (await registry.WaitUntilAnsweringAsync(cancellationToken))
+            try
             {
-                return registry;
+                if (await registry.WaitUntilAnsweringAsync(cancellationToken))
+                {
+                    return registry;
+                }
+            }
+            catch
+            {
+                await registry.DisposeAsync();
+                throw;
             }
 
             await registry.DisposeAsync();
