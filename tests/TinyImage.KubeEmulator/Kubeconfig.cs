@@ -6,7 +6,7 @@ public static class Kubeconfig
     /// <summary>The context (and cluster and user) name in generated kubeconfigs.</summary>
     public const string ContextName = "kube-emulator";
 
-    /// <summary>A kubeconfig with one context for <paramref name="server"/> (plain HTTP, no credentials).</summary>
+    /// <summary>A kubeconfig with one context for <paramref name="server"/> (plain HTTP; a dummy bearer token, because client libraries insist on some credential and the emulator checks none).</summary>
     public static string Yaml(Uri server, string defaultNamespace = "default") =>
         $$"""
         apiVersion: v1
@@ -25,7 +25,8 @@ public static class Kubeconfig
         preferences: {}
         users:
         - name: {{ContextName}}
-          user: {}
+          user:
+            token: kube-emulator
 
         """;
 }

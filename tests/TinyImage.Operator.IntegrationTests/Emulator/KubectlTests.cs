@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using TinyImage.KubeEmulator;
+using TinyImage.Testing;
+using Xunit;
+
+namespace TinyImage.Operator.IntegrationTests.Emulator;
+
+/// <summary>The real kubectl 1.35 (from scripts/install-tools.sh) against the emulator.</summary>
+public sealed class KubectlTests : IDisposable
+{
+    private const string Crd = """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: gizmos.example.dev
+        spec:
+          group: example.dev
+          scope: Namespaced
+          names:
+            kind: Gizmo
+            plural: gizmos
+            singular: gizmo
+            shortNames: [gz]
+          versions:
+          - name: v1alpha1
+            served: true
+            storage: true
+            subresources:
+              status: {}
+            additionalPrinterColumns:
+            - name: Ready
+              type: string
+              jsonPath: .status.conditions[?(@.type=="Ready")].status
+            - name: Age
+              type: date
+              jsonPath: .metadata.creationTimestamp
+            schema:
+              openAPIV3Schema:
+                type: object
+                x-kubernetes-preserve-unknown-fields: true
+        """;
+
+    private const string Sample = """
+        apiVersion: example.dev/v1alpha1
+        kind: Gizmo
+        metadata:
+          name: demo
+        spec:
+          size: 1
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("kubectl-emulator-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Kubectl_Applies_A_Crd_And_An_Object_Gets_Waits_For_Ready_And_Deletes()
+    {
+        var kubectl = RepoPaths.Tools("bin", "kubectl");
+        if (!File.Exists(kubectl))
+        {
+            Assert.Skip($"kubectl not found at {kubectl}: run scripts/install-tools.sh to install kubectl 1.35");
+        }
+
+        await using var kube = await ApiServerEmulator.StartAsync(cancellationToken: KubeHttp.Bounded());
+        kube.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "crd.yaml"), Crd, KubeHttp.Bounded());
+        await File.WriteAllTextAsync(Path.Combine(_dir, "sample.yaml"), Sample, KubeHttp.Bounded());
+
+        var version = await RunAsync(kubectl, "version", "-o", "json");
+        var crd = await RunAsync(kubectl, "apply", "--validate=false", "-f", "crd.yaml");
+        var established = await RunAsync(kubectl, "wait", "--for=condition=Established", "--timeout=20s", "crd/gizmos.example.dev");
+        var created = await RunAsync(kubectl, "apply", "--validate=false", "-f", "sample.yaml");
+        var unchanged = await RunAsync(kubectl, "apply", "--validate=false", "-f", "sample.yaml");
+        await File.WriteAllTextAsync(Path.Combine(_dir, "sample.yaml"), Sample.Replace("size: 1", "size: 2", StringComparison.Ordinal), KubeHttp.Bounded());
+        var configured = await RunAsync(kubectl, "apply", "--validate=false", "-f", "sample.yaml");
+        var table = await RunAsync(kubectl, "get", "gz");
+
+        var waiting = RunAsync(kubectl, "wait", "--for=condition=Ready", "--timeout=20s", "gizmo/demo");
+        var watching = await KubeHttp.EventuallyAsync(() => kube.Requests.Count("watch", "gizmos") > 0, TimeSpan.FromSeconds(20));
+        kube.MutateStatus("example.dev/v1alpha1", "gizmos", "default", "demo", o =>
+            o["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["reason"] = "Demo" }) });
+        var waited = await waiting;
+        var ready = await RunAsync(kubectl, "get", "gizmos", "demo", "-o", "jsonpath={.status.conditions[0].status} {.metadata.generation}");
+        var deleted = await RunAsync(kubectl, "delete", "-f", "sample.yaml");
+
+        Assert.True(version.Code == 0, version.Output);
+        Assert.Contains("\"minor\": \"35\"", version.Output, StringComparison.Ordinal);
+        Assert.Equal((0, "customresourcedefinition.apiextensions.k8s.io/gizmos.example.dev created"), (crd.Code, crd.Output.Trim()));
+        Assert.True(established.Code == 0, established.Output);
+        Assert.Equal((0, "gizmo.example.dev/demo created"), (created.Code, created.Output.Trim()));
+        Assert.Equal((0, "gizmo.example.dev/demo unchanged"), (unchanged.Code, unchanged.Output.Trim()));
+        Assert.Equal((0, "gizmo.example.dev/demo configured"), (configured.Code, configured.Output.Trim()));
+        Assert.True(table.Code == 0, table.Output);
+        Assert.Matches(@"^NAME\s+READY\s+AGE\s*\ndemo\s+\d+s", table.Output);
+        Assert.True(watching, "kubectl wait never opened a watch");
+        Assert.True(waited.Code == 0, waited.Output);
+        Assert.Equal("gizmo.example.dev/demo condition met", waited.Output.Trim());
+        Assert.Equal((0, "True 2"), (ready.Code, ready.Output.Trim()));
+        Assert.True(deleted.Code == 0, deleted.Output);
+        Assert.Contains("gizmo.example.dev \"demo\" deleted", deleted.Output, StringComparison.Ordinal);
+        Assert.Equal(404, kube.Get("example.dev/v1alpha1", "gizmos", "default", "demo").Code);
+        Assert.Empty(kube.BackgroundErrors);
+    }
+
+    private async Task<(int Code, string Output)> RunAsync(string kubectl, params string[] args)
+    {
+        var start = new ProcessStartInfo(kubectl)
+        {
+            WorkingDirectory = _dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.ArgumentList.Add("--cache-dir=" + Path.Combine(_dir, "cache"));
+        start.Environment["KUBECONFIG"] = Path.Combine(_dir, "kubeconfig");
+        start.Environment["HOME"] = _dir;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
+        var stderr = process.StandardError.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
+        try
+        {
+            await process.WaitForExitAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using TinyImage.KubeEmulator;
+using Xunit;
+
+namespace TinyImage.Operator.IntegrationTests.Emulator;
+
+public sealed class SimulatorTests
+{
+    private const string Jobs = "/apis/batch/v1/namespaces/default/jobs";
+    private const string Deployments = "/apis/apps/v1/namespaces/default/deployments";
+
+    private static JsonObject Job(string name) => JsonNode.Parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"NAME","namespace":"default"},
+         "spec":{"backoffLimit":0,"template":{"metadata":{"labels":{"role":"build"}},
+         "spec":{"restartPolicy":"Never","containers":[{"name":"kaniko","image":"gcr.io/kaniko-project/executor:v1.23.2"}]}}}}
+        """.Replace("NAME", name, StringComparison.Ordinal))!.AsObject();
+
+    private static JsonObject Deployment(string name, int replicas) => JsonNode.Parse("""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"NAME","namespace":"default"},
+         "spec":{"replicas":99,"selector":{"matchLabels":{"app":"NAME"}},"template":{"metadata":{"labels":{"app":"NAME"}},
+         "spec":{"containers":[{"name":"app","image":"example/app:1"}]}}}}
+        """.Replace("NAME", name, StringComparison.Ordinal).Replace("99", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))!.AsObject();
+
+    [Fact]
+    public async Task Complete_Gives_The_Job_A_Pod_With_A_Termination_Message_And_Complete_Conditions()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, Job("build"));
+        const string digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+        kube.Jobs.Complete("default", "build", digest);
+        var (_, job) = await http.GetJsonAsync(Jobs + "/build");
+        var (_, pods) = await http.GetJsonAsync("/api/v1/namespaces/default/pods?labelSelector=batch.kubernetes.io%2Fjob-name%3Dbuild");
+
+        var status = job["status"]!;
+        Assert.Equal(1, (int?)status["succeeded"]);
+        Assert.NotNull((string?)status["startTime"]);
+        Assert.NotNull((string?)status["completionTime"]);
+        Assert.Equal(["SuccessCriteriaMet", "Complete"], status["conditions"]!.AsArray().Select(c => (string?)c!["type"]));
+        var pod = Assert.Single(pods["items"]!.AsArray())!;
+        Assert.StartsWith("build-", (string?)pod["metadata"]!["name"], StringComparison.Ordinal);
+        Assert.Equal("build", (string?)pod["metadata"]!["labels"]!["role"]);
+        Assert.Equal(job["metadata"]!["uid"]!.GetValue<string>(), (string?)pod["metadata"]!["ownerReferences"]![0]!["uid"]);
+        Assert.Equal("Succeeded", (string?)pod["status"]!["phase"]);
+        var terminated = pod["status"]!["containerStatuses"]![0]!["state"]!["terminated"]!;
+        Assert.Equal(digest, (string?)terminated["message"]);
+        Assert.Equal(0, (int?)terminated["exitCode"]);
+        Assert.Equal("Completed", (string?)terminated["reason"]);
+    }
+
+    [Fact]
+    public async Task Fail_Marks_The_Job_Failed_And_Serves_The_Log_Tail()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, Job("broken"));
+
+        kube.Jobs.Fail("default", "broken", "BackoffLimitExceeded", "step 1\nstep 2\nerror: cargo build failed\n");
+        var (_, job) = await http.GetJsonAsync(Jobs + "/broken");
+        var pod = kube.Jobs.PodsOf("default", "broken").Single();
+        var podName = (string)pod["metadata"]!["name"]!;
+        var (logCode, log) = await http.GetJsonAsync($"/api/v1/namespaces/default/pods/{podName}/log?container=kaniko&tailLines=2");
+        var (badCode, _) = await http.GetJsonAsync($"/api/v1/namespaces/default/pods/{podName}/log?container=nope");
+
+        Assert.Equal(1, (int?)job["status"]!["failed"]);
+        var failed = job["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Failed")!;
+        Assert.Equal("BackoffLimitExceeded", (string?)failed["reason"]);
+        Assert.Equal("Failed", (string?)pod["status"]!["phase"]);
+        Assert.Equal(1, (int?)pod["status"]!["containerStatuses"]![0]!["state"]!["terminated"]!["exitCode"]);
+        Assert.Equal(200, logCode);
+        Assert.Equal("step 2\nerror: cargo build failed\n", (string?)log["text"]);
+        Assert.Equal(400, badCode);
+    }
+
+    [Fact]
+    public async Task A_Registered_Runner_Sees_Every_New_Job_And_Can_Complete_It()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var seen = new List<string>();
+        kube.Jobs.Runner = JobRunners.From((job, _) =>
+        {
+            lock (seen)
+            {
+                seen.Add(job.Name + " " + string.Join(',', job.Images));
+            }
+
+            job.Complete("done:" + job.Name);
+            return Task.CompletedTask;
+        });
+
+        await http.PostJsonAsync(Jobs, Job("one"));
+        await http.PostJsonAsync(Jobs, Job("two"));
+        var completed = await KubeHttp.EventuallyAsync(() =>
+            kube.List("batch/v1", "jobs", "default").All(j => (int?)j["status"]?["succeeded"] == 1));
+
+        Assert.True(completed);
+        Assert.Equal(["one gcr.io/kaniko-project/executor:v1.23.2", "two gcr.io/kaniko-project/executor:v1.23.2"], seen.Order());
+        Assert.Equal("done:two", (string?)kube.Jobs.PodsOf("default", "two")[0]["status"]!["containerStatuses"]![0]!["state"]!["terminated"]!["message"]);
+        Assert.Empty(kube.BackgroundErrors);
+    }
+
+    [Fact]
+    public async Task A_Runner_That_Throws_Is_Reported_As_A_Background_Error()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        kube.Jobs.Runner = JobRunners.From((_, _) => throw new InvalidOperationException("runner bug"));
+
+        await http.PostJsonAsync(Jobs, Job("j"));
+        var reported = await KubeHttp.EventuallyAsync(() => kube.BackgroundErrors.Count == 1);
+
+        Assert.True(reported);
+        Assert.Equal("runner bug", kube.BackgroundErrors[0].Message);
+    }
+
+    [Fact]
+    public async Task Deleting_A_Job_Collects_Its_Pods()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, Job("j"));
+        kube.Jobs.StartPod("default", "j");
+
+        await http.DeleteJsonAsync(Jobs + "/j");
+        var collected = await KubeHttp.EventuallyAsync(() => kube.List("v1", "pods", "default").Count == 0);
+
+        Assert.True(collected);
+    }
+
+    [Fact]
+    public async Task MarkAvailable_Writes_A_Rolled_Out_Deployment_Status()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Deployments, Deployment("web", 2));
+        await http.PatchJsonAsync(Deployments + "/web", JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"example/app:2"}]}}}}""")!);
+
+        var result = kube.Deployments.MarkAvailable("default", "web");
+        var (_, read) = await http.GetJsonAsync(Deployments + "/web");
+
+        Assert.True(result.IsSuccess);
+        var status = read["status"]!;
+        Assert.Equal(2, (long?)status["observedGeneration"]);
+        Assert.Equal(2, (int?)status["readyReplicas"]);
+        Assert.Equal(2, (int?)status["availableReplicas"]);
+        Assert.Equal("True", (string?)status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Available")!["status"]);
+        Assert.Equal(2, read.Generation());
+    }
+
+    [Fact]
+    public async Task MarkUnavailable_Reports_A_Stuck_Rollout()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Deployments, Deployment("web", 1));
+
+        kube.Deployments.MarkUnavailable("default", "web");
+        var (_, read) = await http.GetJsonAsync(Deployments + "/web");
+
+        var progressing = read["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Progressing")!;
+        Assert.Equal("False", (string?)progressing["status"]);
+        Assert.Equal("ProgressDeadlineExceeded", (string?)progressing["reason"]);
+        Assert.Null(read["status"]!["readyReplicas"]);
+    }
+
+    [Fact]
+    public async Task AutoReady_Makes_Every_New_Generation_Available()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        kube.Deployments.AutoReady = true;
+
+        await http.PostJsonAsync(Deployments, Deployment("web", 3));
+        var first = await KubeHttp.EventuallyAsync(async () => (long?)(await http.GetJsonAsync(Deployments + "/web")).Body["status"]?["observedGeneration"] == 1);
+        await http.PatchJsonAsync(Deployments + "/web", JsonNode.Parse("""{"spec":{"replicas":4}}""")!);
+        var second = await KubeHttp.EventuallyAsync(async () => (int?)(await http.GetJsonAsync(Deployments + "/web")).Body["status"]?["availableReplicas"] == 4);
+
+        Assert.True(first);
+        Assert.True(second);
+    }
+}
