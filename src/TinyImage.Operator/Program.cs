@@ -1,8 +1,10 @@
+using TinyImage.Operator.Hosting;
+
 namespace TinyImage.Operator;
 
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         if (args is [Crd.CrdCommand.Verb, .. var crdArgs])
         {
@@ -11,10 +13,16 @@ internal static class Program
 
         if (args is ["verify", .. var verifyArgs])
         {
-            return new Cli.VerifyCommand().RunAsync(verifyArgs, Console.Out, Console.Error, CancellationToken.None).GetAwaiter().GetResult();
+            return await new Cli.VerifyCommand().RunAsync(verifyArgs, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
         }
 
-        Console.Error.WriteLine("tinyimage-operator: not implemented yet");
-        return args.Length == 0 ? 0 : 2;
+        // No verb, or a flag first: the operator's main job.
+        if (args is [] or ["run", ..] || args[0].StartsWith('-'))
+        {
+            return await RunCommand.RunAsync(args is ["run", .. var runArgs] ? runArgs : args, _ => null).ConfigureAwait(false);
+        }
+
+        await Console.Error.WriteLineAsync("tinyimage-operator: unknown verb '" + args[0] + "'\n\n" + RunArguments.Usage).ConfigureAwait(false);
+        return 2;
     }
 }

@@ -27,11 +27,14 @@ internal sealed class KubeConnection : IDisposable
     /// <summary>The API server's address, ending with a slash.</summary>
     public Uri BaseUri { get; }
 
+    /// <summary>Added to the User-Agent as a comment (the replica's identity), so audit logs tell replicas apart.</summary>
+    public string? Identity { get; init; }
+
     /// <summary>Timeout of a single non-watch request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Connects with a kubeconfig or in-cluster configuration (TLS, client certificates, tokens, exec plugins).</summary>
-    public static KubeConnection FromConfig(KubernetesClientConfiguration config)
+    public static KubeConnection FromConfig(KubernetesClientConfiguration config, string? identity = null)
     {
         var kubernetes = new Kubernetes(config);
         var credentials = kubernetes.Credentials;
@@ -39,13 +42,20 @@ internal sealed class KubeConnection : IDisposable
             kubernetes.HttpClient,
             kubernetes.BaseUri,
             credentials is null ? null : credentials.ProcessHttpRequestAsync,
-            kubernetes);
+            kubernetes)
+        {
+            Identity = identity,
+        };
     }
 
     /// <summary>Sends a request with credentials. <paramref name="streaming"/> returns after the headers (watch, logs) and applies no timeout.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool streaming, CancellationToken cancellationToken)
     {
         request.Headers.UserAgent.Add(UserAgent);
+        if (Identity is not null)
+        {
+            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("(" + Identity + ")"));
+        }
         if (authenticate is not null)
         {
             await authenticate(request, cancellationToken).ConfigureAwait(false);

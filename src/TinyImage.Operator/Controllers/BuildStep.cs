@@ -1,0 +1,296 @@
+using System.Text.RegularExpressions;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Building;
+using TinyImage.Operator.Configuration;
+using TinyImage.Operator.Kube;
+
+namespace TinyImage.Operator.Controllers;
+
+/// <summary>
+/// Step 3 and 4: ensure exactly one Kaniko Job per build hash and read its outcome. The Job's name is deterministic,
+/// so a restarted or second operator adopts it. A finished Job (or, after its TTL, the outcome recorded in status) is
+/// never run again unless the <c>tinyimage.dev/retry</c> annotation changed since the Job was created: the Job and
+/// the Containerfile ConfigMap carry the retry value they were made for.
+/// </summary>
+internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions options, ILogger logger)
+{
+    /// <summary>The Containerfile ConfigMap's note of the retry value its latest Job was created for.</summary>
+    public const string RetryHandled = Annotations.Retry;
+
+    private const int LogTailLines = 20;
+    private const int LogTailMaxChars = 4096;
+
+    public async Task<BuildResult> EnsureAsync(ReconcilePass pass, string hash, CancellationToken cancellationToken)
+    {
+        var name = ChildMetadata.BuildName(pass.Name, hash);
+        if (pass.Status.Build?.SpecHash != hash)
+        {
+            pass.Status.Build = new BuildStatus { SpecHash = hash, JobName = name };
+        }
+
+        var job = cluster.JobCache.Get(pass.Namespace, name);
+        if (job is not null)
+        {
+            return await FollowJobAsync(pass, job, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (RecordedOutcome(pass) is { } recorded)
+        {
+            return recorded;
+        }
+
+        return await StartAsync(pass, hash, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The outcome status remembers when the Job is gone (TTL), unless a retry was asked for since.</summary>
+    private BuildResult? RecordedOutcome(ReconcilePass pass)
+    {
+        var build = pass.Status.Build!;
+        if (build.Digest is not null)
+        {
+            return new BuildResult(BuildState.Succeeded, build.Digest, "built " + build.Digest);
+        }
+
+        var built = ConditionSet.Find(pass.Status.Conditions, Conditions.Built);
+        if (build.CompletionTime is null || built?.Status != Conditions.False)
+        {
+            return null;
+        }
+
+        var configMap = cluster.ConfigMapCache.Get(pass.Namespace, build.JobName!);
+        if (Annotation(configMap, RetryHandled) != pass.Retry)
+        {
+            return null;
+        }
+
+        var state = built.Reason switch
+        {
+            Conditions.ReasonBuildTimedOut => BuildState.TimedOut,
+            Conditions.ReasonInvalidDigest => BuildState.InvalidDigest,
+            _ => BuildState.Failed,
+        };
+        return new BuildResult(state, null, built.Message ?? "the build failed");
+    }
+
+    private async Task<BuildResult> FollowJobAsync(ReconcilePass pass, V1Job job, CancellationToken cancellationToken)
+    {
+        var build = pass.Status.Build!;
+        if (job.Metadata.DeletionTimestamp is not null)
+        {
+            return new BuildResult(BuildState.Running, null, "waiting for the previous build Job " + job.Metadata.Name + " to be deleted");
+        }
+
+        var jobRetry = Annotation(job, RetryHandled);
+        var (finished, failed, failure) = Finished(job);
+        if (failed && jobRetry != pass.Retry)
+        {
+            logger.LogInformation("Retrying build {Namespace}/{Job}: retry annotation changed", pass.Namespace, job.Metadata.Name);
+            await cluster.Jobs.DeleteAsync(pass.Namespace, job.Metadata.Name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
+            return new BuildResult(BuildState.Running, null, "retrying: the previous build Job is being deleted");
+        }
+
+        var configMap = cluster.ConfigMapCache.Get(pass.Namespace, job.Metadata.Name);
+        if (configMap is not null && Annotation(configMap, RetryHandled) != jobRetry
+            && !await AnnotateAsync(configMap, RetryHandled, jobRetry, cancellationToken).ConfigureAwait(false))
+        {
+            return new BuildResult(BuildState.Conflict, null, "ConfigMap changed meanwhile");
+        }
+
+        build.JobName = job.Metadata.Name;
+        build.StartTime ??= job.Status?.StartTime ?? job.Metadata.CreationTimestamp;
+        if (!finished)
+        {
+            return new BuildResult(BuildState.Running, null, "build Job " + job.Metadata.Name + " is running");
+        }
+
+        build.CompletionTime ??= job.Status?.CompletionTime ?? failure?.LastTransitionTime ?? pass.Now.UtcDateTime;
+        if (failed)
+        {
+            build.LogTail ??= await ReadLogTailAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false) ?? "";
+            var timedOut = failure?.Reason == "DeadlineExceeded";
+            var why = failure?.Message ?? failure?.Reason ?? "the Kaniko container failed";
+            return new BuildResult(timedOut ? BuildState.TimedOut : BuildState.Failed, null, "build Job " + job.Metadata.Name + " failed: " + why + LastLine(build.LogTail));
+        }
+
+        if (build.Digest is not null)
+        {
+            return new BuildResult(BuildState.Succeeded, build.Digest, "built " + build.Digest);
+        }
+
+        var digest = await ReadDigestAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        if (digest is null || !DigestPattern().IsMatch(digest))
+        {
+            return new BuildResult(BuildState.InvalidDigest, null, "build Job " + job.Metadata.Name + " succeeded but its " + KanikoJobBuilder.KanikoContainerName + " container reported no sha256 digest in its termination message" + (digest is null ? "" : " (got '" + Shorten(digest, 80) + "')"));
+        }
+
+        build.Digest = digest;
+        return new BuildResult(BuildState.Succeeded, digest, "built " + digest);
+    }
+
+    private async Task<BuildResult> StartAsync(ReconcilePass pass, string hash, string name, CancellationToken cancellationToken)
+    {
+        var build = pass.Status.Build!;
+        build.JobName = name;
+        build.Digest = null;
+        build.StartTime = null;
+        build.CompletionTime = null;
+        build.LogTail = null;
+
+        var existingConfigMap = cluster.ConfigMapCache.Get(pass.Namespace, name);
+        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(pass.TinyImage, hash, options);
+        if (existingConfigMap is null)
+        {
+            SetAnnotation(desiredConfigMap.Metadata, RetryHandled, pass.Retry);
+            var created = await cluster.ConfigMaps.CreateAsync(desiredConfigMap, cancellationToken).ConfigureAwait(false);
+            if (created.Outcome is not (WriteOutcome.Ok or WriteOutcome.AlreadyExists))
+            {
+                return new BuildResult(BuildState.Conflict, null, "could not create ConfigMap " + name + ": " + created.Outcome);
+            }
+        }
+        else if (!SameData(desiredConfigMap.Data, existingConfigMap.Data))
+        {
+            var updated = ObjectCopy.Clone(existingConfigMap, ResourceTypes.ConfigMaps.ItemInfo);
+            updated.Data = desiredConfigMap.Data;
+            if (!(await cluster.ConfigMaps.ReplaceAsync(updated, cancellationToken).ConfigureAwait(false)).IsOk)
+            {
+                return new BuildResult(BuildState.Conflict, null, "ConfigMap " + name + " changed meanwhile");
+            }
+        }
+
+        var job = KanikoJobBuilder.BuildJob(pass.TinyImage, hash, options);
+        SetAnnotation(job.Metadata, RetryHandled, pass.Retry);
+        var result = await cluster.Jobs.CreateAsync(job, cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case WriteOutcome.Ok:
+                logger.LogInformation("Started build {Namespace}/{Job}", pass.Namespace, name);
+                break;
+            case WriteOutcome.AlreadyExists:
+                logger.LogInformation("Build {Namespace}/{Job} exists already; adopting it", pass.Namespace, name);
+                return new BuildResult(BuildState.Running, null, "adopting build Job " + name);
+            default:
+                return new BuildResult(BuildState.Conflict, null, "could not create Job " + name + ": " + result.Outcome);
+        }
+
+        // The Job exists for this retry value; only now does the ConfigMap say so (see RecordedOutcome).
+        if (existingConfigMap is not null && Annotation(existingConfigMap, RetryHandled) != pass.Retry)
+        {
+            var current = await cluster.ConfigMaps.GetAsync(pass.Namespace, name, cancellationToken).ConfigureAwait(false);
+            if (current is not null)
+            {
+                await AnnotateAsync(current, RetryHandled, pass.Retry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new BuildResult(BuildState.Running, null, "build Job " + name + " created");
+    }
+
+    /// <summary>Whether the Job finished, whether it failed, and its Failed condition.</summary>
+    private static (bool Finished, bool Failed, V1JobCondition? Failure) Finished(V1Job job)
+    {
+        var conditions = job.Status?.Conditions ?? [];
+        var failure = conditions.FirstOrDefault(c => c.Type == "Failed" && c.Status == "True");
+        if (failure is not null)
+        {
+            return (true, true, failure);
+        }
+
+        var complete = conditions.Any(c => c.Type == "Complete" && c.Status == "True");
+        return (complete, false, null);
+    }
+
+    private async Task<IReadOnlyList<V1Pod>> PodsOfAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    {
+        foreach (var label in (string[])["batch.kubernetes.io/job-name", "job-name"])
+        {
+            var pods = await cluster.Pods.ListAsync(@namespace, new ListOptions(label + "=" + jobName), cancellationToken).ConfigureAwait(false);
+            if (pods.Items.Count > 0)
+            {
+                return [.. pods.Items.OrderByDescending(p => p.Metadata.CreationTimestamp)];
+            }
+        }
+
+        return [];
+    }
+
+    private async Task<string?> ReadDigestAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    {
+        foreach (var pod in await PodsOfAsync(@namespace, jobName, cancellationToken).ConfigureAwait(false))
+        {
+            var terminated = pod.Status?.ContainerStatuses?
+                .FirstOrDefault(c => c.Name == KanikoJobBuilder.KanikoContainerName)?.State?.Terminated;
+            if (terminated is { ExitCode: 0 } && terminated.Message is { } message)
+            {
+                return message.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string?> ReadLogTailAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    {
+        foreach (var pod in await PodsOfAsync(@namespace, jobName, cancellationToken).ConfigureAwait(false))
+        {
+            var log = await cluster.Pods.GetSubresourceTextAsync(
+                @namespace,
+                pod.Metadata.Name,
+                "log",
+                [new("container", KanikoJobBuilder.KanikoContainerName), new("tailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrWhiteSpace(log))
+            {
+                var lines = log.TrimEnd().Split('\n');
+                var tail = string.Join('\n', lines.Skip(Math.Max(0, lines.Length - LogTailLines)));
+                return tail.Length <= LogTailMaxChars ? tail : tail[^LogTailMaxChars..];
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<bool> AnnotateAsync(V1ConfigMap configMap, string key, string? value, CancellationToken cancellationToken)
+    {
+        var patch = new System.Text.Json.Nodes.JsonObject
+        {
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["resourceVersion"] = configMap.Metadata.ResourceVersion,
+                ["annotations"] = new System.Text.Json.Nodes.JsonObject { [key] = value },
+            },
+        };
+        var result = await cluster.ConfigMaps.PatchAsync(configMap.Metadata.NamespaceProperty, configMap.Metadata.Name, PatchType.Merge, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        return result.IsOk;
+    }
+
+    private static bool SameData(IDictionary<string, string>? desired, IDictionary<string, string>? actual) =>
+        (desired?.Count ?? 0) == (actual?.Count ?? 0)
+        && (desired is null || desired.All(e => actual!.TryGetValue(e.Key, out var value) && value == e.Value));
+
+    internal static string? Annotation(k8s.IKubernetesObject<V1ObjectMeta>? value, string key) =>
+        value?.Metadata.Annotations?.TryGetValue(key, out var text) == true ? text : null;
+
+    private static void SetAnnotation(V1ObjectMeta metadata, string key, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        metadata.Annotations ??= new Dictionary<string, string>();
+        metadata.Annotations[key] = value;
+    }
+
+    private static string LastLine(string? logTail)
+    {
+        var last = logTail?.TrimEnd().Split('\n').LastOrDefault()?.Trim();
+        return string.IsNullOrEmpty(last) ? "" : " (last log line: " + Shorten(last, 200) + ")";
+    }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "...";
+
+    [GeneratedRegex("^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DigestPattern();
+}

@@ -1,0 +1,25 @@
+using TinyImage.Operator.Api;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Kube;
+
+namespace TinyImage.Operator.Controllers;
+
+/// <summary>Step 7's second half: write the status once, and only when it differs from what the API already holds.</summary>
+internal sealed class StatusWriter(ClusterView cluster)
+{
+    /// <summary>Writes when changed; the outcome is Ok also when nothing needed writing.</summary>
+    public async Task<WriteOutcome> WriteIfChangedAsync(ReconcilePass pass, CancellationToken cancellationToken)
+    {
+        var info = ApiJson.TypeInfo<TinyImageStatus>();
+        var before = pass.TinyImage.Status is null ? "" : ObjectCopy.Json(pass.TinyImage.Status, info);
+        if (before == ObjectCopy.Json(pass.Status, info))
+        {
+            return WriteOutcome.Ok;
+        }
+
+        var updated = ObjectCopy.Clone(pass.TinyImage, TinyImageTypes.TinyImages.ItemInfo);
+        updated.Status = pass.Status;
+        var result = await cluster.TinyImages.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
+        return result.Outcome;
+    }
+}

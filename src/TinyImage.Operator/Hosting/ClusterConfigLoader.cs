@@ -1,0 +1,79 @@
+using k8s;
+using k8s.Exceptions;
+
+namespace TinyImage.Operator.Hosting;
+
+/// <summary>
+/// Finds the cluster: <c>--kubeconfig</c>, else <c>$KUBECONFIG</c> (each path of the list), else
+/// <c>~/.kube/config</c>, else the in-cluster service account. Records what it tried, for the error message.
+/// </summary>
+internal static class ClusterConfigLoader
+{
+    public static (KubernetesClientConfiguration? Config, string Source, IReadOnlyList<string> Tried) Load(string? kubeconfigFlag, string? context, Func<string, string?> environment)
+    {
+        var tried = new List<string>();
+        if (kubeconfigFlag is not null)
+        {
+            return TryFile(kubeconfigFlag, "--kubeconfig", context, tried) is { } fromFlag ? (fromFlag, "--kubeconfig " + kubeconfigFlag, tried) : (null, "", tried);
+        }
+
+        var fromEnv = environment("KUBECONFIG");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            foreach (var path in fromEnv.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (TryFile(path, "$KUBECONFIG", context, tried) is { } config)
+                {
+                    return (config, "$KUBECONFIG " + path, tried);
+                }
+            }
+        }
+        else
+        {
+            tried.Add("$KUBECONFIG: not set");
+        }
+
+        var home = environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var defaultPath = Path.Combine(home, ".kube", "config");
+        if (TryFile(defaultPath, "default kubeconfig", context, tried) is { } fromDefault)
+        {
+            return (fromDefault, defaultPath, tried);
+        }
+
+        var host = environment("KUBERNETES_SERVICE_HOST");
+        if (string.IsNullOrEmpty(host) || !KubernetesClientConfiguration.IsInCluster())
+        {
+            tried.Add("in-cluster: " + (string.IsNullOrEmpty(host) ? "KUBERNETES_SERVICE_HOST is not set" : "no service account token at /var/run/secrets/kubernetes.io/serviceaccount"));
+            return (null, "", tried);
+        }
+
+        try
+        {
+            return (KubernetesClientConfiguration.InClusterConfig(), "in-cluster service account", tried);
+        }
+        catch (KubeConfigException exception)
+        {
+            tried.Add("in-cluster: " + exception.Message);
+            return (null, "", tried);
+        }
+    }
+
+    private static KubernetesClientConfiguration? TryFile(string path, string label, string? context, List<string> tried)
+    {
+        if (!File.Exists(path))
+        {
+            tried.Add(label + " " + path + ": no such file");
+            return null;
+        }
+
+        try
+        {
+            return KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
+        }
+        catch (Exception exception) when (exception is KubeConfigException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException or YamlDotNet.Core.YamlException)
+        {
+            tried.Add(label + " " + path + ": " + exception.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Configuration;
+using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Kube;
+using TinyImage.Operator.Verification;
+
+namespace TinyImage.Operator.Hosting;
+
+/// <summary>
+/// The operator's main job: with leader election, campaign for the Lease and run the controller only while leading
+/// (losing the lease cancels it at once; shutdown releases the lease); without, run the controller directly.
+/// </summary>
+internal sealed class OperatorHost
+{
+    private readonly KubeConnection connection;
+    private readonly IImageVerifier verifier;
+    private readonly OperatorOptions options;
+    private readonly ControllerSettings settings;
+    private readonly TimeProvider time;
+    private readonly ILoggerFactory loggers;
+    private readonly ILogger logger;
+
+    public OperatorHost(KubeConnection connection, IImageVerifier verifier, OperatorOptions options, ControllerSettings settings, TimeProvider time, ILoggerFactory loggers, string identity)
+    {
+        this.connection = connection;
+        this.verifier = verifier;
+        this.options = options;
+        this.settings = settings;
+        this.time = time;
+        this.loggers = loggers;
+        Identity = identity;
+        logger = loggers.CreateLogger("TinyImage.Operator.Host");
+    }
+
+    public string Identity { get; }
+
+    /// <summary>True while this instance runs the controller.</summary>
+    public bool IsReconciling { get; private set; }
+
+    /// <summary>A process-unique identity: the pod name (or host name) and a random suffix.</summary>
+    public static string NewIdentity(string? podName) =>
+        (string.IsNullOrEmpty(podName) ? Environment.MachineName : podName) + "_" + Guid.NewGuid().ToString("N")[..8];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!options.LeaderElection)
+        {
+            await RunControllerAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var elector = new LeaderElector(
+            new ResourceClient<k8s.Models.V1Lease>(connection, ResourceTypes.Leases),
+            new LeaderElectionOptions
+            {
+                Namespace = options.OperatorNamespace,
+                LeaseName = options.LeaseName,
+                Identity = Identity,
+                LeaseDuration = options.LeaseDuration,
+                RenewInterval = options.RenewInterval,
+                RenewDeadline = options.LeaseDuration * 2 / 3,
+                RetryPeriod = options.RenewInterval < TimeSpan.FromSeconds(2) ? options.RenewInterval : TimeSpan.FromSeconds(2),
+            },
+            time,
+            loggers.CreateLogger("TinyImage.Operator.LeaderElection"));
+        logger.LogInformation("{Identity} campaigning for lease {Namespace}/{Lease}", Identity, options.OperatorNamespace, options.LeaseName);
+        await elector.RunAsync(RunControllerAsync, () => logger.LogInformation("{Identity} stopped leading", Identity), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunControllerAsync(CancellationToken cancellationToken)
+    {
+        IsReconciling = true;
+        try
+        {
+            await new TinyImageController(connection, verifier, options, settings, time, loggers).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            IsReconciling = false;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using TinyImage.Operator.Configuration;
+
+namespace TinyImage.Operator.Hosting;
+
+/// <summary>The <c>run</c> verb's flags: where the cluster is, and the operator's options.</summary>
+internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig, string? Context, bool Help)
+{
+    public const string Usage = """
+        Usage: tinyimage-operator [run] [flags]
+
+        Runs the operator against the cluster of the current kubeconfig (or in-cluster).
+
+          --kubeconfig PATH          kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)
+          --context NAME             kubeconfig context (default: the current context)
+          --namespace NS             watch this namespace; repeat or comma-separate for several (default: all)
+          --operator-namespace NS    where the leader-election Lease lives (default: $POD_NAMESPACE or tinyimage-system)
+          --kaniko-image IMAGE       Kaniko executor image
+          --builder-image IMAGE      default Rust builder image
+          --leader-elect=true|false  elect one active replica with a Lease (default: true)
+          --concurrency N            TinyImages reconciled in parallel (default: 4)
+          --resync DURATION          re-check every TinyImage this often, e.g. 10m, 30s (default: 10m)
+          --build-history N          finished build Jobs kept per TinyImage (default: 3)
+          --metrics-port N           port of /metrics, /healthz and /readyz (default: 8080)
+        """;
+
+    /// <summary>Parses flags (<c>--flag value</c> or <c>--flag=value</c>); an error is a sentence for the user.</summary>
+    public static (RunArguments? Arguments, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var options = new OperatorOptions();
+        var namespaces = new List<string>();
+        string? kubeconfig = null;
+        string? context = null;
+        var operatorNamespace = environment("POD_NAMESPACE");
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                return (new RunArguments(options, null, null, Help: true), null);
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                return (null, "unexpected argument '" + arg + "'");
+            }
+
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? arg : arg[..eq];
+            string? inline = eq < 0 ? null : arg[(eq + 1)..];
+            if (name == "--leader-elect")
+            {
+                var text = inline ?? "true";
+                if (!bool.TryParse(text, out var elect))
+                {
+                    return (null, "--leader-elect takes true or false, not '" + text + "'");
+                }
+
+                options = options with { LeaderElection = elect };
+                continue;
+            }
+
+            string value;
+            if (inline is not null)
+            {
+                value = inline;
+            }
+            else if (i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else
+            {
+                return (null, name + " needs a value");
+            }
+
+            switch (name)
+            {
+                case "--kubeconfig":
+                    kubeconfig = value;
+                    break;
+                case "--context":
+                    context = value;
+                    break;
+                case "--namespace":
+                    namespaces.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
+                case "--operator-namespace":
+                    operatorNamespace = value;
+                    break;
+                case "--kaniko-image":
+                    options = options with { KanikoImage = value };
+                    break;
+                case "--builder-image":
+                    options = options with { BuilderImage = value };
+                    break;
+                case "--concurrency" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64:
+                    options = options with { Concurrency = n };
+                    break;
+                case "--build-history" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100:
+                    options = options with { BuildHistoryLimit = n };
+                    break;
+                case "--metrics-port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 65535:
+                    options = options with { MetricsPort = n };
+                    break;
+                case "--resync" when TryParseDuration(value, out var d) && d >= TimeSpan.FromSeconds(1):
+                    options = options with { ResyncPeriod = d };
+                    break;
+                case "--concurrency" or "--build-history" or "--metrics-port" or "--resync":
+                    return (null, name + ": invalid value '" + value + "'");
+                default:
+                    return (null, "unknown flag " + name);
+            }
+        }
+
+        options = options with { WatchNamespaces = [.. namespaces.Distinct()] };
+        if (!string.IsNullOrEmpty(operatorNamespace))
+        {
+            options = options with { OperatorNamespace = operatorNamespace };
+        }
+
+        return (new RunArguments(options, kubeconfig, context, Help: false), null);
+    }
+
+    /// <summary>Durations as <c>90s</c>, <c>10m</c>, <c>1h</c>, plain seconds, or <c>hh:mm:ss</c>.</summary>
+    public static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        if (text.Length == 0)
+        {
+            return false;
+        }
+
+        var unit = text[^1];
+        var number = char.IsDigit(unit) ? text : text[..^1];
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
+        }
+
+        duration = unit switch
+        {
+            's' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMinutes(value),
+            'h' => TimeSpan.FromHours(value),
+            _ when char.IsDigit(unit) => TimeSpan.FromSeconds(value),
+            _ => TimeSpan.MinValue,
+        };
+        return duration != TimeSpan.MinValue;
+    }
+}

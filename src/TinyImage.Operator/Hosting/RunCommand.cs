@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Kube;
+using TinyImage.Operator.Verification;
+
+namespace TinyImage.Operator.Hosting;
+
+/// <summary>
+/// The <c>run</c> verb (also what runs without a verb): find the cluster, check it answers and knows the TinyImage
+/// kind, then run the operator until SIGTERM. Without a cluster it exits 1 and says what it tried.
+/// </summary>
+internal static class RunCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, IImageVerifier?> createVerifier)
+    {
+        var (arguments, error) = RunArguments.Parse(args, Environment.GetEnvironmentVariable);
+        if (arguments is null)
+        {
+            await Console.Error.WriteLineAsync("tinyimage-operator: " + error + "\n\n" + RunArguments.Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (arguments.Help)
+        {
+            await Console.Out.WriteLineAsync(RunArguments.Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var (config, source, tried) = ClusterConfigLoader.Load(arguments.Kubeconfig, arguments.Context, Environment.GetEnvironmentVariable);
+        if (config is null)
+        {
+            await Console.Error.WriteLineAsync(NoCluster("found no cluster configuration", tried)).ConfigureAwait(false);
+            return 1;
+        }
+
+        using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        }));
+        var identity = OperatorHost.NewIdentity(Environment.GetEnvironmentVariable("POD_NAME"));
+        using var connection = KubeConnection.FromConfig(config, identity);
+        using var shutdown = new ShutdownSignal();
+        var probe = await ClusterProbe.CheckAsync(connection, arguments.Options.WatchNamespaces, shutdown.Token).ConfigureAwait(false);
+        if (probe is not null)
+        {
+            await Console.Error.WriteLineAsync(NoCluster("cannot use the cluster at " + config.Host + " (from " + source + "): " + probe, tried)).ConfigureAwait(false);
+            return 1;
+        }
+
+        var verifier = createVerifier(loggers);
+        if (verifier is null)
+        {
+            await Console.Error.WriteLineAsync("tinyimage-operator: this build has no image verifier; it cannot run").ConfigureAwait(false);
+            return 1;
+        }
+
+        var host = new OperatorHost(connection, verifier, arguments.Options, new ControllerSettings { Instance = identity }, TimeProvider.System, loggers, identity);
+        loggers.CreateLogger("TinyImage.Operator").LogInformation("tinyimage-operator {Identity} using {Source} ({Host})", identity, source, config.Host);
+        await host.RunAsync(shutdown.Token).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static string NoCluster(string what, IReadOnlyList<string> tried) =>
+        "tinyimage-operator: " + what + ".\n"
+        + "Tried:\n" + string.Concat(tried.Select(t => "  - " + t + "\n"))
+        + "Without a cluster:\n"
+        + "  tinyimage-operator render -f tinyimage.yaml   shows the Containerfile, Job, Deployment and Service it would create\n"
+        + "To install into a cluster:\n"
+        + "  helm install tinyimage-operator charts/tinyimage-operator --namespace tinyimage-system --create-namespace";
+}
