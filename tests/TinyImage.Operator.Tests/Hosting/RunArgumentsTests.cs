@@ -1,0 +1,55 @@
+using TinyImage.Operator.Hosting;
+using Xunit;
+
+namespace TinyImage.Operator.Tests.Hosting;
+
+public sealed class RunArgumentsTests
+{
+    [Fact]
+    public void Flags_Become_Operator_Options()
+    {
+        var (arguments, error) = RunArguments.Parse(
+            ["--namespace", "a", "--namespace=b,c", "--kaniko-image", "k:1", "--builder-image=b:2", "--leader-elect=false", "--concurrency", "7", "--resync", "90s", "--metrics-port", "9090", "--kubeconfig", "/tmp/kc"],
+            _ => null);
+
+        Assert.Null(error);
+        var options = arguments!.Options;
+        Assert.Equal(["a", "b", "c"], options.WatchNamespaces);
+        Assert.Equal(("k:1", "b:2", false, 7, TimeSpan.FromSeconds(90), 9090), (options.KanikoImage, options.BuilderImage, options.LeaderElection, options.Concurrency, options.ResyncPeriod, options.MetricsPort));
+        Assert.Equal("/tmp/kc", arguments.Kubeconfig);
+    }
+
+    [Fact]
+    public void The_Operator_Namespace_Comes_From_POD_NAMESPACE_Unless_A_Flag_Says_Otherwise()
+    {
+        Assert.Equal("from-env", RunArguments.Parse([], n => n == "POD_NAMESPACE" ? "from-env" : null).Arguments!.Options.OperatorNamespace);
+        Assert.Equal("from-flag", RunArguments.Parse(["--operator-namespace", "from-flag"], n => n == "POD_NAMESPACE" ? "from-env" : null).Arguments!.Options.OperatorNamespace);
+    }
+
+    [Theory]
+    [InlineData("--concurrency", "0")]
+    [InlineData("--resync", "soon")]
+    [InlineData("--leader-elect=maybe", null)]
+    [InlineData("--frobnicate", "1")]
+    [InlineData("stray", null)]
+    public void Bad_Flags_Are_Refused_With_A_Sentence(string flag, string? value)
+    {
+        var (arguments, error) = RunArguments.Parse(value is null ? [flag] : [flag, value], _ => null);
+
+        Assert.Null(arguments);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    [Fact]
+    public void Without_Any_Configuration_The_Loader_Says_What_It_Tried()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "tinyimage-no-home-" + Guid.NewGuid().ToString("N"));
+
+        var (config, _, tried) = ClusterConfigLoader.Load(null, null, n => n == "HOME" ? home : null);
+
+        Assert.Null(config);
+        Assert.Contains(tried, t => t.Contains("$KUBECONFIG", StringComparison.Ordinal));
+        Assert.Contains(tried, t => t.Contains(Path.Combine(home, ".kube", "config"), StringComparison.Ordinal));
+        Assert.Contains(tried, t => t.Contains("in-cluster", StringComparison.Ordinal));
+    }
+}
