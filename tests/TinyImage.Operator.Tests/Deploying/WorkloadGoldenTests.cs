@@ -1,0 +1,28 @@
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Deploying;
+using TinyImage.Operator.Tests.Building;
+using TinyImage.Operator.Yaml;
+using Xunit;
+
+namespace TinyImage.Operator.Tests.Deploying;
+
+public sealed class WorkloadGoldenTests
+{
+    [Fact]
+    public void Deployment_Matches_Its_Golden_File()
+    {
+        var ti = Samples.Hello();
+        ti.Spec.Deploy.Args = ["--greeting", "hello world"];
+        ti.Spec.Deploy.Env = [new EnvVarSpec { Name = "RUST_LOG", Value = "info" }];
+
+        var deployment = DeploymentBuilder.Build(ti, DeploymentBuilderTests.Image, DeploymentBuilderTests.Hash);
+
+        Golden.Check("Deploying/golden/deployment.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(deployment)));
+    }
+
+    [Fact]
+    public void Service_Matches_Its_Golden_File()
+    {
+        Golden.Check("Deploying/golden/service.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(ServiceBuilder.Build(Samples.Hello()))));
+    }
+}
