@@ -16,6 +16,11 @@ internal static class Program
             return await new Cli.VerifyCommand().RunAsync(verifyArgs, Console.Out, Console.Error, CancellationToken.None).ConfigureAwait(false);
         }
 
+        if (args is [Cli.RenderCommand.Verb, .. var renderArgs])
+        {
+            return Cli.RenderCommand.Run(renderArgs, Console.In, Console.Out, Console.Error);
+        }
+
         // No verb, or a flag first: the operator's main job.
         if (args is [] or ["run", ..] || args[0].StartsWith('-'))
         {
