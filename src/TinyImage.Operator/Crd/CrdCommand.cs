@@ -1,6 +1,6 @@
 namespace TinyImage.Operator.Crd;
 
-/// <summary>The <c>crd</c> verb: prints the CustomResourceDefinition YAML (<c>--chart</c>: the Helm chart's template form).</summary>
+/// <summary>The <c>crd</c> verb: prints the CustomResourceDefinition YAML (<c>--chart</c>: the Helm chart's template form; <c>--reference</c>: the Markdown reference).</summary>
 internal static class CrdCommand
 {
     public const string Verb = "crd";
@@ -15,8 +15,11 @@ internal static class CrdCommand
             case ["--chart"]:
                 output.Write(CrdGenerator.ChartYaml());
                 return 0;
+            case ["--reference"]:
+                output.Write(ReferenceDocs.Markdown());
+                return 0;
             default:
-                error.WriteLine("usage: tinyimage-operator crd [--chart]");
+                error.WriteLine("usage: tinyimage-operator crd [--chart | --reference]");
                 return 2;
         }
     }

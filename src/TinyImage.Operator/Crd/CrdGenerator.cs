@@ -86,15 +86,16 @@ internal static class CrdGenerator
             + "{{- end }}\n";
     }
 
+    // new JsonArray(params JsonNode[]) rather than a collection expression: the latter binds to the generic
+    // JsonArray.Add<T>, which needs reflection (IL2026/IL3050 under NativeAOT).
     private static JsonArray PrinterColumns() =>
-    [
-        Column("Phase", "string", ".status.phase", "The lifecycle phase."),
-        Column("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Whether the verified image is serving."),
-        Column("Digest", "string", ".status.image.digest", "The verified, deployed image digest.", priority: 1),
-        Column("Size", "integer", ".status.image.sizeBytes", "Compressed image size in bytes.", priority: 1),
-        Column("Packages", "integer", ".status.sbom.packageCount", "Packages in the embedded SBOM.", priority: 1),
-        Column("Age", "date", ".metadata.creationTimestamp", null),
-    ];
+        new(
+            Column("Phase", "string", ".status.phase", "The lifecycle phase."),
+            Column("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "Whether the verified image is serving."),
+            Column("Digest", "string", ".status.image.digest", "The verified, deployed image digest.", priority: 1),
+            Column("Size", "integer", ".status.image.sizeBytes", "Compressed image size in bytes.", priority: 1),
+            Column("Packages", "integer", ".status.sbom.packageCount", "Packages in the embedded SBOM.", priority: 1),
+            Column("Age", "date", ".metadata.creationTimestamp", null));
 
     private static JsonObject Column(string name, string type, string path, string? description, int priority = 0)
     {
