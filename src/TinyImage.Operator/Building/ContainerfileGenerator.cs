@@ -11,13 +11,13 @@ namespace TinyImage.Operator.Building;
 /// </summary>
 /// <remarks>
 /// Pure: text out of (spec, options). Every value from the spec is checked by <see cref="SpecGuard"/> first, and the
-/// RUN, ENTRYPOINT lines that carry spec values use the exec (JSON) form, so no shell ever parses them.
+/// RUN and CMD lines that carry spec values use the exec (JSON) form, so no shell ever parses them.
 /// Choices that differ from a hand-written recipe:
 /// <list type="bullet">
-/// <item><c>ENTRYPOINT ["/bin/BINARY"]</c> rather than CMD, so the Deployment's <c>args</c> are appended to the binary
-/// instead of replacing it.</item>
-/// <item>No <c>WORKDIR</c> in the final stage: in <c>scratch</c> it would add a layer with an empty root-owned directory
-/// (not writable by the non-root user, and more than the binary for <c>verify.scratchOnly</c>).</item>
+/// <item>The final stage is the recipe's: <c>WORKDIR /app</c>, <c>EXPOSE</c>, a numeric non-root <c>USER</c> and the
+/// exec-form <c>CMD ["/bin/BINARY"]</c>, so `podman run IMAGE` works as the recipe says. The Deployment sets
+/// <c>command</c> to the binary explicitly, so its <c>args</c> are passed to the binary instead of replacing CMD.
+/// <c>WORKDIR /app</c> adds only an empty directory, which <c>verify.scratchOnly</c> allows (it counts files).</item>
 /// <item><c>cargo install cargo-auditable</c> runs before the profile variables, so the tool itself builds with
 /// cargo's ordinary release profile (faster, and its layer is cached independently of the profile).</item>
 /// <item><c>--target</c> is always explicit: the binary path is stable, and RUSTFLAGS then apply to the target only,
@@ -112,10 +112,11 @@ internal static class ContainerfileGenerator
         sb.Append("# Final stage: ").Append(eb.RuntimeBase == EffectiveBuild.Scratch ? "nothing but the binary" : "the binary on " + eb.RuntimeBase).Append(".\n");
         sb.Append("FROM ").Append(eb.RuntimeBase).Append('\n');
         sb.Append("COPY --from=build ").Append(BinaryPathInBuild(eb.TargetTriple, binary)).Append(" /bin/").Append(binary).Append('\n');
+        sb.Append("WORKDIR /app\n");
         sb.Append("EXPOSE ").Append(spec.Deploy.ContainerPort.ToString(CultureInfo.InvariantCulture)).Append('\n');
         var user = options.RunAsUser.ToString(CultureInfo.InvariantCulture);
         sb.Append("USER ").Append(user).Append(':').Append(user).Append('\n');
-        sb.Append("ENTRYPOINT ").Append(ExecForm("/bin/" + binary)).Append('\n');
+        sb.Append("CMD ").Append(ExecForm("/bin/" + binary)).Append('\n');
         return sb.ToString();
     }
 
@@ -123,7 +124,7 @@ internal static class ContainerfileGenerator
     public static string BinaryPathInBuild(string targetTriple, string binary) =>
         SourceDirectory + "/target/" + targetTriple + "/release/" + binary;
 
-    /// <summary>A JSON array of strings: the exec form of RUN and ENTRYPOINT, no shell involved.</summary>
+    /// <summary>A JSON array of strings: the exec form of RUN and CMD, no shell involved.</summary>
     private static string ExecForm(params string[] words) => "[" + string.Join(", ", words.Select(JsonQuote)) + "]";
 
     /// <summary>A JSON string literal. The guard already refused quotes and control characters; this escapes them anyway.</summary>

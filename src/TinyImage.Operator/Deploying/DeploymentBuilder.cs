@@ -50,6 +50,8 @@ internal static class DeploymentBuilder
             Name = ContainerName,
             Image = imageRef,
             ImagePullPolicy = "IfNotPresent",
+            // The image's CMD is the binary; naming it as the command makes spec args arguments of the binary.
+            Command = ["/bin/" + ti.Spec.Binary],
             Args = deploy.Args is { Count: > 0 } args ? [.. args] : null,
             Env = deploy.Env is { Count: > 0 } env ? env.Select(ToEnvVar).ToList() : null,
             Ports = [new V1ContainerPort { Name = PortName, ContainerPort = deploy.ContainerPort, Protocol = "TCP" }],

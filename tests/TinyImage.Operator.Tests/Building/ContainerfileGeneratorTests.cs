@@ -65,7 +65,8 @@ public sealed class ContainerfileGeneratorTests
         Assert.Contains("\nFROM scratch\n", text, StringComparison.Ordinal);
         Assert.Contains("COPY --from=build /src/target/x86_64-unknown-linux-musl/release/hello /bin/hello\n", text, StringComparison.Ordinal);
         Assert.Contains("USER 65532:65532\n", text, StringComparison.Ordinal);
-        Assert.EndsWith("ENTRYPOINT [\"/bin/hello\"]\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nWORKDIR /app\nEXPOSE 3000\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("CMD [\"/bin/hello\"]\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,7 +128,7 @@ public sealed class ContainerfileGeneratorTests
     [Fact]
     public void Every_Line_Is_A_Comment_An_Instruction_Or_A_Continuation()
     {
-        string[] instructions = ["FROM ", "RUN ", "ENV ", "WORKDIR ", "COPY ", "EXPOSE ", "USER ", "ENTRYPOINT "];
+        string[] instructions = ["FROM ", "RUN ", "ENV ", "WORKDIR ", "COPY ", "EXPOSE ", "USER ", "CMD "];
         foreach (var name in Cases.Keys)
         {
             var ti = Samples.Hello();

@@ -68,7 +68,7 @@ public sealed class DeploymentBuilderTests
         Assert.Equal(3, d.Spec.Replicas);
         Assert.Equal(8080, c.Ports[0].ContainerPort);
         Assert.Equal(["--listen", "0.0.0.0:8080"], c.Args);
-        Assert.Null(c.Command);
+        Assert.Equal(["/bin/hello"], c.Command);
         Assert.Equal("info", c.Env[0].Value);
         Assert.Equal(("app", "token"), (c.Env[1].ValueFrom.SecretKeyRef.Name, c.Env[1].ValueFrom.SecretKeyRef.Key));
         Assert.Equal(("cfg", "mode"), (c.Env[2].ValueFrom.ConfigMapKeyRef.Name, c.Env[2].ValueFrom.ConfigMapKeyRef.Key));
