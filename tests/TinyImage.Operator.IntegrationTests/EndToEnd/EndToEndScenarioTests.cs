@@ -31,7 +31,7 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         using var phases = cluster.WatchPhases(ns, "hello");
         await ApplyAsync(cluster, Manifests.TinyImage(ns, "hello", cluster.Registry.Host, verify: "scratchOnly: true\n    denyPackages: [openssl-sys]"));
         await WaitReadyAsync(cluster, ns, "hello");
-        await Eventually.HoldsAsync(() => phases.Phases.Count > 0 && phases.Phases[^1] == "Ready", "kubectl get -w prints Ready", Ct);
+        await Eventually.HoldsAsync(() => phases.Phases.Count > 0 && phases.Phases[^1] == "Ready", "kubectl get -w prints Ready", Ct, attempts: 100, () => "kubectl printed: " + phases.Raw);
         Output?.WriteLine("phases seen by kubectl get ti -w: " + string.Join(" -> ", phases.Phases));
         Assert.Contains("Building", phases.Phases);
         AssertInPhaseOrder(phases.Phases);
@@ -65,11 +65,12 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         var observed = new List<(string? Image, string Answer)>();
         await Eventually.HoldsAsync(async () =>
         {
+            Assert.False(cluster.OperatorExited.IsCompleted, "the operator exited\n" + cluster.Diagnostics());
             var answer = await GetAsync(url);
             observed.Add((cluster.DeployedImage(ns, "hello"), answer));
             var ti = cluster.TinyImage(ns, "hello")!;
             return (long?)ti["status"]?["observedGeneration"] > generation && (string?)ti["status"]?["phase"] == "Ready" && answer.StartsWith("hello again", StringComparison.Ordinal);
-        }, "the new digest is verified, deployed and answering", Ct, attempts: 900);
+        }, "the new digest is verified, deployed and answering", Ct, attempts: 900, () => cluster.Diagnostics() + "\nstatus: " + cluster.TinyImage(ns, "hello")?["status"]?.ToJsonString());
         var newDigest = (string)cluster.TinyImage(ns, "hello")!["status"]!["image"]!["digest"]!;
         Assert.NotEqual(digest, newDigest);
         Assert.Equal(cluster.Registry.Host + "/" + ns + "/hello@" + newDigest, cluster.DeployedImage(ns, "hello"));
@@ -161,21 +162,28 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
                 "--from-file=Cargo.lock=" + Path.Combine(dir, "Cargo.lock"), "--from-file=main.rs=" + Path.Combine(dir, "src", "main.rs")],
         })
         {
-            var r = await cluster.KubectlAsync(Ct, args);
+            // `kubectl create` sends protobuf for built-in types, which the emulator does not speak: the user's idiom
+            // `kubectl create ... --dry-run=client -o yaml | kubectl apply -f -` goes through JSON.
+            var yaml = await cluster.KubectlAsync(Ct, [.. args, "--dry-run=client", "-o", "yaml"]);
+            Assert.True(yaml.Succeeded, yaml.Describe());
+            var r = await cluster.KubectlWithInputAsync(yaml.Stdout, Ct, "apply", "--validate=false", "-f", "-");
             Assert.True(r.Succeeded, r.Describe());
         }
     }
 
     private static async Task ApplyAsync(LocalCluster cluster, string manifest)
     {
-        var r = await cluster.KubectlWithInputAsync(manifest, Ct, "apply", "-f", "-");
+        var r = await cluster.KubectlWithInputAsync(manifest, Ct, "apply", "--validate=false", "-f", "-");
         Assert.True(r.Succeeded, r.Describe() + "\n" + manifest);
         Output?.WriteLine("kubectl apply: " + r.Stdout.Trim());
     }
 
     private static async Task WaitReadyAsync(LocalCluster cluster, string ns, string name)
     {
-        var wait = await cluster.KubectlAsync(Ct, "wait", "--for=condition=Ready", "ti/" + name, "-n", ns, "--timeout=90s");
+        var waiting = cluster.KubectlAsync(Ct, "wait", "--for=condition=Ready", "ti/" + name, "-n", ns, "--timeout=90s");
+        await Task.WhenAny(waiting, cluster.OperatorExited);
+        Assert.False(cluster.OperatorExited.IsCompleted, "the operator exited\n" + cluster.Diagnostics());
+        var wait = await waiting;
         Assert.True(wait.Succeeded, wait.Describe() + "\n" + cluster.Diagnostics() + "\nstatus: " + cluster.TinyImage(ns, name)?["status"]?.ToJsonString());
         Output?.WriteLine("kubectl wait: " + wait.Stdout.Trim());
     }
@@ -187,6 +195,7 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         var wait = cluster.KubectlAsync(Ct, "wait", "--for=condition=Stalled", "ti/" + name, "-n", ns, "--timeout=90s");
         while (!wait.IsCompleted)
         {
+            Assert.False(cluster.OperatorExited.IsCompleted, "the operator exited\n" + cluster.Diagnostics());
             deployments.Add(cluster.DeployedImage(ns, name));
             await Task.WhenAny(wait, Task.Delay(TimeSpan.FromMilliseconds(100), Ct));
         }

@@ -6,7 +6,7 @@ namespace TinyImage.Operator.IntegrationTests.EndToEnd;
 internal static class Eventually
 {
     /// <summary>Waits until <paramref name="condition"/> holds; fails the test naming <paramref name="what"/> after <paramref name="attempts"/> checks.</summary>
-    public static async Task HoldsAsync(Func<bool> condition, string what, CancellationToken cancellationToken, int attempts = 600)
+    public static async Task HoldsAsync(Func<bool> condition, string what, CancellationToken cancellationToken, int attempts = 600, Func<string>? detail = null)
     {
         for (var i = 0; i < attempts; i++)
         {
@@ -18,11 +18,11 @@ internal static class Eventually
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        Assert.Fail("timed out waiting until " + what);
+        Assert.Fail("timed out waiting until " + what + (detail is null ? "" : "\n" + detail()));
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds (async form).</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken, int attempts = 600)
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken, int attempts = 600, Func<string>? detail = null)
     {
         for (var i = 0; i < attempts; i++)
         {
@@ -34,6 +34,6 @@ internal static class Eventually
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        Assert.Fail("timed out waiting until " + what);
+        Assert.Fail("timed out waiting until " + what + (detail is null ? "" : "\n" + detail()));
     }
 }

@@ -43,7 +43,15 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public static string KubectlPath => RepoPaths.Tools("bin", "kubectl");
 
-    public static string OperatorPath => Path.Combine(AppContext.BaseDirectory, "tinyimage-operator");
+    /// <summary>
+    /// The operator's own build output (same configuration as the tests): its deps.json and assemblies are complete,
+    /// unlike the copy next to the tests, which resolves against the test project's dependency graph.
+    /// </summary>
+    public static string OperatorPath => RepoPaths.Repo("src", "TinyImage.Operator", "bin",
+        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name, "net10.0", "tinyimage-operator");
+
+    /// <summary>Completes when the operator process exits (a scenario then fails at once, with its log).</summary>
+    public Task OperatorExited => _operator.WaitForExitAsync(CancellationToken.None);
 
     /// <summary>The operator's output so far.</summary>
     public string OperatorLog
@@ -63,7 +71,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         ?? (Skopeo.IsInstalled ? null : "skopeo is not installed (scripts/install-tools.sh installs it)")
         ?? RegistryFixture.FixturesMissing()
         ?? (File.Exists(KubectlPath) ? null : "kubectl is missing at .tools/bin/kubectl (scripts/install-tools.sh installs it)")
-        ?? (File.Exists(OperatorPath) ? null : "the operator binary is missing next to the tests: " + OperatorPath)
+        ?? (File.Exists(OperatorPath) ? null : "the operator binary is not built: " + OperatorPath)
         ?? await Podman.MissingPrerequisiteAsync(Path.Combine(directory, "podman-check"), ct);
 
     /// <summary>Starts everything in <paramref name="directory"/>. <paramref name="prebuilt"/> maps TinyImage names to fixture files.</summary>
@@ -108,7 +116,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             .Cast<(string, string?, string?)?>()
             .FirstOrDefault();
 
-    /// <summary>Starts <c>kubectl get ti NAME -w</c> printing the phase of every event.</summary>
+    /// <summary>Starts <c>kubectl get ti -w</c> (one TinyImage by field selector) printing the phase of every event.</summary>
     public PhaseWatch WatchPhases(string ns, string name) => PhaseWatch.Start(KubectlPath, Kubeconfig, ns, name);
 
     /// <summary>The end of the operator's log and of the stand-ins' records, for a failure message.</summary>

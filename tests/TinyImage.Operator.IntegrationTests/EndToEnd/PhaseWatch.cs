@@ -3,11 +3,12 @@ using TinyImage.KubeEmulator.StandIns;
 
 namespace TinyImage.Operator.IntegrationTests.EndToEnd;
 
-/// <summary>The real <c>kubectl get ti NAME -w</c>, recording the phase of every event it prints (consecutive repeats folded).</summary>
+/// <summary>The real <c>kubectl get ti -w</c> for one TinyImage, recording the phase of every event it prints (consecutive repeats folded).</summary>
 internal sealed class PhaseWatch : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _phases = [];
+    private readonly List<string> _raw = [];
     private readonly Lock _gate = new();
 
     private PhaseWatch(Process process)
@@ -15,17 +16,35 @@ internal sealed class PhaseWatch : IDisposable
         _process = process;
         _process.OutputDataReceived += (_, e) =>
         {
-            var phase = e.Data?.Trim();
-            if (string.IsNullOrEmpty(phase))
+            var line = e.Data?.Trim();
+            if (string.IsNullOrEmpty(line))
             {
                 return;
             }
 
             lock (_gate)
             {
+                _raw.Add(line);
+                var parts = line.Split(' ', 2);
+                if (parts.Length < 2 || parts[1].Length == 0)
+                {
+                    return; // no status yet
+                }
+
+                var phase = parts[1];
                 if (_phases.Count == 0 || _phases[^1] != phase)
                 {
                     _phases.Add(phase);
+                }
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { Length: > 0 } line)
+            {
+                lock (_gate)
+                {
+                    _raw.Add("stderr: " + line);
                 }
             }
         };
@@ -45,9 +64,23 @@ internal sealed class PhaseWatch : IDisposable
         }
     }
 
+    /// <summary>Everything kubectl printed, for a failure message.</summary>
+    public string Raw
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return string.Join(" | ", _raw);
+            }
+        }
+    }
+
     public static PhaseWatch Start(string kubectl, string kubeconfig, string ns, string name)
     {
-        var psi = Tool.StartInfo(kubectl, ["--kubeconfig", kubeconfig, "get", "ti", name, "-n", ns, "--watch", "-o", "jsonpath={.status.phase}{\"\\n\"}"]);
+        // A list watch narrowed by a field selector: it may start before the TinyImage exists (a named get would fail).
+        var psi = Tool.StartInfo(kubectl, ["--kubeconfig", kubeconfig, "get", "ti", "-n", ns, "--watch", "--field-selector", "metadata.name=" + name,
+            "-o", "jsonpath={.metadata.name} {.status.phase}{\"\\n\"}"]);
         return new PhaseWatch(Process.Start(psi) ?? throw new InvalidOperationException("kubectl did not start"));
     }
 
