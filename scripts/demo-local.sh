@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The whole TinyImage flow on one machine, driven as a user drives it, with the real kubectl:
+#   kube-emulator (the API server) with its real stand-ins: docker-registry (TLS + htpasswd), the Kaniko stand-in
+#   (assembles the final stage around the prebuilt Rust binary and pushes it with skopeo), the kubelet stand-in
+#   (runs the Deployment's digest with podman + runc and routes the Service port to it);
+#   the operator (tinyimage-operator run --kubeconfig ...), trusting the registry CA through SSL_CERT_FILE;
+#   kubectl apply of the CRD, the source ConfigMap, the push Secret and the TinyImage; kubectl get -w; kubectl wait;
+#   then curl http://127.0.0.1:PORT/ and a spec change that rolls to a new digest while the old one keeps serving.
+# Needs: scripts/install-tools.sh (once) and the .NET SDK. Builds what it needs. Ctrl+C stops everything.
+# Environment: DEMO_PORT (default 3000; 0 picks a free port), DEMO_KEEP=1 keeps the work directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+kubectl="$root/.tools/bin/kubectl"
+config=Debug
+emulator_dll="$root/tests/TinyImage.KubeEmulator/bin/$config/net10.0/kube-emulator.dll"
+operator_bin="$root/src/TinyImage.Operator/bin/$config/net10.0/tinyimage-operator"
+ns=demo
+name=hello
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+die() { echo "demo-local: $*" >&2; exit 1; }
+
+[ -x "$kubectl" ] || die "kubectl is missing: run scripts/install-tools.sh first"
+for tool in docker-registry htpasswd skopeo podman runc curl python3; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || die "$tool is missing: run scripts/install-tools.sh first"
+done
+
+say "build the emulator and the operator"
+dotnet build tests/TinyImage.KubeEmulator -c $config -nologo -clp:ErrorsOnly -v:q >/dev/null
+dotnet build src/TinyImage.Operator -c $config -nologo -clp:ErrorsOnly -v:q >/dev/null
+[ -f "$root/.tools/fixtures/hello-service+greeting-v2" ] || scripts/build-fixtures.sh
+
+work=$(mktemp -d /tmp/tinyimage-demo.XXXXXX)
+pids=()
+cleanup() {
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ "${DEMO_KEEP:-0}" = 1 ]; then echo "demo-local: work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=${DEMO_PORT:-3000}
+if [ "$port" != 0 ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "demo-local: port $port is taken; the Service gets a free port instead"; port=0
+fi
+
+say "start the API-server emulator with the real stand-ins (registry, Kaniko stand-in, podman kubelet)"
+dotnet "$emulator_dll" --kubeconfig "$work/kubeconfig" --stand-ins "$work/stand-ins" \
+  --prebuilt-binaries "$root/.tools/fixtures" --service-port "$port" >"$work/emulator.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 300); do
+  [ -f "$work/stand-ins/stand-ins.env" ] && [ -f "$work/kubeconfig" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || { cat "$work/emulator.log" >&2; die "the emulator exited"; }
+  sleep 0.1
+done
+[ -f "$work/kubeconfig" ] || { cat "$work/emulator.log" >&2; die "the emulator did not start"; }
+cat "$work/emulator.log"
+# shellcheck disable=SC1091
+. "$work/stand-ins/stand-ins.env"
+k() { "$kubectl" --kubeconfig "$work/kubeconfig" "$@"; }
+
+say "start the operator: tinyimage-operator run --kubeconfig ..."
+SSL_CERT_FILE="$REGISTRY_CA_BUNDLE" "$operator_bin" run --kubeconfig "$work/kubeconfig" --leader-elect=false --metrics-port 0 \
+  >"$work/operator.log" 2>&1 &
+pids+=($!)
+
+# The emulator serves no OpenAPI document (hence --validate=false) and speaks JSON, not protobuf (hence create
+# --dry-run=client -o yaml | apply, which is also what GitOps tools do).
+apply() { k apply --validate=false "$@"; }
+say "kubectl apply the CRD"
+apply -f config/crd/bases/tinyimage.dev_tinyimages.yaml
+k wait --for=condition=Established crd/tinyimages.tinyimage.dev --timeout=30s >/dev/null 2>&1 || true
+
+say "kubectl apply the namespace, the push Secret, the source ConfigMap and the TinyImage"
+k create namespace "$ns" --dry-run=client -o yaml | apply -f -
+k create secret docker-registry registry-push -n "$ns" --docker-server="$REGISTRY_HOST" \
+  --docker-username="$REGISTRY_USERNAME" --docker-password="$REGISTRY_PASSWORD" --dry-run=client -o yaml | apply -f -
+if [ -f config/samples/hello-src.yaml ]; then
+  apply -n "$ns" -f config/samples/hello-src.yaml
+else
+  k create configmap hello-src -n "$ns" --from-file=Cargo.toml=tests/data/hello-service/Cargo.toml \
+    --from-file=Cargo.lock=tests/data/hello-service/Cargo.lock --from-file=main.rs=tests/data/hello-service/src/main.rs \
+    --dry-run=client -o yaml | apply -f -
+fi
+manifest="$work/hello.yaml"
+if [ -f config/samples/tinyimage_v1alpha1_hello.yaml ]; then
+  # The sample, pointed at this machine's registry and its push Secret.
+  python3 - config/samples/tinyimage_v1alpha1_hello.yaml "$REGISTRY_HOST/$ns/$name" >"$manifest" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+text = re.sub(r'(?m)^(\s*repository:\s*).*$', lambda m: m.group(1) + sys.argv[2], text, count=1)
+text = re.sub(r'(?m)^(\s*pushSecret:\s*).*$', lambda m: m.group(1) + 'registry-push', text, count=1)
+text = re.sub(r'(?m)^(\s*insecure:\s*).*$', lambda m: m.group(1) + 'false', text, count=1)
+if 'pushSecret:' not in text:
+    text = re.sub(r'(?m)^(\s*)repository:(.*)$', lambda m: m.group(0) + '\n' + m.group(1) + 'pushSecret: registry-push', text, count=1)
+print(text)
+PY
+else
+  cat >"$manifest" <<EOF
+apiVersion: tinyimage.dev/v1alpha1
+kind: TinyImage
+metadata:
+  name: $name
+spec:
+  source:
+    configMap:
+      name: hello-src
+      items:
+      - {key: Cargo.toml, path: Cargo.toml}
+      - {key: Cargo.lock, path: Cargo.lock}
+      - {key: main.rs, path: src/main.rs}
+  binary: hello-service
+  output:
+    repository: $REGISTRY_HOST/$ns/$name
+    pushSecret: registry-push
+  verify:
+    scratchOnly: true
+    denyPackages: [openssl-sys]
+EOF
+fi
+name=$(python3 -c 'import re,sys; print(re.search(r"(?m)^  name:\s*(\S+)", open(sys.argv[1]).read()).group(1))' "$manifest")
+apply -n "$ns" -f "$manifest"
+
+say "kubectl get ti -w (the phases), then kubectl wait --for=condition=Ready"
+k get ti -n "$ns" -w --field-selector "metadata.name=$name" &
+pids+=($!)
+if ! k wait --for=condition=Ready "ti/$name" -n "$ns" --timeout=180s; then
+  echo "--- operator log"; tail -40 "$work/operator.log"; die "the TinyImage did not become Ready"
+fi
+kill "${pids[-1]}" 2>/dev/null || true
+sleep 0.2
+
+url=$(cat "$work/stand-ins/services/${ns}_${name}.url")
+image=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
+say "the Deployment runs exactly the verified digest"
+echo "image: $image"
+k get ti "$name" -n "$ns" -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}){"\n"}{end}'
+say "GET $url"
+curl -fsS "$url"
+
+say "the image in the registry: one layer holding /bin/hello-service, a config and a manifest"
+skopeo inspect --raw --cert-dir "$(dirname "$REGISTRY_CA_FILE")" --authfile "$REGISTRY_DOCKER_CONFIG" "docker://${image}" \
+  | python3 -c 'import json,sys; m=json.load(sys.stdin); raw=json.dumps(m); l=sum(x["size"] for x in m["layers"]); c=m["config"]["size"]; print(f"{len(m[\"layers\"])} layer(s): {l} B compressed, config {c} B (manifest not counted here); {(l+c)/1048576:.3f} MiB")'
+
+say "change the spec (build.features: [greeting-v2]): new hash, new build, new digest; the old one serves until the new one is verified and ready"
+generation=$(k get ti "$name" -n "$ns" -o jsonpath='{.metadata.generation}')
+k patch ti "$name" -n "$ns" --type merge -p '{"spec":{"build":{"features":["greeting-v2"]}}}'
+last=""
+for _ in $(seq 600); do
+  answer=$(curl -fsS --max-time 2 "$url" || echo "(no answer)")
+  current=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
+  phase=$(k get ti "$name" -n "$ns" -o jsonpath='{.status.phase} {.status.observedGeneration}')
+  line="phase=${phase%% *}  deployment=…${current: -12}  answer=$answer"
+  [ "$line" != "$last" ] && echo "$line" && last=$line
+  if [ "${phase#* }" -gt "$generation" ] 2>/dev/null && [ "${phase%% *}" = Ready ] && [[ "$answer" == "hello again"* ]]; then break; fi
+  sleep 0.2
+done
+[[ "$answer" == "hello again"* ]] || { tail -40 "$work/operator.log"; die "the new digest did not take over"; }
+
+say "done: the new digest serves"
+curl -fsS "$url"
+echo "operator log: $work/operator.log (kept only with DEMO_KEEP=1)"
