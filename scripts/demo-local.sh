@@ -77,60 +77,42 @@ say "kubectl apply the namespace, the push Secret, the source ConfigMap and the 
 k create namespace "$ns" --dry-run=client -o yaml | apply -f -
 k create secret docker-registry registry-push -n "$ns" --docker-server="$REGISTRY_HOST" \
   --docker-username="$REGISTRY_USERNAME" --docker-password="$REGISTRY_PASSWORD" --dry-run=client -o yaml | apply -f -
-if [ -f config/samples/hello-src.yaml ]; then
-  apply -n "$ns" -f config/samples/hello-src.yaml
-else
-  k create configmap hello-src -n "$ns" --from-file=Cargo.toml=tests/data/hello-service/Cargo.toml \
-    --from-file=Cargo.lock=tests/data/hello-service/Cargo.lock --from-file=main.rs=tests/data/hello-service/src/main.rs \
-    --dry-run=client -o yaml | apply -f -
-fi
+# The source: the sample's shape (config/samples/tinyimage_v1alpha1_hello.yaml: verify policy, scratch, ConfigMap
+# items), with the project the prebuilt fixtures are built from, tests/data/hello-service (binary hello-service), so the
+# image the stand-in assembles really is the applied source's binary. The sample's own hello-src project is a different
+# program (binary hello) for which no prebuilt binary exists here; the Kaniko stand-in would refuse to build it.
+k create configmap hello-src -n "$ns" --from-file=Cargo.toml=tests/data/hello-service/Cargo.toml \
+  --from-file=Cargo.lock=tests/data/hello-service/Cargo.lock --from-file=main.rs=tests/data/hello-service/src/main.rs \
+  --dry-run=client -o yaml | apply -f -
 manifest="$work/hello.yaml"
-if [ -f config/samples/tinyimage_v1alpha1_hello.yaml ]; then
-  # The sample, pointed at this machine's registry and its push Secret.
-  python3 - config/samples/tinyimage_v1alpha1_hello.yaml "$REGISTRY_HOST/$ns/$name" >"$manifest" <<'PY'
+python3 - config/samples/tinyimage_v1alpha1_hello.yaml "$REGISTRY_HOST/$ns/$name" >"$manifest" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-text = re.sub(r'(?m)^(\s*repository:\s*).*$', lambda m: m.group(1) + sys.argv[2], text, count=1)
-text = re.sub(r'(?m)^(\s*pushSecret:\s*).*$', lambda m: m.group(1) + 'registry-push', text, count=1)
+text = re.sub(r'(?m)^(\s*binary:\s*).*$', lambda m: m.group(1) + 'hello-service', text, count=1)
+text = re.sub(r'(?m)^(\s*)repository:\s*.*$', lambda m: m.group(1) + 'repository: ' + sys.argv[2] + '\n' + m.group(1) + 'pushSecret: registry-push', text, count=1)
 text = re.sub(r'(?m)^(\s*insecure:\s*).*$', lambda m: m.group(1) + 'false', text, count=1)
-if 'pushSecret:' not in text:
-    text = re.sub(r'(?m)^(\s*)repository:(.*)$', lambda m: m.group(0) + '\n' + m.group(1) + 'pushSecret: registry-push', text, count=1)
+text = re.sub(r'(?m)^\s*# The demo registry speaks plain HTTP.*\n', '', text)
 print(text)
 PY
-else
-  cat >"$manifest" <<EOF
-apiVersion: tinyimage.dev/v1alpha1
-kind: TinyImage
-metadata:
-  name: $name
-spec:
-  source:
-    configMap:
-      name: hello-src
-      items:
-      - {key: Cargo.toml, path: Cargo.toml}
-      - {key: Cargo.lock, path: Cargo.lock}
-      - {key: main.rs, path: src/main.rs}
-  binary: hello-service
-  output:
-    repository: $REGISTRY_HOST/$ns/$name
-    pushSecret: registry-push
-  verify:
-    scratchOnly: true
-    denyPackages: [openssl-sys]
-EOF
-fi
+echo "--- the TinyImage (the sample, pointed at this machine's registry):"; sed -n '/^spec:/,$p' "$manifest"
 name=$(python3 -c 'import re,sys; print(re.search(r"(?m)^  name:\s*(\S+)", open(sys.argv[1]).read()).group(1))' "$manifest")
 apply -n "$ns" -f "$manifest"
 
 say "kubectl get ti -w (the phases), then kubectl wait --for=condition=Ready"
-k get ti -n "$ns" -w --field-selector "metadata.name=$name" &
+# (it keeps printing through the spec change below; exec, so the pid is kubectl's own and cleanup stops it)
+(exec "$kubectl" --kubeconfig "$work/kubeconfig" get ti -n "$ns" -w --field-selector "metadata.name=$name" \
+  -o custom-columns='NAME:.metadata.name,PHASE:.status.phase,GENERATION:.metadata.generation,OBSERVED:.status.observedGeneration') &
 pids+=($!)
-if ! k wait --for=condition=Ready "ti/$name" -n "$ns" --timeout=180s; then
-  echo "--- operator log"; tail -40 "$work/operator.log"; die "the TinyImage did not become Ready"
-fi
-kill "${pids[-1]}" 2>/dev/null || true
-sleep 0.2
+# Ready, or Stalled (a failed build or a refused image needs a spec change: no point waiting).
+for _ in $(seq 180); do
+  k wait --for=condition=Ready "ti/$name" -n "$ns" --timeout=1s >/dev/null 2>&1 && break
+  if [ "$(k get ti "$name" -n "$ns" -o jsonpath='{.status.conditions[?(@.type=="Stalled")].status}')" = True ]; then
+    k get ti "$name" -n "$ns" -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
+    echo "--- operator log"; tail -20 "$work/operator.log"; echo "--- emulator log"; tail -20 "$work/emulator.log"
+    die "the TinyImage stalled"
+  fi
+done
+k wait --for=condition=Ready "ti/$name" -n "$ns" --timeout=1s || { tail -40 "$work/operator.log"; die "the TinyImage did not become Ready"; }
 
 url=$(cat "$work/stand-ins/services/${ns}_${name}.url")
 image=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
@@ -141,8 +123,15 @@ say "GET $url"
 curl -fsS "$url"
 
 say "the image in the registry: one layer holding /bin/hello-service, a config and a manifest"
-skopeo inspect --raw --cert-dir "$(dirname "$REGISTRY_CA_FILE")" --authfile "$REGISTRY_DOCKER_CONFIG" "docker://${image}" \
-  | python3 -c 'import json,sys; m=json.load(sys.stdin); raw=json.dumps(m); l=sum(x["size"] for x in m["layers"]); c=m["config"]["size"]; print(f"{len(m[\"layers\"])} layer(s): {l} B compressed, config {c} B (manifest not counted here); {(l+c)/1048576:.3f} MiB")'
+skopeo inspect --raw --cert-dir "$(dirname "$REGISTRY_CA_FILE")" --authfile "$REGISTRY_DOCKER_CONFIG" "docker://${image}" >"$work/manifest.json"
+python3 - "$work/manifest.json" <<'PY'
+import json, os, sys
+raw = open(sys.argv[1], "rb").read()
+m = json.loads(raw)
+layers = [l["size"] for l in m["layers"]]
+total = sum(layers) + m["config"]["size"] + len(raw)
+print(f"{len(layers)} layer(s): {sum(layers)} B compressed + config {m['config']['size']} B + manifest {len(raw)} B = {total} B ({total / 1048576:.3f} MiB)")
+PY
 
 say "change the spec (build.features: [greeting-v2]): new hash, new build, new digest; the old one serves until the new one is verified and ready"
 generation=$(k get ti "$name" -n "$ns" -o jsonpath='{.metadata.generation}')

@@ -10,6 +10,9 @@ public sealed class KanikoJobRunner(KanikoStandIn standIn) : IJobRunner
     /// <summary>The stand-in (its Builds and Failures).</summary>
     public KanikoStandIn StandIn => standIn;
 
+    /// <summary>Raised for every failed build (Job, message), for the standalone emulator to print.</summary>
+    public event Action<string, string>? BuildFailed;
+
     /// <inheritdoc/>
     public async Task OnJobCreatedAsync(EmulatedJob job, CancellationToken cancellationToken)
     {
@@ -25,6 +28,7 @@ public sealed class KanikoJobRunner(KanikoStandIn standIn) : IJobRunner
         else
         {
             var message = "error building image: " + result.Error;
+            BuildFailed?.Invoke(job.Namespace + "/" + job.Name, message);
             job.Simulator.Fail(job.Namespace, job.Name, "BackoffLimitExceeded", message + "\n", message);
         }
     }

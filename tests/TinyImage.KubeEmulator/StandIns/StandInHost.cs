@@ -50,6 +50,7 @@ public sealed class StandInHost : IAsyncDisposable
             new KanikoStandInOptions(registry.Host, registry.CertDirectory, new PrebuiltBinaries(binaries, options.Prebuilt),
                 Directory.CreateDirectory(Path.Combine(dir, "kaniko")).FullName));
         var runner = new KanikoJobRunner(standIn);
+        runner.BuildFailed += (job, message) => Console.WriteLine($"kaniko stand-in: job {job} failed: {message}");
         emulator.Jobs.Runner = runner;
         var kubelet = PodmanKubelet.Start(emulator, new PodmanKubeletOptions(Path.Combine(dir, "kubelet"), registry.CertDirectory)
         {
