@@ -24,10 +24,14 @@ internal static class Program
         // No verb, or a flag first: the operator's main job.
         if (args is [] or ["run", ..] || args[0].StartsWith('-'))
         {
-            return await RunCommand.RunAsync(args is ["run", .. var runArgs] ? runArgs : args, _ => null).ConfigureAwait(false);
+            return await RunCommand.RunAsync(args is ["run", .. var runArgs] ? runArgs : args, CreateVerifier).ConfigureAwait(false);
         }
 
         await Console.Error.WriteLineAsync("tinyimage-operator: unknown verb '" + args[0] + "'\n\n" + RunArguments.Usage).ConfigureAwait(false);
         return 2;
     }
+
+    /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included) and the SBOM policy.</summary>
+    private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers) =>
+        new Registry.ImageVerifier(new Registry.ImageVerifierOptions(), TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Registry.ImageVerifier>(loggers));
 }

@@ -96,6 +96,7 @@ public static class ContainerfileParser
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         (int, int) owner = (0, 0);
         int? mode = null;
+        var workdirBeforeCopy = false;
         foreach (var ins in final.Instructions)
         {
             if (ins.Arguments.Contains('$', StringComparison.Ordinal))
@@ -126,6 +127,7 @@ public static class ContainerfileParser
                     }
 
                     workDir = ins.Arguments;
+                    workdirBeforeCopy = binary is null;
                     break;
                 case "EXPOSE":
                     foreach (var p in Words(ins.Arguments))
@@ -207,7 +209,7 @@ public static class ContainerfileParser
         }
 
         return StandInResult<FinalStageImage>.Ok(new FinalStageImage(
-            binary, source!, fromStage!, cargo.Value!, workDir, ports, user, entrypoint, cmd, env, labels, owner, mode));
+            binary, source!, fromStage!, cargo.Value!, workDir, ports, user, entrypoint, cmd, env, labels, owner, mode, workdirBeforeCopy));
     }
 
     private static StandInResult<(string Binary, string Source, string From, (int, int) Owner, int? Mode)> ParseCopy(Instruction ins, IReadOnlyList<BuildStage> stages)

@@ -17,6 +17,7 @@ namespace TinyImage.KubeEmulator.StandIns;
 /// <param name="Labels">LABEL entries.</param>
 /// <param name="Owner">COPY --chown as numeric <c>uid:gid</c>, default <c>0:0</c>.</param>
 /// <param name="Mode">COPY --chmod as octal, or null to keep the file's mode.</param>
+/// <param name="WorkdirBeforeCopy">WORKDIR came before the COPY (its directory layer is then the first layer).</param>
 public sealed record FinalStageImage(
     string Binary,
     string SourcePath,
@@ -30,7 +31,8 @@ public sealed record FinalStageImage(
     IReadOnlyList<string> Env,
     IReadOnlyDictionary<string, string> Labels,
     (int Uid, int Gid) Owner,
-    int? Mode);
+    int? Mode,
+    bool WorkdirBeforeCopy = false);
 
 /// <summary>The cargo build of the build stage, from its RUN instruction.</summary>
 /// <param name="Auditable">It runs <c>cargo auditable build</c> (the binary carries a .dep-v0 SBOM).</param>

@@ -7,7 +7,7 @@ namespace TinyImage.KubeEmulator.StandIns;
 /// <param name="Destinations">Where it was pushed.</param>
 /// <param name="Digest">The manifest digest (what went to the termination message).</param>
 /// <param name="BinaryFile">The prebuilt binary that stood in for the cargo build.</param>
-/// <param name="LayerBytes">Compressed layer size.</param>
+/// <param name="LayerBytes">Compressed size of all layers.</param>
 /// <param name="ConfigBytes">Config size.</param>
 /// <param name="ManifestBytes">Manifest size.</param>
 public sealed record KanikoBuildRecord(

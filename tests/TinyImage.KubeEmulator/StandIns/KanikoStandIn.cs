@@ -149,7 +149,7 @@ public sealed class KanikoStandIn
         }
 
         return StandInResult<KanikoBuildRecord>.Ok(new KanikoBuildRecord(ns, name, tinyImage, kaniko.Destinations, image.Digest, binaryPath.Value!,
-            image.Layer.LongLength, image.Config.LongLength, image.Manifest.LongLength));
+            image.LayerBytes, image.Config.LongLength, image.Manifest.LongLength));
 
         static StandInResult<KanikoBuildRecord> Fail(string message) => StandInResult<KanikoBuildRecord>.Fail(message);
     }

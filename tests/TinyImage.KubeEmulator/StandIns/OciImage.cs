@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 
 namespace TinyImage.KubeEmulator.StandIns;
 
-/// <summary>An image as the registry stores it: one gzip layer, a config, a Docker v2 schema 2 manifest (what Kaniko pushes).</summary>
-/// <param name="Layer">The gzip-compressed layer tar.</param>
-/// <param name="DiffId">sha256 of the uncompressed layer tar.</param>
+/// <summary>An image as the registry stores it: gzip layers, a config, a Docker v2 schema 2 manifest (what Kaniko pushes).</summary>
+/// <param name="Layers">The gzip-compressed layer tars, bottom first.</param>
+/// <param name="DiffIds">sha256 of each uncompressed layer tar.</param>
 /// <param name="Config">The image config JSON.</param>
 /// <param name="Manifest">The manifest JSON; its sha256 is the image digest.</param>
-public sealed record OciImage(byte[] Layer, string DiffId, byte[] Config, byte[] Manifest)
+public sealed record OciImage(IReadOnlyList<byte[]> Layers, IReadOnlyList<string> DiffIds, byte[] Config, byte[] Manifest)
 {
     public const string ManifestMediaType = "application/vnd.docker.distribution.manifest.v2+json";
     public const string ConfigMediaType = "application/vnd.docker.container.image.v1+json";
@@ -17,7 +17,10 @@ public sealed record OciImage(byte[] Layer, string DiffId, byte[] Config, byte[]
     public string Digest => DigestOf(Manifest);
 
     /// <summary>Compressed layer plus config plus manifest, in bytes: what a pull transfers.</summary>
-    public long TotalBytes => Layer.LongLength + Config.LongLength + Manifest.LongLength;
+    public long TotalBytes => LayerBytes + Config.LongLength + Manifest.LongLength;
+
+    /// <summary>Compressed size of all layers.</summary>
+    public long LayerBytes => Layers.Sum(l => l.LongLength);
 
     /// <summary><c>sha256:</c> and the lowercase hex digest of <paramref name="bytes"/>.</summary>
     public static string DigestOf(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -30,7 +33,11 @@ public sealed record OciImage(byte[] Layer, string DiffId, byte[] Config, byte[]
     {
         Directory.CreateDirectory(directory);
         File.WriteAllBytes(Path.Combine(directory, "manifest.json"), Manifest);
-        File.WriteAllBytes(Path.Combine(directory, DigestOf(Layer)[7..]), Layer);
+        foreach (var layer in Layers)
+        {
+            File.WriteAllBytes(Path.Combine(directory, DigestOf(layer)[7..]), layer);
+        }
+
         File.WriteAllBytes(Path.Combine(directory, DigestOf(Config)[7..]), Config);
         File.WriteAllText(Path.Combine(directory, "version"), "Directory Transport Version: 1.1\n");
     }

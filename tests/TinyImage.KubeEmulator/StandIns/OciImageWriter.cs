@@ -8,7 +8,8 @@ namespace TinyImage.KubeEmulator.StandIns;
 /// <summary>
 /// Assembles the final stage of a Containerfile around a prebuilt binary, as Kaniko would for
 /// <c>FROM scratch</c> + <c>COPY --from=build .../release/BIN /bin/BIN</c>: one gzip layer holding the directory
-/// <c>bin/</c> and the file <c>bin/BIN</c>, a config carrying Entrypoint/Cmd/User/WorkingDir/ExposedPorts/Env/Labels
+/// <c>bin/</c> and the file <c>bin/BIN</c> (plus, for a WORKDIR other than / or /bin, the layer Kaniko snapshots with
+/// the directory it creates), a config carrying Entrypoint/Cmd/User/WorkingDir/ExposedPorts/Env/Labels
 /// and one history entry, and a Docker v2 schema 2 manifest. With <c>--reproducible</c> every timestamp is the epoch,
 /// so the same binary and Containerfile give the same digest.
 /// </summary>
@@ -35,12 +36,18 @@ public static class OciImageWriter
         ArgumentNullException.ThrowIfNull(binary);
         ArgumentNullException.ThrowIfNull(extraLabels);
         var time = reproducible ? DateTimeOffset.UnixEpoch : created.ToUniversalTime();
-        var tar = LayerTar(stage, binary, binaryMode, time);
-        var diffId = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tar));
-        var layer = Gzip(tar);
-        var config = Config(stage, extraLabels, diffId, time, createdBy);
-        var manifest = Manifest(config, layer);
-        return new OciImage(layer, diffId, config, manifest);
+        var layers = new List<(byte[] Tar, string CreatedBy)> { (LayerTar(stage, binary, binaryMode, time), createdBy) };
+        if (WorkdirTar(stage.WorkingDir, time) is { } workdir)
+        {
+            // Kaniko's WORKDIR creates a missing directory and snapshots it: one more layer, holding only that directory.
+            layers.Insert(stage.WorkdirBeforeCopy ? 0 : 1, (workdir, "WORKDIR " + stage.WorkingDir));
+        }
+
+        var diffIds = layers.Select(l => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(l.Tar))).ToList();
+        var blobs = layers.Select(l => Gzip(l.Tar)).ToList();
+        var config = Config(stage, extraLabels, diffIds, time, [.. layers.Select(l => l.CreatedBy)]);
+        var manifest = Manifest(config, blobs);
+        return new OciImage(blobs, diffIds, config, manifest);
     }
 
     private static byte[] LayerTar(FinalStageImage stage, byte[] binary, int binaryMode, DateTimeOffset time)
@@ -70,6 +77,31 @@ public static class OciImageWriter
         return ms.ToArray();
     }
 
+    /// <summary>The directory WORKDIR creates (with its parents), or null when it needs none (/, /bin).</summary>
+    private static byte[]? WorkdirTar(string? workingDir, DateTimeOffset time)
+    {
+        var parts = (workingDir ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || workingDir is "/bin" or "/bin/")
+        {
+            return null;
+        }
+
+        using var ms = new MemoryStream();
+        using (var writer = new TarWriter(ms, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            for (var i = 1; i <= parts.Length; i++)
+            {
+                writer.WriteEntry(new UstarTarEntry(TarEntryType.Directory, string.Join('/', parts[..i]) + "/")
+                {
+                    Mode = (UnixFileMode)Convert.ToInt32("755", 8),
+                    ModificationTime = time,
+                });
+            }
+        }
+
+        return ms.ToArray();
+    }
+
     private static byte[] Gzip(byte[] tar)
     {
         using var ms = new MemoryStream();
@@ -81,7 +113,7 @@ public static class OciImageWriter
         return ms.ToArray();
     }
 
-    private static byte[] Config(FinalStageImage stage, IReadOnlyDictionary<string, string> extraLabels, string diffId, DateTimeOffset time, string createdBy)
+    private static byte[] Config(FinalStageImage stage, IReadOnlyDictionary<string, string> extraLabels, IReadOnlyList<string> diffIds, DateTimeOffset time, IReadOnlyList<string> createdBy)
     {
         var stamp = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         using var ms = new MemoryStream();
@@ -91,16 +123,24 @@ public static class OciImageWriter
             w.WriteString("architecture", "amd64");
             w.WriteString("created", stamp);
             w.WriteStartArray("history");
-            w.WriteStartObject();
-            w.WriteString("created", stamp);
-            w.WriteString("created_by", createdBy);
-            w.WriteEndObject();
+            foreach (var by in createdBy)
+            {
+                w.WriteStartObject();
+                w.WriteString("created", stamp);
+                w.WriteString("created_by", by);
+                w.WriteEndObject();
+            }
+
             w.WriteEndArray();
             w.WriteString("os", "linux");
             w.WriteStartObject("rootfs");
             w.WriteString("type", "layers");
             w.WriteStartArray("diff_ids");
-            w.WriteStringValue(diffId);
+            foreach (var d in diffIds)
+            {
+                w.WriteStringValue(d);
+            }
+
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteStartObject("config");
@@ -174,7 +214,7 @@ public static class OciImageWriter
         w.WriteEndArray();
     }
 
-    private static byte[] Manifest(byte[] config, byte[] layer)
+    private static byte[] Manifest(byte[] config, IReadOnlyList<byte[]> layers)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
@@ -188,11 +228,15 @@ public static class OciImageWriter
             w.WriteString("digest", OciImage.DigestOf(config));
             w.WriteEndObject();
             w.WriteStartArray("layers");
-            w.WriteStartObject();
-            w.WriteString("mediaType", OciImage.LayerMediaType);
-            w.WriteNumber("size", layer.LongLength);
-            w.WriteString("digest", OciImage.DigestOf(layer));
-            w.WriteEndObject();
+            foreach (var layer in layers)
+            {
+                w.WriteStartObject();
+                w.WriteString("mediaType", OciImage.LayerMediaType);
+                w.WriteNumber("size", layer.LongLength);
+                w.WriteString("digest", OciImage.DigestOf(layer));
+                w.WriteEndObject();
+            }
+
             w.WriteEndArray();
             w.WriteEndObject();
         }
