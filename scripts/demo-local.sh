@@ -122,7 +122,7 @@ k get ti "$name" -n "$ns" -o jsonpath='{range .status.conditions[*]}{.type}={.st
 say "GET $url"
 curl -fsS "$url"
 
-say "the image in the registry: one layer holding /bin/hello-service, a config and a manifest"
+say "the image in the registry: one file, /bin/hello-service (plus the directories bin/ and the WORKDIR /app), a config and a manifest"
 skopeo inspect --raw --cert-dir "$(dirname "$REGISTRY_CA_FILE")" --authfile "$REGISTRY_DOCKER_CONFIG" "docker://${image}" >"$work/manifest.json"
 python3 - "$work/manifest.json" <<'PY'
 import json, os, sys
