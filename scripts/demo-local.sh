@@ -77,18 +77,13 @@ say "kubectl apply the namespace, the push Secret, the source ConfigMap and the 
 k create namespace "$ns" --dry-run=client -o yaml | apply -f -
 k create secret docker-registry registry-push -n "$ns" --docker-server="$REGISTRY_HOST" \
   --docker-username="$REGISTRY_USERNAME" --docker-password="$REGISTRY_PASSWORD" --dry-run=client -o yaml | apply -f -
-# The source: the sample's shape (config/samples/tinyimage_v1alpha1_hello.yaml: verify policy, scratch, ConfigMap
-# items), with the project the prebuilt fixtures are built from, tests/data/hello-service (binary hello-service), so the
-# image the stand-in assembles really is the applied source's binary. The sample's own hello-src project is a different
-# program (binary hello) for which no prebuilt binary exists here; the Kaniko stand-in would refuse to build it.
-k create configmap hello-src -n "$ns" --from-file=Cargo.toml=tests/data/hello-service/Cargo.toml \
-  --from-file=Cargo.lock=tests/data/hello-service/Cargo.lock --from-file=main.rs=tests/data/hello-service/src/main.rs \
-  --dry-run=client -o yaml | apply -f -
+# The source: the sample's ConfigMap, which holds tests/data/hello-service (the project the prebuilt fixtures are
+# built from), so the image the Kaniko stand-in assembles really is the applied source's binary.
+apply -n "$ns" -f config/samples/hello-src.yaml
 manifest="$work/hello.yaml"
 python3 - config/samples/tinyimage_v1alpha1_hello.yaml "$REGISTRY_HOST/$ns/$name" >"$manifest" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-text = re.sub(r'(?m)^(\s*binary:\s*).*$', lambda m: m.group(1) + 'hello-service', text, count=1)
 text = re.sub(r'(?m)^(\s*)repository:\s*.*$', lambda m: m.group(1) + 'repository: ' + sys.argv[2] + '\n' + m.group(1) + 'pushSecret: registry-push', text, count=1)
 text = re.sub(r'(?m)^(\s*insecure:\s*).*$', lambda m: m.group(1) + 'false', text, count=1)
 text = re.sub(r'(?m)^\s*# The demo registry speaks plain HTTP.*\n', '', text)
