@@ -11,7 +11,7 @@ namespace TinyImage.Operator.Hosting;
 /// </summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, IImageVerifier?> createVerifier)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, IImageVerifier> createVerifier)
     {
         var (arguments, error) = RunArguments.Parse(args, Environment.GetEnvironmentVariable);
         if (arguments is null)
@@ -50,12 +50,7 @@ internal static class RunCommand
         }
 
         var verifier = createVerifier(loggers);
-        if (verifier is null)
-        {
-            await Console.Error.WriteLineAsync("tinyimage-operator: this build has no image verifier; it cannot run").ConfigureAwait(false);
-            return 1;
-        }
-
+        using var disposeVerifier = verifier as IDisposable;
         var host = new OperatorHost(connection, verifier, arguments.Options, new ControllerSettings { Instance = identity }, TimeProvider.System, loggers, identity);
         loggers.CreateLogger("TinyImage.Operator").LogInformation("tinyimage-operator {Identity} using {Source} ({Host})", identity, source, config.Host);
         await host.RunAsync(shutdown.Token).ConfigureAwait(false);
@@ -66,7 +61,7 @@ internal static class RunCommand
         "tinyimage-operator: " + what + ".\n"
         + "Tried:\n" + string.Concat(tried.Select(t => "  - " + t + "\n"))
         + "Without a cluster:\n"
-        + "  tinyimage-operator render -f tinyimage.yaml   shows the Containerfile, Job, Deployment and Service it would create\n"
+        + "  tinyimage-operator render tinyimage.yaml   shows the Containerfile, Job, Deployment and Service it would create\n"
         + "To install into a cluster:\n"
         + "  helm install tinyimage-operator charts/tinyimage-operator --namespace tinyimage-system --create-namespace";
 }
