@@ -41,6 +41,13 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             return recorded;
         }
 
+        // The cache may not have seen a Job this operator (or a previous one) just created: ask before creating.
+        job = await cluster.Jobs.GetAsync(pass.Namespace, name, cancellationToken).ConfigureAwait(false);
+        if (job is not null)
+        {
+            return await FollowJobAsync(pass, job, cancellationToken).ConfigureAwait(false);
+        }
+
         return await StartAsync(pass, hash, name, cancellationToken).ConfigureAwait(false);
     }
 
@@ -98,23 +105,32 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             return new BuildResult(BuildState.Conflict, null, "ConfigMap changed meanwhile");
         }
 
+        // Everything about the build comes from this Job: a status written for an earlier Job of the same hash
+        // (before a retry) must not leak into it.
         build.JobName = job.Metadata.Name;
-        build.StartTime ??= job.Status?.StartTime ?? job.Metadata.CreationTimestamp;
+        build.StartTime = job.Status?.StartTime ?? job.Metadata.CreationTimestamp;
         if (!finished)
         {
+            (build.CompletionTime, build.Digest, build.LogTail) = (null, null, null);
             return new BuildResult(BuildState.Running, null, "build Job " + job.Metadata.Name + " is running");
         }
 
-        build.CompletionTime ??= job.Status?.CompletionTime ?? failure?.LastTransitionTime ?? pass.Now.UtcDateTime;
+        var completion = job.Status?.CompletionTime ?? failure?.LastTransitionTime;
+        var sameRun = build.CompletionTime is not null && build.CompletionTime == completion;
+        build.CompletionTime = completion ?? build.CompletionTime ?? pass.Now.UtcDateTime;
         if (failed)
         {
-            build.LogTail ??= await ReadLogTailAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false) ?? "";
+            build.Digest = null;
+            build.LogTail = sameRun && build.LogTail is not null
+                ? build.LogTail
+                : await ReadLogTailAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false) ?? "";
             var timedOut = failure?.Reason == "DeadlineExceeded";
             var why = failure?.Message ?? failure?.Reason ?? "the Kaniko container failed";
             return new BuildResult(timedOut ? BuildState.TimedOut : BuildState.Failed, null, "build Job " + job.Metadata.Name + " failed: " + why + LastLine(build.LogTail));
         }
 
-        if (build.Digest is not null)
+        build.LogTail = null;
+        if (sameRun && build.Digest is not null)
         {
             return new BuildResult(BuildState.Succeeded, build.Digest, "built " + build.Digest);
         }

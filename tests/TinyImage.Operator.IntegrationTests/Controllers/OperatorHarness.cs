@@ -161,7 +161,8 @@ internal sealed class OperatorHarness : IAsyncDisposable
 
     public JsonObject? JobFor(string tinyImage) => Jobs().FirstOrDefault(j => ((string?)j["metadata"]?["name"])?.StartsWith(tinyImage + "-build-", StringComparison.Ordinal) == true && j["metadata"]?["deletionTimestamp"] is null);
 
-    public int JobCreates() => Kube.Requests.Count("create", "jobs");
+    /// <summary>Jobs created (answered 201), i.e. builds started.</summary>
+    public int JobCreates() => Kube.Requests.Where(r => r.Verb == "create" && r.Resource == "jobs" && r.StatusCode == 201).Count;
 
     public Task WaitForPhaseAsync(string name, string phase) =>
         Eventually.TrueAsync(() => Phase(name) == phase, name + " in phase " + phase + " (now " + Phase(name) + ")");

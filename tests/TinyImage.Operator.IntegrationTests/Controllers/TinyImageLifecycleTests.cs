@@ -57,8 +57,9 @@ public sealed class TinyImageLifecycleTests
             Assert.Equal(status, (string?)h.Condition("hello", type)?["status"]);
         }
 
-        var events = h.Kube.List("events.k8s.io/v1", "events", Namespace);
-        Assert.Contains(events, e => (string?)e["regarding"]?["name"] == "hello" && (string?)e["action"] == "Ready");
+        await Eventually.TrueAsync(
+            () => h.Kube.List("events.k8s.io/v1", "events", Namespace).Any(e => (string?)e["regarding"]?["name"] == "hello" && (string?)e["action"] == "Ready"),
+            "an Event about hello becoming Ready");
         Assert.Equal(1, h.JobCreates());
     }
 
@@ -82,7 +83,9 @@ public sealed class TinyImageLifecycleTests
         Assert.Equal("True", (string?)h.Condition("hello", "Stalled")?["status"]);
         Assert.Contains("error[E0425]", (string?)h.Condition("hello", "Stalled")?["message"]);
         Assert.Null(h.Object("apps/v1", "deployments", "hello"));
-        Assert.Contains(h.Kube.List("events.k8s.io/v1", "events", Namespace), e => (string?)e["reason"] == "BuildFailed" && (string?)e["type"] == "Warning");
+        await Eventually.TrueAsync(
+            () => h.Kube.List("events.k8s.io/v1", "events", Namespace).Any(e => (string?)e["reason"] == "BuildFailed" && (string?)e["type"] == "Warning"),
+            "a Warning Event BuildFailed");
 
         // Stalled means stalled: more passes (a resync's worth of events) start no new build.
         h.Annotate("hello", "unrelated", "1");
