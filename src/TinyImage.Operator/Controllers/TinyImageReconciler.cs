@@ -24,6 +24,7 @@ internal sealed class TinyImageReconciler
     private readonly DeployStep deploys;
     private readonly HistoryCleaner history;
     private readonly StatusWriter statusWriter;
+    private readonly WrittenObjects written = new();
 
     public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
     {
@@ -42,8 +43,9 @@ internal sealed class TinyImageReconciler
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        // 1. Load from the cache. Gone or going: owner references let the garbage collector remove the children.
-        var tinyImage = cluster.TinyImageCache.Get(key);
+        // 1. Load from the cache (or our own newer write the cache has not seen yet). Gone or going: owner
+        //    references let the garbage collector remove the children.
+        var tinyImage = written.Newest(key, cluster.TinyImageCache.Get(key));
         if (tinyImage is null || tinyImage.Metadata.DeletionTimestamp is not null)
         {
             return ReconcileResult.Done;
@@ -100,13 +102,18 @@ internal sealed class TinyImageReconciler
     private async Task<ReconcileResult> FinishAsync(ReconcilePass pass, TimeSpan? requeueAfter, CancellationToken cancellationToken)
     {
         var before = pass.TinyImage.Status?.Phase;
-        var outcome = await statusWriter.WriteIfChangedAsync(pass, cancellationToken).ConfigureAwait(false);
-        if (outcome == WriteOutcome.Conflict)
+        var result = await statusWriter.WriteIfChangedAsync(pass, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == WriteOutcome.Conflict)
         {
             return ReconcileResult.Backoff;
         }
 
-        if (outcome == WriteOutcome.Ok && before != pass.Status.Phase)
+        if (result.Value is { } stored)
+        {
+            written.Remember(pass.TinyImage, stored);
+        }
+
+        if (result.IsOk && before != pass.Status.Phase)
         {
             await RecordPhaseAsync(pass, cancellationToken).ConfigureAwait(false);
         }
