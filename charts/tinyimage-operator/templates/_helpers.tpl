@@ -65,7 +65,7 @@ The operator's rules: least privilege, no wildcards, Secrets only read. Kept equ
   verbs: [get, list, watch, create, update, patch, delete]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [list]
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]
