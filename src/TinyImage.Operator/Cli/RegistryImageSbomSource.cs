@@ -92,24 +92,12 @@ internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
         }
         catch (RegistryException e)
         {
-            var reason = e.Kind switch
-            {
-                RegistryErrorKind.Unauthorized => VerificationReasons.RegistryUnauthorized,
-                RegistryErrorKind.DigestMismatch => VerificationReasons.DigestMismatch,
-                RegistryErrorKind.TooLarge => VerificationReasons.ImageTooLarge,
-                RegistryErrorKind.Malformed => VerificationReasons.ImageMalformed,
-                _ => VerificationReasons.RegistryUnavailable,
-            };
+            var reason = RegistryFailureReasons.Of(e);
             return Failed(reason, e.Message);
         }
         catch (ImageLayerException e)
         {
-            var reason = e.Kind switch
-            {
-                LayerErrorKind.BinaryNotFound or LayerErrorKind.BinaryNotRegularFile => VerificationReasons.BinaryNotFound,
-                LayerErrorKind.TooLarge => VerificationReasons.ImageTooLarge,
-                _ => VerificationReasons.ImageMalformed,
-            };
+            var reason = RegistryFailureReasons.Of(e);
             return Failed(reason, e.Message);
         }
     }

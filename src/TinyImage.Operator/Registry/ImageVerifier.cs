@@ -102,25 +102,13 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         }
         catch (RegistryException e)
         {
-            var reason = e.Kind switch
-            {
-                RegistryErrorKind.Unauthorized => VerificationReasons.RegistryUnauthorized,
-                RegistryErrorKind.DigestMismatch => VerificationReasons.DigestMismatch,
-                RegistryErrorKind.TooLarge => VerificationReasons.ImageTooLarge,
-                RegistryErrorKind.Malformed => VerificationReasons.ImageMalformed,
-                _ => VerificationReasons.RegistryUnavailable,
-            };
+            var reason = RegistryFailureReasons.Of(e);
             var cacheable = e.Kind is RegistryErrorKind.TooLarge or RegistryErrorKind.Malformed && manifest is not null;
             return (Fail(reason, e.Message, manifest), cacheable);
         }
         catch (ImageLayerException e)
         {
-            var reason = e.Kind switch
-            {
-                LayerErrorKind.BinaryNotFound or LayerErrorKind.BinaryNotRegularFile => VerificationReasons.BinaryNotFound,
-                LayerErrorKind.TooLarge => VerificationReasons.ImageTooLarge,
-                _ => VerificationReasons.ImageMalformed,
-            };
+            var reason = RegistryFailureReasons.Of(e);
             return (Fail(reason, e.Message, manifest), true);
         }
         catch (IOException e)
