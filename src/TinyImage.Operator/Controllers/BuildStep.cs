@@ -5,6 +5,7 @@ using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
 
 namespace TinyImage.Operator.Controllers;
 
@@ -24,6 +25,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
 
     public async Task<BuildResult> EnsureAsync(ReconcilePass pass, string hash, CancellationToken cancellationToken)
     {
+        using var span = OperatorTracing.Step("build");
         var name = ChildMetadata.BuildName(pass.Name, hash);
         if (pass.Status.Build?.SpecHash != hash)
         {
@@ -120,6 +122,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         build.CompletionTime = completion ?? build.CompletionTime ?? pass.Now.UtcDateTime;
         if (failed)
         {
+            BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
             build.Digest = null;
             build.LogTail = sameRun && build.LogTail is not null
                 ? build.LogTail
@@ -138,10 +141,12 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         var digest = await ReadDigestAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false);
         if (digest is null || !DigestPattern().IsMatch(digest))
         {
+            BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
             return new BuildResult(BuildState.InvalidDigest, null, "build Job " + job.Metadata.Name + " succeeded but its " + KanikoJobBuilder.KanikoContainerName + " container reported no sha256 digest in its termination message" + (digest is null ? "" : " (got '" + Shorten(digest, 80) + "')"));
         }
 
         build.Digest = digest;
+        BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: true, build);
         return new BuildResult(BuildState.Succeeded, digest, "built " + digest);
     }
 
@@ -182,6 +187,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         {
             case WriteOutcome.Ok:
                 logger.LogInformation("Started build {Namespace}/{Job}", pass.Namespace, name);
+                OperatorMetrics.BuildsStarted.Add(1);
                 break;
             case WriteOutcome.AlreadyExists:
                 logger.LogInformation("Build {Namespace}/{Job} exists already; adopting it", pass.Namespace, name);

@@ -12,4 +12,7 @@ internal sealed record ControllerSettings
 
     /// <summary>reportingInstance of Events.</summary>
     public string Instance { get; init; } = Environment.MachineName;
+
+    /// <summary>Called once every informer cache has synced (readiness).</summary>
+    public Action? OnSynced { get; init; }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
 using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
 
 namespace TinyImage.Operator.Controllers;
 
@@ -15,6 +16,7 @@ internal sealed class DeployStep(ClusterView cluster, OperatorOptions options, I
 {
     public async Task<DeployResult> EnsureAsync(ReconcilePass pass, CancellationToken cancellationToken)
     {
+        using var span = OperatorTracing.Step("deploy");
         if (pass.Status.Image is not { Reference: { } reference, SpecHash: { } specHash })
         {
             return DeployResult.NoImage;

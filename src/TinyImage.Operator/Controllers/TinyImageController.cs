@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 
@@ -42,6 +43,7 @@ internal sealed class TinyImageController
         var cluster = new ClusterView(connection);
         using var queue = new WorkQueue<ObjectKey>(settings.Queue, time);
         Queue = queue;
+        using var depth = OperatorMetrics.TrackQueueDepth(() => queue.Depth);
 
         var tinyImages = Informer(cluster.TinyImages, options.ResyncPeriod, selector: null);
         tinyImages.AddHandler(e => queue.Add(ObjectKey.Of(e.Object)));
@@ -58,7 +60,7 @@ internal sealed class TinyImageController
 
         var events = new EventRecorder(cluster.Events, new EventRecorderOptions { Controller = "tinyimage.dev/operator", Instance = settings.Instance }, time, loggers.CreateLogger("TinyImage.Operator.Events"));
         var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"));
-        var controller = new Controller<ObjectKey>(queue, reconciler.ReconcileAsync, options.Concurrency, logger);
+        var controller = new Controller<ObjectKey>(queue, ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time), options.Concurrency, logger);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = informers.Select(i => i.RunAsync(stop.Token)).ToList();
@@ -69,6 +71,7 @@ internal sealed class TinyImageController
                 await Task.Delay(SyncPoll, time, cancellationToken).ConfigureAwait(false);
             }
 
+            settings.OnSynced?.Invoke();
             logger.LogInformation("Caches synced: {TinyImages} TinyImages; reconciling with {Workers} workers", tinyImages.Cache.Count, options.Concurrency);
             await controller.RunAsync(cancellationToken).ConfigureAwait(false);
         }

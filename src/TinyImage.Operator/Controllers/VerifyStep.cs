@@ -6,6 +6,7 @@ using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Controllers;
@@ -29,6 +30,7 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
 
     public async Task<VerifyResult> EnsureAsync(ReconcilePass pass, string hash, string digest, BuildInputs inputs, CancellationToken cancellationToken)
     {
+        using var span = OperatorTracing.Step("verify");
         var spec = pass.TinyImage.Spec;
         var policyKey = PolicyKey(spec, digest);
         var sbomConfigMap = cluster.ConfigMapCache.Get(pass.Namespace, SbomConfigMapName(pass.Name));
@@ -63,6 +65,7 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
         var request = new VerificationRequest(spec.Output.Repository, digest, spec.Binary, Policy(spec), inputs.DockerConfigJson, spec.Output.Insecure);
         var result = await verifier.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Verified {Namespace}/{Name} {Digest}: {Reason}", pass.Namespace, pass.Name, digest, result.Reason);
+        BuildTelemetry.Verified(result);
         if (buildConfigMap is not null && verifiedRetry != pass.Retry)
         {
             await NoteRetryAsync(buildConfigMap, pass.Retry, cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Controllers;
 using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Hosting;
@@ -34,6 +35,9 @@ internal sealed class OperatorHost
 
     public string Identity { get; }
 
+    /// <summary>What /readyz reports for this instance.</summary>
+    public Readiness Readiness { get; } = new();
+
     /// <summary>True while this instance runs the controller.</summary>
     public bool IsReconciling { get; private set; }
 
@@ -63,6 +67,7 @@ internal sealed class OperatorHost
             },
             time,
             loggers.CreateLogger("TinyImage.Operator.LeaderElection"));
+        Readiness.Standby();
         logger.LogInformation("{Identity} campaigning for lease {Namespace}/{Lease}", Identity, options.OperatorNamespace, options.LeaseName);
         await elector.RunAsync(RunControllerAsync, () => logger.LogInformation("{Identity} stopped leading", Identity), cancellationToken).ConfigureAwait(false);
     }
@@ -70,13 +75,22 @@ internal sealed class OperatorHost
     private async Task RunControllerAsync(CancellationToken cancellationToken)
     {
         IsReconciling = true;
+        Readiness.Syncing();
         try
         {
-            await new TinyImageController(connection, verifier, options, settings, time, loggers).RunAsync(cancellationToken).ConfigureAwait(false);
+            await new TinyImageController(connection, verifier, options, settings with { OnSynced = Readiness.Synced }, time, loggers).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             IsReconciling = false;
+            if (options.LeaderElection)
+            {
+                Readiness.Standby();
+            }
+            else
+            {
+                Readiness.Stopped();
+            }
         }
     }
 }

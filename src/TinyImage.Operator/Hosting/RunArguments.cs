@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
 
 namespace TinyImage.Operator.Hosting;
@@ -6,6 +7,12 @@ namespace TinyImage.Operator.Hosting;
 /// <summary>The <c>run</c> verb's flags: where the cluster is, and the operator's options.</summary>
 internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig, string? Context, bool Help)
 {
+    /// <summary>The lowest level logged (<c>--log-level</c>).</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Single-line JSON logs (default) or plain text (<c>--log-format=text</c>).</summary>
+    public bool JsonLogs { get; init; } = true;
+
     public const string Usage = """
         Usage: tinyimage-operator [run] [flags]
 
@@ -22,6 +29,8 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
           --resync DURATION          re-check every TinyImage this often, e.g. 10m, 30s (default: 10m)
           --build-history N          finished build Jobs kept per TinyImage (default: 3)
           --metrics-port N           port of /metrics, /healthz and /readyz (default: 8080)
+          --log-format json|text     JSON lines with UTC timestamps, or plain text for humans (default: json)
+          --log-level LEVEL          Trace, Debug, Information, Warning or Error (default: Information)
         """;
 
     /// <summary>Parses flags (<c>--flag value</c> or <c>--flag=value</c>); an error is a sentence for the user.</summary>
@@ -32,6 +41,8 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
         string? kubeconfig = null;
         string? context = null;
         var operatorNamespace = environment("POD_NAMESPACE");
+        var logLevel = LogLevel.Information;
+        var jsonLogs = true;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -106,6 +117,16 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--resync" when TryParseDuration(value, out var d) && d >= TimeSpan.FromSeconds(1):
                     options = options with { ResyncPeriod = d };
                     break;
+                case "--log-format" when value is "json" or "text":
+                    jsonLogs = value == "json";
+                    break;
+                case "--log-format":
+                    return (null, "--log-format takes json or text, not '" + value + "'");
+                case "--log-level" when TryParseLogLevel(value, out var level):
+                    logLevel = level;
+                    break;
+                case "--log-level":
+                    return (null, "--log-level takes Trace, Debug, Information, Warning or Error, not '" + value + "'");
                 case "--concurrency" or "--build-history" or "--metrics-port" or "--resync":
                     return (null, name + ": invalid value '" + value + "'");
                 default:
@@ -119,7 +140,21 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
             options = options with { OperatorNamespace = operatorNamespace };
         }
 
-        return (new RunArguments(options, kubeconfig, context, Help: false), null);
+        return (new RunArguments(options, kubeconfig, context, Help: false) { LogLevel = logLevel, JsonLogs = jsonLogs }, null);
+    }
+
+    private static bool TryParseLogLevel(string text, out LogLevel level)
+    {
+        level = text.ToLowerInvariant() switch
+        {
+            "trace" => LogLevel.Trace,
+            "debug" => LogLevel.Debug,
+            "information" or "info" => LogLevel.Information,
+            "warning" or "warn" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => LogLevel.None,
+        };
+        return level != LogLevel.None;
     }
 
     /// <summary>Durations as <c>90s</c>, <c>10m</c>, <c>1h</c>, plain seconds, or <c>hh:mm:ss</c>.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Controllers;
 using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Hosting;
@@ -33,12 +34,7 @@ internal static class RunCommand
             return 1;
         }
 
-        using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        }));
+        using var loggers = OperatorLogging.Create(arguments.JsonLogs, arguments.LogLevel);
         var identity = OperatorHost.NewIdentity(Environment.GetEnvironmentVariable("POD_NAME"));
         using var connection = KubeConnection.FromConfig(config, identity);
         using var shutdown = new ShutdownSignal();
@@ -53,6 +49,9 @@ internal static class RunCommand
         using var disposeVerifier = verifier as IDisposable;
         var host = new OperatorHost(connection, verifier, arguments.Options, new ControllerSettings { Instance = identity }, TimeProvider.System, loggers, identity);
         loggers.CreateLogger("TinyImage.Operator").LogInformation("tinyimage-operator {Identity} using {Source} ({Host})", identity, source, config.Host);
+        using var otlp = OtlpExport.StartIfConfigured(Environment.GetEnvironmentVariable);
+        using var collector = PrometheusCollector.ForOperator();
+        await using var health = HealthServer.Start(arguments.Options.MetricsPort, collector, host.Readiness, loggers.CreateLogger("TinyImage.Operator.Health"));
         await host.RunAsync(shutdown.Token).ConfigureAwait(false);
         return 0;
     }

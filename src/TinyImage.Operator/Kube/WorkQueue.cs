@@ -1,3 +1,5 @@
+using TinyImage.Operator.Telemetry;
+
 namespace TinyImage.Operator.Kube;
 
 /// <summary>
@@ -164,6 +166,7 @@ internal sealed class WorkQueue<TKey> : IDisposable
             latency = enqueuedAt.Remove(key, out var since) ? time.GetElapsedTime(since) : TimeSpan.Zero;
         }
 
+        OperatorMetrics.QueueLatency.Record(latency.TotalSeconds);
         options.OnQueueLatency?.Invoke(latency);
         return key;
     }
