@@ -93,7 +93,7 @@ public sealed class HelmChartTests
             ["team-a", "team-b"],
             objects.Where(o => (string?)o["kind"] == "RoleBinding" && (string?)o["metadata"]!["name"] == "t-tinyimage-operator")
                 .Select(o => (string?)o["metadata"]!["namespace"]).Order(StringComparer.Ordinal));
-        Assert.Contains("--watch-namespaces=team-a,team-b", args.Select(a => (string?)a));
+        Assert.Contains("--namespace=team-a,team-b", args.Select(a => (string?)a));
     }
 
     [Fact]
@@ -152,6 +152,24 @@ public sealed class HelmChartTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Operator_Accepts_Every_Argument_The_Chart_Passes(bool customValues)
+    {
+        string[] set = customValues ? ["--set", "watchNamespaces={team-a,team-b}", "--set", "leaderElection=false", "--set", "logLevel=Debug"] : [];
+        var objects = await TemplateAsync(set);
+        var args = objects.Single(o => (string?)o["kind"] == "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!
+            .AsArray().Select(a => (string)a!).ToList();
+
+        Assert.Equal("run", args[0]);
+        var (parsed, error) = TinyImage.Operator.Hosting.RunArguments.Parse(args[1..], _ => null);
+
+        Assert.True(error is null, error);
+        Assert.Equal(customValues, !parsed!.Options.LeaderElection);
+        Assert.Equal(customValues ? ["team-a", "team-b"] : [], parsed.Options.WatchNamespaces);
     }
 
     private static async Task<List<JsonObject>> TemplateAsync(string[] set)
