@@ -59,6 +59,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         _app = builder.Build();
         var handler = new ApiHandler(_store, Resources, Faults, Requests, PodLogs, options, () => "127.0.0.1:" + _port, AddError);
+        EmulatorEndpoints.Map(_app, Requests, Jobs);
         _app.Run(handler.HandleAsync);
     }
 

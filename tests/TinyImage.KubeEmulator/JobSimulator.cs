@@ -13,6 +13,8 @@ public sealed class JobSimulator
     private readonly ResourceRegistry _registry;
     private readonly PodLogs _logs;
     private readonly Action<Exception> _onError;
+    private readonly Lock _completionsGate = new();
+    private readonly List<JobCompletion> _completions = [];
 
     internal JobSimulator(ObjectStore store, ResourceRegistry registry, PodLogs logs, Action<Exception> onError)
     {
@@ -24,6 +26,18 @@ public sealed class JobSimulator
 
     /// <summary>The runner told about new Jobs; null leaves Jobs untouched (nothing runs them, as without nodes).</summary>
     public IJobRunner? Runner { get; set; }
+
+    /// <summary>Every Job completed or failed through this simulator, in order, with the time its status was written.</summary>
+    public IReadOnlyList<JobCompletion> Completions
+    {
+        get
+        {
+            lock (_completionsGate)
+            {
+                return [.. _completions];
+            }
+        }
+    }
 
     private ResourceType JobType => _registry.Find("batch", "v1", "jobs")!;
 
@@ -132,6 +146,7 @@ public sealed class JobSimulator
                 Condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods", now),
                 Condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods", now));
         }, statusOnly: true);
+        Record(new JobCompletion(ns, jobName, Succeeded: true, terminationMessage, _store.Now()));
     }
 
     /// <summary>
@@ -163,6 +178,7 @@ public sealed class JobSimulator
                 Condition("FailureTarget", reason, message, now),
                 Condition("Failed", reason, message, now));
         }, statusOnly: true);
+        Record(new JobCompletion(ns, jobName, Succeeded: false, terminationMessage, _store.Now()));
     }
 
     internal void OnChange(StoredEvent e, CancellationToken stopping)
@@ -184,6 +200,14 @@ public sealed class JobSimulator
                 _onError(ex);
             }
         }, stopping);
+    }
+
+    private void Record(JobCompletion completion)
+    {
+        lock (_completionsGate)
+        {
+            _completions.Add(completion);
+        }
     }
 
     private void Terminate(string ns, string podName, string phase, string reason, int exitCode, string? message, string now)

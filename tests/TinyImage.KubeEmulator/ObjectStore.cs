@@ -964,6 +964,9 @@ internal sealed partial class ObjectStore
         return new string(chars);
     }
 
+    /// <summary>The store's clock, for records kept beside the objects (job completions).</summary>
+    internal DateTimeOffset Now() => _time.GetUtcNow();
+
     internal string Timestamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Rv(long rv) => rv.ToString(CultureInfo.InvariantCulture);

@@ -4,8 +4,10 @@ using System.Runtime.InteropServices;
 namespace TinyImage.KubeEmulator;
 
 /// <summary>
-/// <c>kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE]] [--auto-ready-deployments]</c>:
-/// runs the emulator until Ctrl+C or SIGTERM, for local demos and benchmarks.
+/// <c>kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments]</c>:
+/// runs the emulator until Ctrl+C or SIGTERM, for local demos and benchmarks. With several comma-separated messages
+/// (digests), Jobs are completed with them in turn, so consecutive builds report different digests. The request log and
+/// the Job completions are served under <c>/_emulator/</c> (see <see cref="EmulatorEndpoints"/>).
 /// </summary>
 internal static class Program
 {
@@ -41,7 +43,7 @@ internal static class Program
                     readyDeployments = true;
                     break;
                 case "--help" or "-h":
-                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE]] [--auto-ready-deployments] " + StandIns.StandInHostOptions.Usage);
+                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] " + StandIns.StandInHostOptions.Usage);
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync("kube-emulator: unknown argument " + args[i]);
@@ -64,8 +66,9 @@ internal static class Program
         await using var emulator = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { Port = port }, stop.Token);
         if (jobMessage is not null)
         {
-            var message = jobMessage;
-            emulator.Jobs.Runner = JobRunners.CompleteWith(_ => message);
+            var messages = jobMessage.Split(',', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } m ? m : [jobMessage];
+            var next = -1;
+            emulator.Jobs.Runner = JobRunners.CompleteWith(_ => messages[(int)((uint)Interlocked.Increment(ref next) % (uint)messages.Length)]);
         }
 
         emulator.Deployments.AutoReady = readyDeployments;
