@@ -5,5 +5,5 @@ namespace TinyImage.KubeEmulator;
 /// <param name="Name">The Job's name.</param>
 /// <param name="Succeeded">True for Complete, false for Failed.</param>
 /// <param name="TerminationMessage">The first container's termination message (the digest, for a Kaniko Job), if any.</param>
-/// <param name="Time">When the Job's final status was written (the emulator's TimeProvider).</param>
+/// <param name="Time">When the Job's final status write began (the emulator's TimeProvider): watchers cannot have seen it earlier.</param>
 public sealed record JobCompletion(string Namespace, string Name, bool Succeeded, string? TerminationMessage, DateTimeOffset Time);

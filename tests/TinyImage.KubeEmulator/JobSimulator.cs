@@ -53,8 +53,8 @@ public sealed class JobSimulator
         }
 
         var uid = (string?)job.Body["metadata"]!["uid"];
-        return [.. _store.Snapshot("", "pods").Where(p =>
-            (string?)p["metadata"]?["namespace"] == ns && (string?)p["metadata"]?["labels"]?["batch.kubernetes.io/controller-uid"] == uid)];
+        return _store.Snapshot("", "pods", p =>
+            (string?)p["metadata"]?["namespace"] == ns && (string?)p["metadata"]?["labels"]?["batch.kubernetes.io/controller-uid"] == uid);
     }
 
     /// <summary>Creates the Job's pod (once) and marks pod and Job running; returns the pod.</summary>
@@ -133,6 +133,7 @@ public sealed class JobSimulator
             _logs.Set(ns, podName, FirstContainer(pod), log);
         }
 
+        var completedAt = _store.Now();
         _store.Mutate(JobType, ns, jobName, j =>
         {
             var status = ObjectStore.EnsureObject(j, "status");
@@ -146,7 +147,7 @@ public sealed class JobSimulator
                 Condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods", now),
                 Condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods", now));
         }, statusOnly: true);
-        Record(new JobCompletion(ns, jobName, Succeeded: true, terminationMessage, _store.Now()));
+        Record(new JobCompletion(ns, jobName, Succeeded: true, terminationMessage, completedAt));
     }
 
     /// <summary>
@@ -166,6 +167,7 @@ public sealed class JobSimulator
         }
 
         var message = reason == "BackoffLimitExceeded" ? "Job has reached the specified backoff limit" : "Job failed: " + reason;
+        var failedAt = _store.Now();
         _store.Mutate(JobType, ns, jobName, j =>
         {
             var status = ObjectStore.EnsureObject(j, "status");
@@ -178,7 +180,7 @@ public sealed class JobSimulator
                 Condition("FailureTarget", reason, message, now),
                 Condition("Failed", reason, message, now));
         }, statusOnly: true);
-        Record(new JobCompletion(ns, jobName, Succeeded: false, terminationMessage, _store.Now()));
+        Record(new JobCompletion(ns, jobName, Succeeded: false, terminationMessage, failedAt));
     }
 
     internal void OnChange(StoredEvent e, CancellationToken stopping)

@@ -113,11 +113,14 @@ internal sealed partial class ObjectStore
     }
 
     /// <summary>A snapshot of every stored object of a group/resource (any version), for background controllers.</summary>
-    public IReadOnlyList<JsonObject> Snapshot(string group, string plural)
+    public IReadOnlyList<JsonObject> Snapshot(string group, string plural) => Snapshot(group, plural, static _ => true);
+
+    /// <summary>Copies of the objects of one resource that match <paramref name="where"/> (tested before copying, so cheap on large stores).</summary>
+    public IReadOnlyList<JsonObject> Snapshot(string group, string plural, Func<JsonObject, bool> where)
     {
         lock (_gate)
         {
-            return _data.TryGetValue((group, plural), out var bucket) ? [.. bucket.Values.Select(o => (JsonObject)o.DeepClone())] : [];
+            return _data.TryGetValue((group, plural), out var bucket) ? [.. bucket.Values.Where(where).Select(o => (JsonObject)o.DeepClone())] : [];
         }
     }
 

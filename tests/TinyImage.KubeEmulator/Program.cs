@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace TinyImage.KubeEmulator;
 
 /// <summary>
-/// <c>kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments]</c>:
+/// <c>kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] [--gc-delay MS]</c>:
 /// runs the emulator until Ctrl+C or SIGTERM, for local demos and benchmarks. With several comma-separated messages
 /// (digests), Jobs are completed with them in turn, so consecutive builds report different digests. The request log and
 /// the Job completions are served under <c>/_emulator/</c> (see <see cref="EmulatorEndpoints"/>).
@@ -17,6 +17,7 @@ internal static class Program
         string? kubeconfig = null;
         string? jobMessage = null;
         var readyDeployments = false;
+        TimeSpan? gcDelay = null;
         var standIns = new StandIns.StandInHostOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -42,8 +43,14 @@ internal static class Program
                 case "--auto-ready-deployments":
                     readyDeployments = true;
                     break;
+                case "--gc-delay" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms):
+                    // Milliseconds between a change and the owner-reference sweep. A sweep copies every object, so with
+                    // thousands of objects a benchmark sets this to seconds to keep the emulator's own CPU out of the way.
+                    gcDelay = TimeSpan.FromMilliseconds(ms);
+                    i++;
+                    break;
                 case "--help" or "-h":
-                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] " + StandIns.StandInHostOptions.Usage);
+                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] [--gc-delay MS] " + StandIns.StandInHostOptions.Usage);
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync("kube-emulator: unknown argument " + args[i]);
@@ -63,7 +70,7 @@ internal static class Program
             stop.Cancel();
         });
 
-        await using var emulator = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { Port = port }, stop.Token);
+        await using var emulator = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { Port = port, GarbageCollectionDelay = gcDelay ?? new ApiServerEmulatorOptions().GarbageCollectionDelay }, stop.Token);
         if (jobMessage is not null)
         {
             var messages = jobMessage.Split(',', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } m ? m : [jobMessage];
