@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TinyImage.Bench.Cluster;
+
+/// <summary>One request from the emulator's log (<c>GET /_emulator/requests</c>); <see cref="Micros"/> is its arrival.</summary>
+internal sealed record LoggedRequest(int Index, long Micros, string Verb, string? Resource, string? Name, string? Subresource, int Code, string UserAgent, string Path)
+{
+    public bool IsWrite => Verb is "create" or "update" or "patch" or "delete" or "deletecollection";
+
+    public bool IsOperator => UserAgent.Contains(KubeApi.OperatorAgent, StringComparison.Ordinal);
+
+    public string Key => Verb + " " + Resource + (Subresource is null ? "" : "/" + Subresource);
+}
+
+/// <summary>A Job the emulator completed, and when.</summary>
+internal sealed record CompletedJob(string Name, string? Message, long Micros);
+
+/// <summary>The harness's own client of the emulator (User-Agent <see cref="Agent"/>, so its requests are told apart).</summary>
+internal sealed class KubeApi : IDisposable
+{
+    public const string Agent = "tinyimage-bench";
+    public const string OperatorAgent = "tinyimage-operator/";
+
+    public KubeApi(Uri baseAddress)
+    {
+        Http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        Http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(Agent, "1"));
+    }
+
+    public HttpClient Http { get; }
+
+    public static long NowMicros() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+    public async Task<JsonObject> SendAsync(HttpMethod method, string path, string? body, string contentType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await Http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    public Task<JsonObject> CreateAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, body.ToJsonString(), "application/json", cancellationToken);
+
+    public Task<JsonObject> CreateYamlAsync(string path, string yaml, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, yaml, "application/yaml", cancellationToken);
+
+    public Task<JsonObject> MergePatchAsync(string path, JsonObject patch, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Patch, path, patch.ToJsonString(), "application/merge-patch+json", cancellationToken);
+
+    public async Task<bool> ExistsAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>The emulator's request log from entry <paramref name="from"/> on.</summary>
+    public async Task<(List<LoggedRequest> Requests, int Next)> RequestsAsync(int from, CancellationToken cancellationToken)
+    {
+        await using var stream = await Http.GetStreamAsync(new Uri("/_emulator/requests?from=" + from, UriKind.Relative), cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var list = new List<LoggedRequest>();
+        foreach (var r in doc.RootElement.GetProperty("requests").EnumerateArray())
+        {
+            list.Add(new LoggedRequest(
+                r.GetProperty("i").GetInt32(),
+                r.GetProperty("t").GetInt64(),
+                r.GetProperty("verb").GetString()!,
+                r.GetProperty("resource").GetString(),
+                r.GetProperty("name").GetString(),
+                r.GetProperty("subresource").GetString(),
+                r.GetProperty("code").GetInt32(),
+                r.GetProperty("userAgent").GetString() ?? "",
+                r.GetProperty("path").GetString() ?? "/"));
+        }
+
+        return (list, doc.RootElement.GetProperty("next").GetInt32());
+    }
+
+    /// <summary>How many requests the log holds now.</summary>
+    public async Task<int> RequestCountAsync(CancellationToken cancellationToken)
+    {
+        await using var stream = await Http.GetStreamAsync(new Uri("/_emulator/requests/summary?userAgent=-none-", UriKind.Relative), cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        return doc.RootElement.GetProperty("next").GetInt32();
+    }
+
+    public async Task<List<CompletedJob>> CompletionsAsync(CancellationToken cancellationToken)
+    {
+        await using var stream = await Http.GetStreamAsync(new Uri("/_emulator/jobs/completions", UriKind.Relative), cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        return [.. doc.RootElement.EnumerateArray().Select(c => new CompletedJob(c.GetProperty("name").GetString()!, c.GetProperty("message").GetString(), c.GetProperty("t").GetInt64()))];
+    }
+
+    public void Dispose() => Http.Dispose();
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using TinyImage.Bench.Report;
+using TinyImage.Operator.Registry;
+using TinyImage.Operator.Sbom;
+using TinyImage.Operator.Verification;
+
+namespace TinyImage.Bench.Verification;
+
+/// <summary>
+/// <c>verify --images DIR/images.json --results DIR [--runs N] [--python SCRIPT] [--jit BIN] [--aot BIN]</c>: times the
+/// operator's <see cref="ImageVerifier"/> on the 2 MiB and 50 MiB images (cold: a new verifier per run; warm: the result
+/// cache), the SBOM read of the same binary on local disk, and the baselines of the same run: a raw HTTP GET of the
+/// layer blob, reading the file once in-process and with <c>cat FILE &gt; /dev/null</c>, and a Python section reader.
+/// Whole-process local verification (<c>tinyimage-operator verify FILE</c>) is timed for the JIT and AOT builds.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static async Task<int> RunAsync(Args args, CancellationToken cancellationToken)
+    {
+        var images = JsonNode.Parse(await File.ReadAllTextAsync(args.Required("--images"), cancellationToken))!.AsObject();
+        var results = args.Required("--results");
+        var runs = args.Int("--runs", 7);
+        var python = args.Optional("--python");
+        var pythonExe = args.Optional("--python-exe") ?? "python3"; // the interpreter itself: a pyenv shim adds a bash start-up
+        var jit = args.Optional("--jit");
+        var aot = args.Optional("--aot");
+        var binaryName = (string)images["binaryName"]!;
+        var json = new JsonObject { ["runs"] = runs, ["load"] = Machine.LoadAverage() };
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Verification, {runs} runs each after one warm-up (load average at start: {Machine.LoadAverage()}). Times in ms as min / median / max.");
+        md.AppendLine();
+        md.AppendLine("| image | compressed | what | time (ms) | allocated (MiB, median) | ratio to raw layer GET | ratio to `cat` |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+
+        foreach (var key in new[] { "2mib", "50mib" })
+        {
+            var image = images["images"]![key]!.AsObject();
+            var repository = (string)image["repository"]!;
+            var digest = (string)image["digest"]!;
+            var binary = (string)image["binary"]!;
+            var request = new VerificationRequest(repository, digest, binaryName, VerifyPolicy.Default, null, Insecure: true);
+            var entry = new JsonObject { ["compressedBytes"] = (long)image["totalBytes"]!, ["binaryBytes"] = (long)image["binaryBytes"]! };
+
+            // Cold: a new verifier (empty cache, new connections) per run, as for a digest never seen before.
+            var cold = await RepeatAsync(runs, async () =>
+            {
+                using var verifier = new ImageVerifier(new ImageVerifierOptions(), TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+                var result = await verifier.VerifyAsync(request, cancellationToken);
+                if (!result.Passed)
+                {
+                    throw new InvalidOperationException("verification failed: " + result.Message);
+                }
+            });
+
+            // Warm: the same request again on one verifier: served by the result cache.
+            using var warmVerifier = new ImageVerifier(new ImageVerifierOptions(), TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+            await warmVerifier.VerifyAsync(request, cancellationToken);
+            const int warmRepeats = 1000;
+            var warm = await RepeatAsync(runs, async () =>
+            {
+                for (var i = 0; i < warmRepeats; i++)
+                {
+                    await warmVerifier.VerifyAsync(request, cancellationToken);
+                }
+            });
+
+            // The same verifier again with its result cache off: connection pools warm, every step of the pull still done.
+            using var noCache = new ImageVerifier(new ImageVerifierOptions { CacheCapacity = 0 }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+            var warmPools = await RepeatAsync(runs, async () =>
+            {
+                var result = await noCache.VerifyAsync(request, cancellationToken);
+                if (!result.Passed)
+                {
+                    throw new InvalidOperationException("verification failed: " + result.Message);
+                }
+            });
+
+            // What the pull's steps cost on their own, on the layer's bytes in memory: sha256 once, gunzip once
+            // (the inspector inflates the layer twice: once to list entries, once to copy the binary out).
+            using var http = new HttpClient();
+            var repositoryHost = repository[..repository.IndexOf('/', StringComparison.Ordinal)];
+            var repositoryPath = repository[(repository.IndexOf('/', StringComparison.Ordinal) + 1)..];
+            var blobUri = new Uri($"http://{repositoryHost}/v2/{repositoryPath}/blobs/{(string)image["layerDigest"]!}");
+            var layerBytes = await http.GetByteArrayAsync(blobUri, cancellationToken);
+            var sha = await RepeatAsync(runs, () => Task.FromResult(System.Security.Cryptography.SHA256.HashData(layerBytes)));
+            var gunzip = await RepeatAsync(runs, async () =>
+            {
+                await using var gz = new System.IO.Compression.GZipStream(new MemoryStream(layerBytes, writable: false), System.IO.Compression.CompressionMode.Decompress);
+                await gz.CopyToAsync(Stream.Null, cancellationToken);
+            });
+            var tempWrite = await RepeatAsync(runs, async () =>
+            {
+                var path = Path.Combine(Path.GetTempPath(), "tinyimage-bench-" + Guid.NewGuid().ToString("N"));
+                await File.WriteAllBytesAsync(path, layerBytes, cancellationToken);
+                File.Delete(path);
+            });
+
+            // Floor 1: the layer's bytes over HTTP once, discarded.
+            var rawGet = await RepeatAsync(runs, async () =>
+            {
+                await using var body = await http.GetStreamAsync(blobUri, cancellationToken);
+                await body.CopyToAsync(Stream.Null, cancellationToken);
+            });
+
+            // Local binary: the SBOM reader on the file (headers and the section only).
+            var local = await RepeatAsync(runs, () =>
+            {
+                using var file = File.OpenRead(binary);
+                var outcome = AuditDataReader.Read(file);
+                return outcome.IsSuccess ? Task.CompletedTask : throw new InvalidOperationException("local SBOM read failed");
+            });
+
+            // Floor 2: reading the whole file once, in-process and as `cat FILE > /dev/null`.
+            var buffer = new byte[1 << 20];
+            var readOnce = await RepeatAsync(runs, async () =>
+            {
+                await using var file = new FileStream(binary, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                while (await file.ReadAsync(buffer, cancellationToken) > 0)
+                {
+                }
+            });
+            var cat = ProcessRuns(runs, "/bin/sh", "-c", "cat \"$1\" > /dev/null", "sh", binary);
+            var shell = ProcessRuns(runs, "/bin/sh", "-c", ":");
+
+            entry["registryCold"] = Json(cold);
+            entry["registryWarmPoolsNoCache"] = Json(warmPools);
+            entry["sha256Layer"] = Json(sha);
+            entry["gunzipLayer"] = Json(gunzip);
+            entry["tempFileWriteLayer"] = Json(tempWrite);
+            entry["registryCachedMicros"] = ResultFile.ToJson(Stats.Of(warm.Select(r => r.Ms * 1000 / warmRepeats)));
+            entry["rawLayerGet"] = Json(rawGet);
+            entry["localSbomRead"] = Json(local);
+            entry["readOnceInProcess"] = Json(readOnce);
+            entry["catProcess"] = ResultFile.ToJson(Stats.Of(cat.Select(c => c.Ms)));
+            entry["shellSpawnOnly"] = ResultFile.ToJson(Stats.Of(shell.Select(c => c.Ms)));
+
+            var size = ((long)image["totalBytes"]! / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+            var rawMedian = Stats.Of(rawGet.Select(r => r.Ms)).Median;
+            var catMedian = Stats.Of(cat.Select(c => c.Ms)).Median;
+            Row(md, key, size, "operator verify from registry, cold (new verifier)", cold, rawMedian, catMedian);
+            Row(md, key, size, "operator verify from registry, same verifier, result cache off (warm connections)", warmPools, rawMedian, catMedian);
+            Row(md, key, size, "step alone: sha256 of the layer (in memory)", sha, rawMedian, catMedian);
+            Row(md, key, size, "step alone: gunzip of the layer (in memory; the inspector does it twice)", gunzip, rawMedian, catMedian);
+            Row(md, key, size, "step alone: write the layer to a temp file", tempWrite, rawMedian, catMedian);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {size} | operator verify, result cache hit (µs per call) | {Stats.Of(warm.Select(r => r.Ms * 1000 / warmRepeats)).Mmm("0.00")} | | | |");
+            Row(md, key, size, "baseline: raw HTTP GET of the layer blob", rawGet, rawMedian, catMedian);
+            Row(md, key, size, "operator SBOM read of the local binary", local, rawMedian, catMedian);
+            Row(md, key, size, "baseline: read the binary once, in-process", readOnce, rawMedian, catMedian);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {size} | baseline: `cat FILE > /dev/null` (process, via sh) | {Stats.Of(cat.Select(c => c.Ms)).Mmm("0.00")} | | | 1.00 |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {size} | (spawn cost alone: `sh -c :`) | {Stats.Of(shell.Select(c => c.Ms)).Mmm("0.00")} | | | |");
+
+            if (python is not null)
+            {
+                var py = ProcessRuns(runs, pythonExe, python, binary);
+                var inScript = py.Select(p => JsonNode.Parse(p.Output)!["seconds"]!.GetValue<double>() * 1000).ToList();
+                entry["pythonProcess"] = ResultFile.ToJson(Stats.Of(py.Select(p => p.Ms)));
+                entry["pythonInScript"] = ResultFile.ToJson(Stats.Of(inScript));
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {size} | python3 section reader + zlib + json, whole process | {Stats.Of(py.Select(p => p.Ms)).Mmm("0.00")} | | | {Stats.Of(py.Select(p => p.Ms)).Median / catMedian:0.00} |");
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {size} | python3 section reader, inside the script | {Stats.Of(inScript).Mmm("0.000")} | | | |");
+            }
+
+            foreach (var (label, bin) in new[] { ("JIT", jit), ("NativeAOT", aot) })
+            {
+                if (bin is null)
+                {
+                    continue;
+                }
+
+                var cli = ProcessRuns(runs, bin, "verify", binary, "-o", "json");
+                entry["cli" + label] = ResultFile.ToJson(Stats.Of(cli.Select(c => c.Ms)));
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {size} | `tinyimage-operator verify FILE -o json`, {label}, whole process | {Stats.Of(cli.Select(c => c.Ms)).Mmm("0.00")} | | | {Stats.Of(cli.Select(c => c.Ms)).Median / catMedian:0.00} |");
+            }
+
+            json[key] = entry;
+        }
+
+        ResultFile.Write(results, "verify", json, md.ToString());
+        return 0;
+    }
+
+    private static void Row(StringBuilder md, string key, string size, string what, List<(double Ms, long Allocated)> runs, double rawMedian, double catMedian)
+    {
+        var ms = Stats.Of(runs.Select(r => r.Ms));
+        var alloc = Stats.Of(runs.Select(r => r.Allocated / 1048576.0)).Median;
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {size} | {what} | {ms.Mmm("0.00")} | {alloc:0.000} | {ms.Median / rawMedian:0.00} | {ms.Median / catMedian:0.00} |");
+    }
+
+    private static JsonObject Json(List<(double Ms, long Allocated)> runs)
+    {
+        var o = ResultFile.ToJson(Stats.Of(runs.Select(r => r.Ms)));
+        o["allocatedBytesMedian"] = (long)Stats.Of(runs.Select(r => (double)r.Allocated)).Median;
+        o["samplesMs"] = ResultFile.Array(runs.Select(r => r.Ms));
+        return o;
+    }
+
+    private static async Task<List<(double Ms, long Allocated)>> RepeatAsync(int runs, Func<Task> action)
+    {
+        await action(); // warm-up: JIT, connection pools, page cache
+        var list = new List<(double, long)>();
+        for (var i = 0; i < runs; i++)
+        {
+            list.Add(await Timing.MeasureAsync(action));
+        }
+
+        return list;
+    }
+
+    private static List<(double Ms, string Output)> ProcessRuns(int runs, string file, params string[] arguments)
+    {
+        Timing.Process(file, arguments);
+        return [.. Enumerable.Range(0, runs).Select(_ => Timing.Process(file, arguments))];
+    }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The TinyImage operator's benchmarks (issue 7). Never part of the test run: scripts/test.sh and Operator.sln do not
+# know this folder. Results (JSON + Markdown fragments) go to bench/results/ (git-ignored); the chart is written to
+# bench/scale-chart.svg. BENCHMARKS.md at the repository root records the figures and the method.
+#
+#   bench/run.sh [STEP...]      STEP: build aot images micro verify scale gc startup size chart (default: all but gc)
+#
+# Environment (all optional):
+#   BENCH_FIXTURE=FILE       the workload binary (default: .tools/fixtures/hello-service from scripts/build-fixtures.sh,
+#                            else ../shared/fixtures/auditable/rustsec__binary-with-audit-info)
+#   BENCH_SIZES=100,1000  BENCH_RUNS=3  BENCH_SIZES_LARGE=5000  BENCH_RUNS_LARGE=2  BENCH_STEADY_SIZE=1000  BENCH_STEADY_SECONDS=60  BENCH_RESYNC=10
+#   BENCH_CHANGES=50  BENCH_STARTUP_RUNS=5  BENCH_VERIFY_RUNS=7
+# Needs: the .NET SDK, docker-registry (scripts/install-tools.sh), objcopy, python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+results="$root/bench/results"
+work="$results/work"
+mkdir -p "$work"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+fixture=${BENCH_FIXTURE:-}
+if [ -z "$fixture" ]; then
+  if [ -f "$root/.tools/fixtures/hello-service" ]; then fixture="$root/.tools/fixtures/hello-service"
+  else fixture="$root/../shared/fixtures/auditable/rustsec__binary-with-audit-info"; fi
+fi
+[ -f "$fixture" ] || { echo "bench: no fixture binary ($fixture); run scripts/build-fixtures.sh or set BENCH_FIXTURE" >&2; exit 1; }
+
+jit="$root/src/TinyImage.Operator/bin/Release/net10.0/tinyimage-operator"
+aot="$results/aot/tinyimage-operator"
+emulator="$root/tests/TinyImage.KubeEmulator/bin/Release/net10.0/kube-emulator"
+bench="$root/bench/TinyImage.Bench/bin/Release/net10.0/TinyImage.Bench"
+crd="$root/config/crd/bases/tinyimage.dev_tinyimages.yaml"
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(build aot images micro verify scale startup size chart)
+
+registry_pid=""
+cleanup() { [ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+start_registry() { # a plain-HTTP docker-registry on a free loopback port, storage under $work
+  [ -z "$registry_pid" ] || return 0
+  command -v docker-registry >/dev/null || { echo "bench: docker-registry missing (scripts/install-tools.sh)" >&2; exit 1; }
+  local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  rm -rf "$work/registry"; mkdir -p "$work/registry"
+  cat > "$work/registry/config.yml" <<YAML
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $work/registry/data}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$port, secret: bench}
+YAML
+  docker-registry serve "$work/registry/config.yml" > "$work/registry/log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+  registry="127.0.0.1:$port"
+  echo "bench: docker-registry on $registry (pid $registry_pid)" >&2
+}
+
+pushed=""
+push_images() { # the registry lives as long as this script: push once
+  start_registry
+  [ -n "$pushed" ] || "$bench" images --registry "$registry" --fixture "$fixture" --work "$work"
+  pushed=1
+}
+
+for step in "${steps[@]}"; do
+  echo "== $step (load average: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  case "$step" in
+    build) # one project at a time: concurrent builds of the operator race on its obj/ folder
+      dotnet build src/TinyImage.Operator -c Release -nologo -clp:ErrorsOnly
+      dotnet build tests/TinyImage.KubeEmulator -c Release -nologo -clp:ErrorsOnly
+      dotnet build bench/TinyImage.Bench -c Release -nologo -clp:ErrorsOnly ;;
+    aot)
+      dotnet publish src/TinyImage.Operator -r linux-x64 -c Release -p:PublishAot=true -o "$results/aot" -nologo -clp:ErrorsOnly ;;
+    images)
+      push_images ;;
+    micro)
+      "$bench" micro --fixture "$fixture" --results "$results" ;;
+    verify)
+      push_images
+      "$bench" verify --images "$work/images.json" --results "$results" --runs "${BENCH_VERIFY_RUNS:-7}" \
+          --python bench/python/dep_section.py --python-exe "$(python3 -c 'import sys; print(sys.executable)')" --jit "$jit" --aot "$aot" ;;
+    scale) # 100 and 1,000 with BENCH_RUNS runs (steady state and latency at BENCH_STEADY_SIZE), then 5,000 with BENCH_RUNS_LARGE
+      push_images
+      common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" --build "JIT=$jit" --build "NativeAOT=$aot"
+              --steady-seconds "${BENCH_STEADY_SECONDS:-60}" --resync "${BENCH_RESYNC:-10}" --changes "${BENCH_CHANGES:-50}"
+              --results "$results" --work "$work")
+      "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES:-100,1000}" --runs "${BENCH_RUNS:-3}" --steady-size "${BENCH_STEADY_SIZE:-1000}" --name scale
+      "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES_LARGE:-5000}" --runs "${BENCH_RUNS_LARGE:-2}" --steady-size 0 --name scale-large ;;
+    gc) # what the NativeAOT operator's memory is made of: the same 1,000-object run with a small fixed gen0 budget
+      push_images
+      "$bench" scale --emulator "$emulator" --crd "$crd" --images "$work/images.json" --build "NativeAOT=$aot" \
+          --build "NativeAOT-gen0-4MiB=$aot" --build-env "NativeAOT-gen0-4MiB=DOTNET_GCgen0size=0x400000" \
+          --sizes 1000 --runs 1 --steady-size 0 --results "$results" --work "$work" --name scale-gc ;;
+    startup)
+      push_images
+      "$bench" startup --emulator "$emulator" --crd "$crd" --images "$work/images.json" --build "JIT=$jit" --build "NativeAOT=$aot" \
+          --runs "${BENCH_STARTUP_RUNS:-5}" --results "$results" --work "$work" ;;
+    size)
+      {
+        echo "| artifact | bytes |"
+        echo "|---|---|"
+        echo "| NativeAOT binary (stripped, \`$(basename "$aot")\`) | $(stat -c %s "$aot") |"
+        echo "| NativeAOT binary, gzip -6 (its image layer, roughly) | $(gzip -6 -c "$aot" | wc -c) |"
+        echo "| JIT build output folder (framework-dependent, excl. the .NET runtime) | $(du -sb "$(dirname "$jit")" | cut -f1) |"
+        python3 - "$work/images.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["images"]["a"]
+print(f"| workload image `{a['repository']}` (layer {a['layerBytes']} + config {a['configBytes']} + manifest {a['manifestBytes']}) | {a['totalBytes']} |")
+print(f"| workload binary | {a['binaryBytes']} |")
+PY
+      } | tee "$results/size.md" ;;
+    chart)
+      "$bench" chart --scale "$results/scale.json,$results/scale-large.json" --out "$root/bench/scale-chart.svg"
+      echo "bench: wrote bench/scale-chart.svg" >&2 ;;
+    *) echo "bench: unknown step $step" >&2; exit 2 ;;
+  esac
+done
