@@ -37,7 +37,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         var emulator = await EmulatorProcess.StartAsync(
             setup.EmulatorBinary,
             kubeconfig,
-            ["--auto-complete-jobs", string.Join(',', setup.Digests), "--auto-ready-deployments", "--gc-delay", "2000"],
+            ["--auto-complete-jobs", string.Join(',', setup.Digests), "--auto-ready-deployments", "--gc-delay", setup.GcDelayMs.ToString(CultureInfo.InvariantCulture)],
             cancellationToken);
         var api = new KubeApi(emulator.BaseAddress);
         await api.CreateYamlAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", setup.CrdYaml, cancellationToken);
@@ -109,7 +109,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 }
 
 /// <summary>What every cluster run needs: the emulator binary, the CRD, the image repository and digests to report.</summary>
-internal sealed record BenchSetup(string EmulatorBinary, string CrdYaml, string Repository, IReadOnlyList<string> Digests)
+internal sealed record BenchSetup(string EmulatorBinary, string CrdYaml, string Repository, IReadOnlyList<string> Digests, int GcDelayMs)
 {
     public static BenchSetup From(Args args)
     {
@@ -118,6 +118,7 @@ internal sealed record BenchSetup(string EmulatorBinary, string CrdYaml, string 
             args.Required("--emulator"),
             File.ReadAllText(args.Required("--crd")),
             (string)images["a"]!["repository"]!,
-            [(string)images["a"]!["digest"]!, (string)images["b"]!["digest"]!]);
+            [(string)images["a"]!["digest"]!, (string)images["b"]!["digest"]!],
+            args.Int("--gc-delay", 2000));
     }
 }
