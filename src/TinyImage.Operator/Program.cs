@@ -4,8 +4,20 @@ namespace TinyImage.Operator;
 
 internal static class Program
 {
+    /// <summary><c>tinyimage-operator VERSION</c>, from the assembly's informational version.</summary>
+    public static string VersionText =>
+        "tinyimage-operator " + (typeof(Program).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "unknown");
+
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["--version"] or ["version"])
+        {
+            Console.Out.WriteLine(VersionText);
+            return 0;
+        }
+
         if (args is [Crd.CrdCommand.Verb, .. var crdArgs])
         {
             return Crd.CrdCommand.Run(crdArgs, Console.Out, Console.Error);
