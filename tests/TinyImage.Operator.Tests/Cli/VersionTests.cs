@@ -2,6 +2,9 @@ using Xunit;
 
 namespace TinyImage.Operator.Tests.Cli;
 
+/// <summary>Swaps the process-wide Console.Out, so it runs alone rather than beside tests that may write to it.</summary>
+[CollectionDefinition(nameof(VersionTests), DisableParallelization = true)]
+[Collection(nameof(VersionTests))]
 public sealed class VersionTests
 {
     [Fact]
