@@ -21,7 +21,7 @@ scripts/build-fixtures.sh || { echo "test.sh: building the Rust fixtures failed"
 step "tests"
 rm -rf "$root/TestResults"
 status=0
-for project in tests/TinyImage.Operator.Tests tests/TinyImage.Operator.IntegrationTests tests/TinyImage.Operator.E2E; do
+for project in tests/TinyImage.KubeEmulator.Tests tests/TinyImage.Operator.Tests tests/TinyImage.Operator.IntegrationTests tests/TinyImage.Operator.E2E; do
   name=$(basename "$project")
   echo "-- $name"
   dotnet test "$project" --no-build -nologo \

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using TinyImage.KubeEmulator;
 using Xunit;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 public sealed class FaultInjectionTests
 {

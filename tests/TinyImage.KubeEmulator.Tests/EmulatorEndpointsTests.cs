@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using TinyImage.KubeEmulator;
 using Xunit;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 /// <summary>The emulator's own endpoints under <c>/_emulator/</c>, which benchmarks read from a separate process.</summary>
 public sealed class EmulatorEndpointsTests
@@ -70,7 +70,7 @@ public sealed class EmulatorEndpointsTests
         {
             await http.PostJsonAsync("/apis/batch/v1/namespaces/default/jobs", Job(name));
             Assert.True(
-                await Registry.Eventually.TrueAsync(() => Task.FromResult(kube.Jobs.Completions.Any(c => c.Name == name)), 200, TimeSpan.FromMilliseconds(25), KubeHttp.Bounded()),
+                await KubeHttp.EventuallyAsync(() => kube.Jobs.Completions.Any(c => c.Name == name), TimeSpan.FromSeconds(5)),
                 "job " + name + " was not completed within 5 s");
         }
 

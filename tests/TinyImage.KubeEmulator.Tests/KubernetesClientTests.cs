@@ -4,7 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Xunit;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 /// <summary>KubernetesClient.Aot's typed client against the emulator, configured from the kubeconfig the emulator writes.</summary>
 public sealed class KubernetesClientTests

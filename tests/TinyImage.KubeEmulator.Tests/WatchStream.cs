@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 /// <summary>A raw watch: one HTTP response read line by line as <c>{"type":..,"object":..}</c> events.</summary>
 internal sealed class WatchStream : IAsyncDisposable

@@ -1,7 +1,7 @@
 using Xunit;
 using System.Text.Json.Nodes;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 public sealed class CrudTests
 {

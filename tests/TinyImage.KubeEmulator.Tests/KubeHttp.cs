@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using TinyImage.KubeEmulator;
 using Xunit;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 /// <summary>Small HTTP helpers for talking to the emulator as a raw client would.</summary>
 internal static class KubeHttp

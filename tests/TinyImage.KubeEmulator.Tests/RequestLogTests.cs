@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Xunit;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 public sealed class RequestLogTests
 {

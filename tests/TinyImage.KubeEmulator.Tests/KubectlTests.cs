@@ -4,7 +4,7 @@ using TinyImage.KubeEmulator;
 using TinyImage.Testing;
 using Xunit;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 /// <summary>The real kubectl 1.35 (from scripts/install-tools.sh) against the emulator.</summary>
 public sealed class KubectlTests : IDisposable

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using TinyImage.KubeEmulator;
 using Xunit;
 
-namespace TinyImage.Operator.IntegrationTests.Emulator;
+namespace TinyImage.KubeEmulator.Tests;
 
 public sealed class FinalizerAndGarbageCollectionTests
 {
