@@ -66,17 +66,16 @@ SSL_CERT_FILE="$REGISTRY_CA_BUNDLE" "$operator_bin" run --kubeconfig "$work/kube
   >"$work/operator.log" 2>&1 &
 pids+=($!)
 
-# The emulator serves no OpenAPI document (hence --validate=false) and speaks JSON, not protobuf (hence create
-# --dry-run=client -o yaml | apply, which is also what GitOps tools do).
-apply() { k apply --validate=false "$@"; }
+# kubectl's default validation: the emulator serves /openapi/v3, so kubectl validates on the server (fieldValidation=Strict).
+apply() { k apply "$@"; }
 say "kubectl apply the CRD"
 apply -f config/crd/bases/tinyimage.dev_tinyimages.yaml
 k wait --for=condition=Established crd/tinyimages.tinyimage.dev --timeout=30s >/dev/null 2>&1 || true
 
 say "kubectl apply the namespace, the push Secret, the source ConfigMap and the TinyImage"
-k create namespace "$ns" --dry-run=client -o yaml | apply -f -
+k create namespace "$ns"
 k create secret docker-registry registry-push -n "$ns" --docker-server="$REGISTRY_HOST" \
-  --docker-username="$REGISTRY_USERNAME" --docker-password="$REGISTRY_PASSWORD" --dry-run=client -o yaml | apply -f -
+  --docker-username="$REGISTRY_USERNAME" --docker-password="$REGISTRY_PASSWORD"
 # The source: the sample's ConfigMap, which holds tests/data/hello-service (the project the prebuilt fixtures are
 # built from), so the image the Kaniko stand-in assembles really is the applied source's binary.
 apply -n "$ns" -f config/samples/hello-src.yaml

@@ -1,12 +1,10 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using TinyImage.KubeEmulator;
-using TinyImage.Testing;
 using Xunit;
 
 namespace TinyImage.KubeEmulator.Tests;
 
-/// <summary>The real kubectl 1.35 (from scripts/install-tools.sh) against the emulator.</summary>
+/// <summary>The real kubectl 1.35 (from scripts/install-tools.sh) against the emulator, with its default validation.</summary>
 public sealed class KubectlTests : IDisposable
 {
     private const string Crd = """
@@ -57,33 +55,30 @@ public sealed class KubectlTests : IDisposable
     [Fact]
     public async Task Kubectl_Applies_A_Crd_And_An_Object_Gets_Waits_For_Ready_And_Deletes()
     {
-        var kubectl = RepoPaths.Tools("bin", "kubectl");
-        if (!File.Exists(kubectl))
-        {
-            Assert.Skip($"kubectl not found at {kubectl}: run scripts/install-tools.sh to install kubectl 1.35");
-        }
+        KubectlRunner.SkipIfMissing();
+        var kubectl = new KubectlRunner(_dir);
 
         await using var kube = await ApiServerEmulator.StartAsync(cancellationToken: KubeHttp.Bounded());
         kube.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
         await File.WriteAllTextAsync(Path.Combine(_dir, "crd.yaml"), Crd, KubeHttp.Bounded());
         await File.WriteAllTextAsync(Path.Combine(_dir, "sample.yaml"), Sample, KubeHttp.Bounded());
 
-        var version = await RunAsync(kubectl, "version", "-o", "json");
-        var crd = await RunAsync(kubectl, "apply", "--validate=false", "-f", "crd.yaml");
-        var established = await RunAsync(kubectl, "wait", "--for=condition=Established", "--timeout=20s", "crd/gizmos.example.dev");
-        var created = await RunAsync(kubectl, "apply", "--validate=false", "-f", "sample.yaml");
-        var unchanged = await RunAsync(kubectl, "apply", "--validate=false", "-f", "sample.yaml");
+        var version = await kubectl.RunAsync("version", "-o", "json");
+        var crd = await kubectl.RunAsync("apply", "-f", "crd.yaml");
+        var established = await kubectl.RunAsync("wait", "--for=condition=Established", "--timeout=20s", "crd/gizmos.example.dev");
+        var created = await kubectl.RunAsync("apply", "-f", "sample.yaml");
+        var unchanged = await kubectl.RunAsync("apply", "-f", "sample.yaml");
         await File.WriteAllTextAsync(Path.Combine(_dir, "sample.yaml"), Sample.Replace("size: 1", "size: 2", StringComparison.Ordinal), KubeHttp.Bounded());
-        var configured = await RunAsync(kubectl, "apply", "--validate=false", "-f", "sample.yaml");
-        var table = await RunAsync(kubectl, "get", "gz");
+        var configured = await kubectl.RunAsync("apply", "-f", "sample.yaml");
+        var table = await kubectl.RunAsync("get", "gz");
 
-        var waiting = RunAsync(kubectl, "wait", "--for=condition=Ready", "--timeout=20s", "gizmo/demo");
+        var waiting = kubectl.RunAsync("wait", "--for=condition=Ready", "--timeout=20s", "gizmo/demo");
         var watching = await KubeHttp.EventuallyAsync(() => kube.Requests.Count("watch", "gizmos") > 0, TimeSpan.FromSeconds(20));
         kube.MutateStatus("example.dev/v1alpha1", "gizmos", "default", "demo", o =>
             o["status"] = new JsonObject { ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True", ["reason"] = "Demo" }) });
         var waited = await waiting;
-        var ready = await RunAsync(kubectl, "get", "gizmos", "demo", "-o", "jsonpath={.status.conditions[0].status} {.metadata.generation}");
-        var deleted = await RunAsync(kubectl, "delete", "-f", "sample.yaml");
+        var ready = await kubectl.RunAsync("get", "gizmos", "demo", "-o", "jsonpath={.status.conditions[0].status} {.metadata.generation}");
+        var deleted = await kubectl.RunAsync("delete", "-f", "sample.yaml");
 
         Assert.True(version.Code == 0, version.Output);
         Assert.Contains("\"minor\": \"35\"", version.Output, StringComparison.Ordinal);
@@ -102,37 +97,5 @@ public sealed class KubectlTests : IDisposable
         Assert.Contains("gizmo.example.dev \"demo\" deleted", deleted.Output, StringComparison.Ordinal);
         Assert.Equal(404, kube.Get("example.dev/v1alpha1", "gizmos", "default", "demo").Code);
         Assert.Empty(kube.BackgroundErrors);
-    }
-
-    private async Task<(int Code, string Output)> RunAsync(string kubectl, params string[] args)
-    {
-        var start = new ProcessStartInfo(kubectl)
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.ArgumentList.Add("--cache-dir=" + Path.Combine(_dir, "cache"));
-        start.Environment["KUBECONFIG"] = Path.Combine(_dir, "kubeconfig");
-        start.Environment["HOME"] = _dir;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        var stderr = process.StandardError.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        try
-        {
-            await process.WaitForExitAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

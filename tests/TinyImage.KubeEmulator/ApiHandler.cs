@@ -4,6 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
+using TinyImage.KubeEmulator.FieldValidation;
+using TinyImage.KubeEmulator.OpenApi;
+using TinyImage.KubeEmulator.Protobuf;
+
 namespace TinyImage.KubeEmulator;
 
 /// <summary>The HTTP surface: routes a request to discovery, CRUD, watch, status or log handling, with faults and logging around it.</summary>
@@ -89,7 +93,11 @@ internal sealed class ApiHandler(
         }
 
         var result = await ExecuteAsync(ctx, route, ct);
-        if (result.IsSuccess && route.Verb is "get" or "list" && WantsTable(ctx.Request.Headers.Accept.ToString()))
+        if (result.IsSuccess && route.Verb is "get" or "list" && route.Subresource is null && PartialObjectMetadata.Wanted(ctx.Request.Headers.Accept.ToString()))
+        {
+            result = result with { Body = route.Verb == "list" ? PartialObjectMetadata.ListOf(result.Body) : PartialObjectMetadata.Of(result.Body) };
+        }
+        else if (result.IsSuccess && route.Verb is "get" or "list" && WantsTable(ctx.Request.Headers.Accept.ToString()))
         {
             result = result with
             {
@@ -148,14 +156,14 @@ internal sealed class ApiHandler(
 
             case "create":
             {
-                var (body, error) = await ReadObjectAsync(ctx, ct);
-                return error ?? store.Create(type, route.Namespace, body!, dryRun);
+                var (body, error, text) = await ReadObjectAsync(ctx, ct);
+                return error ?? ValidateFields(ctx, type, body!, text, patch: false) ?? store.Create(type, route.Namespace, body!, dryRun);
             }
 
             case "update":
             {
-                var (body, error) = await ReadObjectAsync(ctx, ct);
-                return error ?? store.Update(type, route.Namespace, route.Name!, body!, statusOnly, dryRun);
+                var (body, error, text) = await ReadObjectAsync(ctx, ct);
+                return error ?? ValidateFields(ctx, type, body!, text, patch: false) ?? store.Update(type, route.Namespace, route.Name!, body!, statusOnly, dryRun);
             }
 
             case "patch":
@@ -178,7 +186,7 @@ internal sealed class ApiHandler(
                 JsonNode? patch;
                 try
                 {
-                    patch = kind == PatchKind.Apply ? YamlJson.Parse(text) : JsonNode.Parse(text);
+                    patch = kind == PatchKind.Apply ? YamlJson.Parse(text) : LastWinsJson.Parse(text);
                 }
                 catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
                 {
@@ -188,6 +196,11 @@ internal sealed class ApiHandler(
                 if (patch is null)
                 {
                     return ApiErrors.BadRequest("empty patch");
+                }
+
+                if (ValidatePatchFields(ctx, type, kind.Value, patch, text) is { } refused)
+                {
+                    return refused;
                 }
 
                 return store.Patch(type, route.Namespace, route.Name!, kind.Value, patch, statusOnly, query["fieldManager"].ToString(), dryRun);
@@ -260,6 +273,7 @@ internal sealed class ApiHandler(
     private async Task PumpAsync(HttpContext ctx, ResourceType type, WatchSubscription sub, LabelSelector labels, FieldSelector fields, bool bookmarks, CancellationToken ct)
     {
         var sent = 0;
+        var metadataOnly = PartialObjectMetadata.Wanted(ctx.Request.Headers.Accept.ToString());
         Task<bool>? waiting = null;
         try
         {
@@ -273,7 +287,7 @@ internal sealed class ApiHandler(
                         continue;
                     }
 
-                    await WriteEventAsync(ctx, eventType, obj!, ct);
+                    await WriteEventAsync(ctx, eventType, metadataOnly ? PartialObjectMetadata.Of(obj!) : obj!, ct);
                     if (eventType != "BOOKMARK" && faults.CloseWatchesEveryEvents is { } every && every > 0 && ++sent % every == 0)
                     {
                         return;
@@ -289,7 +303,8 @@ internal sealed class ApiHandler(
                     tickCts.Cancel();
                     if (first == tick && !waiting.IsCompleted && store.BookmarkVersion(sub) is { } rv)
                     {
-                        await WriteEventAsync(ctx, "BOOKMARK", Bookmark(type, rv, initialEventsEnd: false), ct);
+                        var bookmark = Bookmark(type, rv, initialEventsEnd: false);
+                        await WriteEventAsync(ctx, "BOOKMARK", metadataOnly ? PartialObjectMetadata.Of(bookmark) : bookmark, ct);
                         continue;
                     }
                 }
@@ -409,10 +424,18 @@ internal sealed class ApiHandler(
                 return Discovery.GroupDocument(registry, g) is { } group ? new ApiResult(200, group) : ApiErrors.NoSuchResource();
             case ["apis", var g, var v]:
                 return Discovery.ResourceList(registry, g, v) is { } list ? new ApiResult(200, list) : ApiErrors.NoSuchResource();
+            case ["openapi", "v3"]:
+                return new ApiResult(200, OpenApiV3.Root(registry, Crds()));
+            case ["openapi", "v3", "api", var v]:
+                return OpenApiV3.Document(registry, Crds(), "", v) is { } coreDoc ? new ApiResult(200, coreDoc) : ApiErrors.NoSuchResource();
+            case ["openapi", "v3", "apis", var g, var v]:
+                return OpenApiV3.Document(registry, Crds(), g, v) is { } groupDoc ? new ApiResult(200, groupDoc) : ApiErrors.NoSuchResource();
             default:
                 return ApiErrors.NoSuchResource();
         }
     }
+
+    private IReadOnlyList<JsonObject> Crds() => store.Snapshot("apiextensions.k8s.io", "customresourcedefinitions");
 
     private static bool WantsTable(string accept) =>
         accept.Contains("as=Table", StringComparison.Ordinal) && accept.Contains("g=meta.k8s.io", StringComparison.Ordinal);
@@ -442,28 +465,94 @@ internal sealed class ApiHandler(
         await ctx.Response.Body.FlushAsync(ct);
     }
 
+    /// <summary>Server-side field validation of a create or update body: null to go on, or the 400 of a strict refusal.</summary>
+    private ApiResult? ValidateFields(HttpContext ctx, ResourceType type, JsonObject body, string? json, bool patch)
+    {
+        var (mode, modeError) = StrictFields.Mode(ctx.Request.Query["fieldValidation"].ToString());
+        if (modeError is not null || mode == FieldValidationMode.Ignore)
+        {
+            return modeError;
+        }
+
+        var problems = json is null ? [] : StrictFields.Duplicates(json);
+        problems.AddRange(StrictFields.Unknown(body, type, store));
+        if (problems.Count == 0)
+        {
+            return null;
+        }
+
+        if (mode == FieldValidationMode.Strict)
+        {
+            return StrictFields.Refusal(type, problems, patch);
+        }
+
+        foreach (var problem in problems)
+        {
+            ctx.Response.Headers.Append("Warning", "299 - \"" + problem.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+        }
+
+        return null;
+    }
+
+    /// <summary>Field validation of a patch: the fields it sets (merge, strategic merge, apply) or adds (JSON patch values).</summary>
+    private ApiResult? ValidatePatchFields(HttpContext ctx, ResourceType type, PatchKind kind, JsonNode patch, string text)
+    {
+        if (kind == PatchKind.Json)
+        {
+            return null; // JSON patch ops carry paths and values, not an object; upstream checks the patched result.
+        }
+
+        return patch is JsonObject partial ? ValidateFields(ctx, type, partial, kind == PatchKind.Apply ? null : text, patch: true) : null;
+    }
+
     private static async Task<string> ReadTextAsync(HttpContext ctx, CancellationToken ct)
     {
         using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(ct);
     }
 
-    private static async Task<(JsonObject? Body, ApiResult? Error)> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
+    private static async Task<(JsonObject? Body, ApiResult? Error, string? Json)> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
     {
         var media = (ctx.Request.ContentType ?? "application/json").Split(';')[0].Trim();
+        if (media == KubeProtobuf.MediaType)
+        {
+            var (decoded, failure) = await ReadProtobufAsync(ctx, ct);
+            return (decoded, failure, null);
+        }
+
         if (media is not ("application/json" or "application/yaml" or "application/x-yaml" or "*/*" or ""))
         {
             return (null, ApiErrors.Status(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {media})"));
+                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, {KubeProtobuf.MediaType} (got {media})"), null);
         }
 
         var text = await ReadTextAsync(ctx, ct);
+        var yaml = media is "application/yaml" or "application/x-yaml";
         try
         {
-            var node = media is "application/yaml" or "application/x-yaml" ? YamlJson.Parse(text) : JsonNode.Parse(text);
-            return node is JsonObject o ? (o, null) : (null, ApiErrors.BadRequest("the body of the request must be a JSON object"));
+            var node = yaml ? YamlJson.Parse(text) : LastWinsJson.Parse(text);
+            return node is JsonObject o ? (o, null, yaml ? null : text) : (null, ApiErrors.BadRequest("the body of the request must be a JSON object"), null);
         }
         catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
+        {
+            return (null, ApiErrors.BadRequest("the object provided is unrecognized: " + e.Message), null);
+        }
+    }
+
+    private static async Task<(JsonObject? Body, ApiResult? Error)> ReadProtobufAsync(HttpContext ctx, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ct);
+        try
+        {
+            return (KubeProtobuf.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), null);
+        }
+        catch (NotSupportedException)
+        {
+            return (null, ApiErrors.Status(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {KubeProtobuf.MediaType})"));
+        }
+        catch (FormatException e)
         {
             return (null, ApiErrors.BadRequest("the object provided is unrecognized: " + e.Message));
         }

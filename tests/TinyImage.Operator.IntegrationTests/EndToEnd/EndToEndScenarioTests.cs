@@ -162,18 +162,15 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
                 "--from-file=Cargo.lock=" + Path.Combine(dir, "Cargo.lock"), "--from-file=main.rs=" + Path.Combine(dir, "src", "main.rs")],
         })
         {
-            // `kubectl create` sends protobuf for built-in types, which the emulator does not speak: the user's idiom
-            // `kubectl create ... --dry-run=client -o yaml | kubectl apply -f -` goes through JSON.
-            var yaml = await cluster.KubectlAsync(Ct, [.. args, "--dry-run=client", "-o", "yaml"]);
-            Assert.True(yaml.Succeeded, yaml.Describe());
-            var r = await cluster.KubectlWithInputAsync(yaml.Stdout, Ct, "apply", "--validate=false", "-f", "-");
+            // As a person types it: kubectl's generators send protobuf bodies, which the emulator decodes like the server.
+            var r = await cluster.KubectlAsync(Ct, args);
             Assert.True(r.Succeeded, r.Describe());
         }
     }
 
     private static async Task ApplyAsync(LocalCluster cluster, string manifest)
     {
-        var r = await cluster.KubectlWithInputAsync(manifest, Ct, "apply", "--validate=false", "-f", "-");
+        var r = await cluster.KubectlWithInputAsync(manifest, Ct, "apply", "-f", "-");
         Assert.True(r.Succeeded, r.Describe() + "\n" + manifest);
         Output?.WriteLine("kubectl apply: " + r.Stdout.Trim());
     }

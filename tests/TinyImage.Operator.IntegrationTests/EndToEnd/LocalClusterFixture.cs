@@ -36,8 +36,7 @@ public sealed class LocalClusterFixture : IAsyncLifetime
         }
 
         Cluster = await LocalCluster.StartAsync(_directory, Prebuilt, ct);
-        // --validate=false: the emulator serves no OpenAPI document for kubectl's client-side validation.
-        var crd = await Cluster.KubectlAsync(ct, "apply", "--validate=false", "-f", Testing.RepoPaths.Repo("config", "crd", "bases", "tinyimage.dev_tinyimages.yaml"));
+        var crd = await Cluster.KubectlAsync(ct, "apply", "-f", Testing.RepoPaths.Repo("config", "crd", "bases", "tinyimage.dev_tinyimages.yaml"));
         if (!crd.Succeeded)
         {
             await Cluster.DisposeAsync();

@@ -1,0 +1,222 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+
+namespace TinyImage.KubeEmulator.FieldValidation;
+
+/// <summary>
+/// Server-side field validation (KEP-2885; staging/src/k8s.io/apiserver/pkg/endpoints/handlers/create.go, update.go,
+/// patch.go, and apiextensions-apiserver's unknown-field pruning): the <c>fieldValidation</c> query parameter is
+/// <c>Strict</c> (unknown or duplicate fields refuse the request with 400), <c>Warn</c> (the default: each becomes a
+/// <c>Warning: 299</c> header) or <c>Ignore</c>. Unknown fields of custom resources are named by their path
+/// (<c>spec.ports[0].unknownNested</c>), duplicates by their key, as upstream's field_validation_test.go expects.
+/// </summary>
+internal static class StrictFields
+{
+    private static readonly ConditionalWeakTable<ResourceType, JsonObject> CrdSchemas = new();
+
+    /// <summary>Parses the <c>fieldValidation</c> parameter, or returns the 400 the server answers for a bad value.</summary>
+    public static (FieldValidationMode Mode, ApiResult? Error) Mode(string? value) => value switch
+    {
+        null or "" or "Warn" => (FieldValidationMode.Warn, null),
+        "Strict" => (FieldValidationMode.Strict, null),
+        "Ignore" => (FieldValidationMode.Ignore, null),
+        _ => (FieldValidationMode.Warn, ApiErrors.BadRequest($"fieldValidation parameter unsupported: {value}")),
+    };
+
+    /// <summary>Every duplicate key in a JSON text, in order (<c>duplicate field "x"</c>).</summary>
+    public static List<string> Duplicates(string json)
+    {
+        var result = new List<string>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var stack = new Stack<HashSet<string>?>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        stack.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.StartArray:
+                        stack.Push(null);
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        stack.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when stack.Peek() is { } keys:
+                        var key = reader.GetString()!;
+                        if (!keys.Add(key))
+                        {
+                            result.Add($"duplicate field \"{key}\"");
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The body's own parse reports malformed JSON.
+        }
+
+        return result;
+    }
+
+    /// <summary>The unknown fields of an object (or a partial object, as in a merge patch) of <paramref name="type"/>.</summary>
+    public static List<string> Unknown(JsonObject body, ResourceType type, ObjectStore store)
+    {
+        var found = new List<string>();
+        if (type.IsCustomResource)
+        {
+            var schema = CrdSchemas.GetValue(type, t => LoadSchema(store, t));
+            WalkSchema(body, schema, "", found, root: true);
+            found.Sort(StringComparer.Ordinal);
+        }
+        else if (BuiltInFields.TypeOf(type.ApiVersion, type.Kind) is { } model)
+        {
+            WalkModel(body, model, "", found);
+        }
+
+        return found.ConvertAll(p => $"unknown field \"{p}\"");
+    }
+
+    /// <summary>The Status of a refused create or update: <c>Kind in version "v" cannot be handled as a Kind: strict decoding error: ...</c>.</summary>
+    public static ApiResult Refusal(ResourceType type, IReadOnlyList<string> errors, bool patch) =>
+        ApiErrors.BadRequest(patch
+            ? "strict decoding error: " + string.Join(", ", errors)
+            : $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", errors)}");
+
+    private static JsonObject LoadSchema(ObjectStore store, ResourceType type)
+    {
+        foreach (var crd in store.Snapshot("apiextensions.k8s.io", "customresourcedefinitions"))
+        {
+            var spec = crd["spec"] as JsonObject;
+            if ((string?)spec?["group"] == type.Group && (string?)spec?["names"]?["plural"] == type.Plural)
+            {
+                var version = (spec!["versions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(v => (string?)v["name"] == type.Version);
+                if (version?["schema"]?["openAPIV3Schema"] is JsonObject schema)
+                {
+                    return schema;
+                }
+            }
+        }
+
+        return new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+    }
+
+    private static void WalkSchema(JsonNode? value, JsonObject? schema, string path, List<string> found, bool root = false)
+    {
+        if (schema is null || value is null)
+        {
+            return;
+        }
+
+        switch (value)
+        {
+            case JsonObject obj:
+            {
+                var properties = schema["properties"] as JsonObject;
+                var additional = schema["additionalProperties"];
+                var preserve = schema["x-kubernetes-preserve-unknown-fields"] is JsonValue pv && pv.GetValue<bool>();
+                var embedded = root || (schema["x-kubernetes-embedded-resource"] is JsonValue ev && ev.GetValue<bool>());
+                foreach (var (key, child) in obj)
+                {
+                    var childPath = path.Length == 0 ? key : path + "." + key;
+                    if (embedded && key is "apiVersion" or "kind")
+                    {
+                        continue;
+                    }
+
+                    if (embedded && key == "metadata" && child is JsonObject meta)
+                    {
+                        WalkModel(meta, typeof(V1ObjectMeta), childPath, found);
+                        continue;
+                    }
+
+                    if (properties?[key] is JsonObject propertySchema)
+                    {
+                        WalkSchema(child, propertySchema, childPath, found);
+                    }
+                    else if (additional is JsonObject additionalSchema)
+                    {
+                        WalkSchema(child, additionalSchema, childPath, found);
+                    }
+                    else if (!(additional is JsonValue a && a.GetValue<bool>()) && !preserve)
+                    {
+                        found.Add(childPath);
+                    }
+                }
+
+                break;
+            }
+
+            case JsonArray array when schema["items"] is JsonObject items:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    WalkSchema(array[i], items, $"{path}[{i}]", found);
+                }
+
+                break;
+        }
+    }
+
+    private static void WalkModel(JsonNode? value, Type model, string path, List<string> found)
+    {
+        var (shape, element) = BuiltInFields.Shape(model);
+        switch (shape)
+        {
+            case ShapeKind.Object when value is JsonObject obj:
+                var properties = BuiltInFields.PropertiesOf(element!);
+                foreach (var (key, child) in obj)
+                {
+                    var childPath = path.Length == 0 ? key : path + "." + key;
+                    if (key.StartsWith('$'))
+                    {
+                        continue; // strategic-merge-patch directives ($patch, $retainKeys, $setElementOrder/...)
+                    }
+
+                    if (properties.TryGetValue(key, out var childType))
+                    {
+                        WalkModel(child, childType, childPath, found);
+                    }
+                    else
+                    {
+                        found.Add(childPath);
+                    }
+                }
+
+                break;
+            case ShapeKind.Map when value is JsonObject map:
+                foreach (var (key, child) in map)
+                {
+                    WalkModel(child, element!, (path.Length == 0 ? key : path + "." + key), found);
+                }
+
+                break;
+            case ShapeKind.List when value is JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    WalkModel(list[i], element!, $"{path}[{i}]", found);
+                }
+
+                break;
+        }
+    }
+}
+
+/// <summary>The <c>fieldValidation</c> query parameter's values.</summary>
+internal enum FieldValidationMode
+{
+    /// <summary>Unknown and duplicate fields are dropped silently.</summary>
+    Ignore,
+
+    /// <summary>Each becomes a warning (the default).</summary>
+    Warn,
+
+    /// <summary>Each refuses the request.</summary>
+    Strict,
+}
