@@ -114,4 +114,41 @@ public sealed partial class JobControllerTests
         Assert.Single(kube.List("v1", "pods", "locked"));
         Assert.Empty(kube.BackgroundErrors);
     }
+
+    // The shape of the operator's build pod (KanikoJobBuilder): Kaniko must run as uid 0, so it sets runAsNonRoot=false
+    // and runAsUser=0 and keeps its capabilities; the pod sets seccomp RuntimeDefault and no privilege escalation.
+    private static JsonObject KanikoBuildJob(string ns) => JsonNode.Parse("""
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"hello-build","namespace":"NS"},
+         "spec":{"backoffLimit":0,"template":{"spec":{"restartPolicy":"Never","automountServiceAccountToken":false,
+           "securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},
+           "containers":[{"name":"kaniko","image":"gcr.io/kaniko-project/executor:v1.23.2",
+             "securityContext":{"runAsUser":0,"runAsGroup":0,"runAsNonRoot":false,"allowPrivilegeEscalation":false}}],
+           "volumes":[{"name":"containerfile","configMap":{"name":"hello-build"}},{"name":"docker-config","secret":{"secretName":"push"}}]}}}}
+        """.Replace("NS", ns, StringComparison.Ordinal))!.AsObject();
+
+    [Fact]
+    public async Task The_Operators_Root_Kaniko_Build_Pod_Is_Refused_In_A_Restricted_Namespace_And_Created_In_A_Baseline_One()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync("/api/v1/namespaces", PodSecurityAdmissionTests.Namespace("locked", new Dictionary<string, string> { ["pod-security.kubernetes.io/enforce"] = "restricted" }));
+        await http.PostJsonAsync("/api/v1/namespaces", PodSecurityAdmissionTests.Namespace("base", new Dictionary<string, string> { ["pod-security.kubernetes.io/enforce"] = "baseline" }));
+
+        await http.PostJsonAsync("/apis/batch/v1/namespaces/locked/jobs", KanikoBuildJob("locked"));
+        await http.PostJsonAsync("/apis/batch/v1/namespaces/base/jobs", KanikoBuildJob("base"));
+        var warned = await KubeHttp.EventuallyAsync(() => kube.List("v1", "events", "locked").Any(e => (string?)e["reason"] == "FailedCreate"));
+        var createdInBaseline = await KubeHttp.EventuallyAsync(() => kube.List("v1", "pods", "base").Count == 1);
+        var message = (string?)kube.List("v1", "events", "locked").First(e => (string?)e["reason"] == "FailedCreate")["message"];
+
+        Assert.True(warned);
+        Assert.True(createdInBaseline);
+        Assert.Matches(
+            "^Error creating: pods \"hello-build-[a-z0-9]{5}\" is forbidden: violates PodSecurity \"restricted:latest\": "
+            + Regex.Escape("unrestricted capabilities (container \"kaniko\" must set securityContext.capabilities.drop=[\"ALL\"]), "
+            + "runAsNonRoot != true (container \"kaniko\" must not set securityContext.runAsNonRoot=false), "
+            + "runAsUser=0 (container \"kaniko\" must not set runAsUser=0)") + "$",
+            message);
+        Assert.Empty(kube.List("v1", "pods", "locked"));
+        Assert.Empty(kube.List("v1", "events", "base"));
+    }
 }
