@@ -120,14 +120,50 @@ public sealed class PodSecurityAdmissionTests
     }
 
     [Fact]
-    public async Task An_Invalid_Enforce_Level_Fails_Closed_To_Restricted_Latest()
+    public async Task A_Namespace_With_An_Unparseable_PodSecurity_Label_Is_Refused_With_422_On_Create_And_On_Update()
     {
-        await using var kube = await StartWithNamespaceAsync("typo", "restrcted");
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
 
-        var (code, status) = await kube.CreateHttpClient().PostJsonAsync("/api/v1/namespaces/typo/pods", Pod("x", "typo", """{"containers":[{"name":"c","image":"i"}]}"""));
+        var (createCode, created) = await http.PostJsonAsync("/api/v1/namespaces", Namespace("typo", new Dictionary<string, string> { ["pod-security.kubernetes.io/enforce"] = "restrcted" }));
+        var (updateCode, updated) = await http.PatchJsonAsync("/api/v1/namespaces/default", JsonNode.Parse(
+            """{"metadata":{"labels":{"pod-security.kubernetes.io/enforce":"baseline","pod-security.kubernetes.io/enforce-version":"1.30","pod-security.kubernetes.io/warn":"strict"}}}""")!);
 
-        Assert.Equal(403, code);
-        Assert.Equal("pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": " + RestrictedMessageForPlainPod, (string?)status["message"]);
+        Assert.Equal(422, createCode);
+        Assert.Equal(
+            "Namespace \"typo\" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: \"restrcted\": must be one of privileged, baseline, restricted",
+            (string?)created["message"]);
+        Assert.Equal("metadata.labels[pod-security.kubernetes.io/enforce]", (string?)created["details"]!["causes"]![0]!["field"]);
+        Assert.Equal(422, updateCode);
+        Assert.Equal(
+            "Namespace \"default\" is invalid: [metadata.labels[pod-security.kubernetes.io/enforce-version]: Invalid value: \"1.30\": must be \"latest\" or \"v1.x\", "
+            + "metadata.labels[pod-security.kubernetes.io/warn]: Invalid value: \"strict\": must be one of privileged, baseline, restricted]",
+            (string?)updated["message"]);
+    }
+
+    [Theory]
+    [InlineData(null, null, "Privileged", "latest")]
+    [InlineData("baseline", null, "Baseline", "latest")]
+    [InlineData("restricted", "v1.30", "Restricted", "v1.30")]
+    [InlineData("restrcted", null, "Restricted", "latest")]
+    [InlineData("baseline", "1.30", "Baseline", "latest")]
+    [InlineData("privileged", "v1.0", "Privileged", "v1.0")]
+    public void Stored_Labels_Resolve_As_PolicyToEvaluate_Does_Failing_Closed_Level_By_Level(string? level, string? version, string expectedLevel, string expectedVersion)
+    {
+        var labels = new JsonObject();
+        if (level is not null)
+        {
+            labels["pod-security.kubernetes.io/enforce"] = level;
+        }
+
+        if (version is not null)
+        {
+            labels["pod-security.kubernetes.io/enforce-version"] = version;
+        }
+
+        var (resolvedLevel, resolvedVersion) = PodSecurityAdmission.EnforcePolicy(labels);
+
+        Assert.Equal((expectedLevel, expectedVersion), (resolvedLevel.ToString(), resolvedVersion));
     }
 
     [Fact]

@@ -542,6 +542,11 @@ internal sealed partial class ObjectStore
             return refused;
         }
 
+        if (type.Group.Length == 0 && type.Plural == "namespaces" && PodSecurityAdmission.ValidateNamespace(type, obj, null) is { } badLabels)
+        {
+            return badLabels;
+        }
+
         if (Find(type, ns, name) is not null)
         {
             return ApiErrors.AlreadyExists(type, name);
@@ -647,6 +652,11 @@ internal sealed partial class ObjectStore
             && PodSecurityAdmission.ValidateUpdate(type, FindNamespace((string)existing["metadata"]!["namespace"]!), next, existing) is { } refused)
         {
             return refused;
+        }
+
+        if (!statusOnly && type.Group.Length == 0 && type.Plural == "namespaces" && PodSecurityAdmission.ValidateNamespace(type, next, existing) is { } badLabels)
+        {
+            return badLabels;
         }
 
         var nextMeta = next["metadata"]!.AsObject();

@@ -51,48 +51,76 @@ internal static partial class PodSecurityAdmission
     }
 
     /// <summary>
-    /// The enforce level and version a namespace's labels ask for: none means privileged; an invalid level or
-    /// version fails closed to restricted:latest, as <c>PolicyToEvaluate</c> does.
+    /// The enforce level and version a namespace's labels ask for, as <c>PolicyToEvaluate</c> resolves them: no label
+    /// means privileged:latest; an unparseable level becomes restricted and an unparseable version latest (fail closed).
     /// </summary>
     public static (PodSecurityLevel Level, string Version) EnforcePolicy(JsonObject? labels)
     {
         var level = PodSecurityLevel.Privileged;
         var version = "latest";
-        var valid = true;
         if (labels?[EnforceLabel] is { } l)
         {
-            switch ((string?)l)
-            {
-                case "privileged":
-                    level = PodSecurityLevel.Privileged;
-                    break;
-                case "baseline":
-                    level = PodSecurityLevel.Baseline;
-                    break;
-                case "restricted":
-                    level = PodSecurityLevel.Restricted;
-                    break;
-                default:
-                    valid = false;
-                    break;
-            }
+            level = ParseLevel((string?)l) ?? PodSecurityLevel.Restricted;
         }
 
-        if (labels?[EnforceVersionLabel] is { } v)
+        if (labels?[EnforceVersionLabel] is { } v && VersionValid((string?)v))
         {
-            var text = (string?)v ?? "";
-            if (text == "latest" || VersionPattern().IsMatch(text))
+            version = (string)v!;
+        }
+
+        return (level, version);
+    }
+
+    /// <summary>
+    /// The refusal of a namespace create or update whose pod-security labels do not parse (ValidateNamespace): on create
+    /// always, on update only when the errors changed. 422 with one cause per label, worded as field.Invalid.
+    /// </summary>
+    public static ApiResult? ValidateNamespace(ResourceType namespaceType, JsonObject ns, JsonObject? old)
+    {
+        var errors = LabelErrors(ns["metadata"]?["labels"] as JsonObject);
+        if (errors.Count == 0 || (old is not null && LabelErrors(old["metadata"]?["labels"] as JsonObject) is { Count: > 0 } before && before.SequenceEqual(errors)))
+        {
+            return null;
+        }
+
+        var name = (string?)ns["metadata"]?["name"] ?? "";
+        var causes = new JsonArray([.. errors.Select(e => (JsonNode)new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = e.Message, ["field"] = e.Field })]);
+        var list = errors.Select(e => e.Field + ": " + e.Message).ToList();
+        var details = ApiErrors.Details(namespaceType, name);
+        details["kind"] = namespaceType.Kind;
+        details["causes"] = causes;
+        return ApiErrors.Status(422, "Invalid", $"{namespaceType.Kind} \"{name}\" is invalid: {(list.Count == 1 ? list[0] : "[" + string.Join(", ", list) + "]")}", details);
+    }
+
+    private static List<(string Field, string Message)> LabelErrors(JsonObject? labels)
+    {
+        var errors = new List<(string, string)>();
+        foreach (var mode in new[] { "enforce", "audit", "warn" })
+        {
+            var levelLabel = "pod-security.kubernetes.io/" + mode;
+            if (labels?[levelLabel] is { } level && ParseLevel((string?)level) is null)
             {
-                version = text;
+                errors.Add(($"metadata.labels[{levelLabel}]", $"Invalid value: \"{(string?)level}\": must be one of privileged, baseline, restricted"));
             }
-            else
+
+            if (labels?[levelLabel + "-version"] is { } version && !VersionValid((string?)version))
             {
-                valid = false;
+                errors.Add(($"metadata.labels[{levelLabel}-version]", $"Invalid value: \"{(string?)version}\": must be \"latest\" or \"v1.x\""));
             }
         }
 
-        return valid ? (level, version) : (PodSecurityLevel.Restricted, "latest");
+        return errors;
     }
+
+    private static PodSecurityLevel? ParseLevel(string? value) => value switch
+    {
+        "privileged" => PodSecurityLevel.Privileged,
+        "baseline" => PodSecurityLevel.Baseline,
+        "restricted" => PodSecurityLevel.Restricted,
+        _ => null,
+    };
+
+    private static bool VersionValid(string? value) => value == "latest" || (value is not null && VersionPattern().IsMatch(value));
 
     private static ApiResult? Validate(ResourceType podType, JsonObject? ns, JsonObject pod)
     {
@@ -133,6 +161,6 @@ internal static partial class PodSecurityAdmission
             .Any(c => !oldEphemeral.TryGetValue((string?)c["name"] ?? "", out var image) || image != (string?)c["image"]);
     }
 
-    [GeneratedRegex(@"^v1\.(0|[1-9][0-9]*)$")]
+    [GeneratedRegex(@"^v1\.([0-9]|[1-9][0-9]*)$")]
     private static partial Regex VersionPattern();
 }
