@@ -71,6 +71,26 @@ public sealed partial class JobControllerTests
     }
 
     [Fact]
+    public async Task A_Running_Pod_Orphaned_By_Deleting_Its_Job_With_Orphan_Propagation_Loses_The_Tracking_Finalizer_And_Stays()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync("/apis/batch/v1/namespaces/default/jobs", Job("build", "default"));
+        var pod = kube.Jobs.StartPod("default", "build");
+        var podPath = "/api/v1/namespaces/default/pods/" + (string)pod["metadata"]!["name"]!;
+
+        await http.DeleteJsonAsync("/apis/batch/v1/namespaces/default/jobs/build?propagationPolicy=Orphan");
+        var released = await KubeHttp.EventuallyAsync(async () =>
+            (await http.GetJsonAsync(podPath)).Body["metadata"] is { } m && m["finalizers"] is null && m["ownerReferences"] is null);
+        var (code, current) = await http.GetJsonAsync(podPath);
+
+        Assert.True(released);
+        Assert.Equal(200, code);
+        Assert.Equal("Running", (string?)current["status"]!["phase"]);
+        Assert.Null(current["metadata"]!["deletionTimestamp"]);
+    }
+
+    [Fact]
     public async Task A_Job_Whose_Pod_PodSecurity_Refuses_Gets_A_FailedCreate_Warning_And_Is_Retried_With_Backoff_On_The_Emulator_Clock()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));

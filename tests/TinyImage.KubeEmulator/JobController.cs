@@ -52,8 +52,16 @@ internal sealed class JobController : IDisposable
         {
             Sync(e.Namespace!, (string)e.Object["metadata"]!["name"]!);
         }
+        else if (e.StorageKey == ("batch", "jobs") && e.Type == StoredEvent.Deleted)
+        {
+            // syncOrphanPod: pods of a Job that is gone keep no tracking finalizer.
+            foreach (var pod in PodsOf(e.Namespace!, (string)e.Object["metadata"]!["uid"]!).Where(p => HoldsTrackingFinalizer(p) && IsOrphan(p)))
+            {
+                ReleasePod(e.Namespace!, (string)pod["metadata"]!["name"]!);
+            }
+        }
         else if (e.StorageKey == ("", "pods") && e.Type != StoredEvent.Deleted && HoldsTrackingFinalizer(e.Object)
-            && (e.Object["metadata"]?["deletionTimestamp"] is not null || (string?)e.Object["status"]?["phase"] is "Succeeded" or "Failed"))
+            && (e.Object["metadata"]?["deletionTimestamp"] is not null || (string?)e.Object["status"]?["phase"] is "Succeeded" or "Failed" || IsOrphan(e.Object)))
         {
             ReleasePod(e.Namespace!, (string)e.Object["metadata"]!["name"]!);
         }
@@ -280,6 +288,24 @@ internal sealed class JobController : IDisposable
     }
 
     private static string EventName(JsonNode meta, long nanos) => (string)meta["name"]! + "." + nanos.ToString("x", CultureInfo.InvariantCulture);
+
+    /// <summary>No controller, or a batch/v1 Job controller that no longer exists (a controller of another kind keeps it).</summary>
+    private bool IsOrphan(JsonObject pod)
+    {
+        var controller = (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(r => (bool?)r["controller"] == true);
+        if (controller is null)
+        {
+            return true;
+        }
+
+        if ((string?)controller["kind"] != "Job" || (string?)controller["apiVersion"] != "batch/v1")
+        {
+            return false;
+        }
+
+        var job = _store.Get(JobType, (string?)pod["metadata"]?["namespace"], (string?)controller["name"] ?? "");
+        return !job.IsSuccess || (string?)job.Body["metadata"]?["uid"] != (string?)controller["uid"];
+    }
 
     private static bool HoldsTrackingFinalizer(JsonObject pod) =>
         pod["metadata"]?["finalizers"] is JsonArray list && list.Any(f => (string?)f == TrackingFinalizer);
