@@ -117,6 +117,9 @@ public sealed partial class JobControllerTests
             + "seccompProfile (pod or container \"kaniko\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")") + "$",
             (string?)first["message"]);
         Assert.Empty(kube.List("v1", "pods", "locked"));
+        var (_, selected) = await http.GetJsonAsync("/api/v1/namespaces/locked/events?fieldSelector=involvedObject.uid%3D"
+            + (string?)job["metadata"]!["uid"] + "%2Creason%3DFailedCreate%2Ctype%3DWarning");
+        Assert.Single(selected["items"]!.AsArray());
 
         // Each pod gets a new generated name, so each refusal is its own event; the retry waits for the clock.
         var before = kube.List("v1", "events", "locked").Count;

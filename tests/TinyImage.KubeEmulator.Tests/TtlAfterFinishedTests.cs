@@ -31,7 +31,9 @@ public sealed class TtlAfterFinishedTests
 
         // At the TTL the Job is deleted with propagationPolicy Foreground: it stays, marked, while its pod goes.
         time.Advance(TimeSpan.FromSeconds(1));
+        var markedSeen = await KubeHttp.EventuallyAsync(async () => (await http.GetJsonAsync(Jobs + "/build")).Body["metadata"]?["deletionTimestamp"] is not null);
         var (markedCode, marked) = await http.GetJsonAsync(Jobs + "/build");
+        Assert.True(markedSeen);
         Assert.Equal(200, markedCode);
         Assert.Equal("2026-01-01T00:01:00Z", (string?)marked["metadata"]!["deletionTimestamp"]);
         Assert.Equal(["foregroundDeletion"], marked["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f));

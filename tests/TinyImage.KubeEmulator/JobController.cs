@@ -163,13 +163,15 @@ internal sealed class JobController : IDisposable
         }
 
         _store.Mutate(JobType, ns, jobName, j => ObjectStore.EnsureObject(j, "status")["startTime"] ??= now, statusOnly: true);
+
+        // The retry is scheduled before the event is written, so whoever sees the event can count on the retry's clock.
+        ScheduleRetryLocked(key, ns, jobName);
         var message = (string?)created.Body["message"] ?? "";
         if (!message.Contains("because it is being terminated", StringComparison.Ordinal))
         {
             RecordWarning(job, "FailedCreate", "Error creating: " + message);
         }
 
-        ScheduleRetryLocked(key, ns, jobName);
         return (created, false);
     }
 

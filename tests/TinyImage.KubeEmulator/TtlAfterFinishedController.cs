@@ -65,10 +65,8 @@ internal sealed class TtlAfterFinishedController : IDisposable
                 return;
             }
 
-            var remaining = expireAt - _time.GetUtcNow();
-            if (remaining > TimeSpan.Zero)
+            if (Schedule(ns, name, expireAt))
             {
-                Schedule(ns, name, remaining);
                 return;
             }
 
@@ -86,22 +84,40 @@ internal sealed class TtlAfterFinishedController : IDisposable
         }
     }
 
-    private void Schedule(string ns, string name, TimeSpan after)
+    /// <summary>
+    /// Arms a timer for <paramref name="at"/>; false when that time has come (delete now). The clock is read again after
+    /// the timer is made: a clock that moved meanwhile (a test advancing a fake clock) would leave the timer late, so it
+    /// is made again from the new time.
+    /// </summary>
+    private bool Schedule(string ns, string name, DateTimeOffset at)
     {
         lock (_gate)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
             var key = ns + "/" + name;
             if (_timers.Remove(key, out var previous))
             {
                 previous.Dispose();
             }
 
-            _timers[key] = _time.CreateTimer(_ => Process(ns, name), null, after, Timeout.InfiniteTimeSpan);
+            while (!_disposed)
+            {
+                var before = _time.GetUtcNow();
+                if (at <= before)
+                {
+                    return false;
+                }
+
+                var timer = _time.CreateTimer(_ => Process(ns, name), null, at - before, Timeout.InfiniteTimeSpan);
+                if (_time.GetUtcNow() - before <= TimeSpan.FromMilliseconds(1))
+                {
+                    _timers[key] = timer;
+                    return true;
+                }
+
+                timer.Dispose();
+            }
+
+            return true;
         }
     }
 
