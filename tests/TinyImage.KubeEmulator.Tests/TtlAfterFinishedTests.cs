@@ -24,6 +24,9 @@ public sealed class TtlAfterFinishedTests
             kube.Jobs.Completions.Count == 1 && kube.Jobs.PodsOf("default", "build") is [var p] && p["metadata"]!["finalizers"] is null);
         Assert.True(finished);
 
+        await using var jobWatch = await WatchStream.OpenAsync(http, Jobs + "?watch=true&resourceVersion=" + kube.ResourceVersion);
+        await using var podWatch = await WatchStream.OpenAsync(http, "/api/v1/namespaces/default/pods?watch=true&resourceVersion=" + kube.ResourceVersion);
+
         // One second short of the TTL: nothing happens.
         time.Advance(TimeSpan.FromSeconds(59));
         var (_, early) = await http.GetJsonAsync(Jobs + "/build");
@@ -37,7 +40,6 @@ public sealed class TtlAfterFinishedTests
         Assert.Equal(200, markedCode);
         Assert.Equal("2026-01-01T00:01:00Z", (string?)marked["metadata"]!["deletionTimestamp"]);
         Assert.Equal(["foregroundDeletion"], marked["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f));
-        Assert.Single(kube.List("v1", "pods", "default"));
 
         var podsGone = await KubeHttp.EventuallyAsync(() =>
         {
@@ -49,11 +51,21 @@ public sealed class TtlAfterFinishedTests
             time.Advance(gcDelay);
             return (await http.GetJsonAsync(Jobs + "/build")).Code == 404;
         });
+        var jobEvents = await jobWatch.TakeAsync(2);
+        var podEvents = await podWatch.TakeAsync(1);
 
         Assert.True(podsGone);
         Assert.True(jobGone);
+
+        // In the order the watches saw it: Job marked, then its pod deleted, then the Job deleted.
+        Assert.Equal(["MODIFIED", "DELETED"], jobEvents.Select(e => e.Type));
+        Assert.Equal("DELETED", podEvents[0].Type);
+        Assert.True(Rv(jobEvents[0].Object) < Rv(podEvents[0].Object));
+        Assert.True(Rv(podEvents[0].Object) < Rv(jobEvents[1].Object));
         Assert.Empty(kube.BackgroundErrors);
     }
+
+    private static long Rv(JsonObject o) => long.Parse(o.Rv(), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_Job_Without_A_Ttl_Or_Not_Yet_Finished_Is_Kept_And_A_Zero_Ttl_Deletes_At_Once_When_It_Finishes()
