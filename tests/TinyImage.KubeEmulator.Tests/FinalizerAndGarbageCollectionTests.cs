@@ -134,8 +134,9 @@ public sealed class FinalizerAndGarbageCollectionTests
         await using var ownerWatch = await WatchStream.OpenAsync(http, KubeHttp.WidgetsPath + "?watch=true&resourceVersion=" + kube.ResourceVersion);
 
         var (_, marked) = await http.DeleteJsonAsync(KubeHttp.WidgetsPath + "/owner", JsonNode.Parse("""{"propagationPolicy":"Foreground"}""")!.AsObject());
-        // The cascade is foreground too: the child is first marked (MODIFIED), then deleted.
-        var childDeleted = (await watch.TakeAsync(2)).Skip(1).ToList();
+        // The child has no dependents of its own, so the collector deletes it in the background: gone in one write
+        // (attemptToDeleteItem), not marked first.
+        var childDeleted = await watch.TakeAsync(1);
         var ownerEvents = await ownerWatch.TakeAsync(2);
 
         Assert.Contains("foregroundDeletion", marked["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f));
@@ -144,6 +145,36 @@ public sealed class FinalizerAndGarbageCollectionTests
         Assert.Equal(["MODIFIED", "DELETED"], ownerEvents.Select(e => e.Type));
         Assert.True(long.Parse(childDeleted[0].Object.Rv(), System.Globalization.CultureInfo.InvariantCulture)
             < long.Parse(ownerEvents[1].Object.Rv(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Foreground_Deletion_Waits_Only_For_Dependents_Whose_Reference_Blocks_Owner_Deletion()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var (_, owner) = await http.PostJsonAsync(KubeHttp.WidgetsPath, KubeHttp.Widget("owner"));
+        var blocking = OwnedConfigMap("blocking", owner);
+        blocking["metadata"]!["finalizers"] = new JsonArray("example.dev/hold");
+        var loose = OwnedConfigMap("loose", owner);
+        loose["metadata"]!["finalizers"] = new JsonArray("example.dev/hold");
+        loose["metadata"]!["ownerReferences"]![0]!["blockOwnerDeletion"] = false;
+        await http.PostJsonAsync(ConfigMaps, blocking);
+        await http.PostJsonAsync(ConfigMaps, loose);
+
+        await http.DeleteJsonAsync(KubeHttp.WidgetsPath + "/owner?propagationPolicy=Foreground");
+        var bothMarked = await KubeHttp.EventuallyAsync(async () =>
+            (await http.GetJsonAsync(ConfigMaps + "/blocking")).Body["metadata"]?["deletionTimestamp"] is not null
+            && (await http.GetJsonAsync(ConfigMaps + "/loose")).Body["metadata"]?["deletionTimestamp"] is not null);
+        var (heldCode, held) = await http.GetJsonAsync(KubeHttp.WidgetsPath + "/owner");
+        await http.PatchJsonAsync(ConfigMaps + "/blocking", JsonNode.Parse("""{"metadata":{"finalizers":null}}""")!);
+        var ownerGone = await KubeHttp.EventuallyAsync(async () => (await http.GetJsonAsync(KubeHttp.WidgetsPath + "/owner")).Code == 404);
+        var (looseCode, _) = await http.GetJsonAsync(ConfigMaps + "/loose");
+
+        Assert.True(bothMarked);
+        Assert.Equal(200, heldCode);
+        Assert.Contains("foregroundDeletion", held["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f));
+        Assert.True(ownerGone);
+        Assert.Equal(200, looseCode);
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     private readonly Lock _errorsGate = new();
     private readonly List<Exception> _errors = [];
     private readonly ApiServerEmulatorOptions _options;
+    private readonly JobController _jobController;
+    private readonly TtlAfterFinishedController _ttl;
     private Task _dispatcher = Task.CompletedTask;
     private Task _collector = Task.CompletedTask;
     private int _port;
@@ -46,7 +48,9 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         Requests = new RequestLog();
         Faults = new FaultInjector(_store, options.RandomSeed);
         PodLogs = new PodLogs();
-        Jobs = new JobSimulator(_store, Resources, PodLogs, AddError);
+        _jobController = new JobController(_store, Resources, options.TimeProvider, AddError);
+        Jobs = new JobSimulator(_store, Resources, PodLogs, _jobController, AddError, _stopping.Token);
+        _ttl = new TtlAfterFinishedController(_store, Resources, options.TimeProvider, AddError);
         Deployments = new DeploymentSimulator(_store, Resources);
         foreach (var ns in options.InitialNamespaces)
         {
@@ -173,6 +177,8 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     {
         Faults.CloseAllWatches();
         await _stopping.CancelAsync();
+        _jobController.Dispose();
+        _ttl.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         try
@@ -193,7 +199,8 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         {
             try
             {
-                Jobs.OnChange(e, ct);
+                Jobs.OnChange(e);
+                _ttl.OnChange(e);
                 Deployments.OnChange(e);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -46,10 +46,11 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
             {
                 foreach (var d in dependents.Where(d => d.Object["metadata"]?["deletionTimestamp"] is null))
                 {
-                    changed |= Delete(d.Type, d.Object, new DeleteOptions("Foreground"));
+                    changed |= DeleteDependentOfDeletingOwner(d, byUid);
                 }
 
-                if (dependents.Count == 0)
+                // Only dependents whose reference to this owner blocks owner deletion hold it (blockingDependents).
+                if (!dependents.Any(d => BlocksOwner(d.Object, uid)))
                 {
                     changed |= RemoveFinalizer(type, obj, "foregroundDeletion");
                 }
@@ -149,6 +150,36 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
         }, statusOnly: false);
         return r.IsSuccess;
     }
+
+    /// <summary>
+    /// attemptToDeleteItem for a dependent of an owner deleted in the foreground: with another owner that is neither gone
+    /// nor itself waiting for its dependents, only the references to the gone or waiting owners are dropped; otherwise
+    /// it is deleted, in the foreground when it has dependents of its own, else by its own finalizers (orphan,
+    /// foregroundDeletion) or in the background.
+    /// </summary>
+    private bool DeleteDependentOfDeletingOwner((ResourceType Type, JsonObject Object) d, Dictionary<string, (ResourceType Type, JsonObject Object)> byUid)
+    {
+        var owners = OwnerUids(d.Object);
+        var notSolid = owners.Where(o => !byUid.TryGetValue(o, out var owner) || IsDeletingDependents(owner.Object)).ToList();
+        if (notSolid.Count < owners.Count)
+        {
+            return DropOwnerReferences(d.Type, d.Object, notSolid);
+        }
+
+        var uid = (string?)d.Object["metadata"]?["uid"];
+        var hasDependents = uid is not null && byUid.Values.Any(o => OwnerUids(o.Object).Contains(uid));
+        var own = (d.Object["metadata"]?["finalizers"] as JsonArray ?? []).Select(f => (string?)f).ToList();
+        var policy = hasDependents || own.Contains("foregroundDeletion") ? "Foreground" : own.Contains("orphan") ? "Orphan" : "Background";
+        return Delete(d.Type, d.Object, new DeleteOptions(policy));
+    }
+
+    private static bool IsDeletingDependents(JsonObject obj) =>
+        obj["metadata"]?["deletionTimestamp"] is not null
+        && obj["metadata"]?["finalizers"] is JsonArray list && list.Any(f => (string?)f == "foregroundDeletion");
+
+    private static bool BlocksOwner(JsonObject dependent, string ownerUid) =>
+        dependent["metadata"]?["ownerReferences"] is JsonArray refs
+        && refs.Any(r => (string?)r?["uid"] == ownerUid && (bool?)r?["blockOwnerDeletion"] == true);
 
     private static List<string> OwnerUids(JsonObject obj) =>
         obj["metadata"]?["ownerReferences"] is JsonArray refs ? [.. refs.Select(r => (string?)r?["uid"]).OfType<string>()] : [];

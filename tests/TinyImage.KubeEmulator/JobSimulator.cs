@@ -13,15 +13,20 @@ public sealed class JobSimulator
     private readonly ResourceRegistry _registry;
     private readonly PodLogs _logs;
     private readonly Action<Exception> _onError;
+    private readonly JobController _controller;
+    private readonly CancellationToken _stopping;
     private readonly Lock _completionsGate = new();
     private readonly List<JobCompletion> _completions = [];
 
-    internal JobSimulator(ObjectStore store, ResourceRegistry registry, PodLogs logs, Action<Exception> onError)
+    internal JobSimulator(ObjectStore store, ResourceRegistry registry, PodLogs logs, JobController controller, Action<Exception> onError, CancellationToken stopping)
     {
         _store = store;
         _registry = registry;
         _logs = logs;
+        _controller = controller;
         _onError = onError;
+        _stopping = stopping;
+        controller.PodCreated = OnPodCreated;
     }
 
     /// <summary>The runner told about new Jobs; null leaves Jobs untouched (nothing runs them, as without nodes).</summary>
@@ -47,72 +52,43 @@ public sealed class JobSimulator
     public IReadOnlyList<JsonObject> PodsOf(string ns, string jobName)
     {
         var job = _store.Get(JobType, ns, jobName);
-        if (!job.IsSuccess)
-        {
-            return [];
-        }
-
-        var uid = (string?)job.Body["metadata"]!["uid"];
-        return _store.Snapshot("", "pods", p =>
-            (string?)p["metadata"]?["namespace"] == ns && (string?)p["metadata"]?["labels"]?["batch.kubernetes.io/controller-uid"] == uid);
+        return job.IsSuccess ? _controller.PodsOf(ns, (string)job.Body["metadata"]!["uid"]!) : [];
     }
 
-    /// <summary>Creates the Job's pod (once) and marks pod and Job running; returns the pod.</summary>
+    /// <summary>Creates the Job's pod (once, as the Job controller does) and marks pod and Job running; returns the pod.</summary>
     public JsonObject StartPod(string ns, string jobName)
     {
-        if (PodsOf(ns, jobName) is [var existing, ..])
+        var created = _controller.EnsurePod(ns, jobName);
+        if (!created.IsSuccess)
         {
-            return existing;
+            Require(created, "pod");
         }
 
-        var job = Require(_store.Get(JobType, ns, jobName), "job").Body;
-        var uid = (string)job["metadata"]!["uid"]!;
-        var template = job["spec"]?["template"] as JsonObject ?? [];
-        var labels = template["metadata"]?["labels"]?.DeepClone() as JsonObject ?? [];
-        labels["batch.kubernetes.io/controller-uid"] = uid;
-        labels["batch.kubernetes.io/job-name"] = jobName;
-        labels["controller-uid"] = uid;
-        labels["job-name"] = jobName;
-        var pod = new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Pod",
-            ["metadata"] = new JsonObject
-            {
-                ["generateName"] = jobName + "-",
-                ["namespace"] = ns,
-                ["labels"] = labels,
-                ["annotations"] = template["metadata"]?["annotations"]?.DeepClone(),
-                ["ownerReferences"] = new JsonArray(new JsonObject
-                {
-                    ["apiVersion"] = "batch/v1",
-                    ["kind"] = "Job",
-                    ["name"] = jobName,
-                    ["uid"] = uid,
-                    ["controller"] = true,
-                    ["blockOwnerDeletion"] = true,
-                }),
-            },
-            ["spec"] = template["spec"]?.DeepClone() ?? new JsonObject(),
-        };
-        var created = Require(_store.Create(PodType, ns, pod), "pod").Body;
-        var podName = (string)created["metadata"]!["name"]!;
+        var podName = (string)created.Body["metadata"]!["name"]!;
         var now = _store.Timestamp();
         _store.Mutate(PodType, ns, podName, p =>
         {
+            if ((string?)p["status"]?["phase"] != "Pending")
+            {
+                return;
+            }
+
             p["status"] = new JsonObject
             {
                 ["phase"] = "Running",
                 ["startTime"] = now,
+                ["qosClass"] = p["status"]?["qosClass"]?.DeepClone(),
                 ["containerStatuses"] = ContainerStatuses(p, (_, _) => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }),
             };
         }, statusOnly: true);
         _store.Mutate(JobType, ns, jobName, j =>
         {
             var status = ObjectStore.EnsureObject(j, "status");
-            status["active"] = 1;
-            status["ready"] = 1;
-            status["startTime"] ??= now;
+            if (status["conditions"] is null)
+            {
+                status["active"] = 1;
+                status["ready"] = 1;
+            }
         }, statusOnly: true);
         return Require(_store.Get(PodType, ns, podName), "pod").Body;
     }
@@ -183,25 +159,28 @@ public sealed class JobSimulator
         Record(new JobCompletion(ns, jobName, Succeeded: false, terminationMessage, failedAt));
     }
 
-    internal void OnChange(StoredEvent e, CancellationToken stopping)
+    internal void OnChange(StoredEvent e) => _controller.OnChange(e);
+
+    private void OnPodCreated(string ns, string jobName)
     {
-        if (Runner is not { } runner || e.Type != StoredEvent.Added || e.StorageKey != ("batch", "jobs"))
+        var current = _store.Get(JobType, ns, jobName);
+        if (Runner is not { } runner || !current.IsSuccess)
         {
             return;
         }
 
-        var job = new EmulatedJob((string)e.Object["metadata"]!["namespace"]!, (string)e.Object["metadata"]!["name"]!, (JsonObject)e.Object.DeepClone(), this);
+        var job = new EmulatedJob(ns, jobName, current.Body, this);
         _ = Task.Run(async () =>
         {
             try
             {
-                await runner.OnJobCreatedAsync(job, stopping);
+                await runner.OnJobCreatedAsync(job, _stopping);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 _onError(ex);
             }
-        }, stopping);
+        }, _stopping);
     }
 
     private void Record(JobCompletion completion)

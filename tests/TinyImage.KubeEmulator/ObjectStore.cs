@@ -537,6 +537,16 @@ internal sealed partial class ObjectStore
             return badName;
         }
 
+        if (type.Group.Length == 0 && type.Plural == "pods" && PodSecurityAdmission.ValidateCreate(type, FindNamespace(ns!), obj) is { } refused)
+        {
+            return refused;
+        }
+
+        if (type.Group.Length == 0 && type.Plural == "namespaces" && PodSecurityAdmission.ValidateNamespace(type, obj, null) is { } badLabels)
+        {
+            return badLabels;
+        }
+
         if (Find(type, ns, name) is not null)
         {
             return ApiErrors.AlreadyExists(type, name);
@@ -636,6 +646,17 @@ internal sealed partial class ObjectStore
         if (JsonNode.DeepEquals(next, existing))
         {
             return new ApiResult(200, Present(type, existing));
+        }
+
+        if (!statusOnly && type.Group.Length == 0 && type.Plural == "pods"
+            && PodSecurityAdmission.ValidateUpdate(type, FindNamespace((string)existing["metadata"]!["namespace"]!), next, existing) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!statusOnly && type.Group.Length == 0 && type.Plural == "namespaces" && PodSecurityAdmission.ValidateNamespace(type, next, existing) is { } badLabels)
+        {
+            return badLabels;
         }
 
         var nextMeta = next["metadata"]!.AsObject();
