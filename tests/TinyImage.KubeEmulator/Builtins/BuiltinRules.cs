@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+
+namespace TinyImage.KubeEmulator.Builtins;
+
+/// <summary>
+/// What the real API server does to a built-in object between the request body and etcd: the Go JSON round trip
+/// (<see cref="GoJson"/>), v1 conversion quirks (Secret stringData), defaulting (<see cref="Defaults"/>), the
+/// strategies' PrepareForCreate/Update (Job selector generation, Service IP allocation) and validation
+/// (<see cref="Validation"/>). Custom resources and kinds without a table entry pass through untouched.
+/// </summary>
+internal static class BuiltinRules
+{
+    /// <summary>
+    /// Rewrites <paramref name="obj"/> into what the server stores, or returns the refusal (400 for a body the decoder
+    /// refuses, 422 for a rule). <paramref name="old"/> is the stored object on update; <paramref name="services"/>
+    /// lists the stored Services (for IP and node port allocation).
+    /// </summary>
+    public static ApiResult? Admit(ResourceType type, ref JsonObject obj, JsonObject? old, bool statusOnly, Func<IEnumerable<JsonObject>> services)
+    {
+        if (type.IsCustomResource || RootType(type) is not { } root)
+        {
+            return null;
+        }
+
+        JsonObject next;
+        try
+        {
+            next = GoJson.RoundTrip(obj, GoType.Struct(root));
+        }
+        catch (GoDecodeException ex)
+        {
+            return ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {ex.Message}");
+        }
+
+        if (type.Group.Length == 0 && type.Plural == "secrets")
+        {
+            MergeStringData(next);
+        }
+
+        Defaults.Apply(type, next);
+        var errors = new List<FieldError>();
+        if (!statusOnly)
+        {
+            if (old is null && type.Group == "batch" && type.Plural == "jobs")
+            {
+                Validation.GenerateJobSelector(next);
+            }
+
+            if (type.Group.Length == 0 && type.Plural == "services")
+            {
+                var name = (string?)next["metadata"]?["name"];
+                errors.AddRange(ServiceNetwork.Allocate(next, old, services().Where(s => (string?)s["metadata"]?["name"] != name
+                    || (string?)s["metadata"]?["namespace"] != (string?)next["metadata"]?["namespace"])));
+                if (old is not null)
+                {
+                    errors.AddRange(ServiceNetwork.ValidateUpdate(next, old));
+                }
+            }
+
+            errors.AddRange(Validation.Validate(type, next, old));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Invalid.Result(type, (string?)next["metadata"]?["name"] ?? "", errors);
+        }
+
+        // Defaults were added at the end of their objects: encode once more for Go's field order and canonical values.
+        obj = HasDefaults(type) ? GoJson.RoundTrip(next, GoType.Struct(root)) : next;
+        return null;
+    }
+
+    private static string? RootType(ResourceType type) => (type.Group, type.Version, type.Plural) switch
+    {
+        ("", "v1", "namespaces") => "core.Namespace",
+        ("", "v1", "configmaps") => "core.ConfigMap",
+        ("", "v1", "secrets") => "core.Secret",
+        ("", "v1", "services") => "core.Service",
+        ("", "v1", "pods") => "core.Pod",
+        ("", "v1", "events") => "core.Event",
+        ("", "v1", "serviceaccounts") => "core.ServiceAccount",
+        ("apps", "v1", "deployments") => "apps.Deployment",
+        ("batch", "v1", "jobs") => "batch.Job",
+        ("coordination.k8s.io", "v1", "leases") => "coordination.Lease",
+        ("events.k8s.io", "v1", "events") => "events.Event",
+        _ => null,
+    };
+
+    private static bool HasDefaults(ResourceType type) =>
+        (type.Group, type.Plural) is ("", "pods") or ("", "services") or ("", "secrets") or ("", "namespaces") or ("apps", "deployments") or ("batch", "jobs");
+
+    /// <summary>v1 -> internal conversion: stringData overwrites data, base64-encoded, and is not stored.</summary>
+    private static void MergeStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is not JsonObject stringData)
+        {
+            return;
+        }
+
+        var data = Defaults.Obj(secret, "data");
+        foreach (var (k, v) in stringData)
+        {
+            data[k] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((string?)v ?? ""));
+        }
+
+        secret.Remove("stringData");
+    }
+}
