@@ -242,7 +242,7 @@ internal static partial class Defaults
         foreach (var p in Items(spec["ports"]))
         {
             p["protocol"] ??= "TCP";
-            if (p["targetPort"] is null || (p["targetPort"] is JsonValue t && ((t.TryGetValue<long>(out var n) && n == 0) || (t.TryGetValue<string>(out var s) && s.Length == 0))))
+            if (p["targetPort"] is null || JsonNumbers.Long(p["targetPort"]) == 0 || (p["targetPort"] is JsonValue t && t.TryGetValue<string>(out var s) && s.Length == 0))
             {
                 p["targetPort"] = p["port"]?.DeepClone() ?? 0;
             }
