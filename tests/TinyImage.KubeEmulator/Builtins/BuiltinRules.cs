@@ -25,6 +25,21 @@ internal static class BuiltinRules
         JsonObject next;
         try
         {
+            if (statusOnly && old is not null)
+            {
+                // Everything but status is the stored (already round-tripped) object: decode just the new status.
+                if (GoJson.RoundTripField(obj, GoType.Struct(root), "status") is { } status)
+                {
+                    obj["status"] = status;
+                }
+                else
+                {
+                    obj.Remove("status");
+                }
+
+                return null;
+            }
+
             next = GoJson.RoundTrip(obj, GoType.Struct(root));
         }
         catch (GoDecodeException ex)
@@ -37,17 +52,19 @@ internal static class BuiltinRules
             MergeStringData(next);
         }
 
-        Defaults.Apply(type, next);
+        var reencode = Defaults.Apply(type, next);
         var errors = new List<FieldError>();
         if (!statusOnly)
         {
             if (old is null && type.Group == "batch" && type.Plural == "jobs")
             {
                 Validation.GenerateJobSelector(next);
+                reencode = true;
             }
 
             if (type.Group.Length == 0 && type.Plural == "services")
             {
+                reencode = true;
                 var name = (string?)next["metadata"]?["name"];
                 errors.AddRange(ServiceNetwork.Allocate(next, old, services().Where(s => (string?)s["metadata"]?["name"] != name
                     || (string?)s["metadata"]?["namespace"] != (string?)next["metadata"]?["namespace"])));
@@ -65,8 +82,8 @@ internal static class BuiltinRules
             return Invalid.Result(type, (string?)next["metadata"]?["name"] ?? "", errors);
         }
 
-        // Defaults were added at the end of their objects: encode once more for Go's field order and canonical values.
-        obj = HasDefaults(type) ? GoJson.RoundTrip(next, GoType.Struct(root)) : next;
+        // Defaults were added at the end of their objects: encode once more for Go's field order and sorted map keys.
+        obj = reencode ? GoJson.RoundTrip(next, GoType.Struct(root)) : next;
         return null;
     }
 
@@ -85,9 +102,6 @@ internal static class BuiltinRules
         ("events.k8s.io", "v1", "events") => "events.Event",
         _ => null,
     };
-
-    private static bool HasDefaults(ResourceType type) =>
-        (type.Group, type.Plural) is ("", "pods") or ("", "services") or ("", "secrets") or ("", "namespaces") or ("apps", "deployments") or ("batch", "jobs");
 
     /// <summary>v1 -> internal conversion: stringData overwrites data, base64-encoded, and is not stored.</summary>
     private static void MergeStringData(JsonObject secret)

@@ -10,8 +10,13 @@ namespace TinyImage.KubeEmulator.Builtins;
 /// </summary>
 internal static partial class Defaults
 {
-    public static void Apply(ResourceType type, JsonObject obj)
+    [ThreadStatic]
+    private static bool changed;
+
+    /// <summary>Applies the defaults of <paramref name="type"/>; true when anything was added or changed.</summary>
+    public static bool Apply(ResourceType type, JsonObject obj)
     {
+        changed = false;
         switch (type.Group, type.Plural)
         {
             case ("", "pods"):
@@ -36,28 +41,35 @@ internal static partial class Defaults
             case ("", "namespaces"):
                 if ((string?)obj["metadata"]?["name"] is { Length: > 0 } nsName)
                 {
-                    Labels(obj)["kubernetes.io/metadata.name"] = nsName;
+                    var labels = Labels(obj);
+                    if ((string?)labels["kubernetes.io/metadata.name"] != nsName)
+                    {
+                        labels["kubernetes.io/metadata.name"] = nsName;
+                        changed = true;
+                    }
                 }
 
                 break;
         }
+
+        return changed;
     }
 
     private static void Deployment(JsonObject d)
     {
         var spec = Obj(d, "spec");
-        spec["replicas"] ??= 1;
+        Def(spec, "replicas", 1);
         var strategy = Obj(spec, "strategy");
-        strategy["type"] ??= "RollingUpdate";
+        Def(strategy, "type", "RollingUpdate");
         if ((string?)strategy["type"] == "RollingUpdate")
         {
             var rolling = Obj(strategy, "rollingUpdate");
-            rolling["maxUnavailable"] ??= "25%";
-            rolling["maxSurge"] ??= "25%";
+            Def(rolling, "maxUnavailable", "25%");
+            Def(rolling, "maxSurge", "25%");
         }
 
-        spec["revisionHistoryLimit"] ??= 10;
-        spec["progressDeadlineSeconds"] ??= 600;
+        Def(spec, "revisionHistoryLimit", 10);
+        Def(spec, "progressDeadlineSeconds", 600);
         PodSpec(Obj(Obj(spec, "template"), "spec"), isPod: false);
     }
 
@@ -67,25 +79,27 @@ internal static partial class Defaults
         if (spec["completions"] is null && spec["parallelism"] is null)
         {
             spec["completions"] = 1;
+            changed = true;
         }
 
-        spec["parallelism"] ??= 1;
-        spec["backoffLimit"] ??= spec["backoffLimitPerIndex"] is null ? 6 : int.MaxValue;
+        Def(spec, "parallelism", 1);
+        Def(spec, "backoffLimit", spec["backoffLimitPerIndex"] is null ? 6 : int.MaxValue);
         var template = Obj(spec, "template");
         if (template["metadata"]?["labels"] is JsonObject templateLabels && job["metadata"]?["labels"] is not JsonObject { Count: > 0 })
         {
             Obj(job, "metadata")["labels"] = templateLabels.DeepClone();
+            changed = true;
         }
 
-        spec["completionMode"] ??= "NonIndexed";
-        spec["suspend"] ??= false;
-        spec["podReplacementPolicy"] ??= spec["podFailurePolicy"] is null ? "TerminatingOrFailed" : "Failed";
-        spec["manualSelector"] ??= false;
+        Def(spec, "completionMode", "NonIndexed");
+        Def(spec, "suspend", false);
+        Def(spec, "podReplacementPolicy", spec["podFailurePolicy"] is null ? "TerminatingOrFailed" : "Failed");
+        Def(spec, "manualSelector", false);
         foreach (var rule in Items(spec["podFailurePolicy"]?["rules"]))
         {
             foreach (var pattern in Items(rule["onPodConditions"]))
             {
-                pattern["status"] ??= "True";
+                Def(pattern, "status", "True");
             }
         }
 
@@ -95,11 +109,11 @@ internal static partial class Defaults
     /// <summary>SetDefaults_PodSpec and everything nested (containers, volumes, probes); SetDefaults_Pod only for Pods.</summary>
     private static void PodSpec(JsonObject spec, bool isPod)
     {
-        spec["dnsPolicy"] ??= "ClusterFirst";
-        spec["restartPolicy"] ??= "Always";
-        spec["securityContext"] ??= new JsonObject();
-        spec["terminationGracePeriodSeconds"] ??= 30;
-        spec["schedulerName"] ??= "default-scheduler";
+        Def(spec, "dnsPolicy", "ClusterFirst");
+        Def(spec, "restartPolicy", "Always");
+        Def(spec, "securityContext", new JsonObject());
+        Def(spec, "terminationGracePeriodSeconds", 30);
+        Def(spec, "schedulerName", "default-scheduler");
         foreach (var list in new[] { "initContainers", "containers", "ephemeralContainers" })
         {
             foreach (var c in Items(spec[list]))
@@ -115,14 +129,17 @@ internal static partial class Defaults
 
         if (isPod)
         {
-            spec["enableServiceLinks"] ??= true;
+            Def(spec, "enableServiceLinks", true);
             if (spec["hostNetwork"]?.GetValue<bool>() == true)
             {
                 foreach (var c in Items(spec["containers"]).Concat(Items(spec["initContainers"])))
                 {
                     foreach (var p in Items(c["ports"]))
                     {
-                        p["hostPort"] ??= p["containerPort"]?.DeepClone();
+                        if (p["hostPort"] is null)
+                        {
+                            Def(p, "hostPort", p["containerPort"]?.DeepClone());
+                        }
                     }
                 }
             }
@@ -131,19 +148,22 @@ internal static partial class Defaults
 
     private static void Container(JsonObject c, bool requestsFromLimits)
     {
-        c["imagePullPolicy"] ??= PullPolicy((string?)c["image"] ?? "");
-        c["terminationMessagePath"] ??= "/dev/termination-log";
-        c["terminationMessagePolicy"] ??= "File";
+        if (c["imagePullPolicy"] is null)
+        {
+            Def(c, "imagePullPolicy", PullPolicy((string?)c["image"] ?? ""));
+        }
+        Def(c, "terminationMessagePath", "/dev/termination-log");
+        Def(c, "terminationMessagePolicy", "File");
         foreach (var p in Items(c["ports"]))
         {
-            p["protocol"] ??= "TCP";
+            Def(p, "protocol", "TCP");
         }
 
         foreach (var e in Items(c["env"]))
         {
             if (e["valueFrom"]?["fieldRef"] is JsonObject fieldRef)
             {
-                fieldRef["apiVersion"] ??= "v1";
+                Def(fieldRef, "apiVersion", "v1");
             }
         }
 
@@ -151,10 +171,10 @@ internal static partial class Defaults
         {
             if (c[probe] is JsonObject p)
             {
-                p["timeoutSeconds"] ??= 1;
-                p["periodSeconds"] ??= 10;
-                p["successThreshold"] ??= 1;
-                p["failureThreshold"] ??= 3;
+                Def(p, "timeoutSeconds", 1);
+                Def(p, "periodSeconds", 10);
+                Def(p, "successThreshold", 1);
+                Def(p, "failureThreshold", 3);
                 HttpGet(p);
             }
         }
@@ -176,7 +196,10 @@ internal static partial class Defaults
             var requests = Obj(resources, "requests");
             foreach (var (key, value) in limits)
             {
-                requests[key] ??= value?.DeepClone();
+                if (requests[key] is null)
+                {
+                    Def(requests, key, value?.DeepClone());
+                }
             }
         }
     }
@@ -185,8 +208,8 @@ internal static partial class Defaults
     {
         if (handler["httpGet"] is JsonObject get)
         {
-            get["path"] ??= "/";
-            get["scheme"] ??= "HTTP";
+            Def(get, "path", "/");
+            Def(get, "scheme", "HTTP");
         }
     }
 
@@ -195,13 +218,14 @@ internal static partial class Defaults
         if (v.Count == 1 && v.ContainsKey("name"))
         {
             v["emptyDir"] = new JsonObject();
+            changed = true;
         }
 
         foreach (var source in new[] { "secret", "configMap", "downwardAPI", "projected" })
         {
             if (v[source] is JsonObject s)
             {
-                s["defaultMode"] ??= 420;
+                Def(s, "defaultMode", 420);
             }
         }
 
@@ -209,65 +233,70 @@ internal static partial class Defaults
         {
             if (projection["serviceAccountToken"] is JsonObject token)
             {
-                token["expirationSeconds"] ??= 3600;
+                Def(token, "expirationSeconds", 3600);
             }
         }
 
         if (v["hostPath"] is JsonObject hostPath)
         {
-            hostPath["type"] ??= "";
+            Def(hostPath, "type", "");
         }
 
         if (v["image"] is JsonObject image)
         {
-            image["pullPolicy"] ??= PullPolicy((string?)image["reference"] ?? "") == "Always" ? "Always" : "IfNotPresent";
+            if (image["pullPolicy"] is null)
+            {
+                Def(image, "pullPolicy", PullPolicy((string?)image["reference"] ?? ""));
+            }
         }
     }
 
     private static void Service(JsonObject svc)
     {
         var spec = Obj(svc, "spec");
-        spec["sessionAffinity"] ??= "None";
+        Def(spec, "sessionAffinity", "None");
         if ((string?)spec["sessionAffinity"] == "None")
         {
-            spec.Remove("sessionAffinityConfig");
+            changed |= spec.Remove("sessionAffinityConfig");
         }
         else if ((string?)spec["sessionAffinity"] == "ClientIP" && spec["sessionAffinityConfig"]?["clientIP"]?["timeoutSeconds"] is null)
         {
             spec["sessionAffinityConfig"] = new JsonObject { ["clientIP"] = new JsonObject { ["timeoutSeconds"] = 10800 } };
+            changed = true;
         }
 
-        spec["type"] ??= "ClusterIP";
+        Def(spec, "type", "ClusterIP");
         var type = (string?)spec["type"];
         foreach (var p in Items(spec["ports"]))
         {
-            p["protocol"] ??= "TCP";
+            Def(p, "protocol", "TCP");
             if (p["targetPort"] is null || JsonNumbers.Long(p["targetPort"]) == 0 || (p["targetPort"] is JsonValue t && t.TryGetValue<string>(out var s) && s.Length == 0))
             {
                 p["targetPort"] = p["port"]?.DeepClone() ?? 0;
+                changed = true;
             }
         }
 
         var externallyAccessible = type is "LoadBalancer" or "NodePort" || (type == "ClusterIP" && spec["externalIPs"] is JsonArray { Count: > 0 });
         if (externallyAccessible)
         {
-            spec["externalTrafficPolicy"] ??= "Cluster";
+            Def(spec, "externalTrafficPolicy", "Cluster");
         }
 
         if (type is "NodePort" or "LoadBalancer" or "ClusterIP")
         {
-            spec["internalTrafficPolicy"] ??= "Cluster";
+            Def(spec, "internalTrafficPolicy", "Cluster");
         }
 
         if (type == "LoadBalancer")
         {
-            spec["allocateLoadBalancerNodePorts"] ??= true;
+            Def(spec, "allocateLoadBalancerNodePorts", true);
         }
     }
 
     private static void Secret(JsonObject secret)
     {
-        secret["type"] ??= "Opaque";
+        Def(secret, "type", "Opaque");
     }
 
     /// <summary>
@@ -292,6 +321,15 @@ internal static partial class Defaults
         return Obj(meta, "labels");
     }
 
+    private static void Def(JsonObject o, string key, JsonNode? value)
+    {
+        if (o[key] is null)
+        {
+            o[key] = value;
+            changed = true;
+        }
+    }
+
     internal static JsonObject Obj(JsonObject parent, string field)
     {
         if (parent[field] is JsonObject o)
@@ -301,6 +339,7 @@ internal static partial class Defaults
 
         var created = new JsonObject();
         parent[field] = created;
+        changed = true;
         return created;
     }
 

@@ -21,6 +21,15 @@ internal static partial class GoJson
     /// <summary>The object as the server stores it; throws <see cref="GoDecodeException"/> when the decoder refuses it.</summary>
     public static JsonObject RoundTrip(JsonObject input, GoType type) => (JsonObject)Decode(input, type, type.Name, "").Json!;
 
+    /// <summary>The round trip of one top-level field of <paramref name="input"/> (null when Go would omit it).</summary>
+    public static JsonNode? RoundTripField(JsonObject input, GoType type, string field)
+    {
+        var f = type.Fields.First(x => x.Name == field);
+        var raw = input[field];
+        var value = Decode(raw, f.Type, type.Name, field);
+        return (f.OmitEmpty && value.Empty) || (f.OmitZero && value.Zero) ? null : value.Json;
+    }
+
     private static Value Decode(JsonNode? node, GoType type, string owner, string path)
     {
         var kind = node?.GetValueKind() ?? JsonValueKind.Null;
@@ -205,7 +214,11 @@ internal static partial class GoJson
 
             JsonNode? raw = null;
             _ = input is not null && input.TryGetPropertyValue(field.Name, out raw);
-            var value = Decode(raw, field.Type, type.Name, path.Length == 0 ? field.Name : path + "." + field.Name);
+
+            // The path only matters for a decode error, which needs a value: absent fields skip building it.
+            var value = raw is null
+                ? Decode(null, field.Type, type.Name, "")
+                : Decode(raw, field.Type, type.Name, path.Length == 0 ? field.Name : path + "." + field.Name);
             zero &= value.Zero;
             if ((field.OmitEmpty && value.Empty) || (field.OmitZero && value.Zero))
             {
