@@ -237,4 +237,38 @@ public sealed class BuiltinStorageTests
         Assert.Null(created["stringData"]);
         Assert.Equal("Opaque", (string?)created["type"]);
     }
+    [Fact]
+    public async Task A_Time_Is_Stored_In_Utc_Without_Fractional_Seconds()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var ev = JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Event","metadata":{"name":"e"},"involvedObject":{"kind":"Pod","namespace":"default","name":"p"},
+             "reason":"Started","message":"m","firstTimestamp":"2026-01-02T03:04:05.999+02:00","count":1}
+            """)!.AsObject();
+
+        var (code, created) = await http.PostJsonAsync("/api/v1/namespaces/default/events", ev);
+
+        Assert.Equal(201, code);
+        Assert.Equal("2026-01-02T01:04:05Z", (string?)created["firstTimestamp"]);
+        Assert.True(created.ContainsKey("lastTimestamp"));
+        Assert.Null(created["lastTimestamp"]);
+    }
+
+    [Fact]
+    public async Task A_Status_Write_Is_Round_Tripped_Too()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Deployments, Deployment("web"));
+        var status = JsonNode.Parse("""{"status":{"replicas":1,"readyReplicas":0,"bogus":true}}""")!;
+        var bad = JsonNode.Parse("""{"status":{"replicas":"one"}}""")!;
+
+        var (code, patched) = await http.PatchJsonAsync(Deployments + "/web/status", status);
+        var (badCode, _) = await http.PatchJsonAsync(Deployments + "/web/status", bad);
+
+        Assert.Equal(200, code);
+        Assert.Equal("""{"replicas":1}""", patched["status"]!.ToJsonString());
+        Assert.Equal(400, badCode);
+    }
 }
