@@ -195,6 +195,24 @@ public sealed class BuiltinStorageTests
         Assert.Equal(201, code);
         Assert.Equal("""{"limits":{"cpu":"1","memory":"128Mi"},"requests":{"cpu":"100m","memory":"128Mi"}}""", created["spec"]!["containers"]![0]!["resources"]!.ToJsonString());
         Assert.True((bool)created["spec"]!["enableServiceLinks"]!);
+        Assert.Equal("Burstable", (string?)created["status"]!["qosClass"]);
+    }
+
+    [Theory]
+    [InlineData("""{}""", "BestEffort")]
+    [InlineData("""{"limits":{"cpu":"1","memory":"64Mi"}}""", "Guaranteed")]
+    [InlineData("""{"limits":{"cpu":"1","memory":"64Mi"},"requests":{"cpu":"500m"}}""", "Burstable")]
+    [InlineData("""{"requests":{"memory":"64Mi"}}""", "Burstable")]
+    public async Task A_New_Pod_Gets_Its_Qos_Class(string resources, string qos)
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var pod = JsonNode.Parse("""{"metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"busybox:1.36"}]}}""")!.AsObject();
+        pod["spec"]!["containers"]![0]!["resources"] = JsonNode.Parse(resources);
+
+        var (_, created) = await http.PostJsonAsync(Pods, pod);
+
+        Assert.Equal(qos, (string?)created["status"]!["qosClass"]);
     }
 
     [Fact]

@@ -62,6 +62,11 @@ internal static class BuiltinRules
                 reencode = true;
             }
 
+            if (old is null && type.Group.Length == 0 && type.Plural == "pods")
+            {
+                Defaults.Obj(next, "status")["qosClass"] = PodQos.Of(next);
+            }
+
             if (type.Group.Length == 0 && type.Plural == "services")
             {
                 reencode = true;
