@@ -565,7 +565,7 @@ internal sealed partial class ObjectStore
 
         if (dryRun)
         {
-            meta.Remove("resourceVersion");
+            obj["metadata"]!.AsObject().Remove("resourceVersion");
             return new ApiResult(201, Present(type, obj));
         }
 
