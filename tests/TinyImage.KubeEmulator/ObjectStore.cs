@@ -568,9 +568,14 @@ internal sealed partial class ObjectStore
         }
 
         InitialiseStatus(type, obj);
+        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked) is { } refused)
+        {
+            return refused;
+        }
+
         if (dryRun)
         {
-            meta.Remove("resourceVersion");
+            obj["metadata"]!.AsObject().Remove("resourceVersion");
             return new ApiResult(201, Present(type, obj));
         }
 
@@ -634,10 +639,16 @@ internal sealed partial class ObjectStore
 
             meta.Remove("managedFields");
             meta.Remove("selfLink");
-            if (type.HasGeneration && SpecChanged(type, existing, next))
-            {
-                meta["generation"] = (JsonNumbers.Long(oldMeta["generation"]) ?? 0) + 1;
-            }
+        }
+
+        if (Builtins.BuiltinRules.Admit(type, ref next, existing, statusOnly, ServicesLocked) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!statusOnly && type.HasGeneration && SpecChanged(type, existing, next))
+        {
+            next["metadata"]!["generation"] = (JsonNumbers.Long(existing["metadata"]!["generation"]) ?? 0) + 1;
         }
 
         next["apiVersion"] = existing["apiVersion"]?.DeepClone();
@@ -950,31 +961,9 @@ internal sealed partial class ObjectStore
         }
     }
 
-    private static ApiResult? ValidateName(ResourceType type, string name)
-    {
-        var labelOnly = (type.Group, type.Plural) is ("", "namespaces") or ("", "services");
-        if (labelOnly)
-        {
-            if (name.Length > 63 || !DnsLabel().IsMatch(name))
-            {
-                return ApiErrors.Invalid(type, name, "metadata.name",
-                    $"Invalid value: \"{name}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
-            }
-        }
-        else if (name.Length > 253 || !DnsSubdomain().IsMatch(name))
-        {
-            return ApiErrors.Invalid(type, name, "metadata.name",
-                $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
-        }
+    private static ApiResult? ValidateName(ResourceType type, string name) => Builtins.NameRules.Validate(type, name);
 
-        return null;
-    }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
+    private IEnumerable<JsonObject> ServicesLocked() => _data.TryGetValue(("", "services"), out var b) ? b.Values : [];
 
     private static string RandomSuffix()
     {

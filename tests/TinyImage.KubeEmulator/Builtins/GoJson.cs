@@ -1,0 +1,340 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace TinyImage.KubeEmulator.Builtins;
+
+/// <summary>
+/// The API server's JSON round trip of a built-in object: decode into the Go type (case-sensitive field names,
+/// unknown fields dropped, type errors refused), then encode as encoding/json does (struct field order, omitempty
+/// and omitzero, null for nil non-omitempty pointers/slices/maps and zero times, sorted map keys, canonical
+/// quantities, UTC times).
+/// </summary>
+internal static partial class GoJson
+{
+    private const string Rfc3339 = "2006-01-02T15:04:05Z07:00";
+    private const string Rfc3339Micro = "2006-01-02T15:04:05.000000Z07:00";
+
+    private readonly record struct Value(JsonNode? Json, bool Empty, bool Zero);
+
+    /// <summary>The object as the server stores it; throws <see cref="GoDecodeException"/> when the decoder refuses it.</summary>
+    public static JsonObject RoundTrip(JsonObject input, GoType type) => (JsonObject)Decode(input, type, type.Name, "").Json!;
+
+    /// <summary>The round trip of one top-level field of <paramref name="input"/> (null when Go would omit it).</summary>
+    public static JsonNode? RoundTripField(JsonObject input, GoType type, string field)
+    {
+        var f = type.Fields.First(x => x.Name == field);
+        var raw = input[field];
+        var value = Decode(raw, f.Type, type.Name, field);
+        return (f.OmitEmpty && value.Empty) || (f.OmitZero && value.Zero) ? null : value.Json;
+    }
+
+    private static Value Decode(JsonNode? node, GoType type, string owner, string path)
+    {
+        var kind = node?.GetValueKind() ?? JsonValueKind.Null;
+        switch (type.Kind)
+        {
+            case GoKind.Pointer:
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value(null, true, true);
+                }
+
+                var target = Decode(node, type.Elem!, owner, path);
+                return new Value(target.Json, false, false);
+            case GoKind.Slice:
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value(null, true, true);
+                }
+
+                if (node is not JsonArray array)
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                var items = new JsonArray();
+                foreach (var item in array)
+                {
+                    items.Add(Decode(item, type.Elem!, owner, path).Json);
+                }
+
+                return new Value(items, items.Count == 0, false);
+            case GoKind.Map:
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value(null, true, true);
+                }
+
+                if (node is not JsonObject map)
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                var entries = new List<KeyValuePair<string, JsonNode?>>(map.Count);
+                foreach (var (key, value) in map)
+                {
+                    var decoded = type.Elem!.Kind == GoKind.Quantity
+                        ? DecodeQuantity(value, owner, path + "." + key, roundToMilli: true)
+                        : Decode(value, type.Elem!, owner, path + "." + key);
+                    entries.Add(KeyValuePair.Create(key, decoded.Json));
+                }
+
+                entries.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                return new Value(new JsonObject(entries), entries.Count == 0, false);
+            case GoKind.Struct:
+                if (kind == JsonValueKind.Null)
+                {
+                    node = null;
+                }
+                else if (node is not JsonObject)
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                return DecodeStruct(node as JsonObject, type, path);
+            case GoKind.String:
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value("", true, true);
+                }
+
+                if (kind != JsonValueKind.String)
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                var s = node!.GetValue<string>();
+                return new Value(s, s.Length == 0, s.Length == 0);
+            case GoKind.Int32:
+            case GoKind.Int64:
+                if (kind == JsonValueKind.Null)
+                {
+                    return type.Kind == GoKind.Int32 ? new Value(0, true, true) : new Value(0L, true, true);
+                }
+
+                if (kind != JsonValueKind.Number || !TryLong(node!, out var l)
+                    || (type.Kind == GoKind.Int32 && l is < int.MinValue or > int.MaxValue))
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                return type.Kind == GoKind.Int32 ? new Value((int)l, l == 0, l == 0) : new Value(l, l == 0, l == 0);
+            case GoKind.Bool:
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value(false, true, true);
+                }
+
+                if (kind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                return new Value(kind == JsonValueKind.True, kind == JsonValueKind.False, kind == JsonValueKind.False);
+            case GoKind.Bytes:
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value(null, true, true);
+                }
+
+                if (kind != JsonValueKind.String)
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                var text = node!.GetValue<string>();
+                byte[] bytes;
+                try
+                {
+                    bytes = Convert.FromBase64String(text);
+                }
+                catch (FormatException)
+                {
+                    throw new GoDecodeException("illegal base64 data at input byte 0");
+                }
+
+                return new Value(Convert.ToBase64String(bytes), bytes.Length == 0, false);
+            case GoKind.Quantity:
+                return DecodeQuantity(node, owner, path, roundToMilli: false);
+            case GoKind.IntOrString:
+                if (kind == JsonValueKind.String)
+                {
+                    return new Value(node!.GetValue<string>(), false, false);
+                }
+
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value(0, false, true);
+                }
+
+                if (kind != JsonValueKind.Number || !TryLong(node!, out var n) || n is < int.MinValue or > int.MaxValue)
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                return new Value((int)n, false, n == 0);
+            case GoKind.Time:
+            case GoKind.MicroTime:
+                if (kind == JsonValueKind.Null)
+                {
+                    return new Value(null, false, true);
+                }
+
+                if (kind != JsonValueKind.String)
+                {
+                    throw Mismatch(kind, node, type, owner, path);
+                }
+
+                var formatted = FormatTime(node!.GetValue<string>(), type.Kind == GoKind.MicroTime);
+                return new Value(formatted, false, false);
+            default:
+                return new Value(node?.DeepClone(), node is null, node is null);
+        }
+    }
+
+    private static Value DecodeStruct(JsonObject? input, GoType type, string path)
+    {
+        var output = new JsonObject();
+        var zero = true;
+        foreach (var field in type.Fields)
+        {
+            if (field.Inline)
+            {
+                var inner = DecodeStruct(input, field.Type, path);
+                foreach (var (k, v) in (JsonObject)inner.Json!)
+                {
+                    output[k] = v?.DeepClone();
+                }
+
+                zero &= inner.Zero;
+                continue;
+            }
+
+            JsonNode? raw = null;
+            _ = input is not null && input.TryGetPropertyValue(field.Name, out raw);
+
+            // The path only matters for a decode error, which needs a value: absent fields skip building it.
+            var value = raw is null
+                ? Decode(null, field.Type, type.Name, "")
+                : Decode(raw, field.Type, type.Name, path.Length == 0 ? field.Name : path + "." + field.Name);
+            zero &= value.Zero;
+            if ((field.OmitEmpty && value.Empty) || (field.OmitZero && value.Zero))
+            {
+                continue;
+            }
+
+            output[field.Name] = value.Json;
+        }
+
+        return new Value(output, false, zero);
+    }
+
+    private static Value DecodeQuantity(JsonNode? node, string owner, string path, bool roundToMilli)
+    {
+        var kind = node?.GetValueKind() ?? JsonValueKind.Null;
+        if (kind == JsonValueKind.Null)
+        {
+            return new Value("0", false, true);
+        }
+
+        var text = kind == JsonValueKind.String ? node!.GetValue<string>() : node!.ToJsonString();
+        if (kind is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            throw new GoDecodeException($"json: cannot unmarshal {JsonName(kind, node)} into Go struct field {owner}.{path} of type resource.Quantity");
+        }
+
+        var canonical = Quantity.Canonical(text.Trim(), roundToMilli, out var error);
+        if (canonical is null)
+        {
+            throw new GoDecodeException(error!);
+        }
+
+        return new Value(canonical, false, canonical == "0");
+    }
+
+    private static string FormatTime(string text, bool micro)
+    {
+        var layout = micro ? Rfc3339Micro : Rfc3339;
+        var m = (micro ? MicroTimeText() : TimeText()).Match(text);
+        if (!m.Success)
+        {
+            throw new GoDecodeException($"parsing time \"{text}\" as \"{layout}\": cannot parse \"{text}\" as \"{layout}\"");
+        }
+
+        try
+        {
+            static int I(Group g) => int.Parse(g.Value, CultureInfo.InvariantCulture);
+            var fraction = m.Groups[7].Success ? m.Groups[7].Value[1..] : "";
+            var ticks = fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(7, '0')[..7], CultureInfo.InvariantCulture);
+            var offset = TimeSpan.Zero;
+            if (m.Groups[8].Value != "Z")
+            {
+                if (I(m.Groups[10]) >= 24 || I(m.Groups[11]) >= 60)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(text));
+                }
+
+                offset = new TimeSpan(I(m.Groups[10]), I(m.Groups[11]), 0) * (m.Groups[9].Value == "-" ? -1 : 1);
+            }
+
+            var utc = new DateTime(I(m.Groups[1]), I(m.Groups[2]), I(m.Groups[3]), I(m.Groups[4]), I(m.Groups[5]), I(m.Groups[6]), DateTimeKind.Unspecified)
+                .AddTicks(ticks) - offset;
+            return micro
+                ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)
+                : utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new GoDecodeException($"parsing time \"{text}\": value out of range");
+        }
+    }
+
+    private static bool TryLong(JsonNode node, out long value)
+    {
+        var v = node.AsValue();
+        if (v.TryGetValue<JsonElement>(out var e))
+        {
+            return e.TryGetInt64(out value);
+        }
+
+        if (v.TryGetValue(out value))
+        {
+            return true;
+        }
+
+        if (v.TryGetValue<int>(out var i))
+        {
+            value = i;
+            return true;
+        }
+
+        if (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15)
+        {
+            value = (long)d;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static GoDecodeException Mismatch(JsonValueKind kind, JsonNode? node, GoType type, string owner, string path) =>
+        new($"json: cannot unmarshal {JsonName(kind, node)} into Go struct field {owner}.{path} of type {type.Name}");
+
+    private static string JsonName(JsonValueKind kind, JsonNode? node) => kind switch
+    {
+        JsonValueKind.Object => "object",
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.True or JsonValueKind.False => "bool",
+        JsonValueKind.Number => "number " + node!.ToJsonString(),
+        _ => "null",
+    };
+
+    [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([.,]\d+)?(Z|([+-])(\d{2}):(\d{2}))$")]
+    private static partial Regex TimeText();
+
+    [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{6})(Z|([+-])(\d{2}):(\d{2}))$")]
+    private static partial Regex MicroTimeText();
+}
