@@ -568,9 +568,9 @@ internal sealed partial class ObjectStore
         }
 
         InitialiseStatus(type, obj);
-        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked) is { } refused)
+        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked) is { } invalid)
         {
-            return refused;
+            return invalid;
         }
 
         if (dryRun)
@@ -641,9 +641,9 @@ internal sealed partial class ObjectStore
             meta.Remove("selfLink");
         }
 
-        if (Builtins.BuiltinRules.Admit(type, ref next, existing, statusOnly, ServicesLocked) is { } refused)
+        if (Builtins.BuiltinRules.Admit(type, ref next, existing, statusOnly, ServicesLocked) is { } invalid)
         {
-            return refused;
+            return invalid;
         }
 
         if (!statusOnly && type.HasGeneration && SpecChanged(type, existing, next))
