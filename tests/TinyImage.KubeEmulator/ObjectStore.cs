@@ -767,7 +767,8 @@ internal sealed partial class ObjectStore
 
     private static bool DeleteReturnsStatus(ResourceType type) =>
         (type.Group, type.Plural) is ("", "configmaps") or ("", "secrets") or ("", "events") or ("", "serviceaccounts")
-            or ("apps", "deployments") or ("batch", "jobs") or ("coordination.k8s.io", "leases") or ("events.k8s.io", "events");
+            or ("apps", "deployments") or ("batch", "jobs") or ("coordination.k8s.io", "leases") or ("events.k8s.io", "events")
+            or ("rbac.authorization.k8s.io", _);
 
     /// <summary>Stores (or removes, for DELETED) an object under a new resourceVersion and announces it.</summary>
     internal JsonObject CommitLocked((string, string) storageKey, string key, JsonObject obj, JsonObject? old, string eventType)
@@ -932,6 +933,13 @@ internal sealed partial class ObjectStore
     private static ApiResult? ValidateName(ResourceType type, string name)
     {
         var labelOnly = (type.Group, type.Plural) is ("", "namespaces") or ("", "services");
+        if (type.Group == "rbac.authorization.k8s.io")
+        {
+            // RBAC names are path segments (pkg/apis/rbac/validation ValidateRBACName), so "system:basic-user" is valid.
+            var why = name is "." or ".." ? $"may not be '{name}'" : name.Contains('/', StringComparison.Ordinal) ? "may not contain '/'" : name.Contains('%', StringComparison.Ordinal) ? "may not contain '%'" : null;
+            return why is null ? null : ApiErrors.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": {why}");
+        }
+
         if (labelOnly)
         {
             if (name.Length > 63 || !DnsLabel().IsMatch(name))
