@@ -4,8 +4,8 @@ namespace TinyImage.KubeEmulator.Auth;
 
 /// <summary>
 /// The RBAC authorizer over the emulator's own Roles, ClusterRoles and bindings. The compiled policy is reused
-/// until any RBAC object changes (checked by reference on each request: a lock and a few dozen pointer compares),
-/// so a binding takes effect for the very next request.
+/// until any RBAC object changes: unchanged while the store's resourceVersion is, else checked by reference (a
+/// lock and a few dozen pointer compares), so a binding takes effect for the very next request.
 /// </summary>
 internal sealed class RbacAuthorizer(ObjectStore store)
 {
@@ -13,10 +13,21 @@ internal sealed class RbacAuthorizer(ObjectStore store)
     private static readonly (string, string)[] Keys = [(Group, "roles"), (Group, "clusterroles"), (Group, "rolebindings"), (Group, "clusterrolebindings")];
     private readonly Lock _gate = new();
     private RbacPolicy _policy = RbacPolicy.Empty;
+    private long _checkedAt = -1;
 
     /// <summary>The policy as stored now.</summary>
     public RbacPolicy Current()
     {
+        // Read the resourceVersion before the objects: if it has not moved since, nothing has changed since they were read.
+        var rv = store.CurrentResourceVersion;
+        lock (_gate)
+        {
+            if (rv == _checkedAt)
+            {
+                return _policy;
+            }
+        }
+
         var stored = new List<JsonObject>(64);
         store.Stored(Keys, stored);
         lock (_gate)
@@ -26,6 +37,7 @@ internal sealed class RbacAuthorizer(ObjectStore store)
                 _policy = RbacPolicy.Compile(stored, static o => ReferenceEquals(o, ObjectStore.StoredSeparator));
             }
 
+            _checkedAt = rv;
             return _policy;
         }
     }

@@ -14,6 +14,7 @@ internal sealed class RbacPolicy
     private readonly Dictionary<(string Ns, string Name), PolicyRule[]> _roles = [];
     private readonly List<Binding> _clusterRoleBindings = [];
     private readonly Dictionary<string, List<Binding>> _roleBindings = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string User, string Namespace), Grant[]> _grants = new();
 
     private RbacPolicy(List<JsonObject> stored) => Source = stored;
 
@@ -70,36 +71,19 @@ internal sealed class RbacPolicy
     public (bool Allowed, string Reason) Authorize(UserInfo user, RequestAttributes a)
     {
         List<string>? errors = null;
-        foreach (var b in _clusterRoleBindings)
+        foreach (var grant in GrantsFor(user, a.Namespace))
         {
-            if (b.SubjectFor(user) is not { } subject)
+            if (grant.Rules is null)
             {
+                (errors ??= []).Add(grant.Source);
                 continue;
             }
 
-            if (Rules(b, ref errors) is not { } rules)
+            foreach (var rule in grant.Rules)
             {
-                continue;
-            }
-
-            if (rules.Any(r => r.Allows(a)))
-            {
-                return (true, $"RBAC: allowed by ClusterRoleBinding \"{b.Name}\" of {b.RoleKind} \"{b.RoleName}\" to {Describe(subject, "")}");
-            }
-        }
-
-        if (a.Namespace.Length > 0 && _roleBindings.TryGetValue(a.Namespace, out var bindings))
-        {
-            foreach (var b in bindings)
-            {
-                if (b.SubjectFor(user) is not { } subject || Rules(b, ref errors) is not { } rules)
+                if (rule.Allows(a))
                 {
-                    continue;
-                }
-
-                if (rules.Any(r => r.Allows(a)))
-                {
-                    return (true, $"RBAC: allowed by RoleBinding \"{b.Name}/{b.Namespace}\" of {b.RoleKind} \"{b.RoleName}\" to {Describe(subject, b.Namespace)}");
+                    return (true, "RBAC: allowed by " + grant.Source);
                 }
             }
         }
@@ -110,36 +94,51 @@ internal sealed class RbacPolicy
     /// <summary>Every rule that applies to the user in a namespace (what SelfSubjectRulesReview lists), with the errors met.</summary>
     public (List<PolicyRule> Rules, List<string> Errors) RulesFor(UserInfo user, string ns)
     {
-        List<string>? errors = null;
-        var all = new List<PolicyRule>();
-        foreach (var b in _clusterRoleBindings.Concat(ns.Length > 0 && _roleBindings.TryGetValue(ns, out var rb) ? rb : []))
+        var grants = GrantsFor(user, ns);
+        return ([.. grants.Where(g => g.Rules is not null).SelectMany(g => g.Rules!)], [.. grants.Where(g => g.Rules is null).Select(g => g.Source)]);
+    }
+
+    /// <summary>
+    /// The bindings that name the user, in visiting order, with their roles' rules (or the error of a missing role).
+    /// Kept per user and namespace for the life of this policy (a user's groups follow from its name here).
+    /// </summary>
+    private Grant[] GrantsFor(UserInfo user, string ns) => _grants.GetOrAdd((user.Name, ns), _ =>
+    {
+        var grants = new List<Grant>();
+        foreach (var b in _clusterRoleBindings)
         {
-            if (b.SubjectFor(user) is not null && Rules(b, ref errors) is { } rules)
+            if (b.SubjectFor(user) is { } subject)
             {
-                all.AddRange(rules);
+                grants.Add(Resolve(b) is { } rules
+                    ? new Grant(rules, $"ClusterRoleBinding \"{b.Name}\" of {b.RoleKind} \"{b.RoleName}\" to {Describe(subject, "")}")
+                    : new Grant(null, MissingRole(b)));
             }
         }
 
-        return (all, errors ?? []);
-    }
-
-    private PolicyRule[]? Rules(Binding b, ref List<string>? errors)
-    {
-        if (b.RoleKind == "ClusterRole" && _clusterRoles.TryGetValue(b.RoleName, out var cr))
+        if (ns.Length > 0 && _roleBindings.TryGetValue(ns, out var bindings))
         {
-            return cr;
+            foreach (var b in bindings)
+            {
+                if (b.SubjectFor(user) is { } subject)
+                {
+                    grants.Add(Resolve(b) is { } rules
+                        ? new Grant(rules, $"RoleBinding \"{b.Name}/{b.Namespace}\" of {b.RoleKind} \"{b.RoleName}\" to {Describe(subject, b.Namespace)}")
+                        : new Grant(null, MissingRole(b)));
+                }
+            }
         }
 
-        if (b.RoleKind == "Role" && b.Namespace.Length > 0 && _roles.TryGetValue((b.Namespace, b.RoleName), out var r))
-        {
-            return r;
-        }
+        return [.. grants];
+    });
 
-        (errors ??= []).Add(b.RoleKind == "Role"
-            ? $"role.rbac.authorization.k8s.io \"{b.RoleName}\" not found"
-            : $"clusterrole.rbac.authorization.k8s.io \"{b.RoleName}\" not found");
-        return null;
-    }
+    private PolicyRule[]? Resolve(Binding b) =>
+        b.RoleKind == "ClusterRole" && _clusterRoles.TryGetValue(b.RoleName, out var cr) ? cr
+        : b.RoleKind == "Role" && b.Namespace.Length > 0 && _roles.TryGetValue((b.Namespace, b.RoleName), out var r) ? r
+        : null;
+
+    private static string MissingRole(Binding b) => b.RoleKind == "Role"
+        ? $"role.rbac.authorization.k8s.io \"{b.RoleName}\" not found"
+        : $"clusterrole.rbac.authorization.k8s.io \"{b.RoleName}\" not found";
 
     // describeSubject in the real rule resolver: a ServiceAccount subject is "name/namespace", the namespace defaulting to the binding's.
     private static string Describe(JsonObject subject, string bindingNamespace)
@@ -210,4 +209,7 @@ internal sealed class RbacPolicy
 
         return string.Join(',', terms);
     }
+
+    /// <summary>A binding naming the user: its role's rules and how the real authorizer describes it, or (Rules null) the error of a missing role.</summary>
+    private sealed record Grant(PolicyRule[]? Rules, string Source);
 }
