@@ -193,4 +193,47 @@ public sealed class AuthorizationTests
         Assert.Equal("Unauthorized", (string?)unknown.Body["reason"]);
         Assert.Equal(401, unknownVersion.Code);
     }
+
+    [Fact]
+    public async Task An_Aggregated_ClusterRole_Grants_The_Rules_Of_The_ClusterRoles_Its_Selector_Matches()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        using var admin = kube.CreateHttpClient();
+        var token = await ServiceAccountTokenAsync(admin, "demo", "app");
+        await CreatedAsync(admin, RbacPath + "/clusterroles", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "aggregate" },
+            ["aggregationRule"] = new JsonObject { ["clusterRoleSelectors"] = new JsonArray(new JsonObject { ["matchLabels"] = new JsonObject { ["example.dev/aggregate-to-app"] = "true" } }) },
+        });
+        await RoleBindingAsync(admin, "demo", "app-aggregate", "ClusterRole", "aggregate", "demo", "app");
+        using var app = kube.CreateHttpClient(token);
+
+        var before = await app.GetJsonAsync("/api/v1/namespaces/demo/services");
+        await CreatedAsync(admin, RbacPath + "/clusterroles", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "services-reader", ["labels"] = new JsonObject { ["example.dev/aggregate-to-app"] = "true" } },
+            ["rules"] = new JsonArray(Rule(["list"], ["services"])),
+        });
+        var after = await app.GetJsonAsync("/api/v1/namespaces/demo/services");
+
+        Assert.Equal(403, before.Code);
+        Assert.Equal(200, after.Code);
+    }
+
+    [Fact]
+    public async Task Rbac_Names_Are_Path_Segments_So_Colons_Are_Valid_And_Percent_Signs_Are_Not()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        using var admin = kube.CreateHttpClient();
+
+        var colon = await admin.PostJsonAsync(RbacPath + "/clusterroles", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "example:reader" } });
+        var percent = await admin.PostJsonAsync(RbacPath + "/clusterroles", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "50%" } });
+        var bootstrap = await admin.GetJsonAsync(RbacPath + "/clusterrolebindings/system:basic-user");
+
+        Assert.Equal(201, colon.Code);
+        Assert.Equal(422, percent.Code);
+        Assert.Equal("ClusterRole.rbac.authorization.k8s.io \"50%\" is invalid: metadata.name: Invalid value: \"50%\": may not contain '%'", (string?)percent.Body["message"]);
+        Assert.Equal(200, bootstrap.Code);
+        Assert.Equal("system:authenticated", (string?)bootstrap.Body["subjects"]![0]!["name"]);
+    }
 }
