@@ -537,6 +537,11 @@ internal sealed partial class ObjectStore
             return badName;
         }
 
+        if (Auth.RbacValidation.OnCreate(type, obj) is { } badRbac)
+        {
+            return badRbac;
+        }
+
         if (Find(type, ns, name) is not null)
         {
             return ApiErrors.AlreadyExists(type, name);
@@ -624,6 +629,11 @@ internal sealed partial class ObjectStore
 
             meta.Remove("managedFields");
             meta.Remove("selfLink");
+            if (Auth.RbacValidation.OnUpdate(type, existing, next) is { } badRbac)
+            {
+                return badRbac;
+            }
+
             if (type.HasGeneration && SpecChanged(type, existing, next))
             {
                 meta["generation"] = (JsonNumbers.Long(oldMeta["generation"]) ?? 0) + 1;

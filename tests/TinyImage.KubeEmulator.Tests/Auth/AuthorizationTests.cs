@@ -236,4 +236,26 @@ public sealed class AuthorizationTests
         Assert.Equal(200, bootstrap.Code);
         Assert.Equal("system:authenticated", (string?)bootstrap.Body["subjects"]![0]!["name"]);
     }
+
+    [Fact]
+    public async Task A_Bindings_RoleRef_Cannot_Change_And_A_ClusterRoleBinding_Cannot_Name_A_Role()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        using var admin = kube.CreateHttpClient();
+        await RoleBindingAsync(admin, "default", "b", "Role", "first", "default", "app");
+
+        var changed = await admin.PatchJsonAsync(RbacPath + "/namespaces/default/rolebindings/b", new JsonObject { ["roleRef"] = new JsonObject { ["name"] = "second" } });
+        var unchanged = await admin.PatchJsonAsync(RbacPath + "/namespaces/default/rolebindings/b", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["a"] = "b" } } });
+        var roleInClusterBinding = await admin.PostJsonAsync(RbacPath + "/clusterrolebindings", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "c" },
+            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "Role", ["name"] = "first" },
+        });
+
+        Assert.Equal(422, changed.Code);
+        Assert.Equal("RoleBinding.rbac.authorization.k8s.io \"b\" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"second\"}: cannot change roleRef", (string?)changed.Body["message"]);
+        Assert.Equal(200, unchanged.Code);
+        Assert.Equal(422, roleInClusterBinding.Code);
+        Assert.Equal("ClusterRoleBinding.rbac.authorization.k8s.io \"c\" is invalid: roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\"", (string?)roleInClusterBinding.Body["message"]);
+    }
 }
