@@ -23,6 +23,9 @@ internal sealed class ApiHandler(
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
+    /// <summary>Authentication and RBAC in front of every request (see Auth/); null serves everyone as admin.</summary>
+    public Auth.AccessControl? Access { get; init; }
+
     public async Task HandleAsync(HttpContext ctx)
     {
         try
@@ -49,6 +52,11 @@ internal sealed class ApiHandler(
         var draft = new RecordedRequest(
             route.Verb, route.Type?.Group ?? route.Group, route.Version, route.Resource, route.Namespace, route.Name, route.Subresource, 0,
             options.TimeProvider.GetUtcNow(), ctx.Request.Path.Value ?? "/", ctx.Request.ContentType, ctx.Request.Headers.UserAgent.ToString());
+        if (Access is not null && await Access.InterceptAsync(ctx, route, ct) is { } answered)
+        {
+            await WriteAsync(ctx, draft, answered, ct);
+            return;
+        }
 
         var delay = faults.LatencyFor(draft);
         if (delay > TimeSpan.Zero)

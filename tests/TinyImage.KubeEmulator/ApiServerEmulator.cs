@@ -35,6 +35,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     private readonly ApiServerEmulatorOptions _options;
     private readonly JobController _jobController;
     private readonly TtlAfterFinishedController _ttl;
+    private readonly Auth.AccessControl _access;
     private Task _dispatcher = Task.CompletedTask;
     private Task _collector = Task.CompletedTask;
     private int _port;
@@ -57,12 +58,31 @@ public sealed class ApiServerEmulator : IAsyncDisposable
             CreateNamespace(ns);
         }
 
+        _access = new Auth.AccessControl(_store, Resources, options.TimeProvider);
+        foreach (var bootstrap in Auth.BootstrapPolicy.ClusterRoles())
+        {
+            _store.Create(Resource("rbac.authorization.k8s.io/v1", "clusterroles"), null, bootstrap);
+        }
+
+        foreach (var bootstrap in Auth.BootstrapPolicy.ClusterRoleBindings())
+        {
+            _store.Create(Resource("rbac.authorization.k8s.io/v1", "clusterrolebindings"), null, bootstrap);
+        }
+
+        Certificates = options.Https ? Auth.ServingCertificates.Create(options.TimeProvider, options.CertificateAuthority) : null;
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port, listen =>
+        {
+            if (Certificates is { } certificates)
+            {
+                listen.UseHttps(certificates.Server);
+            }
+        }));
         _app = builder.Build();
-        var handler = new ApiHandler(_store, Resources, Faults, Requests, PodLogs, options, () => "127.0.0.1:" + _port, AddError);
+        var handler = new ApiHandler(_store, Resources, Faults, Requests, PodLogs, options, () => "127.0.0.1:" + _port, AddError) { Access = _access };
         EmulatorEndpoints.Map(_app, Requests, Jobs);
         _app.Run(handler.HandleAsync);
     }
@@ -88,8 +108,14 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     /// <summary>The port Kestrel listens on (chosen by the OS when the options said 0).</summary>
     public int Port => _port;
 
-    /// <summary><c>http://127.0.0.1:{Port}/</c>.</summary>
-    public Uri BaseAddress => new($"http://127.0.0.1:{_port}/");
+    /// <summary><c>http://127.0.0.1:{Port}/</c>, or <c>https://</c> when <see cref="ApiServerEmulatorOptions.Https"/> is on.</summary>
+    public Uri BaseAddress => new($"{(Certificates is null ? "http" : "https")}://127.0.0.1:{_port}/");
+
+    /// <summary>The CA and serving certificate when serving HTTPS, else null.</summary>
+    public Auth.ServingCertificates? Certificates { get; }
+
+    /// <summary>The CA in PEM when serving HTTPS (the in-cluster <c>ca.crt</c>), else null.</summary>
+    public string? CertificateAuthorityPem => Certificates?.AuthorityPem;
 
     /// <summary>The current (latest) resourceVersion.</summary>
     public long ResourceVersion => _store.CurrentResourceVersion;
@@ -121,16 +147,62 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         return emulator;
     }
 
-    /// <summary>An HttpClient whose BaseAddress is the emulator.</summary>
-    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>An HttpClient whose BaseAddress is the emulator (trusting its CA over HTTPS), sending <paramref name="token"/> when given.</summary>
+    public HttpClient CreateHttpClient(string? token = null)
+    {
+        HttpClient http;
+        if (Certificates is { } certificates)
+        {
+            var handler = new SocketsHttpHandler();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificates.Trusts(certificate as System.Security.Cryptography.X509Certificates.X509Certificate2);
+            http = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        }
+        else
+        {
+            http = new HttpClient { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        }
 
-    /// <summary>A kubeconfig (YAML) with one context, <c>kube-emulator</c>, pointing at this emulator.</summary>
-    public string KubeconfigYaml(string defaultNamespace = "default") => Kubeconfig.Yaml(BaseAddress, defaultNamespace);
+        if (token is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return http;
+    }
+
+    /// <summary>A kubeconfig (YAML) with one context, <c>kube-emulator</c>, pointing at this emulator (with its CA over HTTPS), as admin or with <paramref name="token"/>.</summary>
+    public string KubeconfigYaml(string defaultNamespace = "default", string? token = null) =>
+        Kubeconfig.Yaml(BaseAddress, defaultNamespace, token ?? Auth.AccessControl.AdminToken, CertificateAuthorityPem);
+
+    /// <summary>
+    /// Issues a token for an existing ServiceAccount, as <c>kubectl create token</c> gets one (default one hour,
+    /// on the emulator's clock). Requests with it are authorized by RBAC.
+    /// </summary>
+    public string CreateToken(string ns, string serviceAccount, TimeSpan? expiration = null) =>
+        _access.Tokens.Issue(ns, serviceAccount, (long)(expiration ?? TimeSpan.FromHours(1)).TotalSeconds, null)?.Token
+            ?? throw new InvalidOperationException($"no ServiceAccount {ns}/{serviceAccount}");
+
+    /// <summary>
+    /// Writes what a pod with <paramref name="serviceAccount"/> finds at /var/run/secrets/kubernetes.io/serviceaccount:
+    /// <c>token</c>, <c>ca.crt</c> (HTTPS only) and <c>namespace</c>. Returns the KUBERNETES_SERVICE_HOST and _PORT to set beside it.
+    /// </summary>
+    public (string Host, string Port) WriteInClusterDirectory(string directory, string ns, string serviceAccount)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "token"), CreateToken(ns, serviceAccount));
+        File.WriteAllText(Path.Combine(directory, "namespace"), ns);
+        if (CertificateAuthorityPem is { } ca)
+        {
+            File.WriteAllText(Path.Combine(directory, "ca.crt"), ca);
+        }
+
+        return ("127.0.0.1", _port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     /// <summary>Writes <see cref="KubeconfigYaml"/> to <paramref name="path"/> and returns the path.</summary>
-    public string WriteKubeconfig(string path, string defaultNamespace = "default")
+    public string WriteKubeconfig(string path, string defaultNamespace = "default", string? token = null)
     {
-        File.WriteAllText(path, KubeconfigYaml(defaultNamespace));
+        File.WriteAllText(path, KubeconfigYaml(defaultNamespace, token));
         return path;
     }
 
@@ -191,6 +263,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        Certificates?.Dispose();
     }
 
     private async Task DispatchAsync(CancellationToken ct)

@@ -36,6 +36,12 @@ public sealed record ApiServerEmulatorOptions
     /// <summary>The <c>gitVersion</c> reported at <c>/version</c>.</summary>
     public string ServerVersion { get; init; } = "v1.35.0";
 
+    /// <summary>Serve HTTPS with a serving certificate signed by <see cref="CertificateAuthority"/> (generated when null); plain HTTP otherwise.</summary>
+    public bool Https { get; init; }
+
+    /// <summary>The CA (with its private key) that signs the HTTPS serving certificate; null generates one.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? CertificateAuthority { get; init; }
+
     /// <summary>Seed for probabilistic faults and generated names, so a failing run can be repeated.</summary>
     public int RandomSeed { get; init; } = 1;
 }

@@ -547,6 +547,11 @@ internal sealed partial class ObjectStore
             return badLabels;
         }
 
+        if (Auth.RbacValidation.OnCreate(type, obj) is { } badRbac)
+        {
+            return badRbac;
+        }
+
         if (Find(type, ns, name) is not null)
         {
             return ApiErrors.AlreadyExists(type, name);
@@ -639,6 +644,10 @@ internal sealed partial class ObjectStore
 
             meta.Remove("managedFields");
             meta.Remove("selfLink");
+            if (Auth.RbacValidation.OnUpdate(type, existing, next) is { } badRbac)
+            {
+                return badRbac;
+            }
         }
 
         if (Builtins.BuiltinRules.Admit(type, ref next, existing, statusOnly, ServicesLocked) is { } invalid)
@@ -799,7 +808,8 @@ internal sealed partial class ObjectStore
 
     private static bool DeleteReturnsStatus(ResourceType type) =>
         (type.Group, type.Plural) is ("", "configmaps") or ("", "secrets") or ("", "events") or ("", "serviceaccounts")
-            or ("apps", "deployments") or ("batch", "jobs") or ("coordination.k8s.io", "leases") or ("events.k8s.io", "events");
+            or ("apps", "deployments") or ("batch", "jobs") or ("coordination.k8s.io", "leases") or ("events.k8s.io", "events")
+            or ("rbac.authorization.k8s.io", _);
 
     /// <summary>Stores (or removes, for DELETED) an object under a new resourceVersion and announces it.</summary>
     internal JsonObject CommitLocked((string, string) storageKey, string key, JsonObject obj, JsonObject? old, string eventType)
@@ -961,7 +971,17 @@ internal sealed partial class ObjectStore
         }
     }
 
-    private static ApiResult? ValidateName(ResourceType type, string name) => Builtins.NameRules.Validate(type, name);
+    private static ApiResult? ValidateName(ResourceType type, string name)
+    {
+        if (type.Group == "rbac.authorization.k8s.io")
+        {
+            // RBAC names are path segments (pkg/apis/rbac/validation ValidateRBACName), so "system:basic-user" is valid.
+            var why = name is "." or ".." ? $"may not be '{name}'" : name.Contains('/', StringComparison.Ordinal) ? "may not contain '/'" : name.Contains('%', StringComparison.Ordinal) ? "may not contain '%'" : null;
+            return why is null ? null : ApiErrors.Invalid(type, name, "metadata.name", $"Invalid value: \"{name}\": {why}");
+        }
+
+        return Builtins.NameRules.Validate(type, name);
+    }
 
     private IEnumerable<JsonObject> ServicesLocked() => _data.TryGetValue(("", "services"), out var b) ? b.Values : [];
 

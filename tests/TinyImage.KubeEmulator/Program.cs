@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace TinyImage.KubeEmulator;
 
 /// <summary>
-/// <c>kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] [--gc-delay MS]</c>:
+/// <c>kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] [--gc-delay MS] [--https] [--in-cluster-dir DIR --service-account NS/NAME]</c>:
 /// runs the emulator until Ctrl+C or SIGTERM, for local demos and benchmarks. With several comma-separated messages
 /// (digests), Jobs are completed with them in turn, so consecutive builds report different digests. The request log and
 /// the Job completions are served under <c>/_emulator/</c> (see <see cref="EmulatorEndpoints"/>).
@@ -18,6 +18,9 @@ internal static class Program
         string? jobMessage = null;
         var readyDeployments = false;
         TimeSpan? gcDelay = null;
+        var https = false;
+        string? inClusterDir = null;
+        string? serviceAccount = null;
         var standIns = new StandIns.StandInHostOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -49,8 +52,18 @@ internal static class Program
                     gcDelay = TimeSpan.FromMilliseconds(ms);
                     i++;
                     break;
+                case "--https":
+                    https = true;
+                    break;
+                case "--in-cluster-dir" when i + 1 < args.Length:
+                    // With --service-account NS/NAME: writes token, ca.crt and namespace as a pod would find them.
+                    inClusterDir = args[++i];
+                    break;
+                case "--service-account" when i + 1 < args.Length && args[i + 1].Split('/') is [{ Length: > 0 }, { Length: > 0 }]:
+                    serviceAccount = args[++i];
+                    break;
                 case "--help" or "-h":
-                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] [--gc-delay MS] " + StandIns.StandInHostOptions.Usage);
+                    Console.WriteLine("usage: kube-emulator [--port N] [--kubeconfig FILE] [--auto-complete-jobs [MESSAGE[,MESSAGE...]]] [--auto-ready-deployments] [--gc-delay MS] [--https] [--in-cluster-dir DIR --service-account NS/NAME] " + StandIns.StandInHostOptions.Usage);
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync("kube-emulator: unknown argument " + args[i]);
@@ -70,7 +83,13 @@ internal static class Program
             stop.Cancel();
         });
 
-        await using var emulator = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { Port = port, GarbageCollectionDelay = gcDelay ?? new ApiServerEmulatorOptions().GarbageCollectionDelay }, stop.Token);
+        if ((inClusterDir is null) != (serviceAccount is null))
+        {
+            await Console.Error.WriteLineAsync("kube-emulator: --in-cluster-dir and --service-account go together");
+            return 2;
+        }
+
+        await using var emulator = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { Port = port, Https = https, GarbageCollectionDelay = gcDelay ?? new ApiServerEmulatorOptions().GarbageCollectionDelay }, stop.Token);
         if (jobMessage is not null)
         {
             var messages = jobMessage.Split(',', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } m ? m : [jobMessage];
@@ -85,7 +104,18 @@ internal static class Program
             emulator.WriteKubeconfig(kubeconfig);
         }
 
-        Console.WriteLine($"listening on http://127.0.0.1:{emulator.Port}");
+        if (inClusterDir is not null && serviceAccount!.Split('/') is [var saNamespace, var saName])
+        {
+            emulator.CreateNamespace(saNamespace);
+            emulator.Create("v1", "serviceaccounts", new System.Text.Json.Nodes.JsonObject
+            {
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = saName, ["namespace"] = saNamespace },
+            });
+            var (host, servicePort) = emulator.WriteInClusterDirectory(inClusterDir, saNamespace, saName);
+            Console.WriteLine($"in-cluster: KUBERNETES_SERVICE_HOST={host} KUBERNETES_SERVICE_PORT={servicePort} {inClusterDir}");
+        }
+
+        Console.WriteLine($"listening on {emulator.BaseAddress.GetLeftPart(UriPartial.Authority)}");
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);

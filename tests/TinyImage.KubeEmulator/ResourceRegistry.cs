@@ -99,6 +99,10 @@ public sealed class ResourceRegistry
             ShortNames = ["ev"], HasGeneration = false,
             SelectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "reportingController", "type"],
         },
+        new("rbac.authorization.k8s.io", "v1", "Role", "roles", true) { HasGeneration = false },
+        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false) { HasGeneration = false },
+        new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true) { HasGeneration = false },
+        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false) { HasGeneration = false },
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false)
         {
             ShortNames = ["crd", "crds"], Categories = ["api-extensions"], HasStatus = true,
