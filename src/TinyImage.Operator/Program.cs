@@ -12,6 +12,20 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        try
+        {
+            return await RunVerbAsync(args).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The last line of defence: a local I/O failure is a named error with exit 2, never an unhandled exception (exit 134).
+            await Console.Error.WriteLineAsync("tinyimage-operator: IoError: " + e.Message).ConfigureAwait(false);
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunVerbAsync(string[] args)
+    {
         if (args is ["--version"] or ["version"])
         {
             Console.Out.WriteLine(VersionText);
@@ -43,7 +57,8 @@ internal static class Program
         return 2;
     }
 
-    /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included) and the SBOM policy.</summary>
-    private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers) =>
-        new Registry.ImageVerifier(new Registry.ImageVerifierOptions(), TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Registry.ImageVerifier>(loggers));
+    /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included), the SBOM
+    /// policy, and the scratch directory of <c>--temp-dir</c>.</summary>
+    private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers, Configuration.OperatorOptions options) =>
+        new Registry.ImageVerifier(new Registry.ImageVerifierOptions { TempDirectory = options.TempDirectory }, TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Registry.ImageVerifier>(loggers));
 }

@@ -19,8 +19,12 @@ internal sealed record EffectiveBuild(
     public const string MuslTriple = "x86_64-unknown-linux-musl";
     public const string GnuTriple = "x86_64-unknown-linux-gnu";
     public const string Scratch = "scratch";
-    public const string DistrolessStaticImage = "gcr.io/distroless/static-debian12:nonroot";
-    public const string DistrolessCcImage = "gcr.io/distroless/cc-debian12:nonroot";
+
+    /// <summary>distroless static, nonroot, pinned by digest (iokaio/munarium-matrix <c>Dockerfile</c>; docs/default-images.md).</summary>
+    public const string DistrolessStaticImage = "gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab";
+
+    /// <summary>distroless cc (glibc), nonroot, pinned by digest (lphiri/kube-rbac-proxy-rust <c>Dockerfile</c>; docs/default-images.md).</summary>
+    public const string DistrolessCcImage = "gcr.io/distroless/cc-debian12:nonroot@sha256:9dac0a79194e45a7da0158a9c6da57b217585af0786db3845d1f0ec1a0dd182f";
 
     /// <summary>Applies the defaults of <paramref name="options"/> to an already checked spec.</summary>
     public static EffectiveBuild From(TinyImageSpec spec, OperatorOptions options)

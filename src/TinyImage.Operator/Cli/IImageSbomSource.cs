@@ -18,4 +18,8 @@ internal interface IImageSbomSource
 /// <param name="Sbom">The read outcome of the binary's SBOM, when the binary was found.</param>
 /// <param name="Image">Facts about the image (digest, size, other files), when the manifest was read.</param>
 /// <param name="Failure">A failed result when the image or binary could not be fetched.</param>
-internal sealed record ImageSbomFetch(SbomOutcome<AuditData>? Sbom, ImageFacts? Image, VerificationResult? Failure);
+internal sealed record ImageSbomFetch(SbomOutcome<AuditData>? Sbom, ImageFacts? Image, VerificationResult? Failure)
+{
+    /// <summary>A local failure (the scratch directory cannot be used), as <c>NAME: message</c>: no verdict on the image.</summary>
+    public string? LocalError { get; init; }
+}

@@ -11,7 +11,7 @@ namespace TinyImage.Operator.Cli;
 /// <summary>
 /// <c>verify IMAGE-REF</c>: pulls the image with the registry client (credentials from <c>--creds</c> or
 /// <c>--docker-config</c>, <c>--insecure</c>, <c>--ca</c>), extracts <c>/bin/NAME</c> (<c>--binary</c>, else the only entry
-/// of <c>/bin</c>) and reads its SBOM. Progress of layers over 1 MiB goes to stderr.
+/// of <c>/bin</c>) and reads its SBOM, with layers written to <c>--temp-dir</c> (else <c>$TMPDIR</c>). Progress of layers over 1 MiB goes to stderr.
 /// </summary>
 internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
 {
@@ -22,9 +22,11 @@ internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
     private readonly RegistryCredential? explicitCredential;
     private readonly string? binary;
     private readonly TextWriter progressOut;
+    private readonly ScratchSpace scratch;
 
-    private RegistryImageSbomSource(SocketsHttpHandler handler, RegistryClientOptions options, RegistryCredential? explicitCredential, string? binary, TextWriter progressOut)
+    private RegistryImageSbomSource(SocketsHttpHandler handler, RegistryClientOptions options, RegistryCredential? explicitCredential, string? binary, TextWriter progressOut, ScratchSpace scratch)
     {
+        this.scratch = scratch;
         this.handler = handler;
         this.options = options;
         this.explicitCredential = explicitCredential;
@@ -65,7 +67,7 @@ internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
         }
 
         var handler = RegistryHttpHandlers.Create(trust, access.Insecure, options.RequestTimeout);
-        return new RegistryImageSbomSource(handler, options, explicitCredential, access.Binary, progressOut);
+        return new RegistryImageSbomSource(handler, options, explicitCredential, access.Binary, progressOut, ScratchSpace.From(access.TempDirectory));
     }
 
     public async Task<ImageSbomFetch> FetchAsync(string reference, CancellationToken cancellationToken)
@@ -81,7 +83,7 @@ internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
         try
         {
             var manifest = await client.GetManifestAsync(image, cancellationToken).ConfigureAwait(false);
-            var inspector = new ImageInspector(client, LayerLimits.Default);
+            var inspector = new ImageInspector(client, LayerLimits.Default, scratch);
             var progress = new StderrProgress(progressOut);
             await using var inspection = await inspector.InspectAsync(manifest, binary, progress, cancellationToken).ConfigureAwait(false);
             var sbom = AuditDataReader.Read(inspection.Binary);
@@ -99,6 +101,15 @@ internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
         {
             var reason = RegistryFailureReasons.Of(e);
             return Failed(reason, e.Message);
+        }
+        catch (ScratchSpaceException e)
+        {
+            return new ImageSbomFetch(null, null, null) { LocalError = e.Message };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reading the extracted binary back from the scratch directory.
+            return new ImageSbomFetch(null, null, null) { LocalError = scratch.Failure("read from", e).Message };
         }
     }
 

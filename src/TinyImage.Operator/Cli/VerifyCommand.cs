@@ -8,7 +8,8 @@ namespace TinyImage.Operator.Cli;
 /// <c>verify TARGET [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]</c>:
 /// reads the cargo-auditable SBOM of a local binary (a TARGET that exists as a file) or, through an
 /// <see cref="IImageSbomSource"/>, of an image reference, prints it and applies the policy.
-/// Exit codes: 0 the policy passed, 1 it failed (reason on stderr), 2 usage or I/O error.
+/// Exit codes: 0 the policy passed, 1 it failed (reason on stderr), 2 usage or local I/O error (a named reason on stderr,
+/// e.g. <c>ScratchSpaceUnavailable</c> when <c>--temp-dir</c>/<c>$TMPDIR</c> is not writable; never an unhandled exception).
 /// </summary>
 internal sealed class VerifyCommand(IImageSbomSource? images = null)
 {
@@ -18,7 +19,7 @@ internal sealed class VerifyCommand(IImageSbomSource? images = null)
 
     public const string Usage =
         "usage: tinyimage-operator verify PATH|IMAGE-REF [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]\n"
-        + "       image options: [--binary NAME] [--creds USER:PASS | --docker-config FILE] [--insecure] [--ca FILE]";
+        + "       image options: [--binary NAME] [--creds USER:PASS | --docker-config FILE] [--insecure] [--ca FILE] [--temp-dir DIR]";
 
     /// <summary>Runs the verb with its arguments (after <c>verify</c>), writing results to <paramref name="stdout"/> and diagnostics to <paramref name="stderr"/>.</summary>
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -73,6 +74,12 @@ internal sealed class VerifyCommand(IImageSbomSource? images = null)
 
             using var owned = images is null ? source as IDisposable : null;
             var fetched = await source.FetchAsync(options.Target, cancellationToken).ConfigureAwait(false);
+            if (fetched.LocalError is { } local)
+            {
+                await stderr.WriteLineAsync(local).ConfigureAwait(false);
+                return ExitUsage;
+            }
+
             if (fetched.Failure is { } failed)
             {
                 await stderr.WriteLineAsync($"{failed.Reason}: {failed.Message}").ConfigureAwait(false);

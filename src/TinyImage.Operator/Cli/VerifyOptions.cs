@@ -11,9 +11,12 @@ internal enum OutputFormat
 }
 
 /// <summary>How <c>verify IMAGE-REF</c> reaches the registry: <c>--creds USER:PASS</c>, <c>--docker-config FILE</c>,
-/// <c>--insecure</c>, <c>--ca FILE</c>, <c>--binary NAME</c>.</summary>
+/// <c>--insecure</c>, <c>--ca FILE</c>, <c>--binary NAME</c>, and where layers are written while reading them (<c>--temp-dir DIR</c>).</summary>
 internal sealed record RegistryAccessOptions(string? Creds, string? DockerConfigPath, bool Insecure, string? CaPath, string? Binary)
 {
+    /// <summary>The scratch directory for layer blobs and the extracted binary (<c>--temp-dir</c>); null: <c>$TMPDIR</c>.</summary>
+    public string? TempDirectory { get; init; }
+
     public static RegistryAccessOptions None { get; } = new(null, null, false, null, null);
 }
 
@@ -52,7 +55,7 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
                 case "--insecure":
                     registry = registry with { Insecure = true };
                     break;
-                case "--creds" or "--docker-config" or "--ca" or "--binary":
+                case "--creds" or "--docker-config" or "--ca" or "--binary" or "--temp-dir":
                     var access = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
                     if (string.IsNullOrEmpty(access))
                     {
@@ -69,6 +72,7 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
                         "--creds" => registry with { Creds = access },
                         "--docker-config" => registry with { DockerConfigPath = access },
                         "--ca" => registry with { CaPath = access },
+                        "--temp-dir" => registry with { TempDirectory = access },
                         _ => registry with { Binary = access },
                     };
                     break;

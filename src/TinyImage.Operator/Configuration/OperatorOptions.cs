@@ -6,14 +6,20 @@ namespace TinyImage.Operator.Configuration;
 /// </summary>
 internal sealed record OperatorOptions
 {
-    /// <summary>Kaniko's original project was archived in June 2025; the default is the community fork that continues its releases.</summary>
-    public const string DefaultKanikoImage = "ghcr.io/osscontainertools/kaniko:v1.28.4";
+    /// <summary>
+    /// Kaniko's original project was archived in June 2025; the default is the community fork that continues its releases,
+    /// v1.28.5 (the newest release public manifests pin), by digest. Only the <c>-debug</c> variant's digest can be cited
+    /// (zystem/CiNim <c>tools/image/kaniko-build.sh</c>); the Job runs <c>/kaniko/executor</c> with args, so its busybox is
+    /// unused. Sources and how to update: docs/default-images.md.
+    /// </summary>
+    public const string DefaultKanikoImage = "ghcr.io/osscontainertools/kaniko:v1.28.5-debug@sha256:d6d74217dc077acfd3094992e917c357080a2d3fdd1042a49e34e29a7e57c572";
 
-    /// <summary>The recipe's builder: Rust on Alpine (musl).</summary>
-    public const string DefaultBuilderImage = "rust:1-alpine";
+    /// <summary>The recipe's builder: Rust on Alpine (musl), pinned by digest (iokaio/munarium-matrix <c>Dockerfile</c>; docs/default-images.md).</summary>
+    public const string DefaultBuilderImage = "rust:1-alpine@sha256:a10e64dd139b7387337c7fbe8aca31b959b57b2fd4c8ae20a02cf1d6ea424dce";
 
-    /// <summary>The builder for <c>libc: gnu</c>: Rust on Debian bookworm, matching distroless's debian12 glibc.</summary>
-    public const string DefaultGnuBuilderImage = "rust:1-slim-bookworm";
+    /// <summary>The builder for <c>libc: gnu</c>: Rust on Debian bookworm, matching distroless's debian12 glibc, pinned by
+    /// digest (BinChicken-AppSec/bc-sast <c>Dockerfile</c>; docs/default-images.md).</summary>
+    public const string DefaultGnuBuilderImage = "rust:1-slim-bookworm@sha256:1469a27c125cb5a3aebfa4f4e4665d935b02fb72cc093b2c974b3d740e43f157";
 
     /// <summary>The numeric non-root user of the final image and the deployed pods (distroless's `nonroot`).</summary>
     public const long DefaultRunAsUser = 65532;
@@ -65,6 +71,12 @@ internal sealed record OperatorOptions
 
     /// <summary>The numeric user of the final image and pods.</summary>
     public long RunAsUser { get; init; } = DefaultRunAsUser;
+
+    /// <summary>
+    /// The scratch directory for verification's temporary files (operator flag <c>--temp-dir</c>); null means <c>$TMPDIR</c>,
+    /// else <c>/tmp</c>. The root filesystem of the operator's pod is read-only: the chart mounts an <c>emptyDir</c> here.
+    /// </summary>
+    public string? TempDirectory { get; init; }
 
     /// <summary>Port of /metrics, /healthz and /readyz.</summary>
     public int MetricsPort { get; init; } = 8080;

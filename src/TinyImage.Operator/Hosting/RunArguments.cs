@@ -23,12 +23,14 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
           --namespace NS             watch this namespace; repeat or comma-separate for several (default: all)
           --operator-namespace NS    where the leader-election Lease lives (default: $POD_NAMESPACE or tinyimage-system)
           --kaniko-image IMAGE       Kaniko executor image
-          --builder-image IMAGE      default Rust builder image
+          --builder-image IMAGE      default Rust builder image (musl)
+          --gnu-builder-image IMAGE  default Rust builder image for build.libc gnu
           --leader-elect=true|false  elect one active replica with a Lease (default: true)
           --concurrency N            TinyImages reconciled in parallel (default: 4)
           --resync DURATION          re-check every TinyImage this often, e.g. 10m, 30s (default: 10m)
           --build-history N          finished build Jobs kept per TinyImage (default: 3)
           --metrics-port N           port of /metrics, /healthz and /readyz (default: 8080)
+          --temp-dir DIR             writable directory for verification's temporary files (default: $TMPDIR, else /tmp)
           --log-format json|text     JSON lines with UTC timestamps, or plain text for humans (default: json)
           --log-level LEVEL          Trace, Debug, Information, Warning or Error (default: Information)
         """;
@@ -105,6 +107,12 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--builder-image":
                     options = options with { BuilderImage = value };
                     break;
+                case "--gnu-builder-image":
+                    options = options with { GnuBuilderImage = value };
+                    break;
+                case "--temp-dir" when value.Length > 0:
+                    options = options with { TempDirectory = value };
+                    break;
                 case "--concurrency" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64:
                     options = options with { Concurrency = n };
                     break;
@@ -127,7 +135,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--log-level":
                     return (null, "--log-level takes Trace, Debug, Information, Warning or Error, not '" + value + "'");
-                case "--concurrency" or "--build-history" or "--metrics-port" or "--resync":
+                case "--concurrency" or "--build-history" or "--metrics-port" or "--resync" or "--temp-dir":
                     return (null, name + ": invalid value '" + value + "'");
                 default:
                     return (null, "unknown flag " + name);

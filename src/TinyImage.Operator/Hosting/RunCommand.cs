@@ -12,7 +12,7 @@ namespace TinyImage.Operator.Hosting;
 /// </summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, IImageVerifier> createVerifier)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, Configuration.OperatorOptions, IImageVerifier> createVerifier)
     {
         var (arguments, error) = RunArguments.Parse(args, Environment.GetEnvironmentVariable);
         if (arguments is null)
@@ -45,7 +45,7 @@ internal static class RunCommand
             return 1;
         }
 
-        var verifier = createVerifier(loggers);
+        var verifier = createVerifier(loggers, arguments.Options);
         using var disposeVerifier = verifier as IDisposable;
         var host = new OperatorHost(connection, verifier, arguments.Options, new ControllerSettings { Instance = identity }, TimeProvider.System, loggers, identity);
         loggers.CreateLogger("TinyImage.Operator").LogInformation("tinyimage-operator {Identity} using {Source} ({Host})", identity, source, config.Host);

@@ -94,7 +94,7 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
                 return (Fail(VerificationReasons.ImageTooLarge, string.Create(CultureInfo.InvariantCulture, $"The image is {manifest.CompressedSize} bytes, over the limit of {max} bytes."), manifest), true);
             }
 
-            var inspector = new ImageInspector(client, options.Layers);
+            var inspector = new ImageInspector(client, options.Layers, ScratchSpace.From(options.TempDirectory));
             await using var inspection = await inspector.InspectAsync(manifest, request.BinaryName, null, cancellationToken).ConfigureAwait(false);
             var sbom = AuditDataReader.Read(inspection.Binary);
             var facts = new ImageFacts(request.Repository, manifest.Digest, inspection.CompressedSize, inspection.LayerCount, inspection.OtherFiles);
@@ -111,7 +111,14 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
             var reason = RegistryFailureReasons.Of(e);
             return (Fail(reason, e.Message, manifest), true);
         }
-        catch (IOException e)
+        catch (ScratchSpaceException e)
+        {
+            // The operator's own disk, not the image: the message names ScratchSpaceUnavailable and the directory. The reason
+            // stays RegistryUnavailable because that is the one the reconciler retries; the result is never cached.
+            Log.ScratchUnavailable(logger, request.Repository, request.Digest, e.Message);
+            return (Fail(VerificationReasons.RegistryUnavailable, e.Message, manifest), false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Local disk trouble (temp space) is not the image's fault: report it and let the reconciler retry.
             return (Fail(VerificationReasons.RegistryUnavailable, "Reading the image failed locally: " + e.Message, manifest), false);
@@ -134,5 +141,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
 
         [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Verified {Repository}@{Digest}: {Reason}")]
         public static partial void Verified(ILogger logger, string repository, string digest, string reason);
+
+        [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Verification of {Repository}@{Digest} could not use the scratch directory: {Error}")]
+        public static partial void ScratchUnavailable(ILogger logger, string repository, string digest, string error);
     }
 }

@@ -15,6 +15,9 @@ internal sealed record ImageVerifierOptions
     /// <summary>Extra CA certificates trusted for registries (beside the system store).</summary>
     public X509Certificate2Collection? CaCertificates { get; init; }
 
+    /// <summary>Where layer blobs and the extracted binary are written while an image is verified (<c>--temp-dir</c>); null: <c>$TMPDIR</c>.</summary>
+    public string? TempDirectory { get; init; }
+
     /// <summary>Verification results remembered per (digest, binary, policy).</summary>
     public int CacheCapacity { get; init; } = 256;
 }

@@ -56,7 +56,7 @@ public sealed class ContainerfileGeneratorTests
     {
         var text = ContainerfileGenerator.Generate(Samples.Hello().Spec, Options);
 
-        Assert.Contains("FROM rust:1-alpine AS build\n", text, StringComparison.Ordinal);
+        Assert.Contains("FROM " + OperatorOptions.DefaultBuilderImage + " AS build\n", text, StringComparison.Ordinal);
         Assert.Contains("RUN [\"apk\", \"add\", \"--no-cache\", \"musl-dev\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("RUN [\"cargo\", \"install\", \"cargo-auditable\", \"--locked\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("ENV RUSTFLAGS=\"-C target-feature=+crt-static\"\n", text, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class ContainerfileGeneratorTests
         Assert.DoesNotContain("apk", text, StringComparison.Ordinal);
         Assert.DoesNotContain("RUSTFLAGS", text, StringComparison.Ordinal);
         Assert.Contains("/src/target/x86_64-unknown-linux-gnu/release/hello", text, StringComparison.Ordinal);
-        Assert.Contains("FROM gcr.io/distroless/cc-debian12:nonroot\n", text, StringComparison.Ordinal);
+        Assert.Contains("FROM " + EffectiveBuild.DistrolessCcImage + "\n", text, StringComparison.Ordinal);
     }
 
     [Fact]

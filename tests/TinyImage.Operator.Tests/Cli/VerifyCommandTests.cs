@@ -145,4 +145,15 @@ public sealed class VerifyCommandTests
     public static TheoryData<string> Binaries() => AuditFixtures.Binaries();
 
     public static TheoryData<string> WithAuditData() => AuditFixtures.WithAuditData();
+
+    [Fact]
+    public void Temp_Dir_Is_An_Image_Option_And_Needs_A_Value()
+    {
+        var (options, _, error) = VerifyOptions.Parse(["registry.example/app:v1", "--temp-dir", "/scratch"]);
+        var (_, _, missing) = VerifyOptions.Parse(["registry.example/app:v1", "--temp-dir"]);
+
+        Assert.Null(error);
+        Assert.Equal("/scratch", options!.Registry.TempDirectory);
+        Assert.Equal("--temp-dir needs a value", missing);
+    }
 }

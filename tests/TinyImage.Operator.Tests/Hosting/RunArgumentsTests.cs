@@ -20,6 +20,18 @@ public sealed class RunArgumentsTests
     }
 
     [Fact]
+    public void Temp_Dir_And_Gnu_Builder_Image_Become_Operator_Options_And_Default_To_TMPDIR_And_The_Pinned_Image()
+    {
+        var set = RunArguments.Parse(["--temp-dir", "/scratch", "--gnu-builder-image=g:3"], _ => null).Arguments!.Options;
+        var unset = RunArguments.Parse([], _ => null).Arguments!.Options;
+
+        Assert.Equal(("/scratch", "g:3"), (set.TempDirectory, set.GnuBuilderImage));
+        Assert.Null(unset.TempDirectory); // ScratchSpace.From(null) then uses $TMPDIR
+        Assert.Equal(TinyImage.Operator.Configuration.OperatorOptions.DefaultGnuBuilderImage, unset.GnuBuilderImage);
+        Assert.NotNull(RunArguments.Parse(["--temp-dir="], _ => null).Error);
+    }
+
+    [Fact]
     public void The_Operator_Namespace_Comes_From_POD_NAMESPACE_Unless_A_Flag_Says_Otherwise()
     {
         Assert.Equal("from-env", RunArguments.Parse([], n => n == "POD_NAMESPACE" ? "from-env" : null).Arguments!.Options.OperatorNamespace);

@@ -8,17 +8,22 @@ namespace TinyImage.Operator.Registry.Layers;
 /// applied in manifest order (<see cref="ImageFilesystem"/>); then <c>/bin/&lt;binary&gt;</c> is resolved (symlinks followed
 /// inside the image) and that one entry is copied out of its layer to a temp file. All layer temp files are deleted before
 /// this returns; the binary's temp file is deleted when the returned <see cref="ImageInspection"/> is disposed.
-/// Failures throw <see cref="RegistryException"/> or <see cref="ImageLayerException"/>.
+/// Every file goes to the <see cref="ScratchSpace"/> given (the <c>--temp-dir</c> flag), never elsewhere.
+/// Failures throw <see cref="RegistryException"/>, <see cref="ImageLayerException"/>, or <see cref="ScratchSpaceException"/>
+/// when the scratch directory cannot be used (a local fault: no bare <see cref="IOException"/> leaves this class).
 /// </summary>
 internal sealed class ImageInspector
 {
     private readonly RegistryClient client;
     private readonly LayerLimits limits;
+    private readonly ScratchSpace scratch;
 
-    public ImageInspector(RegistryClient client, LayerLimits limits)
+    /// <summary>An inspector writing its temporary files to <paramref name="scratch"/> (default: <c>$TMPDIR</c>).</summary>
+    public ImageInspector(RegistryClient client, LayerLimits limits, ScratchSpace? scratch = null)
     {
         this.client = client;
         this.limits = limits;
+        this.scratch = scratch ?? ScratchSpace.From(null);
     }
 
     /// <summary>Progress of a blob download: digest, bytes so far, total bytes.</summary>
@@ -46,7 +51,7 @@ internal sealed class ImageInspector
         var config = await client.GetSmallBlobAsync(image, manifest.Config, client.Options.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
         CheckConfig(config, manifest.Config.Digest!);
 
-        var work = Directory.CreateTempSubdirectory("tinyimage-layers-");
+        var work = scratch.CreateDirectory("tinyimage-layers-");
         try
         {
             var filesystem = new ImageFilesystem(limits);
@@ -54,7 +59,7 @@ internal sealed class ImageInspector
             for (var i = 0; i < manifest.Layers.Count; i++)
             {
                 var layer = manifest.Layers[i];
-                var path = Path.Combine(work.FullName, $"layer-{i}");
+                var path = Path.Combine(work, $"layer-{i}");
                 await DownloadAsync(image, layer, path, progress, cancellationToken).ConfigureAwait(false);
                 layerFiles.Add(path);
                 filesystem.ApplyLayer(i, await ReadEntriesAsync(path, cancellationToken).ConfigureAwait(false));
@@ -66,23 +71,28 @@ internal sealed class ImageInspector
             var binary = await ExtractAsync(layerFiles[node.Layer], node.Ordinal, cancellationToken).ConfigureAwait(false);
             return new ImageInspection(manifest, filesystem.Files, "/bin/" + name, binaryPath, binary);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Network errors arrive as RegistryException (DigestVerifyingStream); what is left is the local disk.
+            throw scratch.Failure("write to", e);
+        }
         finally
         {
-            work.Delete(recursive: true);
+            ScratchSpace.DeleteDirectory(work);
         }
     }
 
     private async Task DownloadAsync(ImageReference image, OciDescriptor layer, string path, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
     {
         var perBlob = progress is null ? null : new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size)));
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        await using var file = scratch.CreateFile(path);
         await client.DownloadBlobAsync(image, layer, file, client.Options.MaxLayerBytes, perBlob, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads every entry header of a verified layer file (data is skipped).</summary>
     private async Task<List<TarEntry>> ReadEntriesAsync(string path, CancellationToken cancellationToken)
     {
-        await using var tar = LayerDecompression.Open(OpenRead(path), limits);
+        await using var tar = LayerDecompression.Open(scratch.OpenRead(path), limits);
         var reader = new TarStreamReader(tar, limits);
         var entries = new List<TarEntry>();
         while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
@@ -100,7 +110,7 @@ internal sealed class ImageInspector
     /// <summary>Copies entry <paramref name="ordinal"/> of a verified layer into a temp file deleted on close.</summary>
     private async Task<FileStream> ExtractAsync(string layerPath, int ordinal, CancellationToken cancellationToken)
     {
-        await using var tar = LayerDecompression.Open(OpenRead(layerPath), limits);
+        await using var tar = LayerDecompression.Open(scratch.OpenRead(layerPath), limits);
         var reader = new TarStreamReader(tar, limits);
         while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
         {
@@ -109,13 +119,7 @@ internal sealed class ImageInspector
                 continue;
             }
 
-            var target = new FileStream(
-                Path.Combine(Path.GetTempPath(), "tinyimage-binary-" + Guid.NewGuid().ToString("N")),
-                FileMode.CreateNew,
-                FileAccess.ReadWrite,
-                FileShare.None,
-                81920,
-                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            var target = scratch.CreateDeleteOnClose("tinyimage-binary-");
             try
             {
                 await reader.CopyDataAsync(target, limits.MaxEntryBytes, cancellationToken).ConfigureAwait(false);
@@ -138,9 +142,6 @@ internal sealed class ImageInspector
     {
         public void Report(long value) => report(value);
     }
-
-    private static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     private static void CheckConfig(byte[] config, string digest)
     {

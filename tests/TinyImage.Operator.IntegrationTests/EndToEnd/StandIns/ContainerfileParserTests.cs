@@ -29,6 +29,22 @@ public sealed class ContainerfileParserTests
         """;
 
     [Fact]
+    public void A_Builder_Pinned_As_Tag_At_Digest_Is_One_Stage_Base_And_The_Final_Stage_Still_Parses()
+    {
+        var pinned = TinyImage.Operator.Configuration.OperatorOptions.DefaultBuilderImage;
+        var text = Recipe.Replace("FROM rust:1-alpine AS build", "FROM " + pinned + " AS build", StringComparison.Ordinal);
+
+        var stages = ContainerfileParser.ParseStages(text);
+        var final = ContainerfileParser.ParseFinalStage(text);
+
+        Assert.Contains("@sha256:", pinned, StringComparison.Ordinal);
+        Assert.True(stages.IsSuccess, stages.Error);
+        Assert.Equal((pinned, "build"), (stages.Value![0].Base, stages.Value[0].Name));
+        Assert.True(final.IsSuccess, final.Error);
+        Assert.Equal("build", final.Value!.FromStage);
+    }
+
+    [Fact]
     public void Final_Stage_Of_The_Recipe_Yields_Binary_Config_And_Cargo_Command()
     {
         var stage = ContainerfileParser.ParseFinalStage(Recipe);
