@@ -542,6 +542,11 @@ internal sealed partial class ObjectStore
             return ApiErrors.AlreadyExists(type, name);
         }
 
+        if (CustomResources.CustomResourceAdmission.Admit(type, obj, null, statusOnly: false) is { } refused)
+        {
+            return refused;
+        }
+
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Timestamp();
         meta.Remove("deletionTimestamp");
@@ -633,6 +638,11 @@ internal sealed partial class ObjectStore
         next["apiVersion"] = existing["apiVersion"]?.DeepClone();
         next["kind"] = type.Kind;
         next["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]?.DeepClone();
+        if (CustomResources.CustomResourceAdmission.Admit(type, next, existing, statusOnly) is { } refused)
+        {
+            return refused;
+        }
+
         if (JsonNode.DeepEquals(next, existing))
         {
             return new ApiResult(200, Present(type, existing));
@@ -830,6 +840,7 @@ internal sealed partial class ObjectStore
     private static JsonObject Present(ResourceType type, JsonObject stored)
     {
         var copy = (JsonObject)stored.DeepClone();
+        type.Schema?.Default(copy);
         copy["apiVersion"] = type.ApiVersion;
         copy["kind"] = type.Kind;
         return copy;
