@@ -162,10 +162,22 @@ internal static partial class CrdValidator
                 errors.Add(FieldError.Invalid($"spec.versions[{i}].name", name, why));
             }
 
-            var columns = v["additionalPrinterColumns"] as JsonArray ?? [];
+        }
+
+        // Like the schema, columns shared by every version are validated as the internal version's spec.additionalPrinterColumns.
+        var sharedColumns = versions.All(v => JsonNode.DeepEquals(v["additionalPrinterColumns"], versions[0]["additionalPrinterColumns"]));
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var columns = versions[i]["additionalPrinterColumns"] as JsonArray ?? [];
+            var prefix = sharedColumns ? "spec.additionalPrinterColumns" : $"spec.versions[{i}].additionalPrinterColumns";
             for (var c = 0; c < columns.Count; c++)
             {
-                ValidateColumn(columns[c] as JsonObject ?? [], $"spec.versions[{i}].additionalPrinterColumns[{c}]", errors);
+                ValidateColumn(columns[c] as JsonObject ?? [], $"{prefix}[{c}]", errors);
+            }
+
+            if (sharedColumns)
+            {
+                break;
             }
         }
 
@@ -310,6 +322,11 @@ internal static partial class CrdValidator
                 }
             }
         }
+
+        if (s["not"] is JsonObject not)
+        {
+            OpenApi(not, path + ".not", errors, level);
+        }
     }
 
     // schema.ValidateStructural: validateStructuralInvariants and the nested value validations.
@@ -355,29 +372,7 @@ internal static partial class CrdValidator
             errors.Add(FieldError.Invalid(path + ".x-kubernetes-preserve-unknown-fields", (JsonNode)true, "must be false if x-kubernetes-int-or-string is true"));
         }
 
-        var intOrStringAnyOf = s["anyOf"] is JsonArray { Count: 2 } any && (string?)any[0]?["type"] == "integer" && (string?)any[1]?["type"] == "string"
-            && any[0]!.AsObject().Count == 1 && any[1]!.AsObject().Count == 1;
-        foreach (var junctor in new[] { "allOf", "anyOf", "oneOf" })
-        {
-            if (junctor == "anyOf" && intOrStringAnyOf)
-            {
-                continue;
-            }
-
-            var list = s[junctor] as JsonArray ?? [];
-            for (var i = 0; i < list.Count; i++)
-            {
-                if (list[i] is JsonObject o)
-                {
-                    Nested(o, $"{path}.{junctor}[{i}]", errors);
-                }
-            }
-        }
-
-        if (s["not"] is JsonObject not)
-        {
-            Nested(not, path + ".not", errors);
-        }
+        Junctors(s, path, errors, IsIntOrStringAnyOf(s["anyOf"]), IsIntOrStringAnyOf((s["allOf"] as JsonArray)?.FirstOrDefault()?["anyOf"]));
 
         if (embedded && type != "object")
         {
@@ -419,7 +414,7 @@ internal static partial class CrdValidator
     private static void MetadataInvariants(JsonObject metadata, bool checkMetadata, SchemaLevel level, string path, List<FieldError> errors)
     {
         var type = (string?)metadata["type"] ?? "";
-        if (checkMetadata && type != "object")
+        if (checkMetadata && type.Length > 0 && type != "object")
         {
             errors.Add(FieldError.Invalid(path + ".type", type, "must be object"));
         }
@@ -447,9 +442,40 @@ internal static partial class CrdValidator
         }
     }
 
-    // validateNestedValueValidation: inside allOf/anyOf/oneOf/not only value validations are allowed.
-    private static void Nested(JsonObject v, string path, List<FieldError> errors)
+    // The two int-or-string exceptions: anyOf [{type: integer}, {type: string}] exactly, or that as the first allOf's anyOf.
+    private static bool IsIntOrStringAnyOf(JsonNode? anyOf) =>
+        anyOf is JsonArray { Count: 2 } any && any[0] is JsonObject { Count: 1 } a && any[1] is JsonObject { Count: 1 } b
+        && (string?)a["type"] == "integer" && (string?)b["type"] == "string";
+
+    private static void Junctors(JsonObject s, string path, List<FieldError> errors, bool skipAnyOf, bool skipFirstAllOfAnyOf)
     {
+        foreach (var junctor in new[] { "allOf", "anyOf", "oneOf" })
+        {
+            if (junctor == "anyOf" && skipAnyOf)
+            {
+                continue;
+            }
+
+            var list = s[junctor] as JsonArray ?? [];
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] is JsonObject o)
+                {
+                    Nested(o, $"{path}.{junctor}[{i}]", errors, skipAnyOf: junctor == "allOf" && i == 0 && skipFirstAllOfAnyOf);
+                }
+            }
+        }
+
+        if (s["not"] is JsonObject not)
+        {
+            Nested(not, path + ".not", errors, skipAnyOf: false);
+        }
+    }
+
+    // validateNestedValueValidation: inside allOf/anyOf/oneOf/not only value validations are allowed.
+    private static void Nested(JsonObject v, string path, List<FieldError> errors, bool skipAnyOf)
+    {
+        Junctors(v, path, errors, skipAnyOf, skipFirstAllOfAnyOf: false);
         foreach (var (keyword, message) in new[]
         {
             ("type", "must be empty to be structural"), ("additionalProperties", "must be undefined to be structural"), ("default", "must be undefined to be structural"),
@@ -475,13 +501,13 @@ internal static partial class CrdValidator
         {
             if (child is JsonObject c)
             {
-                Nested(c, path + ".properties[" + key + "]", errors);
+                Nested(c, path + ".properties[" + key + "]", errors, skipAnyOf: false);
             }
         }
 
         if (v["items"] is JsonObject items)
         {
-            Nested(items, path + ".items", errors);
+            Nested(items, path + ".items", errors, skipAnyOf: false);
         }
     }
 
@@ -499,12 +525,8 @@ internal static partial class CrdValidator
             }
             else
             {
-                var found = new List<FieldError>();
-                CustomResourceSchema.ValidateValue("", @default, s, found);
-                foreach (var e in found)
-                {
-                    errors.Add(e with { Field = path + ".default" + (e.Field.Length == 0 ? "" : "." + e.Field) });
-                }
+                // The default is validated as a document of its own whose root is named by its field path.
+                CustomResourceSchema.ValidateValue(path + ".default", @default, s, errors);
             }
         }
 
@@ -531,9 +553,16 @@ internal static partial class CrdValidator
     private static void Cel(JsonObject root, string rootPath, List<FieldError> errors)
     {
         ulong total = 0;
+        var expensive = new List<(string Path, ulong Cost)>();
         Walk(root, rootPath, 1, isRoot: true);
         if (total > CelCostEstimator.PerCrdLimit)
         {
+            // The rules that cost at least a hundredth of the budget, the four most expensive first.
+            foreach (var (p, _) in expensive.Where(e => e.Cost >= CelCostEstimator.PerCrdLimit / 100).OrderByDescending(e => e.Cost).Take(4))
+            {
+                errors.Add(FieldError.Forbidden(p, "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema"));
+            }
+
             errors.Add(FieldError.Forbidden(rootPath, CelCostEstimator.ExceedsMessage("x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema", total, CelCostEstimator.PerCrdLimit)));
         }
 
@@ -563,6 +592,7 @@ internal static partial class CrdValidator
                 }
 
                 total = total > ulong.MaxValue - cost ? ulong.MaxValue : total + cost;
+                expensive.Add((rulePath, cost));
             }
 
             foreach (var (key, child) in s["properties"] as JsonObject ?? [])

@@ -20,7 +20,7 @@ internal static class Re2Pattern
         {
             if (pattern.Contains(perl, StringComparison.Ordinal))
             {
-                return "error parsing regexp: invalid or unsupported Perl syntax: `" + perl[..^1] + "`";
+                return "error parsing regexp: invalid or unsupported Perl syntax: `" + perl + "`";
             }
         }
 
