@@ -145,6 +145,30 @@ public sealed class CustomResourceWriteTests
     }
 
     [Fact]
+    public async Task Has_Tests_Presence_So_An_Empty_String_Or_Object_Counts_As_Set()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var crd = Crds.Thing(
+            new JsonObject
+            {
+                ["value"] = new JsonObject { ["type"] = "string" },
+                ["valueFrom"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+            },
+            new JsonArray(new JsonObject { ["rule"] = "has(self.value) != has(self.valueFrom)", ["message"] = "set exactly one of value or valueFrom" }));
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, crd)).Code);
+
+        var (emptyString, _) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["value"] = "" }));
+        var (emptyObject, _) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("b", new JsonObject { ["valueFrom"] = new JsonObject() }));
+        var (neither, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("c", []));
+
+        Assert.Equal(201, emptyString);
+        Assert.Equal(201, emptyObject);
+        Assert.Equal(422, neither);
+        Assert.Equal("Thing.example.com \"c\" is invalid: spec: Invalid value: \"object\": set exactly one of value or valueFrom", (string?)body["message"]);
+    }
+
+    [Fact]
     public async Task A_Transition_Rule_Sees_OldSelf_On_Update_And_Is_Skipped_On_Create()
     {
         var (kube, http) = await StartAsync();

@@ -8,7 +8,7 @@ namespace TinyImage.KubeEmulator.CustomResources;
 /// The CEL environment of x-kubernetes-validations (the Cel package, with Kubernetes' strings extension <c>split</c>)
 /// and the JSON-to-CEL value mapping. Compiling is serialized; compiled programs are reused for every request.
 /// </summary>
-internal static class CelRules
+internal static partial class CelRules
 {
     private static readonly Lock Gate = new();
     private static readonly CelEnvironment Environment = CreateEnvironment();
@@ -21,7 +21,7 @@ internal static class CelRules
             try
             {
                 error = null;
-                return Environment.Compile(rule);
+                return Environment.Compile(KubernetesHas(rule));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -51,9 +51,53 @@ internal static class CelRules
     private static double JsonSerializerDouble(JsonValue v) =>
         v.TryGetValue<JsonElement>(out var e) && e.TryGetDouble(out var d) ? d : double.NaN;
 
+    /// <summary>
+    /// <c>has(x.f)</c> as Kubernetes means it, presence of the key: the Cel package applies proto3 semantics to maps and
+    /// calls an empty string or object absent. Rewritten to a function that tests the key (outside string literals).
+    /// </summary>
+    internal static string KubernetesHas(string rule)
+    {
+        var b = new System.Text.StringBuilder(rule.Length);
+        var i = 0;
+        while (i < rule.Length)
+        {
+            var c = rule[i];
+            if (c is '\'' or '"')
+            {
+                var end = i + 1;
+                while (end < rule.Length && rule[end] != c)
+                {
+                    end += rule[end] == '\\' ? 2 : 1;
+                }
+
+                end = Math.Min(end + 1, rule.Length);
+                b.Append(rule, i, end - i);
+                i = end;
+                continue;
+            }
+
+            var m = HasCall().Match(rule, i);
+            if (m.Success && m.Index == i && (i == 0 || !(char.IsAsciiLetterOrDigit(rule[i - 1]) || rule[i - 1] == '_' || rule[i - 1] == '.')))
+            {
+                b.Append("hasField(").Append(m.Groups[1].Value).Append(", '").Append(m.Groups[2].Value).Append("')");
+                i += m.Length;
+                continue;
+            }
+
+            b.Append(c);
+            i++;
+        }
+
+        return b.ToString();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\Ghas\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\.([A-Za-z_][A-Za-z0-9_]*)\s*\)")]
+    private static partial System.Text.RegularExpressions.Regex HasCall();
+
     private static CelEnvironment CreateEnvironment()
     {
         var env = new CelEnvironment(null, null);
+        env.RegisterFunction("hasField", [typeof(object), typeof(string)], args => args[0] is IDictionary<string, object?> map && map.ContainsKey((string)args[1]!));
         env.RegisterFunction("split", [typeof(string), typeof(string)], args => ((string)args[0]!).Split((string)args[1]!).Cast<object?>().ToList());
         return env;
     }
