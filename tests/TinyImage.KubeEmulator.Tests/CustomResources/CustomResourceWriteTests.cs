@@ -187,6 +187,36 @@ public sealed class CustomResourceWriteTests
     }
 
     [Fact]
+    public async Task A_Rule_Added_Later_Does_Not_Block_A_Status_Write_Of_An_Unchanged_Spec_But_Blocks_A_Spec_Change()
+    {
+        // Validation ratcheting: an error on a value the update leaves unchanged is not reported.
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var crd = Crds.Thing(new JsonObject { ["a"] = new JsonObject { ["type"] = "string" } });
+        crd["spec"]!["versions"]![0]!["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["status"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, crd)).Code);
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["a"] = "old" }))).Code);
+        var (_, current) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        current["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["x-kubernetes-validations"] =
+            new JsonArray(new JsonObject { ["rule"] = "self.a != 'old'", ["message"] = "a must not be old" });
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", current)).Code);
+
+        var (status, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a/status", new JsonObject { ["status"] = new JsonObject { ["phase"] = "Ready" } });
+        var (spec, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["spec"] = new JsonObject { ["a"] = "old", ["b"] = 1 } });
+        var (label, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["x"] = "y" } } });
+
+        Assert.Equal(200, status);
+        Assert.Equal(200, label);
+        Assert.Equal(200, spec); // b is pruned, so the spec is unchanged
+        var (changed, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["spec"] = new JsonObject { ["a"] = "older" } });
+        Assert.Equal(200, changed);
+        var (back, refusedBody) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["spec"] = new JsonObject { ["a"] = "old" } });
+        Assert.Equal(422, back);
+        Assert.Equal("Thing.example.com \"a\" is invalid: spec: Invalid value: \"object\": a must not be old", (string?)refusedBody["message"]);
+    }
+
+    [Fact]
     public async Task A_Custom_Resource_Name_Must_Be_A_Dns_Subdomain()
     {
         var (kube, http) = await StartAsync();

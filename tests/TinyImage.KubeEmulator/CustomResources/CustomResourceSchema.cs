@@ -16,9 +16,13 @@ internal sealed class CustomResourceSchema
     private readonly JsonObject _root;
     private readonly Dictionary<string, CelProgramDelegate> _programs = new(StringComparer.Ordinal);
 
+    // Schema nodes with a transition rule (oldSelf) at or below them: those are evaluated even when unchanged.
+    private readonly HashSet<JsonObject> _hasTransitionRules = new(ReferenceEqualityComparer.Instance);
+
     public CustomResourceSchema(JsonObject openApiV3Schema)
     {
         _root = (JsonObject)openApiV3Schema.DeepClone();
+        MarkTransitionRules(_root);
         foreach (var (rule, _) in Rules(_root))
         {
             if (!_programs.ContainsKey(rule) && CelRules.Compile(rule, out _) is { } program)
@@ -26,6 +30,22 @@ internal sealed class CustomResourceSchema
                 _programs[rule] = program;
             }
         }
+    }
+
+    private bool MarkTransitionRules(JsonObject schema)
+    {
+        var any = (schema["x-kubernetes-validations"] as JsonArray ?? []).Any(r => ((string?)r?["rule"])?.Contains("oldSelf", StringComparison.Ordinal) == true);
+        foreach (var child in Children(schema))
+        {
+            any |= MarkTransitionRules(child);
+        }
+
+        if (any)
+        {
+            _hasTransitionRules.Add(schema);
+        }
+
+        return any;
     }
 
     /// <summary>Every rule with the schema node it sits on.</summary>
@@ -327,7 +347,9 @@ internal sealed class CustomResourceSchema
 
     private void EvaluateRules(string path, JsonNode? value, JsonNode? old, JsonObject schema, List<FieldError> errors, bool isRoot)
     {
-        if (value is null)
+        // Validation ratcheting (CRDValidationRatcheting, on by default since 1.30, GA in 1.33): errors on a value the
+        // update leaves unchanged are dropped, so an unchanged subtree (a spec under a status write) is not evaluated.
+        if (value is null || (old is not null && !_hasTransitionRules.Contains(schema) && JsonNode.DeepEquals(value, old)))
         {
             return;
         }
