@@ -519,6 +519,9 @@ internal sealed class ApiHandler(
         return await reader.ReadToEndAsync(ct);
     }
 
+    /// <summary>The generic API server's limit on a write's body (3 MiB, twice etcd's limit to leave room for JSON).</summary>
+    internal const int MaxRequestBodyBytes = 3 * 1024 * 1024;
+
     private static async Task<(JsonObject? Body, ApiResult? Error, string? Json)> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
     {
         var media = (ctx.Request.ContentType ?? "application/json").Split(';')[0].Trim();
@@ -535,6 +538,11 @@ internal sealed class ApiHandler(
         }
 
         var text = await ReadTextAsync(ctx, ct);
+        if (Encoding.UTF8.GetByteCount(text) > MaxRequestBodyBytes)
+        {
+            return (null, ApiErrors.Status(413, "RequestEntityTooLarge", $"Request entity too large: limit is {MaxRequestBodyBytes}"), null);
+        }
+
         var yaml = media is "application/yaml" or "application/x-yaml";
         try
         {

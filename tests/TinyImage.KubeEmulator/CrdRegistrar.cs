@@ -50,6 +50,7 @@ internal static class CrdRegistrar
                 IsCustomResource = true,
                 PrinterColumns = columns,
                 SelectableFields = selectable,
+                Schema = v["schema"]?["openAPIV3Schema"] is JsonObject schema ? new CustomResources.CustomResourceSchema(schema) : null,
             });
         }
 

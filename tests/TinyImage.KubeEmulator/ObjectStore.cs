@@ -557,6 +557,11 @@ internal sealed partial class ObjectStore
             return ApiErrors.AlreadyExists(type, name);
         }
 
+        if (CustomResources.CustomResourceAdmission.Admit(type, obj, null, statusOnly: false) is { } crInvalid)
+        {
+            return crInvalid;
+        }
+
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = Timestamp();
         meta.Remove("deletionTimestamp");
@@ -663,6 +668,11 @@ internal sealed partial class ObjectStore
         next["apiVersion"] = existing["apiVersion"]?.DeepClone();
         next["kind"] = type.Kind;
         next["metadata"]!["resourceVersion"] = existing["metadata"]!["resourceVersion"]?.DeepClone();
+        if (CustomResources.CustomResourceAdmission.Admit(type, next, existing, statusOnly) is { } crInvalid)
+        {
+            return crInvalid;
+        }
+
         if (JsonNode.DeepEquals(next, existing))
         {
             return new ApiResult(200, Present(type, existing));
@@ -872,6 +882,7 @@ internal sealed partial class ObjectStore
     private static JsonObject Present(ResourceType type, JsonObject stored)
     {
         var copy = (JsonObject)stored.DeepClone();
+        type.Schema?.Default(copy);
         copy["apiVersion"] = type.ApiVersion;
         copy["kind"] = type.Kind;
         return copy;

@@ -35,6 +35,9 @@ public sealed record ResourceType(string Group, string Version, string Kind, str
     /// <summary>Extra columns for <c>kubectl get</c> (a CRD's additionalPrinterColumns).</summary>
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
 
+    /// <summary>A CRD version's compiled openAPIV3Schema: custom resources are pruned, defaulted and validated with it.</summary>
+    internal CustomResources.CustomResourceSchema? Schema { get; init; }
+
     /// <summary>Read-only subresources besides status (e.g. <c>log</c> for pods).</summary>
     public IReadOnlyList<string> ExtraSubresources { get; init; } = [];
 

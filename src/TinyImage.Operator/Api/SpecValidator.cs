@@ -20,6 +20,7 @@ internal static class SpecValidator
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly ConcurrentDictionary<string, Regex> Regexes = new(StringComparer.Ordinal);
     private static readonly Regex Quantity = Compile(Crd.SchemaGenerator.QuantityPattern);
+    private static readonly Regex Name = Compile(TinyImageResource.NamePattern);
 
     /// <summary>
     /// The C# logic of each <see cref="CelRuleAttribute"/>, keyed by the rule's exact text (a test checks every rule has one).
@@ -46,6 +47,8 @@ internal static class SpecValidator
             o => o is GitRef r && r.Branch?.Contains("..", StringComparison.Ordinal) != true && r.Tag?.Contains("..", StringComparison.Ordinal) != true,
         ["!has(self.subPath) || !self.subPath.split('/').exists(s, s == '..' || s == '.')"] =
             o => o is GitSource g && (g.SubPath is null || !HasDotSegment(g.SubPath)),
+        [TinyImageResource.NameRule] =
+            o => o is TinyImageResource t && IsValidName(t.Metadata?.Name),
         ["has(self.git) != has(self.configMap)"] =
             o => o is SourceSpec s && (s.Git is null) != (s.ConfigMap is null),
         ["!has(self.verify) || !has(self.verify.scratchOnly) || !self.verify.scratchOnly || !has(self.build) || !has(self.build.base) || self.build.base == 'scratch'"] =
@@ -57,9 +60,23 @@ internal static class SpecValidator
     {
         ArgumentNullException.ThrowIfNull(resource);
         var errors = new List<FieldError>();
+
+        // The rule at the schema root speaks of metadata.name; a resource read from a file may have no name yet.
+        if (!string.IsNullOrEmpty(resource.Metadata?.Name) && !IsValidName(resource.Metadata.Name))
+        {
+            errors.Add(new FieldError("metadata.name", TinyImageResource.NameMessage));
+        }
+
         ValidateObject(resource.Spec, ApiJson.Options.GetTypeInfo(typeof(TinyImageSpec)), "spec", errors);
         return errors;
     }
+
+    /// <summary>
+    /// Whether a TinyImage name yields valid child names (see <see cref="TinyImageResource.MaxNameLength"/>): a DNS-1035
+    /// label of at most 63 characters. A missing name passes (the API server always sets one before the rule runs).
+    /// </summary>
+    public static bool IsValidName(string? name) =>
+        name is null || (name.Length <= TinyImageResource.MaxNameLength && Name.IsMatch(name));
 
     /// <summary>
     /// Reads a TinyImage from JSON and validates it. Malformed JSON or a value its type cannot hold (e.g. an invalid

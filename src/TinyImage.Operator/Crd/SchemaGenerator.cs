@@ -62,6 +62,9 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
         }
         else if (type == typeof(V1ObjectMeta))
         {
+            // The API server owns ObjectMeta: at the root a CRD may say `type: object` and restrict name/generateName,
+            // nothing else, not even a description (apiextensions' validateStructuralMetadataInvariants refuses the CRD).
+            schema.Remove("description");
             schema["type"] = "object";
         }
         else

@@ -60,6 +60,13 @@ public sealed class SpecValidatorTests
         { nameof(TinyImageSpec), """{"build":{"base":"scratch"},"verify":{"scratchOnly":true}}""" },
         { nameof(TinyImageSpec), """{"build":{"base":"distroless-cc"},"verify":{"scratchOnly":true}}""" },
         { nameof(TinyImageSpec), """{"build":{"base":"distroless-cc"},"verify":{"scratchOnly":false}}""" },
+        { "TinyImage", """{"metadata":{"name":"hello"}}""" },
+        { "TinyImage", """{"metadata":{"name":"hello-world-2"}}""" },
+        { "TinyImage", """{"metadata":{"name":"1hello"}}""" },
+        { "TinyImage", """{"metadata":{"name":"hello.world"}}""" },
+        { "TinyImage", """{"metadata":{"name":"hello-"}}""" },
+        { "TinyImage", "{\"metadata\":{\"name\":\"h" + new string('e', 62) + "\"}}" },
+        { "TinyImage", "{\"metadata\":{\"name\":\"h" + new string('e', 63) + "\"}}" },
     };
 
     [Theory]
@@ -89,6 +96,41 @@ public sealed class SpecValidatorTests
 
         Assert.False(ApiServerEmulation.Instance.Evaluate(rule, JsonNode.Parse("""{"name":"A","value":""}""")!));
         Assert.True(SpecValidator.CelCounterparts[rule](emptyValue));
+    }
+
+    [Theory]
+    [InlineData("1hello")]
+    [InlineData("hello.world")]
+    [InlineData("Hello")]
+    [InlineData("hello-")]
+    public void A_Name_That_Cannot_Name_The_Service_Is_Refused_With_The_Crds_Message(string name)
+    {
+        var ti = Minimal();
+        ti.Metadata.Name = name;
+
+        var error = Assert.Single(SpecValidator.Validate(ti));
+
+        Assert.Equal("metadata.name", error.Path);
+        Assert.Equal(TinyImageResource.NameMessage, error.Message);
+    }
+
+    [Fact]
+    public void The_Longest_Accepted_Name_Yields_Child_Names_Within_Their_Limits()
+    {
+        var name = "h" + new string('e', TinyImageResource.MaxNameLength - 1);
+        var ti = Minimal();
+        ti.Metadata.Name = name;
+
+        Assert.Empty(SpecValidator.Validate(ti));
+        ti.Metadata.Name = name + "e";
+        Assert.Single(SpecValidator.Validate(ti));
+
+        // Service and Deployment: NAME (a DNS-1035 label, at most 63); build Job and ConfigMap: at most 63 (their pods
+        // carry the Job name as a label value); SBOM ConfigMap: a DNS subdomain (at most 253).
+        Assert.True(name.Length <= 63);
+        Assert.True(Operator.Building.ChildMetadata.BuildName(name, new string('a', Operator.Building.BuildHash.Length)).Length <= 63);
+        Assert.True(Operator.Controllers.VerifyStep.SbomConfigMapName(name).Length <= 253);
+        Assert.True(Operator.Building.ChildMetadata.NameLabelValue(ti).Length <= 63);
     }
 
     [Fact]

@@ -68,6 +68,17 @@ public sealed class CrdGeneratorTests
     }
 
     [Fact]
+    public void Root_Metadata_Is_Exactly_Type_Object_And_The_Root_Rule_Guards_The_Name()
+    {
+        // apiextensions refuses anything else under root metadata (validateStructuralMetadataInvariants), even a description.
+        var root = CrdGenerator.Build()["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!;
+
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["type"] = "object" }, root["properties"]!["metadata"]));
+        var rule = Assert.Single(root["x-kubernetes-validations"]!.AsArray());
+        Assert.Equal(Operator.Api.V1Alpha1.TinyImage.NameRule, (string?)rule!["rule"]);
+    }
+
+    [Fact]
     public void Descriptions_Come_From_The_Xml_Doc_Comments()
     {
         var root = Schema();

@@ -102,6 +102,10 @@ public sealed class SchemaValidationTests
         ["output repository with uppercase path"] = r => Set(r, "spec.output.repository", "registry.local/Team/Hello"),
         ["push secret with an uppercase name"] = r => Set(r, "spec.output.pushSecret", "Registry"),
         ["release profile opt level 4"] = r => Set(r, "spec.build.profile.optLevel", "4"),
+        // Names whose children cannot be created: the Service (named after the TinyImage) needs a DNS-1035 label.
+        ["name starting with a digit"] = r => Set(r, "metadata.name", "1hello"),
+        ["name with a dot"] = r => Set(r, "metadata.name", "hello.world"),
+        ["name of 64 characters"] = r => Set(r, "metadata.name", "h" + new string('e', 63)),
     };
 
     /// <summary>Every file under config/samples that holds a TinyImage (the source ConfigMap holds none).</summary>
@@ -173,11 +177,15 @@ public sealed class SchemaValidationTests
     {
         var rules = ApiServerEmulation.Instance.Rules;
 
-        Assert.Equal(11, rules.Count);
+        Assert.Equal(12, rules.Count);
         foreach (var rule in rules.Distinct())
         {
             // An empty object: every has() is false; rules that read a field unguarded report a missing key.
-            var self = new JsonObject { ["base"] = "scratch", ["staticLinking"] = true, ["builderHasCargoAuditable"] = false, ["path"] = "src/main.rs" };
+            var self = new JsonObject
+            {
+                ["base"] = "scratch", ["staticLinking"] = true, ["builderHasCargoAuditable"] = false, ["path"] = "src/main.rs",
+                ["metadata"] = new JsonObject { ["name"] = "hello" },
+            };
             var exception = Record.Exception(() => ApiServerEmulation.Instance.Evaluate(rule, self));
             Assert.Null(exception);
         }

@@ -8,6 +8,7 @@ namespace TinyImage.Operator.Api.V1Alpha1;
 /// A TinyImage builds a Rust service into a tiny, auditable scratch image with Kaniko, verifies the SBOM
 /// that cargo-auditable embedded in its binary, and deploys exactly the verified digest.
 /// </summary>
+[CelRule(NameRule, NameMessage)]
 internal sealed class TinyImage : IKubernetesObject<V1ObjectMeta>, ISpec<TinyImageSpec>, IStatus<TinyImageStatus?>
 {
     public const string Group = "tinyimage.dev";
@@ -17,6 +18,23 @@ internal sealed class TinyImage : IKubernetesObject<V1ObjectMeta>, ISpec<TinyIma
     public const string Plural = "tinyimages";
     public const string Singular = "tinyimage";
     public const string ShortName = "ti";
+
+    /// <summary>
+    /// The longest TinyImage name: the Service is named after the TinyImage and a Service name is a DNS-1035 label
+    /// (at most 63 characters). Every other child fits then too: the Deployment is NAME, the SBOM ConfigMap NAME-sbom
+    /// (a DNS subdomain, at most 253), and the build Job and ConfigMap NAME-build-HASH are shortened to 63 by
+    /// ChildMetadata.BuildName, as are the label values that carry the name.
+    /// </summary>
+    public const int MaxNameLength = 63;
+
+    /// <summary>A DNS-1035 label: lower case letters, digits and '-', starting with a letter, ending with a letter or digit.</summary>
+    public const string NamePattern = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
+    /// <summary>The CEL rule at the schema root that refuses, at apply time, a name whose children could not be created.</summary>
+    public const string NameRule = "self.metadata.name.size() <= 63 && self.metadata.name.matches('" + NamePattern + "')";
+
+    public const string NameMessage =
+        "metadata.name must be a DNS-1035 label of at most 63 characters (lower case letters, digits and '-', starting with a letter, no dots): the TinyImage's Service is named after it";
 
     /// <summary>APIVersion defines the versioned schema of this representation of an object.</summary>
     [JsonPropertyName("apiVersion")]

@@ -1,0 +1,250 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace TinyImage.KubeEmulator.Tests.CustomResources;
+
+/// <summary>
+/// What the apiextensions server does to a custom resource on write (pruning, defaulting, kube-openapi schema
+/// validation, then x-kubernetes-validations) and on read (defaulting), and the request and object size limits.
+/// </summary>
+public sealed class CustomResourceWriteTests
+{
+    private static JsonObject Schema() => new()
+    {
+        ["replicas"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 10, ["default"] = 1 },
+        ["mode"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray("fast", "safe") },
+        ["word"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z]+$", ["maxLength"] = 5 },
+        ["tags"] = new JsonObject { ["type"] = "array", ["maxItems"] = 2, ["items"] = new JsonObject { ["type"] = "string" } },
+        ["extra"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+        ["nested"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["default"] = new JsonObject(),
+            ["properties"] = new JsonObject { ["level"] = new JsonObject { ["type"] = "string", ["default"] = "info" } },
+        },
+        ["fixed"] = new JsonObject
+        {
+            ["type"] = "string",
+            ["x-kubernetes-validations"] = new JsonArray(new JsonObject { ["rule"] = "self == oldSelf", ["message"] = "fixed is immutable" }),
+        },
+    };
+
+    private static JsonArray SpecRules() => new(new JsonObject { ["rule"] = "self.replicas < 5 || self.mode == 'safe'", ["message"] = "more than 4 replicas need mode safe" });
+
+    private static async Task<(ApiServerEmulator Kube, HttpClient Http)> StartAsync()
+    {
+        var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var (code, body) = await http.PostJsonAsync(Crds.Path, Crds.Thing(Schema(), SpecRules()));
+        Assert.True(code == 201, body.ToJsonString());
+        return (kube, http);
+    }
+
+    [Fact]
+    public async Task Unknown_Fields_Are_Pruned_Except_Under_Preserve_Unknown_Fields()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+
+        var thing = Crds.ThingObject("a", new JsonObject { ["unknown"] = 1, ["extra"] = new JsonObject { ["kept"] = true } });
+        thing["unknownTopLevel"] = "x";
+
+        var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, thing);
+
+        Assert.Equal(201, code);
+        Assert.False(body["spec"]!.AsObject().ContainsKey("unknown"));
+        Assert.Equal(true, (bool?)body["spec"]!["extra"]!["kept"]);
+        Assert.False(body.ContainsKey("unknownTopLevel"));
+    }
+
+    [Fact]
+    public async Task Defaults_Are_Applied_On_Create_Including_Inside_A_Defaulted_Object()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+
+        var (_, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", []));
+
+        Assert.Equal(1, (int?)body["spec"]!["replicas"]);
+        Assert.Equal("info", (string?)body["spec"]!["nested"]!["level"]);
+    }
+
+    [Fact]
+    public async Task A_Default_Added_To_The_Crd_Later_Appears_On_Read_Of_An_Existing_Object()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", []))).Code);
+        var (_, crd) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["color"] = new JsonObject { ["type"] = "string", ["default"] = "blue" };
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", crd)).Code);
+
+        var (code, body) = await http.GetJsonAsync(Crds.ThingsPath + "/a");
+
+        Assert.Equal(200, code);
+        Assert.Equal("blue", (string?)body["spec"]!["color"]);
+    }
+
+    public static TheoryData<string, string> SchemaViolations() => new()
+    {
+        { """{"mode":"slow"}""", "spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"" },
+        { """{"replicas":11}""", "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10" },
+        { """{"replicas":-1}""", "spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0" },
+        { """{"replicas":"two"}""", "spec.replicas: Invalid value: \"two\": spec.replicas in body must be of type integer: \"string\"" },
+        { """{"word":"toolong"}""", "spec.word: Too long: may not be more than 5 bytes" },
+        { """{"word":"Abc"}""", "spec.word: Invalid value: \"Abc\": spec.word in body should match '^[a-z]+$'" },
+        // RE2: `$` is the end of the text; .NET's `$` would also match before a final newline.
+        { """{"word":"abc\n"}""", "spec.word: Invalid value: \"abc\\n\": spec.word in body should match '^[a-z]+$'" },
+        { """{"tags":["a","b","c"]}""", "spec.tags: Too many: 3: must have at most 2 items" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SchemaViolations))]
+    public async Task A_Custom_Resource_Against_Its_Schema_Is_Refused_With_Kube_Openapis_Message(string spec, string expected)
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+
+        var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", JsonNode.Parse(spec)!.AsObject()));
+
+        Assert.Equal(422, code);
+        Assert.Equal("Invalid", (string?)body["reason"]);
+        Assert.Contains(expected, Crds.Causes(body));
+    }
+
+    [Fact]
+    public async Task A_Required_Field_Missing_Is_Refused_And_Rules_Are_Not_Evaluated_After_A_Blocking_Error()
+    {
+        var kube = await KubeHttp.StartAsync();
+        await using var _ = kube;
+        var http = kube.CreateHttpClient();
+        var crd = Crds.Thing(Schema(), SpecRules());
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["required"] = new JsonArray("mode");
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, crd)).Code);
+
+        var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["replicas"] = 7 }));
+
+        Assert.Equal(422, code);
+        Assert.Equal(
+            "Thing.example.com \"a\" is invalid: [spec.mode: Required value, <nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation]",
+            (string?)body["message"]);
+    }
+
+    [Fact]
+    public async Task A_Failing_Rule_Is_Reported_At_Its_Object_With_Its_Message()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+
+        var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["replicas"] = 7, ["mode"] = "fast" }));
+        var (ok, _) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("b", new JsonObject { ["replicas"] = 7, ["mode"] = "safe" }));
+
+        Assert.Equal(422, code);
+        Assert.Equal("Thing.example.com \"a\" is invalid: spec: Invalid value: \"object\": more than 4 replicas need mode safe", (string?)body["message"]);
+        Assert.Equal(201, ok);
+    }
+
+    [Fact]
+    public async Task Has_Tests_Presence_So_An_Empty_String_Or_Object_Counts_As_Set()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var crd = Crds.Thing(
+            new JsonObject
+            {
+                ["value"] = new JsonObject { ["type"] = "string" },
+                ["valueFrom"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+            },
+            new JsonArray(new JsonObject { ["rule"] = "has(self.value) != has(self.valueFrom)", ["message"] = "set exactly one of value or valueFrom" }));
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, crd)).Code);
+
+        var (emptyString, _) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["value"] = "" }));
+        var (emptyObject, _) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("b", new JsonObject { ["valueFrom"] = new JsonObject() }));
+        var (neither, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("c", []));
+
+        Assert.Equal(201, emptyString);
+        Assert.Equal(201, emptyObject);
+        Assert.Equal(422, neither);
+        Assert.Equal("Thing.example.com \"c\" is invalid: spec: Invalid value: \"object\": set exactly one of value or valueFrom", (string?)body["message"]);
+    }
+
+    [Fact]
+    public async Task A_Transition_Rule_Sees_OldSelf_On_Update_And_Is_Skipped_On_Create()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        var (created, obj) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["fixed"] = "one" }));
+        Assert.Equal(201, created);
+
+        obj["spec"]!["replicas"] = 2;
+        var (same, updated) = await http.PutJsonAsync(Crds.ThingsPath + "/a", obj);
+        updated["spec"]!["fixed"] = "two";
+        var (changed, body) = await http.PutJsonAsync(Crds.ThingsPath + "/a", updated);
+
+        Assert.Equal(200, same);
+        Assert.Equal(422, changed);
+        Assert.Equal("Thing.example.com \"a\" is invalid: spec.fixed: Invalid value: \"string\": fixed is immutable", (string?)body["message"]);
+    }
+
+    [Fact]
+    public async Task A_Rule_Added_Later_Does_Not_Block_A_Status_Write_Of_An_Unchanged_Spec_But_Blocks_A_Spec_Change()
+    {
+        // Validation ratcheting: an error on a value the update leaves unchanged is not reported.
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var crd = Crds.Thing(new JsonObject { ["a"] = new JsonObject { ["type"] = "string" } });
+        crd["spec"]!["versions"]![0]!["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["status"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, crd)).Code);
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["a"] = "old" }))).Code);
+        var (_, current) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        current["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["x-kubernetes-validations"] =
+            new JsonArray(new JsonObject { ["rule"] = "self.a != 'old'", ["message"] = "a must not be old" });
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", current)).Code);
+
+        var (status, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a/status", new JsonObject { ["status"] = new JsonObject { ["phase"] = "Ready" } });
+        var (spec, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["spec"] = new JsonObject { ["a"] = "old", ["b"] = 1 } });
+        var (label, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["x"] = "y" } } });
+
+        Assert.Equal(200, status);
+        Assert.Equal(200, label);
+        Assert.Equal(200, spec); // b is pruned, so the spec is unchanged
+        var (changed, _) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["spec"] = new JsonObject { ["a"] = "older" } });
+        Assert.Equal(200, changed);
+        var (back, refusedBody) = await http.PatchJsonAsync(Crds.ThingsPath + "/a", new JsonObject { ["spec"] = new JsonObject { ["a"] = "old" } });
+        Assert.Equal(422, back);
+        Assert.Equal("Thing.example.com \"a\" is invalid: spec: Invalid value: \"object\": a must not be old", (string?)refusedBody["message"]);
+    }
+
+    [Fact]
+    public async Task A_Custom_Resource_Name_Must_Be_A_Dns_Subdomain()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+
+        var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("Bad_Name", []));
+        var (dotted, _) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a.b-c", []));
+
+        Assert.Equal(422, code);
+        Assert.StartsWith("Thing.example.com \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain", (string?)body["message"]);
+        Assert.Equal(201, dotted);
+    }
+
+    [Fact]
+    public async Task A_Body_Over_3_MiB_Is_Refused_With_413_And_An_Object_Over_1_5_MiB_Cannot_Be_Stored()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+
+        var (tooLarge, status) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["extra"] = new JsonObject { ["blob"] = new string('x', (3 * 1024 * 1024) + 1) } }));
+        var (etcd, etcdStatus) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("b", new JsonObject { ["extra"] = new JsonObject { ["blob"] = new string('x', 1600 * 1024) } }));
+        var (fits, _) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("c", new JsonObject { ["extra"] = new JsonObject { ["blob"] = new string('x', 1500 * 1024) } }));
+
+        Assert.Equal(413, tooLarge);
+        Assert.Equal("RequestEntityTooLarge", (string?)status["reason"]);
+        Assert.Equal("Request entity too large: limit is 3145728", (string?)status["message"]);
+        Assert.Equal(500, etcd);
+        Assert.Equal("etcdserver: request is too large", (string?)etcdStatus["message"]);
+        Assert.Equal(201, fits);
+    }
+}

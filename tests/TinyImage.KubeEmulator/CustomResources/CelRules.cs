@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cel;
+
+namespace TinyImage.KubeEmulator.CustomResources;
+
+/// <summary>
+/// The CEL environment of x-kubernetes-validations (the Cel package, with Kubernetes' strings extension <c>split</c>)
+/// and the JSON-to-CEL value mapping. Compiling is serialized; compiled programs are reused for every request.
+/// </summary>
+internal static partial class CelRules
+{
+    private static readonly Lock Gate = new();
+    private static readonly CelEnvironment Environment = CreateEnvironment();
+
+    /// <summary>Compiles a rule; the error text when the library refuses it.</summary>
+    public static CelProgramDelegate? Compile(string rule, out string? error)
+    {
+        lock (Gate)
+        {
+            try
+            {
+                error = null;
+                return Environment.Compile(KubernetesHas(rule));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                error = "compilation failed: ERROR: <input>: " + e.Message;
+                return null;
+            }
+        }
+    }
+
+    /// <summary>A JSON value as the Cel package's values (maps, lists, long, double, string, bool).</summary>
+    public static object? ToCel(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject o => o.ToDictionary(kv => kv.Key, kv => ToCel(kv.Value)),
+        JsonArray a => a.Select(ToCel).ToList(),
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number => JsonNumbers.Long(v) is { } l ? l : v.TryGetValue<double>(out var d) ? d : JsonSerializerDouble(v),
+            _ => null,
+        },
+        _ => null,
+    };
+
+    private static double JsonSerializerDouble(JsonValue v) =>
+        v.TryGetValue<JsonElement>(out var e) && e.TryGetDouble(out var d) ? d : double.NaN;
+
+    /// <summary>
+    /// <c>has(x.f)</c> as Kubernetes means it, presence of the key: the Cel package applies proto3 semantics to maps and
+    /// calls an empty string or object absent. Rewritten to a function that tests the key (outside string literals).
+    /// </summary>
+    internal static string KubernetesHas(string rule)
+    {
+        var b = new System.Text.StringBuilder(rule.Length);
+        var i = 0;
+        while (i < rule.Length)
+        {
+            var c = rule[i];
+            if (c is '\'' or '"')
+            {
+                var end = i + 1;
+                while (end < rule.Length && rule[end] != c)
+                {
+                    end += rule[end] == '\\' ? 2 : 1;
+                }
+
+                end = Math.Min(end + 1, rule.Length);
+                b.Append(rule, i, end - i);
+                i = end;
+                continue;
+            }
+
+            var m = HasCall().Match(rule, i);
+            if (m.Success && m.Index == i && (i == 0 || !(char.IsAsciiLetterOrDigit(rule[i - 1]) || rule[i - 1] == '_' || rule[i - 1] == '.')))
+            {
+                b.Append("hasField(").Append(m.Groups[1].Value).Append(", '").Append(m.Groups[2].Value).Append("')");
+                i += m.Length;
+                continue;
+            }
+
+            b.Append(c);
+            i++;
+        }
+
+        return b.ToString();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\Ghas\(\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\.([A-Za-z_][A-Za-z0-9_]*)\s*\)")]
+    private static partial System.Text.RegularExpressions.Regex HasCall();
+
+    private static CelEnvironment CreateEnvironment()
+    {
+        var env = new CelEnvironment(null, null);
+        env.RegisterFunction("hasField", [typeof(object), typeof(string)], args => args[0] is IDictionary<string, object?> map && map.ContainsKey((string)args[1]!));
+        env.RegisterFunction("split", [typeof(string), typeof(string)], args => ((string)args[0]!).Split((string)args[1]!).Cast<object?>().ToList());
+        return env;
+    }
+}
