@@ -35,6 +35,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     private readonly ApiServerEmulatorOptions _options;
     private Task _dispatcher = Task.CompletedTask;
     private Task _collector = Task.CompletedTask;
+    private Task _workloads = Task.CompletedTask;
     private int _port;
 
     private ApiServerEmulator(ApiServerEmulatorOptions options)
@@ -47,7 +48,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         Faults = new FaultInjector(_store, options.RandomSeed);
         PodLogs = new PodLogs();
         Jobs = new JobSimulator(_store, Resources, PodLogs, AddError);
-        Deployments = new DeploymentSimulator(_store, Resources);
+        Deployments = new DeploymentSimulator(_store, Resources, options.TimeProvider, AddError);
         foreach (var ns in options.InitialNamespaces)
         {
             CreateNamespace(ns);
@@ -75,7 +76,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     /// <summary>Job controller and kubelet stand-in.</summary>
     public JobSimulator Jobs { get; }
 
-    /// <summary>Deployment controller and kubelet stand-in.</summary>
+    /// <summary>The deployment and ReplicaSet controllers, the scheduler and the kubelet seam.</summary>
     public DeploymentSimulator Deployments { get; }
 
     /// <summary>Fake container logs served at <c>pods/{name}/log</c>.</summary>
@@ -114,6 +115,10 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         emulator._port = new Uri(address).Port;
         emulator._dispatcher = Task.Run(() => emulator.DispatchAsync(emulator._stopping.Token), CancellationToken.None);
         emulator._collector = Task.Run(() => emulator.CollectAsync(emulator._stopping.Token), CancellationToken.None);
+        if (emulator._options.WorkloadControllers)
+        {
+            emulator._workloads = Task.Run(() => emulator.Deployments.RunAsync(emulator._stopping.Token), CancellationToken.None);
+        }
         return emulator;
     }
 
@@ -177,7 +182,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         await _app.DisposeAsync();
         try
         {
-            await Task.WhenAll(_dispatcher, _collector);
+            await Task.WhenAll(_dispatcher, _collector, _workloads);
         }
         catch (OperationCanceledException)
         {
@@ -194,7 +199,10 @@ public sealed class ApiServerEmulator : IAsyncDisposable
             try
             {
                 Jobs.OnChange(e, ct);
-                Deployments.OnChange(e);
+                if (_options.WorkloadControllers)
+                {
+                    Deployments.OnChange(e, ct);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -36,6 +36,12 @@ public sealed record ApiServerEmulatorOptions
     /// <summary>The <c>gitVersion</c> reported at <c>/version</c>.</summary>
     public string ServerVersion { get; init; } = "v1.35.0";
 
+    /// <summary>
+    /// Run the deployment and ReplicaSet controllers, the scheduler and the kubelet seam (true, as a cluster does); false is
+    /// an API server alone, as envtest runs one, where only clients write Deployment status.
+    /// </summary>
+    public bool WorkloadControllers { get; init; } = true;
+
     /// <summary>Seed for probabilistic faults and generated names, so a failing run can be repeated.</summary>
     public int RandomSeed { get; init; } = 1;
 }
