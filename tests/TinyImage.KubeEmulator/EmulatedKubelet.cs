@@ -76,14 +76,14 @@ public sealed class EmulatedKubelet : IKubelet
     {
         ArgumentNullException.ThrowIfNull(pod);
         _running[pod.Namespace + "/" + pod.Name] = pod;
-        pod.ReportRunning();
         if (_crash(pod) is { } crash)
         {
+            pod.ReportRunning();
             pod.ReportExited(crash.ExitCode, crash.Reason);
             return Task.CompletedTask;
         }
 
-        Settle(pod);
+        pod.ReportRunning(ready: ShouldBeReady(pod) == true);
         return Task.CompletedTask;
     }
 
@@ -97,19 +97,26 @@ public sealed class EmulatedKubelet : IKubelet
 
     private void Settle(KubeletPod pod)
     {
+        switch (ShouldBeReady(pod))
+        {
+            case true:
+                pod.ReportReady(true);
+                break;
+            case false:
+                pod.ReportReady(false);
+                break;
+        }
+    }
+
+    /// <summary>True: ready; false: marked unready; null: no say (stays as it is).</summary>
+    private bool? ShouldBeReady(KubeletPod pod)
+    {
         if (_neverReady(pod) || _crash(pod) is not null)
         {
-            return;
+            return null;
         }
 
         var marked = pod.Deployment is { } d && _deployments.TryGetValue(pod.Namespace + "/" + d, out var ready) ? ready : (bool?)null;
-        if (marked ?? _readyAtOnce)
-        {
-            pod.ReportReady(true);
-        }
-        else if (marked == false)
-        {
-            pod.ReportReady(false);
-        }
+        return marked ?? (_readyAtOnce ? true : null);
     }
 }

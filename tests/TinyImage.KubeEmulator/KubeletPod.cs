@@ -54,15 +54,23 @@ public sealed class KubeletPod
     /// <summary>The pod as stored now, or null.</summary>
     public JsonObject? Current => _store.Get(_podType, Namespace, Name) is { IsSuccess: true } r && (string?)r.Body["metadata"]?["uid"] == Uid ? r.Body : null;
 
-    /// <summary>Containers started: phase Running, every container running and not yet ready.</summary>
-    public void ReportRunning() => Write((status, now) =>
+    /// <summary>
+    /// Containers started: phase Running, every container running; ready at once with <paramref name="ready"/> (a container
+    /// without a readiness probe is ready as soon as it runs), else not yet ready.
+    /// </summary>
+    public void ReportRunning(bool ready = false) => Write((status, now) =>
     {
         status["phase"] = "Running";
         status["startTime"] ??= now;
         status["hostIP"] ??= "127.0.0.1";
         status["podIP"] ??= "127.0.0.1";
-        status["containerStatuses"] = Containers(status, c => c.State(new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }, started: true));
-        SetConditions(status, ready: false, now);
+        status["containerStatuses"] = Containers(status, c =>
+        {
+            var s = c.State(new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }, started: true);
+            s["ready"] = ready;
+            return s;
+        });
+        SetConditions(status, ready, now);
     });
 
     /// <summary>The readiness probes pass (<paramref name="ready"/>) or fail: the Ready and ContainersReady conditions follow.</summary>

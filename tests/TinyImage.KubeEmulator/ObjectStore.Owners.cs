@@ -68,6 +68,27 @@ internal sealed partial class ObjectStore
         }
     }
 
+    /// <summary>
+    /// The scheduler's binding (pods/binding): spec.nodeName and the PodScheduled condition in one commit, only while the pod
+    /// with <paramref name="uid"/> is unbound. Returns the bound pod, or null.
+    /// </summary>
+    public JsonObject? Bind(ResourceType podType, string ns, string name, string uid, string nodeName, Action<JsonObject> setScheduled)
+    {
+        lock (_gate)
+        {
+            var existing = Find(podType, ns, name);
+            if (existing is null || (string?)existing["metadata"]?["uid"] != uid || !string.IsNullOrEmpty((string?)existing["spec"]?["nodeName"]))
+            {
+                return null;
+            }
+
+            var next = (JsonObject)existing.DeepClone();
+            EnsureObject(next, "spec")["nodeName"] = nodeName;
+            setScheduled(EnsureObject(next, "status"));
+            return Present(podType, CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified));
+        }
+    }
+
     private void IndexLocked((string, string) storageKey, string key, JsonObject committed, bool deleted)
     {
         if (!_owners.TryGetValue(storageKey, out var index))

@@ -125,22 +125,15 @@ internal sealed class WorkloadControllers
             return;
         }
 
-        // The scheduler's binding: spec.nodeName and PodScheduled=True.
-        var bound = _store.Mutate(Pods, ns, name, p =>
-        {
-            if ((string?)p["metadata"]?["uid"] == uid && string.IsNullOrEmpty((string?)p["spec"]?["nodeName"]))
-            {
-                ObjectStore.EnsureObject(p, "spec")["nodeName"] = KubeletPod.NodeName;
-            }
-        }, statusOnly: false);
-        if (!bound.IsSuccess || (string?)bound.Body["metadata"]?["uid"] != uid)
+        // The scheduler's binding: spec.nodeName and PodScheduled=True in one write, as the pods/binding subresource does.
+        var bound = _store.Bind(Pods, ns, name, uid, KubeletPod.NodeName, status => KubeletPod.Set(status, "PodScheduled", "True", null, null, _store.Timestamp()));
+        if (bound is null)
         {
             return;
         }
 
-        _store.Mutate(Pods, ns, name, p => KubeletPod.Set(ObjectStore.EnsureObject(p, "status"), "PodScheduled", "True", null, null, _store.Timestamp()), statusOnly: true);
         var deployment = replicaSet is null ? null : DeploymentOf(ns, replicaSet);
-        var pod = new KubeletPod(_store, Pods, bound.Body, replicaSet, deployment);
+        var pod = new KubeletPod(_store, Pods, bound, replicaSet, deployment);
         _bound[uid] = (pod, kubelet);
         Run(() => kubelet.StartPodAsync(pod, stopping), stopping);
     }
