@@ -383,12 +383,6 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
     {
         var (newRs, oldRss) = AllReplicaSetsAndSyncRevision(d, rsList, create: false);
         Scale(d, newRs, oldRss);
-        if (!d.Paused)
-        {
-            // A scaling event is followed by the rollout on the next sync, as the real controller's requeue does.
-            queue.Add(WorkloadKeys.Deployment(d.Namespace, d.Name));
-        }
-
         Cleanup(d, oldRss);
         SyncDeploymentStatus(d, [.. oldRss, .. Nullable(newRs)], newRs);
     }
