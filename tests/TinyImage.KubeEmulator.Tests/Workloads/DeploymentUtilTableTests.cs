@@ -118,11 +118,7 @@ public sealed class DeploymentUtilTableTests
     public void DeploymentTimedOut_Compares_The_Last_Progress_Plus_The_Deadline_With_Now(int? deadline, int second, string reason, bool expected)
     {
         var d = Deployment(1, null);
-        d.Object["spec"]!["progressDeadlineSeconds"] = deadline is null ? null : JsonValue.Create(deadline.Value);
-        if (deadline is null)
-        {
-            d.Object["spec"]!["progressDeadlineSeconds"] = int.MaxValue; // nil: no deadline, as MaxInt32 (the API defaults nil to 600)
-        }
+        d.Object["spec"]!["progressDeadlineSeconds"] = deadline ?? int.MaxValue; // upstream's nil (no deadline) is MaxInt32 here: the API defaults nil to 600
 
         var status = new JsonObject
         {
