@@ -64,7 +64,8 @@ public sealed class KubernetesClientTests
     [Fact]
     public async Task Typed_Client_Writes_Deployment_Status_Through_The_Status_Subresource()
     {
-        await using var kube = await KubeHttp.StartAsync();
+        // An API server alone (no deployment controller to rewrite the status), as envtest runs one.
+        await using var kube = await KubeHttp.StartAsync(new ApiServerEmulatorOptions { WorkloadControllers = false });
         using var client = Connect(kube);
         var ct = KubeHttp.Bounded();
         var deployment = new V1Deployment

@@ -130,39 +130,53 @@ public sealed class SimulatorTests
     }
 
     [Fact]
-    public async Task MarkAvailable_Writes_A_Rolled_Out_Deployment_Status()
+    public async Task MarkAvailable_Makes_The_Deployments_Pods_Ready_So_Its_Rollout_Completes()
     {
         await using var kube = await KubeHttp.StartAsync();
         var http = kube.CreateHttpClient();
         await http.PostJsonAsync(Deployments, Deployment("web", 2));
         await http.PatchJsonAsync(Deployments + "/web", JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"example/app:2"}]}}}}""")!);
+        var started = await KubeHttp.EventuallyAsync(async () => (long?)(await http.GetJsonAsync(Deployments + "/web")).Body["status"]?["observedGeneration"] == 2
+            && kube.Deployments.PodsOf("default", "web").Count(p => (string?)p["status"]?["phase"] == "Running") == 3); // 2 old + 1 surge pod, none ready
+        var before = (await http.GetJsonAsync(Deployments + "/web")).Body["status"]!;
 
         var result = kube.Deployments.MarkAvailable("default", "web");
+        var available = await KubeHttp.EventuallyAsync(async () => (await http.GetJsonAsync(Deployments + "/web")).Body["status"] is { } s
+            && (int?)s["availableReplicas"] == 2 && (int?)s["updatedReplicas"] == 2 && (int?)s["replicas"] == 2);
         var (_, read) = await http.GetJsonAsync(Deployments + "/web");
 
+        Assert.True(started);
+        Assert.Null(before["availableReplicas"]);
+        Assert.Equal("False", (string?)before["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Available")!["status"]);
         Assert.True(result.IsSuccess);
+        Assert.True(available);
         var status = read["status"]!;
         Assert.Equal(2, (long?)status["observedGeneration"]);
         Assert.Equal(2, (int?)status["readyReplicas"]);
-        Assert.Equal(2, (int?)status["availableReplicas"]);
+        Assert.Equal(2, (int?)status["updatedReplicas"]);
         Assert.Equal("True", (string?)status["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Available")!["status"]);
         Assert.Equal(2, read.Generation());
     }
 
     [Fact]
-    public async Task MarkUnavailable_Reports_A_Stuck_Rollout()
+    public async Task MarkUnavailable_Makes_The_Pods_Fail_Readiness_So_The_Deployment_Loses_Availability()
     {
         await using var kube = await KubeHttp.StartAsync();
         var http = kube.CreateHttpClient();
+        kube.Deployments.AutoReady = true;
         await http.PostJsonAsync(Deployments, Deployment("web", 1));
+        var ready = await KubeHttp.EventuallyAsync(async () => (int?)(await http.GetJsonAsync(Deployments + "/web")).Body["status"]?["availableReplicas"] == 1);
 
         kube.Deployments.MarkUnavailable("default", "web");
+        var lost = await KubeHttp.EventuallyAsync(async () => (await http.GetJsonAsync(Deployments + "/web")).Body["status"]?["readyReplicas"] is null);
         var (_, read) = await http.GetJsonAsync(Deployments + "/web");
 
-        var progressing = read["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Progressing")!;
-        Assert.Equal("False", (string?)progressing["status"]);
-        Assert.Equal("ProgressDeadlineExceeded", (string?)progressing["reason"]);
-        Assert.Null(read["status"]!["readyReplicas"]);
+        Assert.True(ready);
+        Assert.True(lost);
+        var conditions = read["status"]!["conditions"]!.AsArray();
+        Assert.Equal(("False", "MinimumReplicasUnavailable"), ((string?)conditions.Single(c => (string?)c!["type"] == "Available")!["status"], (string?)conditions.Single(c => (string?)c!["type"] == "Available")!["reason"]));
+        Assert.Equal("NewReplicaSetAvailable", (string?)conditions.Single(c => (string?)c!["type"] == "Progressing")!["reason"]); // a finished rollout stays finished
+        Assert.Equal(1, (int?)read["status"]!["unavailableReplicas"]);
     }
 
     [Fact]

@@ -38,6 +38,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     private readonly Auth.AccessControl _access;
     private Task _dispatcher = Task.CompletedTask;
     private Task _collector = Task.CompletedTask;
+    private Task _workloads = Task.CompletedTask;
     private int _port;
 
     private ApiServerEmulator(ApiServerEmulatorOptions options)
@@ -52,7 +53,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         _jobController = new JobController(_store, Resources, options.TimeProvider, AddError);
         Jobs = new JobSimulator(_store, Resources, PodLogs, _jobController, AddError, _stopping.Token);
         _ttl = new TtlAfterFinishedController(_store, Resources, options.TimeProvider, AddError);
-        Deployments = new DeploymentSimulator(_store, Resources);
+        Deployments = new DeploymentSimulator(_store, Resources, options.TimeProvider, AddError);
         foreach (var ns in options.InitialNamespaces)
         {
             CreateNamespace(ns);
@@ -99,7 +100,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     /// <summary>Job controller and kubelet stand-in.</summary>
     public JobSimulator Jobs { get; }
 
-    /// <summary>Deployment controller and kubelet stand-in.</summary>
+    /// <summary>The deployment and ReplicaSet controllers, the scheduler and the kubelet seam.</summary>
     public DeploymentSimulator Deployments { get; }
 
     /// <summary>Fake container logs served at <c>pods/{name}/log</c>.</summary>
@@ -144,6 +145,10 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         emulator._port = new Uri(address).Port;
         emulator._dispatcher = Task.Run(() => emulator.DispatchAsync(emulator._stopping.Token), CancellationToken.None);
         emulator._collector = Task.Run(() => emulator.CollectAsync(emulator._stopping.Token), CancellationToken.None);
+        if (emulator._options.WorkloadControllers)
+        {
+            emulator._workloads = Task.Run(() => emulator.Deployments.RunAsync(emulator._stopping.Token), CancellationToken.None);
+        }
         return emulator;
     }
 
@@ -255,7 +260,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         await _app.DisposeAsync();
         try
         {
-            await Task.WhenAll(_dispatcher, _collector);
+            await Task.WhenAll(_dispatcher, _collector, _workloads);
         }
         catch (OperationCanceledException)
         {
@@ -274,7 +279,10 @@ public sealed class ApiServerEmulator : IAsyncDisposable
             {
                 Jobs.OnChange(e);
                 _ttl.OnChange(e);
-                Deployments.OnChange(e);
+                if (_options.WorkloadControllers)
+                {
+                    Deployments.OnChange(e, ct);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

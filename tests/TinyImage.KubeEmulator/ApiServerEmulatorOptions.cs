@@ -42,6 +42,12 @@ public sealed record ApiServerEmulatorOptions
     /// <summary>The CA (with its private key) that signs the HTTPS serving certificate; null generates one.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? CertificateAuthority { get; init; }
 
+    /// <summary>
+    /// Run the deployment and ReplicaSet controllers, the scheduler and the kubelet seam (true, as a cluster does); false is
+    /// an API server alone, as envtest runs one, where only clients write Deployment status.
+    /// </summary>
+    public bool WorkloadControllers { get; init; } = true;
+
     /// <summary>Seed for probabilistic faults and generated names, so a failing run can be repeated.</summary>
     public int RandomSeed { get; init; } = 1;
 }

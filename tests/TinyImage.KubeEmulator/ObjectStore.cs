@@ -842,6 +842,7 @@ internal sealed partial class ObjectStore
             bucket[key] = committed;
         }
 
+        IndexLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
         _history.AddLast(e);
         TrimHistoryLocked();

@@ -92,6 +92,7 @@ public sealed class ResourceRegistry
         },
         new("", "v1", "ServiceAccount", "serviceaccounts", true) { ShortNames = ["sa"], HasGeneration = false },
         new("apps", "v1", "Deployment", "deployments", true) { ShortNames = ["deploy"], Categories = ["all"], HasStatus = true },
+        new("apps", "v1", "ReplicaSet", "replicasets", true) { ShortNames = ["rs"], Categories = ["all"], HasStatus = true },
         new("batch", "v1", "Job", "jobs", true) { Categories = ["all"], HasStatus = true, SelectableFields = ["status.successful"] },
         new("coordination.k8s.io", "v1", "Lease", "leases", true) { HasGeneration = false },
         new("events.k8s.io", "v1", "Event", "events", true)

@@ -113,7 +113,8 @@ public sealed class BuiltinStorageTests
     [Fact]
     public async Task Resending_A_Deployment_As_It_Was_Built_Is_A_No_Op_Write()
     {
-        await using var kube = await KubeHttp.StartAsync();
+        // Storage alone: no deployment controller writing status meanwhile (as envtest runs an API server).
+        await using var kube = await KubeHttp.StartAsync(new ApiServerEmulatorOptions { WorkloadControllers = false });
         var http = kube.CreateHttpClient();
         var (_, created) = await http.PostJsonAsync(Deployments, Deployment("web"));
         var body = Deployment("web");
@@ -276,7 +277,8 @@ public sealed class BuiltinStorageTests
     [Fact]
     public async Task A_Status_Write_Is_Round_Tripped_Too()
     {
-        await using var kube = await KubeHttp.StartAsync();
+        // Storage alone: no deployment controller writing status meanwhile (as envtest runs an API server).
+        await using var kube = await KubeHttp.StartAsync(new ApiServerEmulatorOptions { WorkloadControllers = false });
         var http = kube.CreateHttpClient();
         await http.PostJsonAsync(Deployments, Deployment("web"));
         var status = JsonNode.Parse("""{"status":{"replicas":1,"readyReplicas":0,"bogus":true}}""")!;

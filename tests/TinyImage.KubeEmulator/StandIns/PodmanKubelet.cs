@@ -6,23 +6,23 @@ using System.Text.Json.Nodes;
 namespace TinyImage.KubeEmulator.StandIns;
 
 /// <summary>
-/// Plays the Deployment controller and kubelet with real containers: it lists and watches Deployments over the
-/// emulator's HTTP API like any controller, and when a Deployment's image changes it pulls exactly that reference
-/// with <c>podman</c> (credentials from the pod's <c>imagePullSecrets</c>, the registry CA from the options), runs it
-/// under the pod's security context (user, read-only root, no capabilities, no privilege escalation), and only when
-/// the container answers HTTP on its port does it route the Deployment's <see cref="ServiceProxy"/> to it, mark the
-/// Deployment available (observedGeneration, ready/available replicas, Available condition) and stop the previous
-/// container: a rolling update with maxUnavailable 0. One container stands in for all replicas.
+/// The kubelet of the emulator's node with real containers: the emulator's deployment and ReplicaSet controllers create the
+/// pods, and for each pod scheduled here it pulls exactly the pod's image with <c>podman</c> (credentials from the pod's
+/// <c>imagePullSecrets</c>, the registry CA from the options), runs it under the pod's security context (user, read-only root,
+/// no capabilities, no privilege escalation), reports the pod Running, and Ready only once the container answers HTTP on
+/// its port; then the Deployment's <see cref="ServiceProxy"/> routes to it. A failed pull is reported as ErrImagePull, a
+/// container that exits as CrashLoopBackOff. When the controllers delete the pod (the old ReplicaSet scaled down after the new
+/// pod became available), its container is removed and the Service stops routing to it.
 /// </summary>
-public sealed class PodmanKubelet : IAsyncDisposable
+public sealed class PodmanKubelet : IKubelet, IAsyncDisposable
 {
     private readonly ApiServerEmulator _emulator;
     private readonly PodmanKubeletOptions _options;
     private readonly Podman _podman;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<string, DeploymentState> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RunningPod> _pods = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Service> _services = new(StringComparer.Ordinal);
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(2) };
-    private Task _watching = Task.CompletedTask;
     private int _sequence;
     private int _servicePorts;
 
@@ -33,10 +33,10 @@ public sealed class PodmanKubelet : IAsyncDisposable
         _podman = new Podman(Path.Combine(options.WorkDirectory, "podman"));
     }
 
-    /// <summary>Every container that became ready, in order.</summary>
+    /// <summary>Every container that became ready (its pod Ready), in order.</summary>
     public ConcurrentQueue<KubeletRollout> Rollouts { get; } = new();
 
-    /// <summary>Every rollout that failed (pull, run, or no HTTP answer), as <c>namespace/name image: reason</c>.</summary>
+    /// <summary>Every pod that failed (pull, run, or no HTTP answer), as <c>namespace/deployment image: reason</c>.</summary>
     public ConcurrentQueue<string> Failures { get; } = new();
 
     /// <summary>What ran: the runtime path, for test output.</summary>
@@ -45,43 +45,69 @@ public sealed class PodmanKubelet : IAsyncDisposable
     /// <summary>Raised with each new Service address (namespace, name, URL), for the standalone emulator to print.</summary>
     public event Action<string, string, Uri>? ServiceStarted;
 
-    /// <summary>Starts watching Deployments of <paramref name="emulator"/>.</summary>
+    /// <summary>Becomes the kubelet of <paramref name="emulator"/>'s node: pods scheduled from now on run here.</summary>
     public static PodmanKubelet Start(ApiServerEmulator emulator, PodmanKubeletOptions options)
     {
         ArgumentNullException.ThrowIfNull(emulator);
         ArgumentNullException.ThrowIfNull(options);
         var kubelet = new PodmanKubelet(emulator, options);
-        kubelet._watching = Task.Run(() => kubelet.WatchAsync(kubelet._stop.Token));
+        emulator.Deployments.Kubelet = kubelet;
         return kubelet;
     }
 
-    /// <summary>The Service address of a Deployment (stable across rollouts), or null before its first container.</summary>
-    public Uri? ServiceUrl(string ns, string name) => _states.TryGetValue(ns + "/" + name, out var s) ? s.Proxy?.Url : null;
+    /// <summary>The Service address of a Deployment (stable across rollouts), or null before its first pod is ready.</summary>
+    public Uri? ServiceUrl(string ns, string name) => _services.TryGetValue(ns + "/" + name, out var s) ? s.Proxy?.Url : null;
 
-    /// <summary>The image the Deployment's ready container runs, or null.</summary>
-    public string? ServingImage(string ns, string name) => _states.TryGetValue(ns + "/" + name, out var s) ? s.Current?.Image : null;
+    /// <summary>The image of the Deployment's most recently ready pod that still runs, or null.</summary>
+    public string? ServingImage(string ns, string name) =>
+        _services.TryGetValue(ns + "/" + name, out var s) ? s.Endpoints().Select(e => e.Image).LastOrDefault() : null;
+
+    /// <inheritdoc/>
+    public async Task StartPodAsync(KubeletPod pod, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var running = new RunningPod(pod, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token));
+        if (!_pods.TryAdd(pod.Uid, running))
+        {
+            return;
+        }
+
+        running.Work = RunAsync(running);
+        await running.Work;
+    }
+
+    /// <inheritdoc/>
+    public async Task StopPodAsync(KubeletPod pod, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        if (!_pods.TryRemove(pod.Uid, out var running))
+        {
+            return;
+        }
+
+        await StopAsync(running);
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (_emulator.Deployments.Kubelet == this)
+        {
+            _emulator.Deployments.Kubelet = null;
+        }
+
         await _stop.CancelAsync();
-        try
+        foreach (var uid in _pods.Keys.ToList())
         {
-            await _watching;
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
-
-        foreach (var state in _states.Values)
-        {
-            if (state.Current is { } c)
+            if (_pods.TryRemove(uid, out var running))
             {
-                await RemoveContainerAsync(c.Container);
+                await StopAsync(running);
             }
+        }
 
-            if (state.Proxy is { } p)
+        foreach (var service in _services.Values)
+        {
+            if (service.Proxy is { } p)
             {
                 await p.DisposeAsync();
             }
@@ -92,139 +118,103 @@ public sealed class PodmanKubelet : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    private async Task StopAsync(RunningPod running)
     {
-        using var http = _emulator.CreateHttpClient();
-        while (!cancellationToken.IsCancellationRequested)
+        running.Ready = null;
+        Reroute(running.Pod);
+        await running.Cancel.CancelAsync();
+        try
         {
-            var list = JsonNode.Parse(await http.GetStringAsync(new Uri("apis/apps/v1/deployments", UriKind.Relative), cancellationToken))!.AsObject();
-            var resourceVersion = (string?)list["metadata"]?["resourceVersion"] ?? "0";
-            foreach (var d in list["items"]!.AsArray().OfType<JsonObject>())
+            await running.Work;
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped while starting
+        }
+
+        if (running.Container is { } name)
+        {
+            await RemoveContainerAsync(name);
+        }
+
+        running.Cancel.Dispose();
+    }
+
+    private async Task RunAsync(RunningPod running)
+    {
+        var pod = running.Pod;
+        var ct = running.Cancel.Token;
+        var key = pod.Namespace + "/" + (pod.Deployment ?? pod.Name);
+        var podSpec = pod.Object["spec"] as JsonObject ?? [];
+        if (pod.FirstContainer is not { } container || pod.Image is not { } image)
+        {
+            return;
+        }
+
+        var started = await StartContainerAsync(pod, podSpec, container, image, running, ct);
+        if (!started.IsSuccess)
+        {
+            Failures.Enqueue($"{key} {image}: {started.Error}");
+            return;
+        }
+
+        pod.ReportRunning();
+        var url = started.Value!;
+        if (!await AnswersHttpAsync(url, ct))
+        {
+            var logs = await _podman.RunAsync(["logs", "--tail", "20", running.Container!], ct);
+            var state = await _podman.RunAsync(["inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", running.Container!], ct);
+            var parts = state.Stdout.Trim().Split(' ');
+            if (parts is ["false", var code] && int.TryParse(code, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exitCode))
             {
-                await ReconcileAsync(d, cancellationToken);
+                pod.ReportExited(exitCode, "Error", logs.Stdout + logs.Stderr);
             }
 
-            using var response = await http.GetAsync(
-                new Uri("apis/apps/v1/deployments?watch=true&allowWatchBookmarks=true&resourceVersion=" + resourceVersion, UriKind.Relative),
-                HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            Failures.Enqueue($"{key} {image}: the container did not answer HTTP at {url} within {_options.ReadinessTimeout.TotalSeconds:0}s; its log: {logs.Stdout}{logs.Stderr}");
+            return;
+        }
+
+        if (!_pods.ContainsKey(pod.Uid) || !pod.Exists)
+        {
+            return; // deleted meanwhile
+        }
+
+        running.ReadyOrder = Interlocked.Increment(ref _sequence);
+        running.Ready = url;
+        Rollouts.Enqueue(new KubeletRollout(pod.Namespace, pod.Deployment ?? pod.Name, image, running.Container!, url, pod.Name));
+        Reroute(pod);
+        pod.ReportReady(true);
+    }
+
+    /// <summary>Routes the Deployment's Service to its ready pods (kube-proxy follows the EndpointSlices of ready pods).</summary>
+    private void Reroute(KubeletPod pod)
+    {
+        var key = pod.Namespace + "/" + (pod.Deployment ?? pod.Name);
+        var service = _services.GetOrAdd(key, _ => new Service(this, pod.Namespace, pod.Deployment ?? pod.Name));
+        var ports = service.Endpoints().Select(p => p.Ready!.Port).ToList();
+        lock (service)
+        {
+            if (service.Proxy is null && ports.Count > 0)
             {
-                continue; // relist
+                var port = Interlocked.Increment(ref _servicePorts) == 1 ? _options.FirstServicePort : 0;
+                service.Proxy = ServiceProxy.Start(port);
+                ServiceStarted?.Invoke(pod.Namespace, pod.Deployment ?? pod.Name, service.Proxy.Url);
             }
 
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
-            {
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                var e = JsonNode.Parse(line)!.AsObject();
-                var type = (string?)e["type"];
-                if (type == "ERROR")
-                {
-                    break; // 410 Expired and friends: relist
-                }
-
-                if (e["object"] is JsonObject obj && type is "ADDED" or "MODIFIED" or "DELETED")
-                {
-                    if (type == "DELETED")
-                    {
-                        obj["metadata"]!["deletionTimestamp"] ??= "deleted";
-                    }
-
-                    await ReconcileAsync(obj, cancellationToken);
-                }
-            }
+            service.Proxy?.Route(ports);
         }
     }
 
-    private async Task ReconcileAsync(JsonObject deployment, CancellationToken cancellationToken)
+    private async Task<StandInResult<Uri>> StartContainerAsync(
+        KubeletPod pod, JsonObject podSpec, JsonObject container, string image, RunningPod running, CancellationToken cancellationToken)
     {
-        var ns = (string)deployment["metadata"]!["namespace"]!;
-        var name = (string)deployment["metadata"]!["name"]!;
-        var key = ns + "/" + name;
-        var state = _states.GetOrAdd(key, _ => new DeploymentState());
-        if (deployment["metadata"]?["deletionTimestamp"] is not null)
-        {
-            if (state.Current is { } running)
-            {
-                await RemoveContainerAsync(running.Container);
-                state.Current = null;
-            }
-
-            state.Proxy?.Route(0);
-            return;
-        }
-
-        var generation = (long?)deployment["metadata"]?["generation"] ?? 1;
-        var observed = (long?)deployment["status"]?["observedGeneration"];
-        var podSpec = deployment["spec"]?["template"]?["spec"] as JsonObject ?? [];
-        var container = (podSpec["containers"] as JsonArray)?.FirstOrDefault() as JsonObject;
-        var image = (string?)container?["image"];
-        if (container is null || image is null)
-        {
-            return;
-        }
-
-        if (state.Current?.Image == image)
-        {
-            if (observed != generation)
-            {
-                _emulator.Deployments.MarkAvailable(ns, name);
-            }
-
-            return;
-        }
-
-        if (state.FailedImage == image)
-        {
-            return; // a failed rollout is not retried until the image changes (the real kubelet backs off)
-        }
-
-        var rollout = await StartContainerAsync(ns, name, podSpec, container, image, generation, cancellationToken);
-        if (!rollout.IsSuccess)
-        {
-            state.FailedImage = image;
-            Failures.Enqueue($"{key} {image}: {rollout.Error}");
-            _emulator.Deployments.MarkUnavailable(ns, name, "ProgressDeadlineExceeded", rollout.Error!);
-            return;
-        }
-
-        if (state.Proxy is null)
-        {
-            var port = Interlocked.Increment(ref _servicePorts) == 1 ? _options.FirstServicePort : 0;
-            state.Proxy = ServiceProxy.Start(port);
-            ServiceStarted?.Invoke(ns, name, state.Proxy.Url);
-        }
-
-        state.Proxy.Route(rollout.Value!.ContainerUrl.Port);
-        var previous = state.Current;
-        state.Current = rollout.Value;
-        state.FailedImage = null;
-        Rollouts.Enqueue(rollout.Value);
-        var now = _emulator.Get("apps/v1", "deployments", ns, name);
-        if (now.IsSuccess && (string?)now.Body["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"] == image)
-        {
-            _emulator.Deployments.MarkAvailable(ns, name);
-        }
-
-        if (previous is not null)
-        {
-            await RemoveContainerAsync(previous.Container);
-        }
-    }
-
-    private async Task<StandInResult<KubeletRollout>> StartContainerAsync(
-        string ns, string name, JsonObject podSpec, JsonObject container, string image, long generation, CancellationToken cancellationToken)
-    {
-        var containerName = Podman.ContainerName(ns, name, Interlocked.Increment(ref _sequence));
+        var ns = pod.Namespace;
+        var containerName = Podman.ContainerName(ns, pod.Deployment ?? pod.Name, Interlocked.Increment(ref _sequence));
         var pull = new List<string> { "pull", "--quiet" };
         var authFile = WritePullSecrets(ns, podSpec, containerName);
         if (!authFile.IsSuccess)
         {
-            return StandInResult<KubeletRollout>.Fail(authFile.Error!);
+            return StandInResult<Uri>.Fail(authFile.Error!);
         }
 
         if (authFile.Value is { } auth)
@@ -241,7 +231,8 @@ public sealed class PodmanKubelet : IAsyncDisposable
         var pulled = await _podman.RunAsync(pull, cancellationToken);
         if (!pulled.Succeeded)
         {
-            return StandInResult<KubeletRollout>.Fail("ErrImagePull: " + pulled.Describe());
+            pod.ReportWaiting("ErrImagePull", pulled.Describe());
+            return StandInResult<Uri>.Fail("ErrImagePull: " + pulled.Describe());
         }
 
         var port = (int?)container["ports"]?[0]?["containerPort"] ?? 3000;
@@ -275,7 +266,8 @@ public sealed class PodmanKubelet : IAsyncDisposable
             var value = EnvValue(ns, env);
             if (!value.IsSuccess)
             {
-                return StandInResult<KubeletRollout>.Fail("CreateContainerConfigError: " + value.Error);
+                pod.ReportWaiting("CreateContainerConfigError", value.Error!);
+                return StandInResult<Uri>.Fail("CreateContainerConfigError: " + value.Error);
             }
 
             run.AddRange(["--env", (string?)env["name"] + "=" + value.Value]);
@@ -293,28 +285,21 @@ public sealed class PodmanKubelet : IAsyncDisposable
 
         run.Add(image);
         run.AddRange((container["args"] as JsonArray ?? []).Select(a => (string?)a ?? ""));
+        running.Container = containerName;
         var started = await _podman.RunAsync(run, cancellationToken);
         if (!started.Succeeded)
         {
-            await RemoveContainerAsync(containerName);
-            return StandInResult<KubeletRollout>.Fail("CreateContainerError: " + started.Describe());
+            pod.ReportWaiting("CreateContainerError", started.Describe());
+            return StandInResult<Uri>.Fail("CreateContainerError: " + started.Describe());
         }
 
         var mapped = await _podman.RunAsync(["port", containerName, port.ToString(CultureInfo.InvariantCulture) + "/tcp"], cancellationToken);
         if (!mapped.Succeeded || !Uri.TryCreate("http://" + mapped.Stdout.Trim().Split('\n')[0] + "/", UriKind.Absolute, out var url))
         {
-            await RemoveContainerAsync(containerName);
-            return StandInResult<KubeletRollout>.Fail("no port mapping: " + mapped.Describe());
+            return StandInResult<Uri>.Fail("no port mapping: " + mapped.Describe());
         }
 
-        if (!await AnswersHttpAsync(url, cancellationToken))
-        {
-            var logs = await _podman.RunAsync(["logs", "--tail", "20", containerName], cancellationToken);
-            await RemoveContainerAsync(containerName);
-            return StandInResult<KubeletRollout>.Fail($"the container did not answer HTTP at {url} within {_options.ReadinessTimeout.TotalSeconds:0}s; its log: {logs.Stdout}{logs.Stderr}");
-        }
-
-        return StandInResult<KubeletRollout>.Ok(new KubeletRollout(ns, name, image, containerName, url, generation));
+        return StandInResult<Uri>.Ok(url);
     }
 
     private async Task<bool> AnswersHttpAsync(Uri url, CancellationToken cancellationToken)
@@ -405,12 +390,28 @@ public sealed class PodmanKubelet : IAsyncDisposable
         return StandInResult<string>.Ok("");
     }
 
-    private sealed class DeploymentState
+    private sealed class RunningPod(KubeletPod pod, CancellationTokenSource cancel)
     {
-        public KubeletRollout? Current { get; set; }
+        public KubeletPod Pod { get; } = pod;
 
-        public string? FailedImage { get; set; }
+        public CancellationTokenSource Cancel { get; } = cancel;
 
+        public Task Work { get; set; } = Task.CompletedTask;
+
+        public string? Container { get; set; }
+
+        /// <summary>The container's URL once the pod is Ready; null while not ready or once stopping.</summary>
+        public Uri? Ready { get; set; }
+
+        public int ReadyOrder { get; set; }
+    }
+
+    private sealed class Service(PodmanKubelet kubelet, string ns, string name)
+    {
         public ServiceProxy? Proxy { get; set; }
+
+        public IEnumerable<(Uri? Ready, string? Image)> Endpoints() =>
+            kubelet._pods.Values.Where(p => p.Ready is not null && p.Pod.Namespace == ns && (p.Pod.Deployment ?? p.Pod.Name) == name)
+                .OrderBy(p => p.ReadyOrder).Select(p => (p.Ready, p.Pod.Image));
     }
 }

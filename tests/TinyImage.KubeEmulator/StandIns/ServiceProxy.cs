@@ -5,15 +5,17 @@ namespace TinyImage.KubeEmulator.StandIns;
 
 /// <summary>
 /// A Service's stable address on loopback, as kube-proxy gives one: connections to <see cref="Url"/> are forwarded to
-/// the currently ready container's port. The kubelet stand-in re-routes it when a new container becomes ready, so a
-/// client sees the old digest answer until the new one is ready, then the new one.
+/// the ports of the
+/// Deployment's ready pods. The kubelet stand-in re-routes it when a pod becomes ready or goes away, so a client sees the
+/// old digest answer until the new pod is ready, then either while both are, then the new one.
 /// </summary>
 public sealed class ServiceProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
-    private int _target;
+    private int[] _targets = [];
+    private int _next;
 
     private ServiceProxy(TcpListener listener)
     {
@@ -36,7 +38,10 @@ public sealed class ServiceProxy : IAsyncDisposable
     }
 
     /// <summary>Sends new connections to 127.0.0.1:<paramref name="targetPort"/> (0: refuse them, no ready endpoint).</summary>
-    public void Route(int targetPort) => Volatile.Write(ref _target, targetPort);
+    public void Route(int targetPort) => Route(targetPort == 0 ? [] : [targetPort]);
+
+    /// <summary>Sends new connections to the ready endpoints' ports in turn, as kube-proxy spreads them (none: refuse them).</summary>
+    public void Route(IReadOnlyList<int> targetPorts) => Volatile.Write(ref _targets, [.. targetPorts]);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -73,7 +78,8 @@ public sealed class ServiceProxy : IAsyncDisposable
                 return;
             }
 
-            _ = ForwardAsync(client, Volatile.Read(ref _target), cancellationToken);
+            var targets = Volatile.Read(ref _targets);
+            _ = ForwardAsync(client, targets.Length == 0 ? 0 : targets[(int)((uint)Interlocked.Increment(ref _next) % (uint)targets.Length)], cancellationToken);
         }
     }
 

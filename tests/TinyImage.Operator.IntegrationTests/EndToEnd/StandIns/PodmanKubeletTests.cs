@@ -12,7 +12,7 @@ using Xunit;
 
 namespace TinyImage.Operator.IntegrationTests.EndToEnd.StandIns;
 
-/// <summary>The kubelet stand-in runs the operator's own Deployment with real podman containers pulled from the real registry.</summary>
+/// <summary>The kubelet stand-in runs the pods of the operator's own Deployment (created by the emulator's controllers) with real podman containers pulled from the real registry.</summary>
 public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
     [Fact]
@@ -63,7 +63,7 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_Digest_That_Cannot_Be_Pulled_Marks_The_Deployment_Unavailable()
+    public async Task A_Digest_That_Cannot_Be_Pulled_Leaves_The_Pod_In_ErrImagePull_And_The_Deployment_Unavailable()
     {
         var ct = TestContext.Current.CancellationToken;
         var registry = fixture.Require();
@@ -85,8 +85,11 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
 
         await Eventually.HoldsAsync(() => !kubelet.Failures.IsEmpty, "the pull fails", ct);
         Assert.Contains("ErrImagePull", kubelet.Failures.Single(), StringComparison.Ordinal);
+        await Eventually.HoldsAsync(() => kube.Deployments.PodsOf("demo", "hello") is [var p] && (string?)p["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"] == "ErrImagePull",
+            "the pod reports ErrImagePull", ct);
         var status = kube.Get("apps/v1", "deployments", "demo", "hello").Body["status"]!;
-        Assert.Equal("False", (string?)status["conditions"]![0]!["status"]);
+        Assert.Equal("False", (string?)Condition(status, "Available")?["status"]);
+        Assert.Null(status["availableReplicas"]);
         Assert.Null(kubelet.ServiceUrl("demo", "hello"));
     }
 
@@ -120,10 +123,14 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
     private static long Available(ApiServerEmulator kube)
     {
         var d = kube.Get("apps/v1", "deployments", "demo", "hello").Body;
-        return (int?)d["status"]?["availableReplicas"] >= 1 && (string?)d["status"]?["conditions"]?[0]?["status"] == "True"
-            ? (long?)d["status"]?["observedGeneration"] ?? 0
-            : 0;
+        var status = d["status"] ?? new JsonObject();
+        var complete = (int?)status["availableReplicas"] == 1 && (int?)status["updatedReplicas"] == 1 && (int?)status["replicas"] == 1
+            && (string?)Condition(status, "Progressing")?["reason"] == "NewReplicaSetAvailable";
+        return complete ? (long?)status["observedGeneration"] ?? 0 : 0;
     }
+
+    private static JsonNode? Condition(JsonNode status, string type) =>
+        (status["conditions"] as JsonArray)?.FirstOrDefault(c => (string?)c?["type"] == type);
 
     private static async Task<bool> Answers(Uri url, CancellationToken ct)
     {

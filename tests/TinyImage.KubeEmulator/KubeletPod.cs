@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+
+namespace TinyImage.KubeEmulator;
+
+/// <summary>
+/// A pod bound to the emulator's node, as its kubelet sees it, with the status reports a kubelet makes
+/// (pod phase, container states, and the Ready / ContainersReady conditions, as pkg/kubelet/status computes them).
+/// Reports about a pod that was deleted meanwhile are dropped.
+/// </summary>
+public sealed class KubeletPod
+{
+    /// <summary>The node every pod is bound to.</summary>
+    public const string NodeName = "kube-emulator-node";
+
+    private readonly ObjectStore _store;
+    private readonly ResourceType _podType;
+
+    internal KubeletPod(ObjectStore store, ResourceType podType, JsonObject pod, string? replicaSet, string? deployment)
+    {
+        _store = store;
+        _podType = podType;
+        Object = pod;
+        ReplicaSet = replicaSet;
+        Deployment = deployment;
+    }
+
+    /// <summary>The pod as it was bound.</summary>
+    public JsonObject Object { get; }
+
+    /// <summary>The pod's namespace.</summary>
+    public string Namespace => (string)Object["metadata"]!["namespace"]!;
+
+    /// <summary>The pod's name.</summary>
+    public string Name => (string)Object["metadata"]!["name"]!;
+
+    /// <summary>The pod's uid.</summary>
+    public string Uid => (string)Object["metadata"]!["uid"]!;
+
+    /// <summary>The ReplicaSet controlling the pod, if any.</summary>
+    public string? ReplicaSet { get; }
+
+    /// <summary>The Deployment controlling that ReplicaSet, if any.</summary>
+    public string? Deployment { get; }
+
+    /// <summary>The pod's first container.</summary>
+    public JsonObject? FirstContainer => (Object["spec"]?["containers"] as JsonArray)?.FirstOrDefault() as JsonObject;
+
+    /// <summary>The first container's image.</summary>
+    public string? Image => (string?)FirstContainer?["image"];
+
+    /// <summary>The pod is still stored (same uid).</summary>
+    public bool Exists => _store.Get(_podType, Namespace, Name) is { IsSuccess: true } r && (string?)r.Body["metadata"]?["uid"] == Uid;
+
+    /// <summary>The pod as stored now, or null.</summary>
+    public JsonObject? Current => _store.Get(_podType, Namespace, Name) is { IsSuccess: true } r && (string?)r.Body["metadata"]?["uid"] == Uid ? r.Body : null;
+
+    /// <summary>
+    /// Containers started: phase Running, every container running; ready at once with <paramref name="ready"/> (a container
+    /// without a readiness probe is ready as soon as it runs), else not yet ready.
+    /// </summary>
+    public void ReportRunning(bool ready = false) => Write((status, now) =>
+    {
+        status["phase"] = "Running";
+        status["startTime"] ??= now;
+        status["hostIP"] ??= "127.0.0.1";
+        status["podIP"] ??= "127.0.0.1";
+        status["containerStatuses"] = Containers(status, c =>
+        {
+            var s = c.State(new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }, started: true);
+            s["ready"] = ready;
+            return s;
+        });
+        SetConditions(status, ready, now);
+    });
+
+    /// <summary>The readiness probes pass (<paramref name="ready"/>) or fail: the Ready and ContainersReady conditions follow.</summary>
+    public void ReportReady(bool ready = true) => Write((status, now) =>
+    {
+        if ((string?)status["phase"] != "Running")
+        {
+            return; // a kubelet reports readiness only of running containers
+        }
+
+        foreach (var c in (status["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            c["ready"] = ready && c["state"]?["running"] is not null;
+        }
+
+        SetConditions(status, ready, now);
+    });
+
+    /// <summary>
+    /// The first container exited (restartPolicy Always): restartCount + 1, lastState terminated with the exit code, and the
+    /// container waits in CrashLoopBackOff; the pod stays Running and is not ready.
+    /// </summary>
+    public void ReportExited(int exitCode, string reason = "Error", string? message = null) => Write((status, now) =>
+    {
+        status["phase"] = "Running";
+        status["startTime"] ??= now;
+        var first = true;
+        status["containerStatuses"] = Containers(status, c =>
+        {
+            if (!first)
+            {
+                return c.Existing;
+            }
+
+            first = false;
+            var terminated = new JsonObject
+            {
+                ["exitCode"] = exitCode,
+                ["reason"] = reason,
+                ["startedAt"] = (string?)c.Existing?["state"]?["running"]?["startedAt"] ?? now,
+                ["finishedAt"] = now,
+                ["containerID"] = "containerd://" + Guid.NewGuid().ToString("N"),
+            };
+            if (message is not null)
+            {
+                terminated["message"] = message;
+            }
+
+            var restarts = (int)(JsonNumbers.Long(c.Existing?["restartCount"]) ?? 0) + 1;
+            var waiting = new JsonObject
+            {
+                ["reason"] = "CrashLoopBackOff",
+                ["message"] = $"back-off 10s restarting failed container={c.Name} pod={Name}_{Namespace}({Uid})",
+            };
+            var s = c.State(new JsonObject { ["waiting"] = waiting }, started: false);
+            s["restartCount"] = restarts;
+            s["lastState"] = new JsonObject { ["terminated"] = terminated };
+            return s;
+        });
+        SetConditions(status, ready: false, now);
+    });
+
+    /// <summary>The first container cannot start and waits with <paramref name="reason"/> (ErrImagePull, ImagePullBackOff, CreateContainerConfigError, ...).</summary>
+    public void ReportWaiting(string reason, string message) => Write((status, now) =>
+    {
+        var first = true;
+        status["containerStatuses"] = Containers(status, c =>
+        {
+            if (!first)
+            {
+                return c.Existing;
+            }
+
+            first = false;
+            return c.State(new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason, ["message"] = message } }, started: false);
+        });
+        SetConditions(status, ready: false, now);
+    });
+
+    private void Write(Action<JsonObject, string> edit) =>
+        _store.Mutate(_podType, Namespace, Name, p =>
+        {
+            if ((string?)p["metadata"]?["uid"] != Uid)
+            {
+                return;
+            }
+
+            var status = ObjectStore.EnsureObject(p, "status");
+            edit(status, _store.Timestamp());
+        }, statusOnly: true);
+
+    private JsonArray Containers(JsonObject status, Func<ContainerSlot, JsonNode?> next)
+    {
+        var existing = (status["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(c => (string?)c["name"] ?? "", StringComparer.Ordinal);
+        return new JsonArray([.. (Object["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c =>
+        {
+            var name = (string?)c["name"] ?? "";
+            var slot = new ContainerSlot(name, (string?)c["image"] ?? "", existing.GetValueOrDefault(name));
+            return next(slot)?.DeepClone() ?? slot.State(new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } }, started: false);
+        })]);
+    }
+
+    private void SetConditions(JsonObject status, bool ready, string now)
+    {
+        var unready = ready ? [] : (Object["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => (string?)c["name"]).ToList();
+        var reason = ready ? null : "ContainersNotReady";
+        var message = ready ? null : $"containers with unready status: [{string.Join(' ', unready)}]";
+        var running = (string?)status["phase"] == "Running";
+        Set(status, "PodReadyToStartContainers", running ? "True" : "False", null, null, now);
+        Set(status, "Initialized", "True", null, null, now);
+        Set(status, "Ready", ready ? "True" : "False", reason, message, now);
+        Set(status, "ContainersReady", ready ? "True" : "False", reason, message, now);
+        Set(status, "PodScheduled", "True", null, null, now);
+    }
+
+    internal static void Set(JsonObject status, string type, string value, string? reason, string? message, string now)
+    {
+        var conditions = status["conditions"] as JsonArray;
+        if (conditions is null)
+        {
+            conditions = [];
+            status["conditions"] = conditions;
+        }
+
+        var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type);
+        var transition = existing is not null && (string?)existing["status"] == value ? (string?)existing["lastTransitionTime"] ?? now : now;
+        var condition = new JsonObject
+        {
+            ["type"] = type,
+            ["status"] = value,
+            ["lastProbeTime"] = null,
+            ["lastTransitionTime"] = transition,
+        };
+        if (reason is not null)
+        {
+            condition["reason"] = reason;
+        }
+
+        if (message is not null)
+        {
+            condition["message"] = message;
+        }
+
+        if (existing is null)
+        {
+            conditions.Add(condition);
+        }
+        else
+        {
+            conditions[conditions.IndexOf(existing)] = condition;
+        }
+    }
+
+    private sealed record ContainerSlot(string Name, string Image, JsonObject? Existing)
+    {
+        public JsonObject State(JsonObject? state, bool started) => new()
+        {
+            ["name"] = Name,
+            ["image"] = Image,
+            ["imageID"] = "",
+            ["containerID"] = (string?)Existing?["containerID"] ?? "containerd://" + Guid.NewGuid().ToString("N"),
+            ["ready"] = false,
+            ["started"] = started,
+            ["restartCount"] = (int)(JsonNumbers.Long(Existing?["restartCount"]) ?? 0),
+            ["lastState"] = Existing?["lastState"]?.DeepClone() ?? new JsonObject(),
+            ["state"] = state,
+        };
+    }
+}

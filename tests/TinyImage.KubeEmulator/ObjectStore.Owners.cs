@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+
+namespace TinyImage.KubeEmulator;
+
+/// <summary>
+/// The informer indexes the workload controllers read from: ReplicaSets and Pods by the uid of their controller (or as
+/// orphans), kept up to date at every commit, so a sync costs the size of one Deployment's objects, not the store's.
+/// </summary>
+internal sealed partial class ObjectStore
+{
+    internal static readonly (string Group, string Plural) ReplicaSetsKeyOf = ("apps", "replicasets");
+    internal static readonly (string Group, string Plural) PodsKeyOf = ("", "pods");
+    private readonly Dictionary<(string, string), OwnerIndex> _owners = new() { [ReplicaSetsKeyOf] = new(), [PodsKeyOf] = new() };
+
+    /// <summary>The stored ReplicaSets or Pods (<paramref name="storageKey"/>) whose controller has <paramref name="controllerUid"/>. Read-only.</summary>
+    public IReadOnlyList<JsonObject> Controlled((string Group, string Plural) storageKey, string controllerUid)
+    {
+        lock (_gate)
+        {
+            return _owners[storageKey].ByController.TryGetValue(controllerUid, out var set) ? [.. set.Values] : [];
+        }
+    }
+
+    /// <summary>The stored ReplicaSets or Pods of a namespace that have no controller (candidates for adoption). Read-only.</summary>
+    public IReadOnlyList<JsonObject> Orphans((string Group, string Plural) storageKey, string ns)
+    {
+        lock (_gate)
+        {
+            return _owners[storageKey].Orphans.TryGetValue(ns, out var set) ? [.. set.Values] : [];
+        }
+    }
+
+    /// <summary>
+    /// Writes status and metadata.annotations in one commit, as a controller's <c>UpdateStatus</c> of a Deployment does (the
+    /// status strategy keeps spec and labels, so the deployment controller records its revision annotation this way).
+    /// </summary>
+    public ApiResult MutateStatusAndAnnotations(ResourceType type, string? ns, string name, Action<JsonObject> mutate)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            if (existing is null)
+            {
+                return ApiErrors.NotFound(type, name);
+            }
+
+            var copy = Present(type, existing);
+            mutate(copy);
+            var next = (JsonObject)existing.DeepClone();
+            next["status"] = copy["status"]?.DeepClone();
+            if (copy["status"] is null)
+            {
+                next.Remove("status");
+            }
+
+            next["metadata"]!["annotations"] = copy["metadata"]?["annotations"]?.DeepClone();
+            if (next["metadata"]!["annotations"] is null)
+            {
+                next["metadata"]!.AsObject().Remove("annotations");
+            }
+
+            if (JsonNode.DeepEquals(next, existing))
+            {
+                return new ApiResult(200, Present(type, existing));
+            }
+
+            return new ApiResult(200, Present(type, CommitLocked(type.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified)));
+        }
+    }
+
+    /// <summary>
+    /// The scheduler's binding (pods/binding): spec.nodeName and the PodScheduled condition in one commit, only while the pod
+    /// with <paramref name="uid"/> is unbound. Returns the bound pod, or null.
+    /// </summary>
+    public JsonObject? Bind(ResourceType podType, string ns, string name, string uid, string nodeName, Action<JsonObject> setScheduled)
+    {
+        lock (_gate)
+        {
+            var existing = Find(podType, ns, name);
+            if (existing is null || (string?)existing["metadata"]?["uid"] != uid || !string.IsNullOrEmpty((string?)existing["spec"]?["nodeName"]))
+            {
+                return null;
+            }
+
+            var next = (JsonObject)existing.DeepClone();
+            EnsureObject(next, "spec")["nodeName"] = nodeName;
+            setScheduled(EnsureObject(next, "status"));
+            return Present(podType, CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified));
+        }
+    }
+
+    private void IndexLocked((string, string) storageKey, string key, JsonObject committed, bool deleted)
+    {
+        if (!_owners.TryGetValue(storageKey, out var index))
+        {
+            return;
+        }
+
+        if (index.OwnerOf.Remove(key, out var previous))
+        {
+            (previous.Uid is null ? index.Orphans.GetValueOrDefault(previous.Namespace) : index.ByController.GetValueOrDefault(previous.Uid))?.Remove(key);
+        }
+
+        if (deleted)
+        {
+            return;
+        }
+
+        var ns = (string?)committed["metadata"]?["namespace"] ?? "";
+        var uid = (committed["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(o => o["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b)?["uid"]?.GetValue<string>();
+        var sets = uid is null ? index.Orphans : index.ByController;
+        var setKey = uid ?? ns;
+        if (!sets.TryGetValue(setKey, out var set))
+        {
+            set = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+            sets[setKey] = set;
+        }
+
+        set[key] = committed;
+        index.OwnerOf[key] = (uid, ns);
+    }
+
+    private sealed class OwnerIndex
+    {
+        public Dictionary<string, Dictionary<string, JsonObject>> ByController { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, Dictionary<string, JsonObject>> Orphans { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, (string? Uid, string Namespace)> OwnerOf { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TinyImage.KubeEmulator.Workloads;
+
+/// <summary>
+/// The <c>pod-template-hash</c> (pkg/controller/controller_utils.go <c>ComputeHash</c>): FNV-1a 32 of the pod template plus the
+/// collision count, written as its decimal digits mapped through apimachinery's <c>rand.SafeEncodeString</c> alphabet. The
+/// real hash feeds Go's spew dump of the struct; here the template's canonical JSON is hashed, so the values differ from a
+/// real cluster's but have their form and their stability (same template and collision count, same hash).
+/// </summary>
+internal static class PodTemplateHash
+{
+    private const string Alphanums = "bcdfghjklmnpqrstvwxz2456789";
+
+    public static string Compute(JsonObject template, int? collisionCount)
+    {
+        var hash = 2166136261u;
+        void Write(ReadOnlySpan<byte> bytes)
+        {
+            foreach (var b in bytes)
+            {
+                hash = (hash ^ b) * 16777619u;
+            }
+        }
+
+        Write(Encoding.UTF8.GetBytes(Canonical(template)!.ToJsonString()));
+        if (collisionCount is { } c)
+        {
+            Span<byte> le = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(le, (uint)c);
+            Write(le);
+        }
+
+        return SafeEncode(hash.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary><c>rand.SafeEncodeString</c>: each character mapped to the vowel-free alphabet, so no words appear.</summary>
+    public static string SafeEncode(string s) => string.Create(s.Length, s, static (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            span[i] = Alphanums[source[i] % Alphanums.Length];
+        }
+    });
+
+    /// <summary>
+    /// <c>EqualIgnoreHash</c>: two pod templates are the same rollout when they are equal without the pod-template-hash label
+    /// (an empty label map equals an absent one, as apimachinery's semantic equality has it).
+    /// </summary>
+    public static bool EqualIgnoreHash(JsonObject a, JsonObject b) => JsonNode.DeepEquals(WithoutHash(a), WithoutHash(b));
+
+    private static JsonObject WithoutHash(JsonObject template)
+    {
+        var copy = (JsonObject)template.DeepClone();
+        if (copy["metadata"] is JsonObject meta && meta["labels"] is JsonObject labels)
+        {
+            labels.Remove(ReplicaSetView.PodTemplateHashLabel);
+            if (labels.Count == 0)
+            {
+                meta.Remove("labels");
+            }
+        }
+
+        return copy;
+    }
+
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Canonical(kv.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Canonical)]),
+        JsonValue v => JsonNode.Parse(v.ToJsonString(), documentOptions: new JsonDocumentOptions()),
+        _ => null,
+    };
+}
