@@ -88,6 +88,13 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         var build = pass.Status.Build!;
         if (job.Metadata.DeletionTimestamp is not null)
         {
+            // A finished Job going away (the TTL controller's foreground deletion, a person) changes nothing: status
+            // recorded its outcome. Only a Job deleted for a retry, or one whose outcome was never seen, is waited for.
+            if (Finished(job).Finished && RecordedOutcome(pass) is { } recorded)
+            {
+                return recorded;
+            }
+
             return new BuildResult(BuildState.Running, null, "waiting for the previous build Job " + job.Metadata.Name + " to be deleted");
         }
 
@@ -126,7 +133,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             build.Digest = null;
             build.LogTail = sameRun && build.LogTail is not null
                 ? build.LogTail
-                : await ReadLogTailAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false) ?? "";
+                : await ReadLogTailAsync(job, cancellationToken).ConfigureAwait(false) ?? "";
             var timedOut = failure?.Reason == "DeadlineExceeded";
             var why = failure?.Message ?? failure?.Reason ?? "the Kaniko container failed";
             return new BuildResult(timedOut ? BuildState.TimedOut : BuildState.Failed, null, "build Job " + job.Metadata.Name + " failed: " + why + LastLine(build.LogTail));
@@ -138,7 +145,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             return new BuildResult(BuildState.Succeeded, build.Digest, "built " + build.Digest);
         }
 
-        var digest = await ReadDigestAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        var digest = await ReadDigestAsync(job, cancellationToken).ConfigureAwait(false);
         if (digest is null || !DigestPattern().IsMatch(digest))
         {
             BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
@@ -223,11 +230,21 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         return (complete, false, null);
     }
 
-    private async Task<IReadOnlyList<V1Pod>> PodsOfAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The Job's pods, newest first, found by the Job's uid (the <c>controller-uid</c> label the Job controller sets),
+    /// never by name: a Job deleted and created again under the same name has other pods.
+    /// </summary>
+    private async Task<IReadOnlyList<V1Pod>> PodsOfAsync(V1Job job, CancellationToken cancellationToken)
     {
-        foreach (var label in (string[])["batch.kubernetes.io/job-name", "job-name"])
+        var uid = job.Metadata.Uid;
+        if (string.IsNullOrEmpty(uid))
         {
-            var pods = await cluster.Pods.ListAsync(@namespace, new ListOptions(label + "=" + jobName), cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        foreach (var label in (string[])["batch.kubernetes.io/controller-uid", "controller-uid"])
+        {
+            var pods = await cluster.Pods.ListAsync(job.Metadata.NamespaceProperty, new ListOptions(label + "=" + uid), cancellationToken).ConfigureAwait(false);
             if (pods.Items.Count > 0)
             {
                 return [.. pods.Items.OrderByDescending(p => p.Metadata.CreationTimestamp)];
@@ -237,9 +254,9 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         return [];
     }
 
-    private async Task<string?> ReadDigestAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    private async Task<string?> ReadDigestAsync(V1Job job, CancellationToken cancellationToken)
     {
-        foreach (var pod in await PodsOfAsync(@namespace, jobName, cancellationToken).ConfigureAwait(false))
+        foreach (var pod in await PodsOfAsync(job, cancellationToken).ConfigureAwait(false))
         {
             var terminated = pod.Status?.ContainerStatuses?
                 .FirstOrDefault(c => c.Name == KanikoJobBuilder.KanikoContainerName)?.State?.Terminated;
@@ -252,12 +269,12 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         return null;
     }
 
-    private async Task<string?> ReadLogTailAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    private async Task<string?> ReadLogTailAsync(V1Job job, CancellationToken cancellationToken)
     {
-        foreach (var pod in await PodsOfAsync(@namespace, jobName, cancellationToken).ConfigureAwait(false))
+        foreach (var pod in await PodsOfAsync(job, cancellationToken).ConfigureAwait(false))
         {
             var log = await cluster.Pods.GetSubresourceTextAsync(
-                @namespace,
+                job.Metadata.NamespaceProperty,
                 pod.Metadata.Name,
                 "log",
                 [new("container", KanikoJobBuilder.KanikoContainerName), new("tailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture))],
