@@ -78,7 +78,7 @@ internal sealed class DeployStep(ClusterView cluster, OperatorOptions options, I
         var metadataMatches = IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
             && IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations)
             && (desired.Metadata.OwnerReferences ?? []).All(o => actual.Metadata.OwnerReferences?.Any(a => a.Uid == o.Uid && a.Controller == o.Controller) == true);
-        var specMatches = ObjectCopy.IsSubset(Node(desired, info, "spec"), Node(actual, info, "spec"));
+        var specMatches = ChildComparer.Matches(Node(desired, info, "spec"), Node(actual, info, "spec"));
         if (metadataMatches && specMatches)
         {
             return (actual, false);
