@@ -133,10 +133,11 @@ generation=$(k get ti "$name" -n "$ns" -o jsonpath='{.metadata.generation}')
 k patch ti "$name" -n "$ns" --type merge -p '{"spec":{"build":{"features":["greeting-v2"]}}}'
 last=""
 for _ in $(seq 600); do
-  answer=$(curl -fsS --max-time 2 "$url" || echo "(no answer)")
-  current=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
+  # Status first, then the answer: what status reports as serving must already answer.
   phase=$(k get ti "$name" -n "$ns" -o jsonpath='{.status.phase} {.status.observedGeneration}')
   serving=$(k get ti "$name" -n "$ns" -o jsonpath='{.status.serving.digest}')
+  current=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
+  answer=$(curl -fsS --max-time 2 "$url" || echo "(no answer)")
   line="phase=${phase%% *}  deployment=…${current: -12}  serving=…${serving: -12}  answer=$answer"
   [ "$line" != "$last" ] && echo "$line" && last=$line
   if [ "${phase#* }" -gt "$generation" ] 2>/dev/null && [ "${phase%% *}" = Ready ] && [[ "$answer" == "hello again"* ]]; then break; fi

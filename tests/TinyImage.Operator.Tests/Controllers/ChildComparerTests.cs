@@ -13,6 +13,7 @@ public sealed class ChildComparerTests
     [InlineData("""{"resources":{"requests":{"memory":"0.5Gi"}}}""", """{"resources":{"requests":{"memory":"512Mi"}}}""")]
     [InlineData("""{"image":"x","ports":[{"containerPort":3000}]}""", """{"image":"x","imagePullPolicy":"IfNotPresent","ports":[{"containerPort":3000,"protocol":"TCP"}],"terminationMessagePath":"/dev/termination-log"}""")]
     [InlineData("""{"args":[]}""", """{}""")]
+    [InlineData("""{"resources":{"limits":{"cpu":"not-a-quantity"}}}""", """{"resources":{"limits":{"cpu":"not-a-quantity"}}}""")]
     public void What_The_Server_Normalized_Or_Defaulted_Matches(string desired, string actual)
     {
         Assert.True(ChildComparer.Matches(JsonNode.Parse(desired), JsonNode.Parse(actual)));
