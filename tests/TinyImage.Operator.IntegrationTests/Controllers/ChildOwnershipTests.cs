@@ -99,4 +99,36 @@ public sealed class ChildOwnershipTests
         Assert.Null(h.Object("apps/v1", "deployments", "hello"));
         Assert.Empty(h.Verifier.Requests);
     }
+
+    [Fact]
+    public async Task The_Digest_Is_Read_From_The_Pods_Of_This_Job_By_Its_Uid_Not_From_Pods_That_Share_Its_Name()
+    {
+        await using var h = await StartAsync();
+        h.Kube.Jobs.Runner = JobRunners.StartOnly();
+        h.Kube.Deployments.AutoReady = true;
+        h.CreateSource();
+        h.StartOperator();
+        h.CreateTinyImage("hello");
+        await Eventually.TrueAsync(() => h.JobFor("hello") is { } j && h.Kube.Jobs.PodsOf(Namespace, (string)j["metadata"]!["name"]!).Count == 1, "the build pod");
+        var jobName = (string)h.JobFor("hello")!["metadata"]!["name"]!;
+
+        // A newer pod left by an earlier Job of the same name: same job-name labels, another controller-uid.
+        var stale = h.Kube.Create("v1", "pods", JsonNode.Parse($$$"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{jobName}}}-old","namespace":"demo",
+              "labels":{"batch.kubernetes.io/job-name":"{{{jobName}}}","job-name":"{{{jobName}}}","batch.kubernetes.io/controller-uid":"00000000-0000-0000-0000-000000000001","controller-uid":"00000000-0000-0000-0000-000000000001"}},
+             "spec":{"restartPolicy":"Never","containers":[{"name":"kaniko","image":"kaniko"}]}}
+            """)!.AsObject());
+        Assert.True(stale.IsSuccess, stale.Body.ToJsonString());
+        Assert.True(h.Kube.Mutate("v1", "pods", Namespace, jobName + "-old", p => p["metadata"]!["creationTimestamp"] = "2099-01-01T00:00:00Z").IsSuccess);
+        var terminated = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = 0, ["reason"] = "Completed", ["message"] = Digest('9') } };
+        Assert.True(h.Kube.MutateStatus("v1", "pods", Namespace, jobName + "-old", p => p["status"] = new JsonObject
+        {
+            ["phase"] = "Succeeded",
+            ["containerStatuses"] = new JsonArray(new JsonObject { ["name"] = "kaniko", ["image"] = "kaniko", ["imageID"] = "", ["ready"] = false, ["restartCount"] = 0, ["state"] = terminated }),
+        }).IsSuccess);
+
+        h.Kube.Jobs.Complete(Namespace, jobName, Digest('a'));
+        await h.WaitForPhaseAsync("hello", "Ready");
+        Assert.Equal(Digest('a'), (string?)h.TinyImage("hello")!["status"]!["image"]!["digest"]);
+    }
 }
