@@ -127,15 +127,17 @@ total = sum(layers) + m["config"]["size"] + len(raw)
 print(f"{len(layers)} layer(s): {sum(layers)} B compressed + config {m['config']['size']} B + manifest {len(raw)} B = {total} B ({total / 1048576:.3f} MiB)")
 PY
 
-say "change the spec (build.features: [greeting-v2]): new hash, new build, new digest; the old one serves until the new one is verified and ready"
+say "change the spec (build.features: [greeting-v2]): new hash, new build, new digest; the old one serves (status.serving) until the new one is verified and rolled out"
 generation=$(k get ti "$name" -n "$ns" -o jsonpath='{.metadata.generation}')
 k patch ti "$name" -n "$ns" --type merge -p '{"spec":{"build":{"features":["greeting-v2"]}}}'
 last=""
 for _ in $(seq 600); do
-  answer=$(curl -fsS --max-time 2 "$url" || echo "(no answer)")
-  current=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
+  # Status first, then the answer: what status reports as serving must already answer.
   phase=$(k get ti "$name" -n "$ns" -o jsonpath='{.status.phase} {.status.observedGeneration}')
-  line="phase=${phase%% *}  deployment=…${current: -12}  answer=$answer"
+  serving=$(k get ti "$name" -n "$ns" -o jsonpath='{.status.serving.digest}')
+  current=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
+  answer=$(curl -fsS --max-time 2 "$url" || echo "(no answer)")
+  line="phase=${phase%% *}  deployment=…${current: -12}  serving=…${serving: -12}  answer=$answer"
   [ "$line" != "$last" ] && echo "$line" && last=$line
   if [ "${phase#* }" -gt "$generation" ] 2>/dev/null && [ "${phase%% *}" = Ready ] && [[ "$answer" == "hello again"* ]]; then break; fi
   sleep 0.2

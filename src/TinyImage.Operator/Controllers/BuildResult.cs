@@ -14,10 +14,18 @@ internal enum BuildState
 
     /// <summary>A write lost a race (409): retry the pass with backoff.</summary>
     Conflict,
+
+    /// <summary>An object this TinyImage does not control holds the build's Job or ConfigMap name.</summary>
+    Blocked,
 }
 
-/// <summary>The build step's outcome: the state, the digest once known, and a sentence for the conditions.</summary>
-internal sealed record BuildResult(BuildState State, string? Digest, string Message)
+/// <summary>
+/// The build step's outcome: the state, the digest once known, a sentence for the conditions, the object in the way
+/// (state Blocked), and a named reason when Kubernetes says why a build cannot start or died (null: the state's own).
+/// </summary>
+internal sealed record BuildResult(BuildState State, string? Digest, string Message, StepProblem? Blocked = null, string? Reason = null)
 {
+    public static BuildResult Of(StepProblem blocked) => new(BuildState.Blocked, null, blocked.Message, blocked);
+
     public bool IsFailure => State is BuildState.Failed or BuildState.TimedOut or BuildState.InvalidDigest;
 }

@@ -35,7 +35,9 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         var job = cluster.JobCache.Get(pass.Namespace, name);
         if (job is not null)
         {
-            return await FollowJobAsync(pass, job, cancellationToken).ConfigureAwait(false);
+            return ChildOwnership.Check(pass, job, "Job") is { } foreign
+                ? BuildResult.Of(foreign)
+                : await FollowJobAsync(pass, job, cancellationToken).ConfigureAwait(false);
         }
 
         if (RecordedOutcome(pass) is { } recorded)
@@ -47,7 +49,9 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         job = await cluster.Jobs.GetAsync(pass.Namespace, name, cancellationToken).ConfigureAwait(false);
         if (job is not null)
         {
-            return await FollowJobAsync(pass, job, cancellationToken).ConfigureAwait(false);
+            return ChildOwnership.Check(pass, job, "Job") is { } foreign
+                ? BuildResult.Of(foreign)
+                : await FollowJobAsync(pass, job, cancellationToken).ConfigureAwait(false);
         }
 
         return await StartAsync(pass, hash, name, cancellationToken).ConfigureAwait(false);
@@ -80,7 +84,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             Conditions.ReasonInvalidDigest => BuildState.InvalidDigest,
             _ => BuildState.Failed,
         };
-        return new BuildResult(state, null, built.Message ?? "the build failed");
+        return new BuildResult(state, null, built.Message ?? "the build failed", Reason: built.Reason);
     }
 
     private async Task<BuildResult> FollowJobAsync(ReconcilePass pass, V1Job job, CancellationToken cancellationToken)
@@ -88,12 +92,20 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         var build = pass.Status.Build!;
         if (job.Metadata.DeletionTimestamp is not null)
         {
+            // A finished Job going away (the TTL controller's foreground deletion, a person) changes nothing: status
+            // recorded its outcome. Only a Job deleted for a retry, or one whose outcome was never seen, is waited for.
+            if (Finished(job).Finished && RecordedOutcome(pass) is { } recorded)
+            {
+                return recorded;
+            }
+
             return new BuildResult(BuildState.Running, null, "waiting for the previous build Job " + job.Metadata.Name + " to be deleted");
         }
 
         var jobRetry = Annotation(job, RetryHandled);
         var (finished, failed, failure) = Finished(job);
-        if (failed && jobRetry != pass.Retry)
+        var trouble = finished ? null : await DiagnoseAsync(job, cancellationToken).ConfigureAwait(false);
+        if ((failed || trouble is { Permanent: true }) && jobRetry != pass.Retry)
         {
             logger.LogInformation("Retrying build {Namespace}/{Job}: retry annotation changed", pass.Namespace, job.Metadata.Name);
             await cluster.Jobs.DeleteAsync(pass.Namespace, job.Metadata.Name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
@@ -101,6 +113,11 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         }
 
         var configMap = cluster.ConfigMapCache.Get(pass.Namespace, job.Metadata.Name);
+        if (ChildOwnership.Check(pass, configMap, "ConfigMap") is { } foreignConfigMap)
+        {
+            return BuildResult.Of(foreignConfigMap);
+        }
+
         if (configMap is not null && Annotation(configMap, RetryHandled) != jobRetry
             && !await AnnotateAsync(configMap, RetryHandled, jobRetry, cancellationToken).ConfigureAwait(false))
         {
@@ -114,7 +131,13 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         if (!finished)
         {
             (build.CompletionTime, build.Digest, build.LogTail) = (null, null, null);
-            return new BuildResult(BuildState.Running, null, "build Job " + job.Metadata.Name + " is running");
+            return trouble switch
+            {
+                // Refused pods fail the build now (not at its timeout); the Job stays until a retry replaces it.
+                { Permanent: true } => new BuildResult(BuildState.Failed, null, trouble.Message, Reason: trouble.Reason),
+                not null => new BuildResult(BuildState.Running, null, trouble.Message, Reason: trouble.Reason),
+                null => new BuildResult(BuildState.Running, null, "build Job " + job.Metadata.Name + " is running"),
+            };
         }
 
         var completion = job.Status?.CompletionTime ?? failure?.LastTransitionTime;
@@ -124,12 +147,23 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         {
             BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
             build.Digest = null;
-            build.LogTail = sameRun && build.LogTail is not null
-                ? build.LogTail
-                : await ReadLogTailAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false) ?? "";
+            var built = ConditionSet.Find(pass.Status.Conditions, Conditions.Built);
+            if (sameRun && build.LogTail is not null && built is { Status: Conditions.False, Message: { } recorded })
+            {
+                // Seen before: the pods may be gone by now (the Job controller, a TTL); what status says stands.
+                return new BuildResult(built.Reason == Conditions.ReasonBuildTimedOut ? BuildState.TimedOut : BuildState.Failed, null, recorded, Reason: built.Reason);
+            }
+
+            var pods = await PodsOfAsync(job, cancellationToken).ConfigureAwait(false);
+            build.LogTail = await ReadLogTailAsync(job.Metadata.NamespaceProperty, pods, cancellationToken).ConfigureAwait(false) ?? "";
             var timedOut = failure?.Reason == "DeadlineExceeded";
             var why = failure?.Message ?? failure?.Reason ?? "the Kaniko container failed";
-            return new BuildResult(timedOut ? BuildState.TimedOut : BuildState.Failed, null, "build Job " + job.Metadata.Name + " failed: " + why + LastLine(build.LogTail));
+            var died = BuildDiagnosis.FromPods(pods);
+            return new BuildResult(
+                timedOut ? BuildState.TimedOut : BuildState.Failed,
+                null,
+                "build Job " + job.Metadata.Name + " failed: " + why + (died is null ? "" : "; " + died.Message) + LastLine(build.LogTail),
+                Reason: timedOut ? null : died?.Reason);
         }
 
         build.LogTail = null;
@@ -138,7 +172,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             return new BuildResult(BuildState.Succeeded, build.Digest, "built " + build.Digest);
         }
 
-        var digest = await ReadDigestAsync(pass.Namespace, job.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        var digest = await ReadDigestAsync(job, cancellationToken).ConfigureAwait(false);
         if (digest is null || !DigestPattern().IsMatch(digest))
         {
             BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
@@ -165,12 +199,27 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         {
             SetAnnotation(desiredConfigMap.Metadata, RetryHandled, pass.Retry);
             var created = await cluster.ConfigMaps.CreateAsync(desiredConfigMap, cancellationToken).ConfigureAwait(false);
-            if (created.Outcome is not (WriteOutcome.Ok or WriteOutcome.AlreadyExists))
+            if (created.Outcome == WriteOutcome.AlreadyExists)
+            {
+                // Ours, and the cache lags; or the name is taken by an object we do not control.
+                existingConfigMap = await cluster.ConfigMaps.GetAsync(pass.Namespace, name, cancellationToken).ConfigureAwait(false);
+                if (existingConfigMap is null)
+                {
+                    return new BuildResult(BuildState.Conflict, null, "ConfigMap " + name + " went away meanwhile");
+                }
+            }
+            else if (created.Outcome != WriteOutcome.Ok)
             {
                 return new BuildResult(BuildState.Conflict, null, "could not create ConfigMap " + name + ": " + created.Outcome);
             }
         }
-        else if (!SameData(desiredConfigMap.Data, existingConfigMap.Data))
+
+        if (ChildOwnership.Check(pass, existingConfigMap, "ConfigMap") is { } foreign)
+        {
+            return BuildResult.Of(foreign);
+        }
+
+        if (existingConfigMap is not null && !SameData(desiredConfigMap.Data, existingConfigMap.Data))
         {
             var updated = ObjectCopy.Clone(existingConfigMap, ResourceTypes.ConfigMaps.ItemInfo);
             updated.Data = desiredConfigMap.Data;
@@ -190,6 +239,12 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
                 OperatorMetrics.BuildsStarted.Add(1);
                 break;
             case WriteOutcome.AlreadyExists:
+                var existing = await cluster.Jobs.GetAsync(pass.Namespace, name, cancellationToken).ConfigureAwait(false);
+                if (ChildOwnership.Check(pass, existing, "Job") is { } foreignJob)
+                {
+                    return BuildResult.Of(foreignJob);
+                }
+
                 logger.LogInformation("Build {Namespace}/{Job} exists already; adopting it", pass.Namespace, name);
                 return new BuildResult(BuildState.Running, null, "adopting build Job " + name);
             default:
@@ -223,11 +278,21 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         return (complete, false, null);
     }
 
-    private async Task<IReadOnlyList<V1Pod>> PodsOfAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The Job's pods, newest first, found by the Job's uid (the <c>controller-uid</c> label the Job controller sets),
+    /// never by name: a Job deleted and created again under the same name has other pods.
+    /// </summary>
+    private async Task<IReadOnlyList<V1Pod>> PodsOfAsync(V1Job job, CancellationToken cancellationToken)
     {
-        foreach (var label in (string[])["batch.kubernetes.io/job-name", "job-name"])
+        var uid = job.Metadata.Uid;
+        if (string.IsNullOrEmpty(uid))
         {
-            var pods = await cluster.Pods.ListAsync(@namespace, new ListOptions(label + "=" + jobName), cancellationToken).ConfigureAwait(false);
+            return [];
+        }
+
+        foreach (var label in (string[])["batch.kubernetes.io/controller-uid", "controller-uid"])
+        {
+            var pods = await cluster.Pods.ListAsync(job.Metadata.NamespaceProperty, new ListOptions(label + "=" + uid), cancellationToken).ConfigureAwait(false);
             if (pods.Items.Count > 0)
             {
                 return [.. pods.Items.OrderByDescending(p => p.Metadata.CreationTimestamp)];
@@ -237,9 +302,9 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         return [];
     }
 
-    private async Task<string?> ReadDigestAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    private async Task<string?> ReadDigestAsync(V1Job job, CancellationToken cancellationToken)
     {
-        foreach (var pod in await PodsOfAsync(@namespace, jobName, cancellationToken).ConfigureAwait(false))
+        foreach (var pod in await PodsOfAsync(job, cancellationToken).ConfigureAwait(false))
         {
             var terminated = pod.Status?.ContainerStatuses?
                 .FirstOrDefault(c => c.Name == KanikoJobBuilder.KanikoContainerName)?.State?.Terminated;
@@ -252,9 +317,31 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         return null;
     }
 
-    private async Task<string?> ReadLogTailAsync(string @namespace, string jobName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why a running build makes no progress, if Kubernetes says: its pods' status, or, while it has no pod, the Job
+    /// controller's FailedCreate Events about it.
+    /// </summary>
+    private async Task<BuildTrouble?> DiagnoseAsync(V1Job job, CancellationToken cancellationToken)
     {
-        foreach (var pod in await PodsOfAsync(@namespace, jobName, cancellationToken).ConfigureAwait(false))
+        var pods = await PodsOfAsync(job, cancellationToken).ConfigureAwait(false);
+        if (pods.Count > 0)
+        {
+            return BuildDiagnosis.FromPods(pods);
+        }
+
+        if (string.IsNullOrEmpty(job.Metadata.Uid))
+        {
+            return null;
+        }
+
+        var selector = "involvedObject.uid=" + job.Metadata.Uid + ",reason=" + BuildDiagnosis.FailedCreate;
+        var events = await cluster.CoreEvents.ListAsync(job.Metadata.NamespaceProperty, new ListOptions(FieldSelector: selector), cancellationToken).ConfigureAwait(false);
+        return BuildDiagnosis.FromEvents(events.Items, job.Metadata.Name);
+    }
+
+    private async Task<string?> ReadLogTailAsync(string @namespace, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        foreach (var pod in pods)
         {
             var log = await cluster.Pods.GetSubresourceTextAsync(
                 @namespace,

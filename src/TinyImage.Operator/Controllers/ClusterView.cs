@@ -7,7 +7,7 @@ namespace TinyImage.Operator.Controllers;
 /// <summary>
 /// What the reconciler sees of the cluster: informer caches for the TinyImages and the children it owns (read these,
 /// never the API, for steady-state passes), and typed clients for writes and for the few objects it does not watch
-/// (source ConfigMaps, Secrets, build pods and their logs).
+/// (source ConfigMaps, Secrets, build pods and their logs, the Job controller's Events).
 /// </summary>
 internal sealed class ClusterView
 {
@@ -21,6 +21,7 @@ internal sealed class ClusterView
         Deployments = new ResourceClient<V1Deployment>(connection, ResourceTypes.Deployments);
         Services = new ResourceClient<V1Service>(connection, ResourceTypes.Services);
         Events = new ResourceClient<Eventsv1Event>(connection, ResourceTypes.Events);
+        CoreEvents = new ResourceClient<Corev1Event>(connection, ResourceTypes.CoreEvents);
     }
 
     public ResourceClient<TinyImageResource> TinyImages { get; }
@@ -38,6 +39,9 @@ internal sealed class ClusterView
     public ResourceClient<V1Service> Services { get; }
 
     public ResourceClient<Eventsv1Event> Events { get; }
+
+    /// <summary>Read only: the Job controller's FailedCreate Events about build Jobs.</summary>
+    public ResourceClient<Corev1Event> CoreEvents { get; }
 
     public ResourceCache<TinyImageResource> TinyImageCache { get; set; } = new();
 

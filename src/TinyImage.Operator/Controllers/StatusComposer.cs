@@ -22,12 +22,12 @@ internal static class StatusComposer
         switch (build.State)
         {
             case BuildState.Running:
-                ConditionSet.Set(conditions, C.Built, C.Unknown, C.ReasonBuilding, build.Message, g, now);
+                ConditionSet.Set(conditions, C.Built, C.Unknown, build.Reason ?? C.ReasonBuilding, build.Message, g, now);
                 ConditionSet.Set(conditions, C.SbomVerified, C.Unknown, C.ReasonWaitingForVerification, "waiting for the build", g, now);
-                SetPhase(pass, Phases.Building, C.ReasonBuilding, build.Message, deploy);
+                SetPhase(pass, Phases.Building, build.Reason ?? C.ReasonBuilding, build.Message, deploy);
                 return;
             case BuildState.Failed or BuildState.TimedOut or BuildState.InvalidDigest:
-                var reason = build.State switch
+                var reason = build.Reason ?? build.State switch
                 {
                     BuildState.TimedOut => C.ReasonBuildTimedOut,
                     BuildState.InvalidDigest => C.ReasonInvalidDigest,
@@ -53,13 +53,18 @@ internal static class StatusComposer
         }
 
         ConditionSet.Set(conditions, C.SbomVerified, C.True, VerificationReasons.Verified, verify.Message, g, now);
-        if (deploy.Available)
+        var reference = deploy.Workload?.Reference ?? pass.Status.Image!.Reference;
+        switch (deploy.Rollout)
         {
-            SetPhase(pass, Phases.Ready, C.ReasonReady, "serving " + pass.Status.Image!.Reference, deploy);
-        }
-        else
-        {
-            SetPhase(pass, Phases.Deploying, C.ReasonDeploying, "waiting for the Deployment to make " + pass.Status.Image!.Reference + " available", deploy);
+            case RolloutState.Complete:
+                SetPhase(pass, Phases.Ready, C.ReasonReady, "serving " + reference, deploy);
+                break;
+            case RolloutState.DeadlineExceeded:
+                SetPhase(pass, Phases.Failed, C.ReasonProgressDeadlineExceeded, "the rollout of " + reference + " exceeded its progress deadline: " + deploy.Detail, deploy);
+                break;
+            default:
+                SetPhase(pass, Phases.Deploying, C.ReasonDeploying, "waiting for the rollout of " + reference + ": " + deploy.Detail, deploy);
+                break;
         }
     }
 
@@ -70,23 +75,36 @@ internal static class StatusComposer
         status.Phase = phase;
         status.ObservedGeneration = g;
 
-        if (deploy.HasImage)
+        // A digest is named as serving only once its rollout is complete (no pod of an older ReplicaSet left).
+        if (deploy.RolledOut)
+        {
+            status.Serving = deploy.Workload;
+        }
+
+        if (deploy.Workload is { } workload)
         {
             status.Deployment = new DeploymentStatus { Name = pass.Name, ReadyReplicas = deploy.ReadyReplicas };
-            ConditionSet.Set(conditions, C.Deployed, deploy.Available ? C.True : C.False, deploy.Available ? C.ReasonAvailable : C.ReasonDeploying, deploy.Available ? status.Image!.Reference + " is available" : "waiting for available replicas of " + status.Image!.Reference, g, now);
+            var (deployed, deployedReason, deployedMessage) = deploy.Rollout switch
+            {
+                RolloutState.Complete => (C.True, C.ReasonAvailable, workload.Reference + " is rolled out"),
+                RolloutState.DeadlineExceeded => (C.False, C.ReasonProgressDeadlineExceeded, deploy.Detail),
+                _ => (C.False, C.ReasonDeploying, "waiting for the rollout of " + workload.Reference + ": " + deploy.Detail),
+            };
+            ConditionSet.Set(conditions, C.Deployed, deployed, deployedReason, deployedMessage, g, now);
         }
         else
         {
             ConditionSet.Set(conditions, C.Deployed, C.False, C.ReasonWaitingForVerification, "no verified image yet", g, now);
         }
 
-        var serving = deploy.Available;
+        // Ready: a verified workload serves (an older one, while a newer one builds, verifies or rolls out).
+        var serving = status.Serving is not null && deploy.Available;
         ConditionSet.Set(
             conditions,
             C.Ready,
             serving ? C.True : C.False,
             serving ? C.ReasonReady : reason,
-            serving ? "serving " + status.Image!.Reference + (phase == Phases.Ready ? "" : "; " + phase + ": " + message) : message,
+            serving ? "serving " + status.Serving!.Reference + (phase == Phases.Ready ? "" : "; " + phase + ": " + message) : message,
             g,
             now);
 

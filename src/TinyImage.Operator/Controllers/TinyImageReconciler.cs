@@ -70,6 +70,11 @@ internal sealed class TinyImageReconciler
             return ReconcileResult.Backoff;
         }
 
+        if (build.Blocked is { } buildBlocked)
+        {
+            return await StallAsync(pass, buildBlocked, cancellationToken).ConfigureAwait(false);
+        }
+
         // 5. Verify the built digest (never deploy a refused one).
         var verify = build.State == BuildState.Succeeded
             ? await verification.EnsureAsync(pass, hash, build.Digest!, found, cancellationToken).ConfigureAwait(false)
@@ -79,11 +84,22 @@ internal sealed class TinyImageReconciler
             return ReconcileResult.Backoff;
         }
 
+        if (verify?.Blocked is { } verifyBlocked)
+        {
+            return await StallAsync(pass, verifyBlocked, cancellationToken).ConfigureAwait(false);
+        }
+
         // 6. Ensure the Deployment of the verified image and the Service.
-        var deploy = await deploys.EnsureAsync(pass, cancellationToken).ConfigureAwait(false);
+        var deploy = await deploys.EnsureAsync(pass, hash, cancellationToken).ConfigureAwait(false);
         if (deploy.Conflict)
         {
             return ReconcileResult.Backoff;
+        }
+
+        if (deploy.Blocked is { } blocked)
+        {
+            StatusComposer.Stalled(pass, blocked, deploy);
+            return await FinishAsync(pass, blocked.RequeueAfter, cancellationToken).ConfigureAwait(false);
         }
 
         await history.CleanAsync(pass, ChildMetadata.BuildName(pass.Name, hash), cancellationToken).ConfigureAwait(false);
@@ -96,7 +112,18 @@ internal sealed class TinyImageReconciler
             VerifyState.Unavailable => InputsStep.MissingInputRecheck,
             _ => (TimeSpan?)null,
         };
+
+        // A running build is looked at again without an event: a refused or stuck pod changes no Job.
+        requeue ??= build.State == BuildState.Running ? InputsStep.MissingInputRecheck : null;
         return await FinishAsync(pass, requeue, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A child's name is taken by an object this TinyImage does not control: say which, write nothing to it.</summary>
+    private Task<ReconcileResult> StallAsync(ReconcilePass pass, StepProblem problem, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("{Namespace}/{Name} is blocked: {Reason}: {Message}", pass.Namespace, pass.Name, problem.Reason, problem.Message);
+        StatusComposer.Stalled(pass, problem, deploys.Observe(pass));
+        return FinishAsync(pass, problem.RequeueAfter, cancellationToken);
     }
 
     private async Task<ReconcileResult> FinishAsync(ReconcilePass pass, TimeSpan? requeueAfter, CancellationToken cancellationToken)

@@ -15,7 +15,13 @@ internal enum VerifyState
 
     /// <summary>Writing the SBOM ConfigMap lost a race (409): retry the pass with backoff.</summary>
     Conflict,
+
+    /// <summary>An object this TinyImage does not control holds the SBOM ConfigMap's name.</summary>
+    Blocked,
 }
 
 /// <summary>The verify step's outcome, with the condition reason and message.</summary>
-internal sealed record VerifyResult(VerifyState State, string Reason, string Message);
+internal sealed record VerifyResult(VerifyState State, string Reason, string Message, StepProblem? Blocked = null)
+{
+    public static VerifyResult Of(StepProblem blocked) => new(VerifyState.Blocked, blocked.Reason, blocked.Message, blocked);
+}

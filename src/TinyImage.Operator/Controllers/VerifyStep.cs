@@ -34,6 +34,11 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
         var spec = pass.TinyImage.Spec;
         var policyKey = PolicyKey(spec, digest);
         var sbomConfigMap = cluster.ConfigMapCache.Get(pass.Namespace, SbomConfigMapName(pass.Name));
+        if (ChildOwnership.Check(pass, sbomConfigMap, "ConfigMap") is { } foreign)
+        {
+            return VerifyResult.Of(foreign);
+        }
+
         var condition = ConditionSet.Find(pass.Status.Conditions, Conditions.SbomVerified);
         if (pass.Status.Image?.Digest == digest && condition?.Status == Conditions.True)
         {
@@ -41,6 +46,10 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
             {
                 // The cache may lag behind our own write: ask the API before verifying again.
                 sbomConfigMap = await cluster.ConfigMaps.GetAsync(pass.Namespace, SbomConfigMapName(pass.Name), cancellationToken).ConfigureAwait(false);
+                if (ChildOwnership.Check(pass, sbomConfigMap, "ConfigMap") is { } foreignNow)
+                {
+                    return VerifyResult.Of(foreignNow);
+                }
             }
 
             if (BuildStep.Annotation(sbomConfigMap, PolicyAnnotation) == policyKey)
@@ -55,6 +64,13 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
             && pass.Status.Phase == Phases.Failed && verifiedRetry == pass.Retry)
         {
             return new VerifyResult(VerifyState.Refused, condition.Reason, condition.Message);
+        }
+
+        // Never verify (nor announce it) for an SBOM ConfigMap name another owner holds: the cache sees only ours.
+        if (sbomConfigMap is null
+            && ChildOwnership.Check(pass, await cluster.ConfigMaps.GetAsync(pass.Namespace, SbomConfigMapName(pass.Name), cancellationToken).ConfigureAwait(false), "ConfigMap") is { } taken)
+        {
+            return VerifyResult.Of(taken);
         }
 
         if (pass.Status.Phase != Phases.Verifying)
@@ -77,7 +93,13 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
             return new VerifyResult(state, result.Reason, result.Message);
         }
 
-        if (!await WriteSbomAsync(pass, sbomConfigMap, digest, policyKey, result.CycloneDxJson, cancellationToken).ConfigureAwait(false))
+        var (sbomWritten, blocked) = await WriteSbomAsync(pass, sbomConfigMap, digest, policyKey, result.CycloneDxJson, cancellationToken).ConfigureAwait(false);
+        if (blocked is not null)
+        {
+            return VerifyResult.Of(blocked);
+        }
+
+        if (!sbomWritten)
         {
             return new VerifyResult(VerifyState.Conflict, Conditions.ReasonVerifying, "the SBOM ConfigMap changed meanwhile");
         }
@@ -88,6 +110,7 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
             Digest = digest,
             SizeBytes = result.ImageSizeBytes,
             LayerCount = result.LayerCount,
+            Binary = spec.Binary,
             SpecHash = hash,
         };
         pass.Status.Sbom = result.Sbom is null ? null : new SbomStatus
@@ -115,7 +138,7 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private async Task<bool> WriteSbomAsync(ReconcilePass pass, V1ConfigMap? existing, string digest, string policyKey, string? cycloneDx, CancellationToken cancellationToken)
+    private async Task<(bool Written, StepProblem? Blocked)> WriteSbomAsync(ReconcilePass pass, V1ConfigMap? existing, string digest, string policyKey, string? cycloneDx, CancellationToken cancellationToken)
     {
         var desired = new V1ConfigMap
         {
@@ -133,14 +156,19 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
             var created = await cluster.ConfigMaps.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
             if (created.Outcome != WriteOutcome.AlreadyExists)
             {
-                return created.IsOk;
+                return (created.IsOk, null);
             }
 
             existing = await cluster.ConfigMaps.GetAsync(pass.Namespace, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
             if (existing is null)
             {
-                return false;
+                return (false, null);
             }
+        }
+
+        if (ChildOwnership.Check(pass, existing, "ConfigMap") is { } foreign)
+        {
+            return (false, foreign);
         }
 
         var updated = ObjectCopy.Clone(existing, ResourceTypes.ConfigMaps.ItemInfo);
@@ -151,9 +179,8 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
             updated.Metadata.Annotations[key] = value;
         }
 
-        updated.Metadata.OwnerReferences = desired.Metadata.OwnerReferences;
         updated.Data = desired.Data;
-        return (await cluster.ConfigMaps.ReplaceAsync(updated, cancellationToken).ConfigureAwait(false)).IsOk;
+        return ((await cluster.ConfigMaps.ReplaceAsync(updated, cancellationToken).ConfigureAwait(false)).IsOk, null);
     }
 
     private async Task NoteRetryAsync(V1ConfigMap configMap, string? retry, CancellationToken cancellationToken)

@@ -27,6 +27,10 @@ internal static class ResourceTypes
     public static ResourceType<V1Lease> Leases { get; } =
         ResourceType<V1Lease>.Create("coordination.k8s.io", "v1", "leases", "Lease", true, Ctx.Default.V1Lease, Ctx.Default.V1LeaseList);
 
+    /// <summary>core/v1 Events, as controllers built on client-go's record package (the Job controller) write them.</summary>
+    public static ResourceType<Corev1Event> CoreEvents { get; } =
+        ResourceType<Corev1Event>.Create("", "v1", "events", "Event", true, Ctx.Default.Corev1Event, Ctx.Default.Corev1EventList);
+
     public static ResourceType<Eventsv1Event> Events { get; } =
         ResourceType<Eventsv1Event>.Create("events.k8s.io", "v1", "events", "Event", true, Ctx.Default.Eventsv1Event, Ctx.Default.Eventsv1EventList);
 }

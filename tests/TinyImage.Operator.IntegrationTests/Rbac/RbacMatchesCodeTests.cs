@@ -35,6 +35,7 @@ public sealed class RbacMatchesCodeTests
         [("batch", "jobs", "get")] = "a direct read before creating a Job the cache has not seen (never two builds for one hash)",
         [("", "configmaps", "update")] = "the SBOM ConfigMap of a newly verified digest, and the Containerfile ConfigMap's retry note",
         [("batch", "jobs", "delete")] = "build history pruning (options.BuildHistoryLimit) and retries",
+        [("", "events", "list")] = "the Job controller's FailedCreate Events about a build Job that has no pod (refused by Pod Security admission, a missing service account, a quota)",
     };
 
     [Fact]

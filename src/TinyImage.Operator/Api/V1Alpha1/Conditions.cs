@@ -33,4 +33,28 @@ internal static class Conditions
     public const string ReasonUnavailable = "Unavailable";
     public const string ReasonReady = "Ready";
     public const string ReasonWaitingForVerification = "WaitingForVerification";
+
+    /// <summary>The Deployment's Progressing condition: the rollout exceeded spec.progressDeadlineSeconds.</summary>
+    public const string ReasonProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+
+    /// <summary>A child's name is taken by an object this TinyImage does not control: nothing is written to it.</summary>
+    public const string ReasonChildConflict = "ChildConflict";
+
+    /// <summary>The Job controller cannot create the build pod for now (a ResourceQuota): it retries.</summary>
+    public const string ReasonBuildPodQuotaExceeded = "BuildPodQuotaExceeded";
+
+    /// <summary>The Job controller could not create the build pod, for a reason it will retry.</summary>
+    public const string ReasonBuildPodCreateFailed = "BuildPodCreateFailed";
+
+    /// <summary>The build pod cannot be scheduled (PodScheduled=False, Unschedulable).</summary>
+    public const string ReasonBuildPodUnschedulable = "BuildPodUnschedulable";
+
+    /// <summary>A build pod's image (Kaniko's, or the builder's for an init container) cannot be pulled.</summary>
+    public const string ReasonBuildImagePullFailed = "BuildImagePullFailed";
+
+    /// <summary>The Kaniko container was killed for exceeding its memory limit.</summary>
+    public const string ReasonBuildOOMKilled = "BuildOOMKilled";
+
+    /// <summary>The build pod was evicted by its node (pod status.reason Evicted).</summary>
+    public const string ReasonBuildEvicted = "BuildEvicted";
 }

@@ -21,6 +21,10 @@ internal sealed class ImageStatus
     [JsonPropertyName("layerCount")]
     public int? LayerCount { get; set; }
 
+    /// <summary>The binary verified in the image (/bin/BINARY).</summary>
+    [JsonPropertyName("binary")]
+    public string? Binary { get; set; }
+
     /// <summary>The spec hash this image was built from.</summary>
     [JsonPropertyName("specHash")]
     public string? SpecHash { get; set; }

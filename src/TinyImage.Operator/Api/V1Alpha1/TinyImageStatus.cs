@@ -23,9 +23,13 @@ internal sealed class TinyImageStatus
     [JsonPropertyName("build")]
     public BuildStatus? Build { get; set; }
 
-    /// <summary>The verified image that is (or is being) deployed.</summary>
+    /// <summary>The latest verified image: the one deployed, or being rolled out, once the current spec's image is verified.</summary>
     [JsonPropertyName("image")]
     public ImageStatus? Image { get; set; }
+
+    /// <summary>The workload that serves (its rollout completed), and what it was verified and deployed with.</summary>
+    [JsonPropertyName("serving")]
+    public ServingStatus? Serving { get; set; }
 
     /// <summary>The verified image's SBOM.</summary>
     [JsonPropertyName("sbom")]
