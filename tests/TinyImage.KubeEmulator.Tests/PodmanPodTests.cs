@@ -215,17 +215,7 @@ public sealed class PodmanPodTests(PodmanPodFixture fixture) : IClassFixture<Pod
     public async Task The_Operator_Image_Built_By_The_Script_Runs_Read_Only_As_65532_Under_The_Charts_Security_Context()
     {
         var registry = fixture.Require();
-        var layout = TinyImage.Testing.RepoPaths.Repo("artifacts", "operator-image", "oci");
-        if (!Directory.Exists(layout))
-        {
-            Assert.Skip("the operator image is not built: run scripts/build-operator-image.sh");
-        }
-
-        var push = await Tool.RunAsync(Tool.Find("skopeo")!, ["copy", "--quiet", "--dest-authfile", fixture.AuthFile, "--dest-cert-dir", registry.CertDirectory,
-            "--digestfile", Path.Combine(fixture.WorkDirectory, "operator-digest"), "oci:" + layout + ":latest", "docker://" + registry.Host + "/tinyimage/operator:test"],
-            TestContext.Current.CancellationToken);
-        Assert.True(push.Succeeded, push.Describe());
-        var image = registry.Host + "/tinyimage/operator@" + File.ReadAllText(Path.Combine(fixture.WorkDirectory, "operator-digest")).Trim();
+        var image = await PushOperatorImageAsync(registry);
         var container = Container(image, args: new JsonArray("--version"), readOnlyRoot: true);
         container["securityContext"]!["runAsNonRoot"] = true;
         container.Remove("command");
@@ -234,6 +224,69 @@ public sealed class PodmanPodTests(PodmanPodFixture fixture) : IClassFixture<Pod
 
         Assert.Equal("Succeeded", status.Phase);
         Assert.Equal("tinyimage-operator 0.1.0\n", logs);
+    }
+
+    [Fact]
+    public async Task The_Charts_Operator_Pod_Runs_Locked_Down_With_Its_Service_Account_Token_And_Only_Its_Declared_Volumes()
+    {
+        var registry = fixture.Require();
+        var image = await PushOperatorImageAsync(registry);
+        var helm = TinyImage.Testing.RepoPaths.Repo(".tools", "bin", "helm");
+        if (!File.Exists(helm))
+        {
+            Assert.Skip("helm is not installed (scripts/install-tools.sh installs it)");
+        }
+
+        var metricsPort = FreePort();
+        var rendered = await Tool.RunAsync(helm, ["template", "tio", TinyImage.Testing.RepoPaths.Repo("charts", "tinyimage-operator"), "--namespace", Ns,
+            "--set", "image.repository=" + image[..image.IndexOf('@', StringComparison.Ordinal)], "--set", "image.tag=test",
+            "--set", "imagePullSecrets[0].name=pull",
+            "--set", "metrics.port=" + metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--show-only", "templates/deployment.yaml"],
+            TestContext.Current.CancellationToken);
+        Assert.True(rendered.Succeeded, rendered.Describe());
+        var template = YamlJson.Parse(rendered.Stdout)!["spec"]!["template"]!.AsObject();
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = "tio-tinyimage-operator-5d4f8-x2x7k", ["namespace"] = Ns, ["uid"] = "uid-operator" },
+            ["spec"] = template["spec"]!.DeepClone(),
+        };
+        var options = Options("chart") with { ApiServer = new Uri("https://127.0.0.1:" + FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) + "/") };
+
+        await using var operatorPod = PodmanPod.Start(pod, options);
+        Assert.True(await KubeHttp.EventuallyAsync(() => operatorPod.Status.State == "running" || operatorPod.Status.Reason is not ("ContainerCreating" or null), Within), Describe(operatorPod));
+
+        Assert.True(operatorPod.Status.State == "running", Describe(operatorPod));
+        var request = Assert.Single(_tokenRequests);
+        Assert.Equal((Ns, "tio-tinyimage-operator"), (request.Namespace, request.ServiceAccountName));
+        var run = string.Join(' ', operatorPod.RunArguments);
+        Assert.Contains("--user 65532:65532", run, StringComparison.Ordinal);
+        Assert.Contains("--read-only --read-only-tmpfs=false", run, StringComparison.Ordinal);
+        Assert.Contains("--cap-drop ALL", run, StringComparison.Ordinal);
+        Assert.Contains("--security-opt no-new-privileges", run, StringComparison.Ordinal);
+        Assert.Contains("--memory 134217728 --memory-swap 134217728", run, StringComparison.Ordinal);
+        Assert.Contains("--env POD_NAMESPACE=" + Ns, run, StringComparison.Ordinal);
+        var declared = (template["spec"]!["containers"]![0]!["volumeMounts"] as JsonArray ?? []).Select(m => (string?)m!["mountPath"]).Append(PodVolumes.ServiceAccountMountPath);
+        var mounted = operatorPod.RunArguments.Where(a => a.StartsWith("type=", StringComparison.Ordinal)).Select(a => a.Split(",destination=")[1].Split(',')[0]);
+        Assert.Equal(declared.Order(StringComparer.Ordinal), mounted.Order(StringComparer.Ordinal));
+        TestContext.Current.SendDiagnosticMessage("operator pod: " + Describe(operatorPod) + "\nlogs:\n" + await operatorPod.LogsAsync(TestContext.Current.CancellationToken));
+    }
+
+    private async Task<string> PushOperatorImageAsync(LocalRegistry registry)
+    {
+        var layout = TinyImage.Testing.RepoPaths.Repo("artifacts", "operator-image", "oci");
+        if (!Directory.Exists(layout))
+        {
+            Assert.Skip("the operator image is not built: run scripts/build-operator-image.sh");
+        }
+
+        var digestFile = Path.Combine(fixture.WorkDirectory, "operator-digest-" + Guid.NewGuid().ToString("N"));
+        var push = await Tool.RunAsync(Tool.Find("skopeo")!, ["copy", "--quiet", "--dest-authfile", fixture.AuthFile, "--dest-cert-dir", registry.CertDirectory,
+            "--digestfile", digestFile, "oci:" + layout + ":latest", "docker://" + registry.Host + "/tinyimage/operator:test"],
+            TestContext.Current.CancellationToken);
+        Assert.True(push.Succeeded, push.Describe());
+        return registry.Host + "/tinyimage/operator@" + File.ReadAllText(digestFile).Trim();
     }
 
     private static JsonObject Container(string image, JsonArray? args = null, bool readOnlyRoot = false) => new()
@@ -280,10 +333,11 @@ public sealed class PodmanPodTests(PodmanPodFixture fixture) : IClassFixture<Pod
         {
             RegistryCertDirectory = registry.CertDirectory,
             InitialBackOff = TimeSpan.FromMilliseconds(200),
-            ServiceAccountCredentials = (request, _) =>
+            ClusterCaCertificatePem = ca,
+            ServiceAccountTokenIssuer = (request, _) =>
             {
                 _tokenRequests.Enqueue(request);
-                return Task.FromResult(new ServiceAccountCredentials("token-for-" + request.PodName, ca));
+                return Task.FromResult("token-for-" + request.PodName);
             },
         };
     }

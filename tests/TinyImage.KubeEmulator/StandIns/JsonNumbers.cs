@@ -12,4 +12,7 @@ public static class JsonNumbers
         : v.TryGetValue<int>(out var i) ? i
         : v.TryGetValue<System.Text.Json.JsonElement>(out var e) && e.TryGetInt64(out var parsed) ? parsed
         : null;
+
+    /// <summary>The node as an int, or null when it is absent, not an integer or out of range.</summary>
+    public static int? Int(JsonNode? node) => Long(node) is { } l and >= int.MinValue and <= int.MaxValue ? (int)l : null;
 }

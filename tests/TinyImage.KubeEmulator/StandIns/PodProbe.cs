@@ -23,19 +23,19 @@ public sealed class PodProbe
     }
 
     /// <summary><c>initialDelaySeconds</c> (default 0).</summary>
-    public TimeSpan InitialDelay => TimeSpan.FromSeconds((int?)_probe["initialDelaySeconds"] ?? 0);
+    public TimeSpan InitialDelay => TimeSpan.FromSeconds(JsonNumbers.Int(_probe["initialDelaySeconds"]) ?? 0);
 
     /// <summary><c>periodSeconds</c> (default 10).</summary>
-    public TimeSpan Period => TimeSpan.FromSeconds((int?)_probe["periodSeconds"] ?? 10);
+    public TimeSpan Period => TimeSpan.FromSeconds(JsonNumbers.Int(_probe["periodSeconds"]) ?? 10);
 
     /// <summary><c>timeoutSeconds</c> (default 1).</summary>
-    public TimeSpan Timeout => TimeSpan.FromSeconds((int?)_probe["timeoutSeconds"] ?? 1);
+    public TimeSpan Timeout => TimeSpan.FromSeconds(JsonNumbers.Int(_probe["timeoutSeconds"]) ?? 1);
 
     /// <summary><c>failureThreshold</c> (default 3).</summary>
-    public int FailureThreshold => (int?)_probe["failureThreshold"] ?? 3;
+    public int FailureThreshold => JsonNumbers.Int(_probe["failureThreshold"]) ?? 3;
 
     /// <summary><c>successThreshold</c> (default 1).</summary>
-    public int SuccessThreshold => (int?)_probe["successThreshold"] ?? 1;
+    public int SuccessThreshold => JsonNumbers.Int(_probe["successThreshold"]) ?? 1;
 
     /// <summary>Why the stand-in cannot run <paramref name="probe"/>, or null.</summary>
     public static string? Unsupported(JsonObject? probe) =>
@@ -84,13 +84,13 @@ public sealed class PodProbe
 
     private int Port(JsonNode? port)
     {
-        if (port is JsonValue v && v.TryGetValue<int>(out var number))
+        if (JsonNumbers.Int(port) is { } number)
         {
             return number;
         }
 
         var name = (string?)port;
-        return (int?)(_container["ports"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => (string?)p["name"] == name)?["containerPort"]
+        return JsonNumbers.Int((_container["ports"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => (string?)p["name"] == name)?["containerPort"])
             ?? (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0);
     }
 }

@@ -150,8 +150,8 @@ public static class PodVolumes
         {
             var isSecret = volume["secret"] is JsonObject;
             var source = (JsonObject)(volume["secret"] ?? volume["configMap"])!;
-            defaultMode = (int?)source["defaultMode"] ?? 420;
-            var added = await AddObjectFilesAsync(ns, isSecret ? "secrets" : "configmaps", source, isSecret ? (string?)source["secretName"] : (string?)source["name"], files, options, cancellationToken);
+            defaultMode = JsonNumbers.Int(source["defaultMode"]) ?? 420;
+            var added = AddObjectFiles(ns, isSecret ? "secrets" : "configmaps", source, isSecret ? (string?)source["secretName"] : (string?)source["name"], files, options);
             if (!added.IsSuccess)
             {
                 return Fail<(string?, string?, bool)>(added.Error!);
@@ -159,7 +159,7 @@ public static class PodVolumes
         }
         else if (volume["downwardAPI"] is JsonObject downward)
         {
-            defaultMode = (int?)downward["defaultMode"] ?? 420;
+            defaultMode = JsonNumbers.Int(downward["defaultMode"]) ?? 420;
             var added = AddDownwardFiles(pod, downward, files);
             if (!added.IsSuccess)
             {
@@ -168,7 +168,7 @@ public static class PodVolumes
         }
         else if (volume["projected"] is JsonObject projected)
         {
-            defaultMode = (int?)projected["defaultMode"] ?? 420;
+            defaultMode = JsonNumbers.Int(projected["defaultMode"]) ?? 420;
             foreach (var source in (projected["sources"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 StandInResult<bool> added;
@@ -178,11 +178,11 @@ public static class PodVolumes
                 }
                 else if (source["configMap"] is JsonObject cm)
                 {
-                    added = await AddObjectFilesAsync(ns, "configmaps", cm, (string?)cm["name"], files, options, cancellationToken);
+                    added = AddObjectFiles(ns, "configmaps", cm, (string?)cm["name"], files, options);
                 }
                 else if (source["secret"] is JsonObject secret)
                 {
-                    added = await AddObjectFilesAsync(ns, "secrets", secret, (string?)secret["name"], files, options, cancellationToken);
+                    added = AddObjectFiles(ns, "secrets", secret, (string?)secret["name"], files, options);
                 }
                 else if (source["downwardAPI"] is JsonObject d)
                 {
@@ -226,16 +226,14 @@ public static class PodVolumes
         return Made(path, null, true);
     }
 
-    private static async Task<StandInResult<bool>> AddObjectFilesAsync(
-        string ns, string plural, JsonObject source, string? name, List<(string, byte[], int?)> files, PodmanPodOptions options, CancellationToken cancellationToken)
+    private static StandInResult<bool> AddObjectFiles(
+        string ns, string plural, JsonObject source, string? name, List<(string, byte[], int?)> files, PodmanPodOptions options)
     {
         var obj = options.Get("v1", plural, ns, name ?? "");
         var kind = plural == "secrets" ? "secret" : "configmap";
-        if (obj is null && name == "kube-root-ca.crt" && plural == "configmaps" && options.ServiceAccountCredentials is { } issue)
+        if (obj is null && name == "kube-root-ca.crt" && plural == "configmaps" && options.ClusterCaCertificatePem is { } ca)
         {
-            // The root-CA publisher controller is not emulated: the token issuer's CA is what it would publish.
-            var credentials = await issue(new ServiceAccountTokenRequest(ns, "", "", "default", null, 3607), cancellationToken);
-            obj = new JsonObject { ["data"] = new JsonObject { ["ca.crt"] = credentials.CaCertificatePem } };
+            obj = new JsonObject { ["data"] = new JsonObject { ["ca.crt"] = ca } }; // what the root-CA publisher would publish
         }
 
         if (obj is null)
@@ -253,7 +251,7 @@ public static class PodVolumes
                 continue;
             }
 
-            files.Add(((string?)item?["path"] ?? key, Encoding.UTF8.GetBytes(value), (int?)item?["mode"]));
+            files.Add(((string?)item?["path"] ?? key, Encoding.UTF8.GetBytes(value), JsonNumbers.Int(item?["mode"])));
         }
 
         foreach (var missing in items?.Where(i => !data.ContainsKey((string?)i["key"] ?? "")) ?? [])
@@ -282,7 +280,7 @@ public static class PodVolumes
                 return StandInResult<bool>.Fail(value.Error!);
             }
 
-            files.Add(((string?)item["path"] ?? "", Encoding.UTF8.GetBytes(value.Value!), (int?)item["mode"]));
+            files.Add(((string?)item["path"] ?? "", Encoding.UTF8.GetBytes(value.Value!), JsonNumbers.Int(item["mode"])));
         }
 
         return StandInResult<bool>.Ok(true);
@@ -291,7 +289,7 @@ public static class PodVolumes
     private static async Task<StandInResult<bool>> AddTokenAsync(
         JsonObject pod, JsonObject source, List<(string, byte[], int?)> files, PodmanPodOptions options, CancellationToken cancellationToken)
     {
-        if (options.ServiceAccountCredentials is not { } issue)
+        if (options.ServiceAccountTokenIssuer is not { } issue)
         {
             return StandInResult<bool>.Fail("failed to fetch token: the pod stand-in was given no service-account token issuer");
         }
@@ -304,8 +302,8 @@ public static class PodVolumes
             (string?)pod["spec"]?["serviceAccountName"] ?? "default",
             (string?)source["audience"],
             JsonNumbers.Long(source["expirationSeconds"]) ?? 3600);
-        var credentials = await issue(request, cancellationToken);
-        files.Add(((string?)source["path"] ?? "token", Encoding.UTF8.GetBytes(credentials.Token), null));
+        var token = await issue(request, cancellationToken);
+        files.Add(((string?)source["path"] ?? "token", Encoding.UTF8.GetBytes(token), null));
 
         return StandInResult<bool>.Ok(true);
     }

@@ -17,12 +17,18 @@ public sealed record PodmanPodOptions(string WorkDirectory, Uri ApiServer, Func<
     public string? AuthFile { get; init; }
 
     /// <summary>
-    /// Issues the token and gives the CA for a projected <c>serviceAccountToken</c> source (the emulator's token issuer
-    /// plugs in here). Null: a pod that needs a token fails to start, as a kubelet whose TokenRequest fails.
-    /// The CA also fills the <c>kube-root-ca.crt</c> ConfigMap source when that ConfigMap does not exist (the emulator
-    /// has no root-CA publisher controller).
+    /// Issues the token for a projected <c>serviceAccountToken</c> source, as the kubelet's TokenRequest does (the
+    /// emulator's token issuer plugs in here). Null: a pod that needs a token fails to start, as a kubelet whose
+    /// TokenRequest fails.
     /// </summary>
-    public Func<ServiceAccountTokenRequest, CancellationToken, Task<ServiceAccountCredentials>>? ServiceAccountCredentials { get; init; }
+    public Func<ServiceAccountTokenRequest, CancellationToken, Task<string>>? ServiceAccountTokenIssuer { get; init; }
+
+    /// <summary>
+    /// The cluster CA (PEM) that signs the API server's serving certificate: <c>ca.crt</c> of the <c>kube-root-ca.crt</c>
+    /// ConfigMap when <see cref="Get"/> finds no such ConfigMap (the emulator has no root-CA publisher controller).
+    /// Null: that ConfigMap must exist, as on a real cluster.
+    /// </summary>
+    public string? ClusterCaCertificatePem { get; init; }
 
     /// <summary>The clock for probe periods, delays and restart back-off.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
