@@ -481,9 +481,17 @@ public sealed class PodmanPod : IAsyncDisposable
         {
             reason = "Evicted";
         }
-        else if (oom.Stdout.Trim() == "true" || (exit == 137 && _killedFor is null && _memoryLimit is { } limit && _memoryPeak >= limit * 9 / 10))
+        else if (oom.Stdout.Trim() == "true" || (exit == 137 && _killedFor is null && _memoryLimit is not null))
         {
-            reason = "OOMKilled"; // podman cannot always tell on cgroup v1: SIGKILL with the peak at the limit is the OOM killer
+            // Podman does not always tell on cgroup v1; nothing but the OOM killer sends SIGKILL to a container with a
+            // memory limit that the stand-in did not stop: the limit was enforced, and the container reached it
+            // whatever the last sample (taken every SampleInterval) saw.
+            reason = "OOMKilled";
+            lock (_lock)
+            {
+                _memoryEnforced = true;
+                _memoryPeak = Math.Max(_memoryPeak ?? 0, _memoryLimit ?? 0);
+            }
         }
         else
         {
