@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Images;
 using DotNet.Testcontainers.Networks;
 using Testcontainers.K3s;
 using TinyImage.Testing;
@@ -10,16 +11,24 @@ using Xunit;
 namespace TinyImage.Operator.E2E;
 
 /// <summary>
-/// The whole flow on a real cluster: K3s and a registry in containers, the CRD and RBAC from config/, the operator
-/// (host process, authenticated as its own least-privilege ServiceAccount), the hello sample built by a real Kaniko,
-/// verified, deployed, and answering on port 3000 through its Service. Runs only where a Docker engine exists.
+/// The whole flow on a real cluster, with the operator as it ships: its image built from the repository's Dockerfile and
+/// imported into K3s, the chart installed with `helm template | kubectl apply` (CRD, least-privilege RBAC, the locked-down
+/// Deployment with its scratch volume), a registry in the same network, the hello sample built by a real Kaniko,
+/// verified, deployed, and answering on port 3000 through its Service; then a spec change that Ready waits for.
+/// Runs on the oldest and the newest Kubernetes minor the README declares supported, only where a Docker engine exists.
 /// </summary>
 public sealed class K3sEndToEndTests
 {
     private const string Namespace = "e2e";
+    private const string OperatorNamespace = "tinyimage-system";
+    private const string OperatorImage = "tinyimage-operator:e2e";
 
-    [Fact]
-    public async Task Sample_TinyImage_Becomes_Ready_And_Answers_Through_Its_Service_On_K3s()
+    /// <summary>The K3s images of the oldest and newest supported minors (README, "Supported Kubernetes versions").</summary>
+    public static TheoryData<string> SupportedK3s => new() { "rancher/k3s:v1.31.4-k3s1", "rancher/k3s:v1.35.5-k3s1" };
+
+    [Theory]
+    [MemberData(nameof(SupportedK3s))]
+    public async Task The_Chart_Installed_Operator_Takes_The_Sample_To_Ready_And_A_Spec_Change_Rolls_Out(string k3sImage)
     {
         if (DockerEngine.UnavailableReason is { } reason)
         {
@@ -27,13 +36,23 @@ public sealed class K3sEndToEndTests
         }
 
         var kubectl = RepoPaths.Tools("bin", "kubectl");
-        var operatorBinary = RepoPaths.Repo("src", "TinyImage.Operator", "bin", "Debug", "net10.0", "tinyimage-operator");
-        Assert.True(File.Exists(kubectl), "kubectl missing: run scripts/install-tools.sh");
-        Assert.True(File.Exists(operatorBinary), "operator not built: run dotnet build Operator.sln");
+        var helm = RepoPaths.Tools("bin", "helm");
+        Assert.True(File.Exists(kubectl) && File.Exists(helm), "kubectl or helm missing: run scripts/install-tools.sh");
         var ct = TestContext.Current.CancellationToken;
         var work = Directory.CreateTempSubdirectory("tinyimage-e2e-");
 
-        // 1. A network with a registry; its address is the same for the host (the operator's verifier) and the cluster.
+        // 1. The operator's image, built from the Dockerfile exactly as a release builds it.
+        var image = new ImageFromDockerfileBuilder()
+            .WithDockerfileDirectory(RepoPaths.Root)
+            .WithDockerfile("Dockerfile")
+            .WithName(OperatorImage)
+            .WithCleanUp(false)
+            .Build();
+        await image.CreateAsync(ct);
+        var imageTar = Path.Combine(work.FullName, "operator.tar");
+        await Run("docker", $"save {OperatorImage} -o {imageTar}", ct);
+
+        // 2. A network with a registry; its address is the same for the operator's verifier (in the cluster) and Kaniko.
         await using INetwork network = new NetworkBuilder().Build();
         await using IContainer registry = new ContainerBuilder("registry:2")
             .WithNetwork(network)
@@ -43,58 +62,57 @@ public sealed class K3sEndToEndTests
         await registry.StartAsync(ct);
         var registryHost = $"{registry.IpAddress}:5000";
 
-        // 2. K3s that pulls from that registry over plain HTTP.
+        // 3. K3s that pulls from that registry over plain HTTP, with the operator's image imported into containerd.
         var registries = $"mirrors:\n  \"{registryHost}\":\n    endpoint:\n      - \"http://{registryHost}\"\n";
-        await using var k3s = new K3sBuilder("rancher/k3s:v1.31.4-k3s1")
+        await using var k3s = new K3sBuilder(k3sImage)
             .WithNetwork(network)
             .WithResourceMapping(Encoding.UTF8.GetBytes(registries), "/etc/rancher/k3s/registries.yaml")
             .Build();
         await k3s.StartAsync(ct);
-        var adminConfig = Path.Combine(work.FullName, "admin.kubeconfig");
-        await File.WriteAllTextAsync(adminConfig, await k3s.GetKubeconfigAsync(), ct);
+        await k3s.CopyAsync(await File.ReadAllBytesAsync(imageTar, ct), "/tmp/operator.tar", ct: ct);
+        var imported = await k3s.ExecAsync(["ctr", "-n", "k8s.io", "images", "import", "/tmp/operator.tar"], ct);
+        Assert.True(imported.ExitCode == 0, "ctr images import: " + imported.Stderr);
+        var admin = Path.Combine(work.FullName, "admin.kubeconfig");
+        await File.WriteAllTextAsync(admin, await k3s.GetKubeconfigAsync(), ct);
+        Task<string> Kubectl(string args) => Run(kubectl, $"--kubeconfig {admin} {args}", ct);
 
-        // 3. CRD and RBAC from config/, then a kubeconfig for the operator's own ServiceAccount.
-        await Run(kubectl, $"--kubeconfig {adminConfig} apply -k {RepoPaths.Repo("config", "crd")}", ct);
-        await Run(kubectl, $"--kubeconfig {adminConfig} create namespace tinyimage-system", ct);
-        await Run(kubectl, $"--kubeconfig {adminConfig} apply -n tinyimage-system -k {RepoPaths.Repo("config", "rbac")}", ct);
-        var token = (await Run(kubectl, $"--kubeconfig {adminConfig} -n tinyimage-system create token tinyimage-operator --duration=2h", ct)).Trim();
-        var operatorConfig = Path.Combine(work.FullName, "operator.kubeconfig");
-        await Run(kubectl, $"--kubeconfig {operatorConfig} config set-cluster k3s --server={ServerOf(await File.ReadAllTextAsync(adminConfig, ct))} --insecure-skip-tls-verify=true", ct);
-        await Run(kubectl, $"--kubeconfig {operatorConfig} config set-credentials op --token={token}", ct);
-        await Run(kubectl, $"--kubeconfig {operatorConfig} config set-context op --cluster=k3s --user=op", ct);
-        await Run(kubectl, $"--kubeconfig {operatorConfig} config use-context op", ct);
+        // 4. The chart, as a user installs it (helm template keeps helm's cluster access out of the test).
+        await Kubectl($"create namespace {OperatorNamespace}");
+        var manifest = await Run(helm, $"template tinyimage {RepoPaths.Repo("charts", "tinyimage-operator")} --namespace {OperatorNamespace} "
+            + $"--set image.repository=tinyimage-operator --set image.tag=e2e --set image.pullPolicy=Never", ct);
+        var manifestPath = Path.Combine(work.FullName, "chart.yaml");
+        await File.WriteAllTextAsync(manifestPath, manifest, ct);
+        await Kubectl($"apply -f {manifestPath}");
+        await Kubectl($"-n {OperatorNamespace} rollout status deployment/tinyimage-tinyimage-operator --timeout=5m");
 
-        // 4. The operator.
-        using var op = Process.Start(new ProcessStartInfo(operatorBinary, $"run --kubeconfig {operatorConfig} --leader-elect=false --operator-namespace tinyimage-system")
-        {
-            RedirectStandardOutput = false,
-            RedirectStandardError = false,
-        })!;
-        try
-        {
-            // 5. The sample: its ConfigMap source and the TinyImage, pushed to the registry in the network.
-            await Run(kubectl, $"--kubeconfig {adminConfig} create namespace {Namespace}", ct);
-            await Run(kubectl, $"--kubeconfig {adminConfig} -n {Namespace} apply -f {RepoPaths.Repo("config", "samples", "hello-src.yaml")}", ct);
-            var sample = (await File.ReadAllTextAsync(RepoPaths.Repo("config", "samples", "tinyimage_v1alpha1_hello.yaml"), ct))
-                .Replace("registry.tinyimage-system.svc:5000", registryHost, StringComparison.Ordinal);
-            var samplePath = Path.Combine(work.FullName, "hello.yaml");
-            await File.WriteAllTextAsync(samplePath, sample, ct);
-            await Run(kubectl, $"--kubeconfig {adminConfig} -n {Namespace} apply -f {samplePath}", ct);
+        // 5. The sample: its ConfigMap source and the TinyImage, pushed to the registry in the network.
+        await Kubectl($"create namespace {Namespace}");
+        await Kubectl($"-n {Namespace} apply -f {RepoPaths.Repo("config", "samples", "hello-src.yaml")}");
+        var sample = (await File.ReadAllTextAsync(RepoPaths.Repo("config", "samples", "tinyimage_v1alpha1_hello.yaml"), ct))
+            .Replace("registry.tinyimage-system.svc:5000", registryHost, StringComparison.Ordinal);
+        var samplePath = Path.Combine(work.FullName, "hello.yaml");
+        await File.WriteAllTextAsync(samplePath, sample, ct);
+        await Kubectl($"-n {Namespace} apply -f {samplePath}");
 
-            // 6. Ready, then port 3000 through the Service.
-            await Run(kubectl, $"--kubeconfig {adminConfig} -n {Namespace} wait --for=condition=Ready tinyimage/hello --timeout=20m", ct);
-            var answer = await Run(kubectl, $"--kubeconfig {adminConfig} get --raw /api/v1/namespaces/{Namespace}/services/hello:3000/proxy/", ct);
-            Assert.Contains("hello from tinyimage", answer, StringComparison.Ordinal);
-        }
-        finally
-        {
-            op.Kill(entireProcessTree: true);
-            work.Delete(recursive: true);
-        }
+        // 6. Ready, then port 3000 through the Service.
+        await Kubectl($"-n {Namespace} wait --for=condition=Ready tinyimage/hello --timeout=20m");
+        var answer = await Kubectl($"get --raw /api/v1/namespaces/{Namespace}/services/hello:3000/proxy/");
+        Assert.Contains("hello from tinyimage", answer, StringComparison.Ordinal);
+        var firstDigest = await Kubectl($"-n {Namespace} get tinyimage hello -o jsonpath={{.status.image.digest}}");
+
+        // 7. A spec change: Ready with Reconciling=False only once the new pod serves, and the Deployment has no old pods.
+        var patchPath = Path.Combine(work.FullName, "features.json");
+        await File.WriteAllTextAsync(patchPath, """{"spec":{"build":{"features":["greeting-v2"]}}}""", ct);
+        await Kubectl($"-n {Namespace} patch tinyimage hello --type=merge --patch-file {patchPath}");
+        var generation = (await Kubectl($"-n {Namespace} get tinyimage hello -o jsonpath={{.metadata.generation}}")).Trim();
+        await Kubectl($"-n {Namespace} wait --for=jsonpath={{.status.observedGeneration}}={generation} tinyimage/hello --timeout=20m");
+        await Kubectl($"-n {Namespace} wait --for=condition=Reconciling=False tinyimage/hello --timeout=20m");
+        var rollout = await Kubectl($"-n {Namespace} rollout status deployment/hello --timeout=10s");
+        var secondDigest = await Kubectl($"-n {Namespace} get tinyimage hello -o jsonpath={{.status.image.digest}}");
+        Assert.Contains("successfully rolled out", rollout, StringComparison.Ordinal);
+        Assert.NotEqual(firstDigest, secondDigest);
+        work.Delete(recursive: true);
     }
-
-    private static string ServerOf(string kubeconfig) =>
-        kubeconfig.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("server:", StringComparison.Ordinal))["server:".Length..].Trim();
 
     private static async Task<string> Run(string file, string args, CancellationToken ct)
     {
