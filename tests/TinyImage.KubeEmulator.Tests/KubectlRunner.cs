@@ -4,9 +4,14 @@ using Xunit;
 
 namespace TinyImage.KubeEmulator.Tests;
 
-/// <summary>Runs the real kubectl 1.35 (installed by scripts/install-tools.sh) against an emulator, in its own directory.</summary>
-internal sealed class KubectlRunner(string directory)
+/// <summary>
+/// Runs the real kubectl 1.35 (installed by scripts/install-tools.sh) against an emulator, in its own directory, with
+/// <paramref name="kubeconfig"/> (default <c>DIRECTORY/kubeconfig</c>) and a discovery cache of its own per kubeconfig.
+/// </summary>
+internal sealed class KubectlRunner(string directory, string? kubeconfig = null)
 {
+    private readonly string _kubeconfig = kubeconfig ?? System.IO.Path.Combine(directory, "kubeconfig");
+
     public static string Path => RepoPaths.Tools("bin", "kubectl");
 
     /// <summary>Skips the calling test, saying why, when kubectl is not installed.</summary>
@@ -18,7 +23,7 @@ internal sealed class KubectlRunner(string directory)
         }
     }
 
-    /// <summary>Runs kubectl with <c>KUBECONFIG</c> at <c>DIRECTORY/kubeconfig</c> and its own cache; stdout then stderr.</summary>
+    /// <summary>Runs kubectl; stdout then stderr.</summary>
     public async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo(Path)
@@ -32,8 +37,8 @@ internal sealed class KubectlRunner(string directory)
             start.ArgumentList.Add(a);
         }
 
-        start.ArgumentList.Add("--cache-dir=" + System.IO.Path.Combine(directory, "cache"));
-        start.Environment["KUBECONFIG"] = System.IO.Path.Combine(directory, "kubeconfig");
+        start.ArgumentList.Add("--cache-dir=" + System.IO.Path.Combine(directory, "cache-" + System.IO.Path.GetFileName(_kubeconfig)));
+        start.Environment["KUBECONFIG"] = _kubeconfig;
         start.Environment["HOME"] = directory;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));

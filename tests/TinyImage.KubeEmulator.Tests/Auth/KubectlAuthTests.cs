@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using TinyImage.KubeEmulator;
-using TinyImage.Testing;
 using Xunit;
 
 namespace TinyImage.KubeEmulator.Tests.Auth;
@@ -54,29 +52,25 @@ public sealed class KubectlAuthTests : IDisposable
     [Fact]
     public async Task Kubectl_Creates_A_Token_And_Auth_Can_I_Answers_No_Then_Yes_After_A_Binding()
     {
-        var kubectl = RepoPaths.Tools("bin", "kubectl");
-        if (!File.Exists(kubectl))
-        {
-            Assert.Skip($"kubectl not found at {kubectl}: run scripts/install-tools.sh to install kubectl 1.35");
-        }
+        KubectlRunner.SkipIfMissing();
 
         await using var kube = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { Https = true }, KubeHttp.Bounded());
-        var admin = kube.WriteKubeconfig(Path.Combine(_dir, "admin"));
+        var asAdmin = new KubectlRunner(_dir, kube.WriteKubeconfig(Path.Combine(_dir, "admin")));
         await File.WriteAllTextAsync(Path.Combine(_dir, "setup.yaml"), Setup, KubeHttp.Bounded());
         await File.WriteAllTextAsync(Path.Combine(_dir, "binding.yaml"), Binding, KubeHttp.Bounded());
 
-        var applied = await RunAsync(kubectl, admin, "apply", "--validate=false", "-f", "setup.yaml");
-        var token = await RunAsync(kubectl, admin, "create", "token", "app", "-n", "demo", "--duration=20m");
+        var applied = await asAdmin.RunAsync("apply", "-f", "setup.yaml");
+        var token = await asAdmin.RunAsync("create", "token", "app", "-n", "demo", "--duration=20m");
         Assert.True(token.Code == 0, token.Output);
-        var app = kube.WriteKubeconfig(Path.Combine(_dir, "app"), "demo", token.Output.Trim());
-        var canGet = await RunAsync(kubectl, app, "auth", "can-i", "get", "configmaps");
-        var canDelete = await RunAsync(kubectl, app, "auth", "can-i", "delete", "configmaps");
-        var cannotGetSecrets = await RunAsync(kubectl, app, "get", "secrets");
-        var before = await RunAsync(kubectl, app, "auth", "can-i", "list", "configmaps", "-n", "demo");
-        var bound = await RunAsync(kubectl, admin, "apply", "--validate=false", "-f", "binding.yaml");
-        var after = await RunAsync(kubectl, app, "auth", "can-i", "list", "configmaps", "-n", "demo");
-        var elsewhere = await RunAsync(kubectl, app, "auth", "can-i", "list", "configmaps", "-n", "default");
-        var list = await RunAsync(kubectl, app, "auth", "can-i", "--list", "-n", "demo");
+        var asApp = new KubectlRunner(_dir, kube.WriteKubeconfig(Path.Combine(_dir, "app"), "demo", token.Output.Trim()));
+        var canGet = await asApp.RunAsync("auth", "can-i", "get", "configmaps");
+        var canDelete = await asApp.RunAsync("auth", "can-i", "delete", "configmaps");
+        var cannotGetSecrets = await asApp.RunAsync("get", "secrets");
+        var before = await asApp.RunAsync("auth", "can-i", "list", "configmaps", "-n", "demo");
+        var bound = await asAdmin.RunAsync("apply", "-f", "binding.yaml");
+        var after = await asApp.RunAsync("auth", "can-i", "list", "configmaps", "-n", "demo");
+        var elsewhere = await asApp.RunAsync("auth", "can-i", "list", "configmaps", "-n", "default");
+        var list = await asApp.RunAsync("auth", "can-i", "--list", "-n", "demo");
 
         Assert.True(applied.Code == 0, applied.Output);
         Assert.Equal(3, token.Output.Trim().Split('.').Length);
@@ -90,32 +84,5 @@ public sealed class KubectlAuthTests : IDisposable
         Assert.Equal((1, "no"), (elsewhere.Code, elsewhere.Output.Trim()));
         Assert.True(list.Code == 0, list.Output);
         Assert.Matches(@"configmaps\s+\[\]\s+\[\]\s+\[get list\]", list.Output);
-    }
-
-    private async Task<(int Code, string Output)> RunAsync(string kubectl, string kubeconfig, params string[] args)
-    {
-        var start = new ProcessStartInfo(kubectl) { WorkingDirectory = _dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.ArgumentList.Add("--cache-dir=" + Path.Combine(_dir, "cache-" + Path.GetFileName(kubeconfig)));
-        start.Environment["KUBECONFIG"] = kubeconfig;
-        start.Environment["HOME"] = _dir;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        var stderr = process.StandardError.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        try
-        {
-            await process.WaitForExitAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

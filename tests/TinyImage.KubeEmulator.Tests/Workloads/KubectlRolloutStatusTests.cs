@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
-using TinyImage.Testing;
 using Xunit;
 using static TinyImage.KubeEmulator.Tests.Workloads.Rollouts;
 
@@ -16,11 +14,8 @@ public sealed class KubectlRolloutStatusTests : IDisposable
     [Fact]
     public async Task Kubectl_Rollout_Status_Succeeds_After_A_Rollout_And_Fails_On_An_Exceeded_Deadline()
     {
-        var kubectl = RepoPaths.Tools("bin", "kubectl");
-        if (!File.Exists(kubectl))
-        {
-            Assert.Skip($"kubectl not found at {kubectl}: run scripts/install-tools.sh to install kubectl 1.35");
-        }
+        KubectlRunner.SkipIfMissing();
+        var kubectl = new KubectlRunner(_dir);
 
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var kube = await KubeHttp.StartAsync(new ApiServerEmulatorOptions { TimeProvider = clock });
@@ -33,50 +28,18 @@ public sealed class KubectlRolloutStatusTests : IDisposable
         await WaitAsync(() => Complete(Get(kube, "good")), "good rolls out");
         await WaitAsync(() => Count(Status(kube, "stuck"), "updatedReplicas") == 1, "stuck has its pod");
 
-        var good = await RunAsync(kubectl, "rollout", "status", "deployment/good", "--timeout=20s");
-        var waiting = await RunAsync(kubectl, "rollout", "status", "deployment/stuck", "--watch=false");
+        var good = await kubectl.RunAsync("rollout", "status", "deployment/good", "--timeout=20s");
+        var waiting = await kubectl.RunAsync("rollout", "status", "deployment/stuck", "--watch=false");
         await WaitAsync(() =>
         {
             clock.Advance(TimeSpan.FromSeconds(1));
             return (string?)Condition(Status(kube, "stuck"), "Progressing")?["reason"] == "ProgressDeadlineExceeded";
         }, "stuck passes its 30 s deadline", () => Status(kube, "stuck").ToJsonString());
-        var stuck = await RunAsync(kubectl, "rollout", "status", "deployment/stuck", "--timeout=20s");
+        var stuck = await kubectl.RunAsync("rollout", "status", "deployment/stuck", "--timeout=20s");
 
         Assert.Equal((0, "deployment \"good\" successfully rolled out"), (good.Code, good.Output.Trim()));
         Assert.Equal((0, "Waiting for deployment \"stuck\" rollout to finish: 0 of 1 updated replicas are available..."), (waiting.Code, waiting.Output.Trim()));
         Assert.Equal(1, stuck.Code);
         Assert.Contains("error: deployment \"stuck\" exceeded its progress deadline", stuck.Output, StringComparison.Ordinal);
-    }
-
-    private async Task<(int Code, string Output)> RunAsync(string kubectl, params string[] args)
-    {
-        var start = new ProcessStartInfo(kubectl)
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.ArgumentList.Add("--cache-dir=" + Path.Combine(_dir, "cache"));
-        start.Environment["KUBECONFIG"] = Path.Combine(_dir, "kubeconfig");
-        start.Environment["HOME"] = _dir;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        var stderr = process.StandardError.ReadToEndAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        try
-        {
-            await process.WaitForExitAsync(KubeHttp.Bounded(TimeSpan.FromSeconds(40)));
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
