@@ -146,6 +146,7 @@ internal sealed class ApiHandler(
                 if (route.Verb == "deletecollection")
                 {
                     var deleteOptions = await ReadDeleteOptionsAsync(ctx, ct);
+                    WarnOfDefaultPropagation(ctx, type, deleteOptions.Options);
                     return deleteOptions.Result ?? store.DeleteCollection(type, route.Namespace, labels, fields, deleteOptions.Options!);
                 }
 
@@ -209,6 +210,7 @@ internal sealed class ApiHandler(
             case "delete":
             {
                 var deleteOptions = await ReadDeleteOptionsAsync(ctx, ct);
+                WarnOfDefaultPropagation(ctx, type, deleteOptions.Options);
                 return deleteOptions.Result ?? store.Delete(type, route.Namespace, route.Name!, deleteOptions.Options!);
             }
 
@@ -590,6 +592,15 @@ internal sealed class ApiHandler(
             (string?)body["preconditions"]?["resourceVersion"],
             orphan,
             dryRun), null);
+    }
+
+    /// <summary>batch/v1 Job DELETEs that leave the policy to the default (orphan) are warned, as the Job REST does.</summary>
+    private static void WarnOfDefaultPropagation(HttpContext ctx, ResourceType type, DeleteOptions? options)
+    {
+        if (options is not null && GarbageCollectionPolicy.WarnsOfDefault(type, options))
+        {
+            ctx.Response.Headers.Append("Warning", "299 - \"" + GarbageCollectionPolicy.JobDefaultWarning + "\"");
+        }
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

@@ -705,24 +705,18 @@ internal sealed partial class ObjectStore
 
         var next = (JsonObject)existing.DeepClone();
         var nextMeta = next["metadata"]!.AsObject();
-        var finalizers = nextMeta["finalizers"] as JsonArray ?? [];
-        var policyFinalizer = (options.PropagationPolicy, options.OrphanDependents) switch
-        {
-            ("Orphan", _) or (null, true) => "orphan",
-            ("Foreground", _) => "foregroundDeletion",
-            _ => null,
-        };
-        if (policyFinalizer is not null && !finalizers.Any(f => (string?)f == policyFinalizer))
-        {
-            finalizers.Add(policyFinalizer);
-        }
-
+        var current = (nextMeta["finalizers"] as JsonArray ?? []).Select(f => (string?)f).OfType<string>().ToList();
+        var finalizers = new JsonArray([.. GarbageCollectionPolicy.FinalizersAfterDelete(type, options, current).Select(f => (JsonNode?)f)]);
         var isNamespace = type.Group.Length == 0 && type.Plural == "namespaces";
         if (finalizers.Count > 0 || isNamespace)
         {
             if (finalizers.Count > 0)
             {
                 nextMeta["finalizers"] = finalizers;
+            }
+            else
+            {
+                nextMeta.Remove("finalizers");
             }
 
             if (nextMeta["deletionTimestamp"] is null)
