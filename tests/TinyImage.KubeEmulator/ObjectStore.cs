@@ -21,14 +21,20 @@ internal sealed partial class ObjectStore
     private readonly Channel<StoredEvent> _changes = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ResourceRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly Random _names;
     private long _rv;
     private long _compactedRv;
     private int _historyCapacity;
 
-    public ObjectStore(ResourceRegistry registry, TimeProvider time, int historyCapacity)
+    /// <param name="registry">The served resources.</param>
+    /// <param name="time">The emulator's clock.</param>
+    /// <param name="historyCapacity">How many events the watch history keeps.</param>
+    /// <param name="randomSeed">Seeds the generated-name suffixes (generateName, controllers' pods), so a seed repeats a run's names.</param>
+    public ObjectStore(ResourceRegistry registry, TimeProvider time, int historyCapacity, int randomSeed)
     {
         _registry = registry;
         _time = time;
+        _names = new Random(randomSeed);
         _historyCapacity = Math.Max(0, historyCapacity);
     }
 
@@ -970,13 +976,14 @@ internal sealed partial class ObjectStore
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex DnsSubdomain();
 
-    private static string RandomSuffix()
+    /// <summary>A generateName suffix (names.SimpleNameGenerator: 5 characters of utilrand's alphabet), from the seeded source; called under the lock.</summary>
+    private string RandomSuffix()
     {
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
         Span<char> chars = stackalloc char[5];
         for (var i = 0; i < chars.Length; i++)
         {
-            chars[i] = alphabet[Random.Shared.Next(alphabet.Length)];
+            chars[i] = alphabet[_names.Next(alphabet.Length)];
         }
 
         return new string(chars);
