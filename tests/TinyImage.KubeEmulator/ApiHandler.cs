@@ -350,10 +350,7 @@ internal sealed class ApiHandler(
             return (null, null);
         }
 
-        var obj = (JsonObject)e.Object.DeepClone();
-        obj["apiVersion"] = type.ApiVersion;
-        obj["kind"] = type.Kind;
-        return (type2, obj);
+        return (type2, ObjectStore.Present(type, e.Object));
     }
 
     private static JsonObject Bookmark(ResourceType type, long rv, bool initialEventsEnd)

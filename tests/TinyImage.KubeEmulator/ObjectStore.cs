@@ -521,6 +521,12 @@ internal sealed partial class ObjectStore
             return badKind;
         }
 
+        if (EventConversion.IsEventsV1(type))
+        {
+            obj = EventConversion.ToCore(obj);
+            meta = obj["metadata"]!.AsObject();
+        }
+
         var name = (string?)meta["name"];
         if (string.IsNullOrEmpty(name))
         {
@@ -610,6 +616,11 @@ internal sealed partial class ObjectStore
             if (CheckKind(type, next) is { } badKind)
             {
                 return badKind;
+            }
+
+            if (EventConversion.IsEventsV1(type))
+            {
+                next = EventConversion.ToCore(next);
             }
 
             if (type.HasStatus)
@@ -848,8 +859,14 @@ internal sealed partial class ObjectStore
     internal static string KeyOf(JsonObject obj) =>
         Key((string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!);
 
-    private static JsonObject Present(ResourceType type, JsonObject stored)
+    /// <summary>A stored object as the API of <paramref name="type"/> serves it (events.k8s.io Events converted from core/v1).</summary>
+    internal static JsonObject Present(ResourceType type, JsonObject stored)
     {
+        if (EventConversion.IsEventsV1(type))
+        {
+            return EventConversion.ToEventsV1(stored);
+        }
+
         var copy = (JsonObject)stored.DeepClone();
         copy["apiVersion"] = type.ApiVersion;
         copy["kind"] = type.Kind;
