@@ -78,6 +78,27 @@ public sealed class DeletionDefaultsTests
     }
 
     [Fact]
+    public async Task A_Delete_Collection_Of_Jobs_Without_A_Policy_Is_Warned_Once_And_Orphans_The_Pods()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, JobControllerTests.Job("a", "default"));
+        await http.PostJsonAsync(Jobs, JobControllerTests.Job("b", "default"));
+        kube.Jobs.StartPod("default", "a");
+        kube.Jobs.StartPod("default", "b");
+
+        var (code, warnings) = await DeleteAsync(http, Jobs);
+        var jobsGone = await KubeHttp.EventuallyAsync(() => kube.List("batch/v1", "jobs", "default").Count == 0);
+        var released = await KubeHttp.EventuallyAsync(() =>
+            kube.List("v1", "pods", "default") is { Count: 2 } pods && pods.All(p => p["metadata"]!["ownerReferences"] is null && p["metadata"]!["finalizers"] is null));
+
+        Assert.Equal(200, code);
+        Assert.Equal([Warning], warnings);
+        Assert.True(jobsGone);
+        Assert.True(released);
+    }
+
+    [Fact]
     public async Task A_Job_Deleted_Without_A_Policy_Is_Marked_With_The_Orphan_Finalizer_While_Another_Finalizer_Holds_It()
     {
         await using var kube = await KubeHttp.StartAsync();
