@@ -116,14 +116,14 @@ public sealed class SimulatorTests
     }
 
     [Fact]
-    public async Task Deleting_A_Job_Collects_Its_Pods()
+    public async Task Deleting_A_Job_In_The_Background_Collects_Its_Pods()
     {
         await using var kube = await KubeHttp.StartAsync();
         var http = kube.CreateHttpClient();
         await http.PostJsonAsync(Jobs, Job("j"));
         kube.Jobs.StartPod("default", "j");
 
-        await http.DeleteJsonAsync(Jobs + "/j");
+        await http.DeleteJsonAsync(Jobs + "/j?propagationPolicy=Background");
         var collected = await KubeHttp.EventuallyAsync(() => kube.List("v1", "pods", "default").Count == 0);
 
         Assert.True(collected);

@@ -154,6 +154,7 @@ internal sealed class ApiHandler(
                 if (route.Verb == "deletecollection")
                 {
                     var deleteOptions = await ReadDeleteOptionsAsync(ctx, ct);
+                    WarnOfDefaultPropagation(ctx, type, deleteOptions.Options);
                     return deleteOptions.Result ?? store.DeleteCollection(type, route.Namespace, labels, fields, deleteOptions.Options!);
                 }
 
@@ -217,6 +218,7 @@ internal sealed class ApiHandler(
             case "delete":
             {
                 var deleteOptions = await ReadDeleteOptionsAsync(ctx, ct);
+                WarnOfDefaultPropagation(ctx, type, deleteOptions.Options);
                 return deleteOptions.Result ?? store.Delete(type, route.Namespace, route.Name!, deleteOptions.Options!);
             }
 
@@ -356,10 +358,7 @@ internal sealed class ApiHandler(
             return (null, null);
         }
 
-        var obj = (JsonObject)e.Object.DeepClone();
-        obj["apiVersion"] = type.ApiVersion;
-        obj["kind"] = type.Kind;
-        return (type2, obj);
+        return (type2, ObjectStore.Present(type, e.Object));
     }
 
     private static JsonObject Bookmark(ResourceType type, long rv, bool initialEventsEnd)
@@ -606,6 +605,15 @@ internal sealed class ApiHandler(
             (string?)body["preconditions"]?["resourceVersion"],
             orphan,
             dryRun), null);
+    }
+
+    /// <summary>batch/v1 Job DELETEs that leave the policy to the default (orphan) are warned, as the Job REST does.</summary>
+    private static void WarnOfDefaultPropagation(HttpContext ctx, ResourceType type, DeleteOptions? options)
+    {
+        if (options is not null && GarbageCollectionPolicy.WarnsOfDefault(type, options))
+        {
+            ctx.Response.Headers.Append("Warning", "299 - \"" + GarbageCollectionPolicy.JobDefaultWarning + "\"");
+        }
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;

@@ -45,7 +45,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     {
         _options = options;
         Resources = new ResourceRegistry();
-        _store = new ObjectStore(Resources, options.TimeProvider, options.WatchHistoryCapacity) { RequireNamespaces = options.RequireNamespaces };
+        _store = new ObjectStore(Resources, options.TimeProvider, options.WatchHistoryCapacity, options.RandomSeed) { RequireNamespaces = options.RequireNamespaces };
         _gc = new GarbageCollector(_store, Resources);
         Requests = new RequestLog();
         Faults = new FaultInjector(_store, options.RandomSeed);

@@ -5,6 +5,9 @@ namespace TinyImage.KubeEmulator;
 /// <summary>A parsed <c>fieldSelector</c>: <c>path=value</c>, <c>path==value</c>, <c>path!=value</c>, comma-separated.</summary>
 internal sealed class FieldSelector
 {
+    /// <summary>The term path of an Event's computed <c>source</c> field (source.component, else reportingComponent).</summary>
+    private const string EventSource = "\u0000event-source";
+
     private readonly List<(string Path, string Value, bool Negate)> _terms;
 
     private FieldSelector(List<(string, string, bool)> terms) => _terms = terms;
@@ -55,6 +58,17 @@ internal sealed class FieldSelector
                 return null;
             }
 
+            // events.k8s.io labels name the core field set the shared storage selects on (AddFieldLabelConversionsForEvent).
+            if (EventConversion.IsEventsV1(type))
+            {
+                path = EventConversion.CoreFieldLabel(path) ?? path;
+            }
+
+            if (EventConversion.IsEvent(type) && path == "source")
+            {
+                path = EventSource;
+            }
+
             terms.Add((path, value.Trim(), negate));
         }
 
@@ -65,6 +79,11 @@ internal sealed class FieldSelector
 
     private static string Lookup(JsonObject obj, string path)
     {
+        if (path == EventSource)
+        {
+            return EventConversion.SelectableValue(obj, "source") ?? "";
+        }
+
         JsonNode? node = obj;
         foreach (var segment in path.Split('.'))
         {

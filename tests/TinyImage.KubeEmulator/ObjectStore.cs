@@ -21,14 +21,20 @@ internal sealed partial class ObjectStore
     private readonly Channel<StoredEvent> _changes = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ResourceRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly Random _names;
     private long _rv;
     private long _compactedRv;
     private int _historyCapacity;
 
-    public ObjectStore(ResourceRegistry registry, TimeProvider time, int historyCapacity)
+    /// <param name="registry">The served resources.</param>
+    /// <param name="time">The emulator's clock.</param>
+    /// <param name="historyCapacity">How many events the watch history keeps.</param>
+    /// <param name="randomSeed">Seeds the generated-name suffixes (generateName, controllers' pods), so a seed repeats a run's names.</param>
+    public ObjectStore(ResourceRegistry registry, TimeProvider time, int historyCapacity, int randomSeed)
     {
         _registry = registry;
         _time = time;
+        _names = new Random(randomSeed);
         _historyCapacity = Math.Max(0, historyCapacity);
     }
 
@@ -583,6 +589,12 @@ internal sealed partial class ObjectStore
             return invalid;
         }
 
+        if (EventConversion.IsEventsV1(type))
+        {
+            // Decoded, defaulted and validated in the request's version, then stored once in core/v1 form.
+            obj = EventConversion.ToCore(obj);
+        }
+
         if (dryRun)
         {
             obj["metadata"]!.AsObject().Remove("resourceVersion");
@@ -655,9 +667,15 @@ internal sealed partial class ObjectStore
             }
         }
 
-        if (Builtins.BuiltinRules.Admit(type, ref next, existing, statusOnly, ServicesLocked) is { } invalid)
+        var eventsView = EventConversion.IsEventsV1(type);
+        if (Builtins.BuiltinRules.Admit(type, ref next, eventsView ? EventConversion.ToEventsV1(existing) : existing, statusOnly, ServicesLocked) is { } invalid)
         {
             return invalid;
+        }
+
+        if (eventsView)
+        {
+            next = EventConversion.ToCore(next);
         }
 
         if (!statusOnly && type.HasGeneration && SpecChanged(type, existing, next))
@@ -735,24 +753,18 @@ internal sealed partial class ObjectStore
 
         var next = (JsonObject)existing.DeepClone();
         var nextMeta = next["metadata"]!.AsObject();
-        var finalizers = nextMeta["finalizers"] as JsonArray ?? [];
-        var policyFinalizer = (options.PropagationPolicy, options.OrphanDependents) switch
-        {
-            ("Orphan", _) or (null, true) => "orphan",
-            ("Foreground", _) => "foregroundDeletion",
-            _ => null,
-        };
-        if (policyFinalizer is not null && !finalizers.Any(f => (string?)f == policyFinalizer))
-        {
-            finalizers.Add(policyFinalizer);
-        }
-
+        var current = (nextMeta["finalizers"] as JsonArray ?? []).Select(f => (string?)f).OfType<string>().ToList();
+        var finalizers = new JsonArray([.. GarbageCollectionPolicy.FinalizersAfterDelete(type, options, current).Select(f => (JsonNode?)f)]);
         var isNamespace = type.Group.Length == 0 && type.Plural == "namespaces";
         if (finalizers.Count > 0 || isNamespace)
         {
             if (finalizers.Count > 0)
             {
                 nextMeta["finalizers"] = finalizers;
+            }
+            else
+            {
+                nextMeta.Remove("finalizers");
             }
 
             if (nextMeta["deletionTimestamp"] is null)
@@ -880,8 +892,14 @@ internal sealed partial class ObjectStore
     internal static string KeyOf(JsonObject obj) =>
         Key((string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!);
 
-    private static JsonObject Present(ResourceType type, JsonObject stored)
+    /// <summary>A stored object as the API of <paramref name="type"/> serves it (events.k8s.io Events converted from core/v1).</summary>
+    internal static JsonObject Present(ResourceType type, JsonObject stored)
     {
+        if (EventConversion.IsEventsV1(type))
+        {
+            return EventConversion.ToEventsV1(stored);
+        }
+
         var copy = (JsonObject)stored.DeepClone();
         type.Schema?.Default(copy);
         copy["apiVersion"] = type.ApiVersion;
@@ -997,13 +1015,14 @@ internal sealed partial class ObjectStore
 
     private IEnumerable<JsonObject> ServicesLocked() => _data.TryGetValue(("", "services"), out var b) ? b.Values : [];
 
-    private static string RandomSuffix()
+    /// <summary>A generateName suffix (names.SimpleNameGenerator: 5 characters of utilrand's alphabet), from the seeded source; called under the lock.</summary>
+    private string RandomSuffix()
     {
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
         Span<char> chars = stackalloc char[5];
         for (var i = 0; i < chars.Length; i++)
         {
-            chars[i] = alphabet[Random.Shared.Next(alphabet.Length)];
+            chars[i] = alphabet[_names.Next(alphabet.Length)];
         }
 
         return new string(chars);

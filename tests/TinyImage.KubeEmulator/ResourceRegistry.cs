@@ -98,7 +98,8 @@ public sealed class ResourceRegistry
         new("events.k8s.io", "v1", "Event", "events", true)
         {
             ShortNames = ["ev"], HasGeneration = false,
-            SelectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "reportingController", "type"],
+            SelectableFields = ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "regarding.apiVersion", "regarding.resourceVersion", "regarding.fieldPath", "reason", "reportingController", "source", "type"],
+            StorageKey = ("", "events"),
         },
         new("rbac.authorization.k8s.io", "v1", "Role", "roles", true) { HasGeneration = false },
         new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false) { HasGeneration = false },

@@ -50,8 +50,11 @@ public sealed record ResourceType(string Group, string Version, string Kind, str
     /// <summary>Group-qualified resource as used in error messages: <c>configmaps</c> or <c>deployments.apps</c>.</summary>
     public string GroupResource => Group.Length == 0 ? Plural : Plural + "." + Group;
 
-    /// <summary>Storage key: objects of every version of one group/resource share storage.</summary>
-    internal (string Group, string Plural) StorageKey => (Group, Plural);
+    /// <summary>
+    /// Storage key: objects of every version of one group/resource share storage, and so do resources served from
+    /// another's storage (events.k8s.io Events live in the core Event storage).
+    /// </summary>
+    internal (string Group, string Plural) StorageKey { get; init; } = (Group, Plural);
 }
 
 /// <summary>A CRD additionalPrinterColumn.</summary>

@@ -16,7 +16,7 @@ internal sealed record StoredEvent(long Rv, (string Group, string Plural) Storag
 }
 
 /// <summary>Options of a DELETE request (query parameters and the DeleteOptions body).</summary>
-/// <param name="PropagationPolicy">Orphan, Background, Foreground, or null for the default (Background).</param>
+/// <param name="PropagationPolicy">Orphan, Background, Foreground, or null for the kind's default (batch/v1 Jobs: Orphan; Events: none; others: Background).</param>
 /// <param name="PreconditionUid">Delete only when the uid matches.</param>
 /// <param name="PreconditionResourceVersion">Delete only when the resourceVersion matches.</param>
 /// <param name="OrphanDependents">The deprecated orphanDependents flag.</param>
