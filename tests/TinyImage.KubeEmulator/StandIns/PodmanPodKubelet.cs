@@ -8,7 +8,8 @@ namespace TinyImage.KubeEmulator.StandIns;
 /// from its chart) run exactly as stored, each in a <see cref="PodmanPod"/>: security context, declared volumes, the
 /// service-account token the emulator issues for the pod's ServiceAccount with the cluster CA, <c>KUBERNETES_SERVICE_HOST</c>
 /// and <c>_PORT</c>, memory limit, and the probes, whose verdict is written back into the pod's status as the kubelet's
-/// status manager does, so the ReplicaSet and Deployment controllers see the pod become available. Every other pod (the
+/// status manager does, so the ReplicaSet and Deployment controllers see the pod become available; its output is served at
+/// <c>pods/NAME/log</c> (<c>kubectl logs</c>). Every other pod (the
 /// TinyImages' workloads) goes to <see cref="Workloads"/>, the <see cref="PodmanKubelet"/>.
 /// </summary>
 public sealed class PodmanPodKubelet : IKubelet, IAsyncDisposable
@@ -135,8 +136,15 @@ public sealed class PodmanPodKubelet : IKubelet, IAsyncDisposable
     private async Task ReportAsync(KubeletPod pod, Running running, CancellationToken cancellationToken)
     {
         PodmanPodStatus? written = null;
-        while (!cancellationToken.IsCancellationRequested)
+        var container = (string?)pod.FirstContainer?["name"] ?? "";
+        for (var tick = 0; !cancellationToken.IsCancellationRequested; tick++)
         {
+            if (tick % 10 == 0)
+            {
+                // What the container printed, served at pods/NAME/log for kubectl logs (the kubelet reads the CRI's log file).
+                _emulator.PodLogs.Set(pod.Namespace, pod.Name, container, await running.Pod.LogsAsync(cancellationToken));
+            }
+
             var now = running.Pod.Status;
             if (written is null || now.Phase != written.Phase || now.State != written.State || now.Reason != written.Reason
                 || now.Ready != written.Ready || now.RestartCount != written.RestartCount)
