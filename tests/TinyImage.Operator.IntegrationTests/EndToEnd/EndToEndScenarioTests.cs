@@ -6,9 +6,11 @@ using Xunit;
 namespace TinyImage.Operator.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Issue 6, end to end on one machine: from an applied TinyImage to a verified image answering on port 3000. Everything
-/// is real (kubectl, the operator process, docker-registry with TLS and htpasswd, skopeo, podman with runc, the Rust
-/// binaries) except the API server (the emulator) and Kaniko (a stand-in that assembles the final stage around a prebuilt binary).
+/// Issues 6 and 11, end to end on one machine: from an applied TinyImage to a verified image answering on port 3000, with
+/// the operator installed as a user installs it (its image, its chart, its locked-down pod; see <see cref="LocalCluster"/>).
+/// Everything is real (kubectl, helm, the operator's NativeAOT image, docker-registry with TLS and htpasswd, skopeo, podman
+/// with runc, the Rust binaries) except the API server (the emulator), the kubelet (podman stand-ins) and Kaniko (a
+/// stand-in that assembles the final stage around a prebuilt binary).
 /// </summary>
 [Collection(nameof(LocalCluster))]
 public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassFixture<LocalClusterFixture>
