@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The whole TinyImage flow on one machine, driven as a user drives it, with the real kubectl:
-#   kube-emulator (the API server) with its real stand-ins: docker-registry (TLS + htpasswd), the Kaniko stand-in
-#   (assembles the final stage around the prebuilt Rust binary and pushes it with skopeo), the kubelet stand-in
-#   (runs the Deployment's digest with podman + runc and routes the Service port to it);
-#   the operator (tinyimage-operator run --kubeconfig ...), trusting the registry CA through SSL_CERT_FILE;
-#   kubectl apply of the CRD, the source ConfigMap, the push Secret and the TinyImage; kubectl get -w; kubectl wait;
+# The whole TinyImage flow on one machine, driven as a user drives it, with the real kubectl and helm:
+#   kube-emulator (the API server, HTTPS with its own CA, RBAC enforced) with its real stand-ins: docker-registry
+#   (TLS + htpasswd), the Kaniko stand-in (assembles the final stage around the prebuilt Rust binary and pushes it with
+#   skopeo), the kubelet stand-ins (podman + runc: the operator's pod exactly as the chart declares it, the workloads'
+#   Deployments with their Service port routed to them);
+#   the operator installed as a user installs it: its NativeAOT image built by scripts/build-operator-image.sh and pushed
+#   to that registry, `helm template charts/tinyimage-operator | kubectl apply -f -` into tinyimage-system, then
+#   `kubectl rollout status`; it runs in its locked-down pod (read-only root, uid 65532, no capabilities, the scratch
+#   emptyDir, its ServiceAccount's token, the memory limit, the probes) and talks to the API server in-cluster;
+#   kubectl apply of the source ConfigMap, the push Secret and the TinyImage; kubectl get -w; kubectl wait;
 #   then curl http://127.0.0.1:PORT/ and a spec change that rolls to a new digest while the old one keeps serving.
-# Needs: scripts/install-tools.sh (once) and the .NET SDK. Builds what it needs. Ctrl+C stops everything.
+# Needs the .NET SDK; installs the rest (scripts/install-tools.sh) when a tool is missing. Ctrl+C stops everything.
 # Environment: DEMO_PORT (default 3000; 0 picks a free port), DEMO_KEEP=1 keeps the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,21 +18,26 @@ root=$(pwd)
 kubectl="$root/.tools/bin/kubectl"
 config=Debug
 emulator_dll="$root/tests/TinyImage.KubeEmulator/bin/$config/net10.0/kube-emulator.dll"
-operator_bin="$root/src/TinyImage.Operator/bin/$config/net10.0/tinyimage-operator"
+helm="$root/.tools/bin/helm"
+operator_ns=tinyimage-system
 ns=demo
 name=hello
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() { echo "demo-local: $*" >&2; exit 1; }
 
-[ -x "$kubectl" ] || die "kubectl is missing: run scripts/install-tools.sh first"
-for tool in docker-registry htpasswd skopeo podman runc curl python3; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || die "$tool is missing: run scripts/install-tools.sh first"
+missing=""
+[ -x "$kubectl" ] && [ -x "$helm" ] || missing="kubectl/helm"
+for tool in docker-registry htpasswd skopeo buildah clang podman runc curl python3; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || missing="$missing $tool"
 done
+if [ -n "$missing" ]; then
+  say "install what is missing ($missing): scripts/install-tools.sh"
+  scripts/install-tools.sh
+fi
 
-say "build the emulator and the operator"
+say "build the emulator (test infrastructure: never part of the operator's binary or image)"
 dotnet build tests/TinyImage.KubeEmulator -c $config -nologo -clp:ErrorsOnly -v:q >/dev/null
-dotnet build src/TinyImage.Operator -c $config -nologo -clp:ErrorsOnly -v:q >/dev/null
 [ -f "$root/.tools/fixtures/hello-service+greeting-v2" ] || scripts/build-fixtures.sh
 
 work=$(mktemp -d /tmp/tinyimage-demo.XXXXXX)
@@ -46,9 +55,9 @@ if [ "$port" != 0 ] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   echo "demo-local: port $port is taken; the Service gets a free port instead"; port=0
 fi
 
-say "start the API-server emulator with the real stand-ins (registry, Kaniko stand-in, podman kubelet)"
-dotnet "$emulator_dll" --kubeconfig "$work/kubeconfig" --stand-ins "$work/stand-ins" \
-  --prebuilt-binaries "$root/.tools/fixtures" --service-port "$port" >"$work/emulator.log" 2>&1 &
+say "start the API-server emulator (HTTPS) with the real stand-ins (registry, Kaniko stand-in, podman kubelets)"
+dotnet "$emulator_dll" --https --kubeconfig "$work/kubeconfig" --stand-ins "$work/stand-ins" \
+  --prebuilt-binaries "$root/.tools/fixtures" --service-port "$port" --pod-spec-namespace "$operator_ns" >"$work/emulator.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 300); do
   [ -f "$work/stand-ins/stand-ins.env" ] && [ -f "$work/kubeconfig" ] && break
@@ -61,16 +70,31 @@ cat "$work/emulator.log"
 . "$work/stand-ins/stand-ins.env"
 k() { "$kubectl" --kubeconfig "$work/kubeconfig" "$@"; }
 
-say "start the operator: tinyimage-operator run --kubeconfig ..."
-SSL_CERT_FILE="$REGISTRY_CA_BUNDLE" "$operator_bin" run --kubeconfig "$work/kubeconfig" --leader-elect=false --metrics-port 0 \
-  >"$work/operator.log" 2>&1 &
-pids+=($!)
+say "build the operator's image (NativeAOT on a minimal root filesystem) and push it to the registry"
+operator_image=$(scripts/build-operator-image.sh "$REGISTRY_HOST/tinyimage/operator:demo" \
+  --cert-dir "$(dirname "$REGISTRY_CA_FILE")" --authfile "$REGISTRY_DOCKER_CONFIG")
+echo "image: $operator_image"
 
+say "install the operator from its chart: helm template | kubectl apply, into $operator_ns"
+k create namespace "$operator_ns"
+# The registry's certificate is signed by this machine's own CA: the operator trusts it through the chart's caBundle.
+k create secret docker-registry operator-pull -n "$operator_ns" --docker-server="$REGISTRY_HOST" \
+  --docker-username="$REGISTRY_USERNAME" --docker-password="$REGISTRY_PASSWORD"
+k create configmap registry-ca -n "$operator_ns" --from-file=ca-certificates.crt="$REGISTRY_CA_BUNDLE"
+# The pod shares the host's network here, so its metrics port must be free on this machine.
+metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$helm" template tinyimage-operator charts/tinyimage-operator --namespace "$operator_ns" \
+  --set image.repository="${operator_image%@*}" --set image.tag="demo@${operator_image#*@}" \
+  --set 'imagePullSecrets[0].name=operator-pull' --set caBundle.configMap=registry-ca \
+  --set metrics.port="$metrics_port" >"$work/operator.yaml"
 # kubectl's default validation: the emulator serves /openapi/v3, so kubectl validates on the server (fieldValidation=Strict).
 apply() { k apply "$@"; }
-say "kubectl apply the CRD"
-apply -f config/crd/bases/tinyimage.dev_tinyimages.yaml
-k wait --for=condition=Established crd/tinyimages.tinyimage.dev --timeout=30s >/dev/null 2>&1 || true
+apply -f "$work/operator.yaml"
+operator_logs() { k logs -n "$operator_ns" -l app.kubernetes.io/name=tinyimage-operator --tail="${1:-40}" || true; }
+k rollout status deployment/tinyimage-operator -n "$operator_ns" --timeout=180s \
+  || { k get pods -n "$operator_ns" -o yaml | tail -40; operator_logs; die "the operator did not become available"; }
+k get pods -n "$operator_ns"
+k wait --for=condition=Established crd/tinyimages.tinyimage.dev --timeout=30s >/dev/null
 
 say "kubectl apply the namespace, the push Secret, the source ConfigMap and the TinyImage"
 k create namespace "$ns"
@@ -102,11 +126,11 @@ for _ in $(seq 180); do
   k wait --for=condition=Ready "ti/$name" -n "$ns" --timeout=1s >/dev/null 2>&1 && break
   if [ "$(k get ti "$name" -n "$ns" -o jsonpath='{.status.conditions[?(@.type=="Stalled")].status}')" = True ]; then
     k get ti "$name" -n "$ns" -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
-    echo "--- operator log"; tail -20 "$work/operator.log"; echo "--- emulator log"; tail -20 "$work/emulator.log"
+    echo "--- operator log"; operator_logs 20; echo "--- emulator log"; tail -20 "$work/emulator.log"
     die "the TinyImage stalled"
   fi
 done
-k wait --for=condition=Ready "ti/$name" -n "$ns" --timeout=1s || { tail -40 "$work/operator.log"; die "the TinyImage did not become Ready"; }
+k wait --for=condition=Ready "ti/$name" -n "$ns" --timeout=1s || { operator_logs; die "the TinyImage did not become Ready"; }
 
 url=$(cat "$work/stand-ins/services/${ns}_${name}.url")
 image=$(k get deployment "$name" -n "$ns" -o jsonpath='{.spec.template.spec.containers[0].image}')
@@ -142,8 +166,11 @@ for _ in $(seq 600); do
   if [ "${phase#* }" -gt "$generation" ] 2>/dev/null && [ "${phase%% *}" = Ready ] && [[ "$answer" == "hello again"* ]]; then break; fi
   sleep 0.2
 done
-[[ "$answer" == "hello again"* ]] || { tail -40 "$work/operator.log"; die "the new digest did not take over"; }
+[[ "$answer" == "hello again"* ]] || { operator_logs; die "the new digest did not take over"; }
 
 say "done: the new digest serves"
 curl -fsS "$url"
-echo "operator log: $work/operator.log (kept only with DEMO_KEEP=1)"
+say "the operator: one pod from the chart, in-cluster configuration (its ServiceAccount), no host process"
+k get deployment tinyimage-operator -n "$operator_ns" -o jsonpath='{.status.availableReplicas}/{.spec.replicas} available, serviceAccount {.spec.template.spec.serviceAccountName}, image {.spec.template.spec.containers[0].image}{"\n"}'
+echo "--- its log (kubectl logs), last lines:"
+operator_logs 3

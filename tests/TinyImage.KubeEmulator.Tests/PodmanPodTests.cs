@@ -265,7 +265,8 @@ public sealed class PodmanPodTests(PodmanPodFixture fixture) : IClassFixture<Pod
         Assert.Contains("--read-only --read-only-tmpfs=false", run, StringComparison.Ordinal);
         Assert.Contains("--cap-drop ALL", run, StringComparison.Ordinal);
         Assert.Contains("--security-opt no-new-privileges", run, StringComparison.Ordinal);
-        Assert.Contains("--memory 134217728 --memory-swap 134217728", run, StringComparison.Ordinal);
+        var limit = KubeQuantity.Bytes((string?)template["spec"]!["containers"]![0]!["resources"]!["limits"]!["memory"])!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("--memory " + limit + " --memory-swap " + limit, run, StringComparison.Ordinal); // the chart's limit, whatever its sizing
         Assert.Contains("--env POD_NAMESPACE=" + Ns, run, StringComparison.Ordinal);
         var declared = (template["spec"]!["containers"]![0]!["volumeMounts"] as JsonArray ?? []).Select(m => (string?)m!["mountPath"]).Append(PodVolumes.ServiceAccountMountPath);
         var mounted = operatorPod.RunArguments.Where(a => a.StartsWith("type=", StringComparison.Ordinal)).Select(a => a.Split(",destination=")[1].Split(',')[0]);

@@ -5,16 +5,18 @@ namespace TinyImage.KubeEmulator.StandIns;
 
 /// <summary>
 /// Everything real around the emulator, for tests and the demo: a docker-registry with TLS and htpasswd, the Kaniko
-/// stand-in as the Job runner, and the podman kubelet for Deployments. Writes <c>stand-ins.env</c> (registry address,
+/// stand-in as the Job runner, and the podman kubelet for Deployments (with the pods of chosen namespaces, such as the
+/// operator's own, run exactly as stored by <see cref="PodmanPodKubelet"/>). Writes <c>stand-ins.env</c> (registry address,
 /// credentials, CA files) and one <c>services/NAMESPACE_NAME.url</c> per Service for scripts.
 /// </summary>
 public sealed class StandInHost : IAsyncDisposable
 {
-    private StandInHost(LocalRegistry registry, KanikoJobRunner runner, PodmanKubelet kubelet)
+    private StandInHost(LocalRegistry registry, KanikoJobRunner runner, PodmanKubelet kubelet, PodmanPodKubelet? podSpecKubelet)
     {
         Registry = registry;
         Runner = runner;
         Kubelet = kubelet;
+        PodSpecKubelet = podSpecKubelet;
     }
 
     /// <summary>The registry.</summary>
@@ -23,8 +25,11 @@ public sealed class StandInHost : IAsyncDisposable
     /// <summary>The Job runner (its stand-in records builds and failures).</summary>
     public KanikoJobRunner Runner { get; }
 
-    /// <summary>The kubelet stand-in.</summary>
+    /// <summary>The kubelet stand-in of the workloads.</summary>
     public PodmanKubelet Kubelet { get; }
+
+    /// <summary>The kubelet of the pods in <see cref="StandInHostOptions.PodSpecNamespaces"/> (run exactly as stored), or null when there are none.</summary>
+    public PodmanPodKubelet? PodSpecKubelet { get; }
 
     /// <summary>Starts registry, Kaniko stand-in and kubelet for <paramref name="emulator"/>.</summary>
     public static async Task<StandInHost> StartAsync(ApiServerEmulator emulator, StandInHostOptions options, CancellationToken cancellationToken)
@@ -57,6 +62,9 @@ public sealed class StandInHost : IAsyncDisposable
             FirstServicePort = options.ServicePort,
             ContainerTimeoutSeconds = 0,
         });
+        var podSpecKubelet = options.PodSpecNamespaces.Count == 0
+            ? null
+            : PodmanPodKubelet.Start(emulator, kubelet, options.PodSpecNamespaces, Path.Combine(dir, "pods"), registry.CertDirectory);
         kubelet.ServiceStarted += (ns, name, url) =>
         {
             File.WriteAllText(Path.Combine(dir, "services", ns + "_" + name + ".url"), url + "\n");
@@ -76,12 +84,17 @@ public sealed class StandInHost : IAsyncDisposable
         await File.WriteAllTextAsync(envFile + ".tmp", env.ToString(), cancellationToken);
         File.Move(envFile + ".tmp", envFile, overwrite: true);
         Console.WriteLine($"stand-ins: registry https://{registry.Host} (TLS, htpasswd), Kaniko stand-in, kubelet: {PodmanKubelet.RuntimeDescription}");
-        return new StandInHost(registry, runner, kubelet);
+        return new StandInHost(registry, runner, kubelet, podSpecKubelet);
     }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        if (PodSpecKubelet is { } pods)
+        {
+            await pods.DisposeAsync();
+        }
+
         await Kubelet.DisposeAsync();
         await Registry.DisposeAsync();
     }

@@ -2,13 +2,13 @@ namespace TinyImage.KubeEmulator.StandIns;
 
 /// <summary>
 /// Command-line options of the standalone emulator for the real stand-ins:
-/// <c>--stand-ins DIR --prebuilt-binaries DIR [--prebuilt TINYIMAGE=FILE]... [--service-port N]</c>.
+/// <c>--stand-ins DIR --prebuilt-binaries DIR [--prebuilt TINYIMAGE=FILE]... [--service-port N] [--pod-spec-namespace NS]...</c>.
 /// </summary>
 public sealed class StandInHostOptions
 {
     /// <summary>The usage text of these options.</summary>
     public const string Usage =
-        "[--stand-ins DIR --prebuilt-binaries DIR [--prebuilt TINYIMAGE=FILE]... [--service-port N]]";
+        "[--stand-ins DIR --prebuilt-binaries DIR [--prebuilt TINYIMAGE=FILE]... [--service-port N] [--pod-spec-namespace NS]...]";
 
     /// <summary>Work directory: registry, podman state, stand-ins.env, services/*.url. Null: stand-ins off.</summary>
     public string? Directory { get; set; }
@@ -21,6 +21,9 @@ public sealed class StandInHostOptions
 
     /// <summary>Loopback port of the first Service (0: any free port).</summary>
     public int ServicePort { get; set; }
+
+    /// <summary>Namespaces whose pods run exactly as stored (<see cref="PodmanPodKubelet"/>): the operator's own, installed from its chart.</summary>
+    public List<string> PodSpecNamespaces { get; } = [];
 
     /// <summary>Consumes one stand-in option at <paramref name="i"/>; false when the argument is not one.</summary>
     public bool TryConsume(string[] args, ref int i)
@@ -47,6 +50,9 @@ public sealed class StandInHostOptions
                 return true;
             case "--service-port":
                 ServicePort = int.Parse(Next(ref i)!, System.Globalization.CultureInfo.InvariantCulture);
+                return true;
+            case "--pod-spec-namespace":
+                PodSpecNamespaces.Add(Next(ref i)!);
                 return true;
             default:
                 return false;

@@ -6,10 +6,13 @@ using Xunit;
 namespace TinyImage.Operator.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// Issue 6, end to end on one machine: from an applied TinyImage to a verified image answering on port 3000. Everything
-/// is real (kubectl, the operator process, docker-registry with TLS and htpasswd, skopeo, podman with runc, the Rust
-/// binaries) except the API server (the emulator) and Kaniko (a stand-in that assembles the final stage around a prebuilt binary).
+/// Issues 6 and 11, end to end on one machine: from an applied TinyImage to a verified image answering on port 3000, with
+/// the operator installed as a user installs it (its image, its chart, its locked-down pod; see <see cref="LocalCluster"/>).
+/// Everything is real (kubectl, helm, the operator's NativeAOT image, docker-registry with TLS and htpasswd, skopeo, podman
+/// with runc, the Rust binaries) except the API server (the emulator), the kubelet (podman stand-ins) and Kaniko (a
+/// stand-in that assembles the final stage around a prebuilt binary).
 /// </summary>
+[Collection(nameof(LocalCluster))]
 public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassFixture<LocalClusterFixture>
 {
     private static readonly string[] PhaseOrder = ["Pending", "Building", "Verifying", "Deploying", "Ready"];
@@ -22,7 +25,7 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
     public async Task Applied_TinyImage_Is_Built_Verified_And_Served_Then_A_Spec_Change_Rolls_To_The_New_Digest_Without_Downtime()
     {
         var cluster = fixture.Require();
-        Output?.WriteLine("kubectl apply CRD: " + fixture.CrdApplyOutput);
+        Output?.WriteLine("operator installed from the chart: " + fixture.InstallOutput);
         Output?.WriteLine("kubelet stand-in: " + PodmanKubelet.RuntimeDescription);
         const string ns = "demo";
         await ArrangeNamespaceAsync(cluster, ns);
@@ -65,7 +68,7 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         var observed = new List<(string? Image, string Answer)>();
         await Eventually.HoldsAsync(async () =>
         {
-            Assert.False(cluster.OperatorExited.IsCompleted, "the operator exited\n" + cluster.Diagnostics());
+            await AssertOperatorRunsAsync(cluster);
             var answer = await GetAsync(url);
             observed.Add((cluster.DeployedImage(ns, "hello"), answer));
             var ti = cluster.TinyImage(ns, "hello")!;
@@ -84,6 +87,49 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         Assert.Equal("hello again from tinyimage 0.1.0\n", await GetAsync(url));
         Assert.Contains("Building", rollPhases.Phases);
         Assert.DoesNotContain(cluster.StandIns.Runner.StandIn.Failures, f => f.StartsWith(ns + "/", StringComparison.Ordinal));
+
+        // 5. the operator did all of it in its own pod, within the chart's memory limit (enforced by the cgroup where podman can)
+        await AssertOperatorRunsAsync(cluster);
+        var pod = cluster.OperatorPod!.Status;
+        Output?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"operator pod: peak memory {pod.MemoryPeakBytes / 1048576.0:0.0} MiB of a {pod.MemoryLimitBytes / 1048576.0:0} MiB limit (enforced by the cgroup: {pod.MemoryLimitEnforced}), {pod.ReadinessProbes} readiness and {pod.LivenessProbes} liveness probes, {pod.RestartCount} restarts"));
+        Assert.NotNull(pod.MemoryLimitBytes);
+        Assert.InRange(pod.MemoryPeakBytes ?? 0, 1, pod.MemoryLimitBytes.Value - 1);
+        Assert.Equal(0, pod.RestartCount);
+    }
+
+    [Fact]
+    public async Task The_Operator_Runs_From_Its_Chart_In_A_Locked_Down_Pod_With_Its_Service_Account_And_Its_Deployment_Is_Available()
+    {
+        var cluster = fixture.Require();
+        var deployment = await cluster.KubectlAsync(Ct, "get", "deployment", LocalCluster.Release, "-n", LocalCluster.OperatorNamespace,
+            "-o", "jsonpath={.status.availableReplicas}/{.status.replicas} {.spec.template.spec.containers[0].image}");
+        Assert.True(deployment.Succeeded, deployment.Describe());
+        Assert.Equal("1/1 " + cluster.Registry.Host + "/tinyimage/operator:e2e@" + cluster.OperatorImage.Split('@')[1], deployment.Stdout.Trim());
+
+        var pod = cluster.OperatorPod!;
+        var run = string.Join(' ', pod.RunArguments);
+        Output?.WriteLine("podman run " + run);
+        Assert.Contains("--read-only --read-only-tmpfs=false", run, StringComparison.Ordinal);
+        Assert.Contains("--user 65532", run, StringComparison.Ordinal);
+        Assert.Contains("--cap-drop ALL", run, StringComparison.Ordinal);
+        Assert.Contains("--security-opt no-new-privileges", run, StringComparison.Ordinal);
+        Assert.Contains("--memory " + (256L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), run, StringComparison.Ordinal);
+        Assert.Contains("KUBERNETES_SERVICE_HOST=127.0.0.1", run, StringComparison.Ordinal);
+        Assert.Contains("KUBERNETES_SERVICE_PORT=" + cluster.Kube.Port.ToString(CultureInfo.InvariantCulture), run, StringComparison.Ordinal);
+        Assert.Contains("destination=/var/run/secrets/kubernetes.io/serviceaccount,ro=true", run, StringComparison.Ordinal);
+        Assert.DoesNotContain("--kubeconfig", run, StringComparison.Ordinal);
+        Assert.True(pod.Status is { Ready: true, RestartCount: 0 }, pod.Status.ToString());
+        Assert.True(pod.Status.ReadinessProbes > 0, "the readiness probe was never polled");
+
+        // In-cluster configuration: the operator talks to the server with the chart's ServiceAccount, so RBAC from the chart
+        // decides; a ServiceAccount without those bindings is refused the same list.
+        var asOperator = cluster.Kube.WriteKubeconfig(Path.Combine(cluster.Directory, "operator-sa.kubeconfig"), token: cluster.Kube.CreateToken(LocalCluster.OperatorNamespace, LocalCluster.Release));
+        var can = await Tool.RunAsync(LocalCluster.KubectlPath, ["--kubeconfig", asOperator, "auth", "can-i", "watch", "tinyimages.tinyimage.dev", "--all-namespaces"], Ct);
+        Assert.Equal("yes", can.Stdout.Trim());
+        var cannot = await Tool.RunAsync(LocalCluster.KubectlPath, ["--kubeconfig", asOperator, "auth", "can-i", "delete", "secrets", "-n", "kube-system"], Ct);
+        Assert.Equal("no", cannot.Stdout.Trim());
+        Assert.Contains(cluster.Kube.Requests.All, r => r.Resource == "tinyimages" && r.Verb == "watch" && r.StatusCode == 200 && r.UserAgent?.StartsWith("kubectl", StringComparison.Ordinal) != true);
     }
 
     [Fact]
@@ -141,6 +187,15 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         Assert.All(deployments, d => Assert.Null(d));
     }
 
+    /// <summary>Fails at once, with the operator's log, when its container restarted or exited.</summary>
+    internal static async Task AssertOperatorRunsAsync(LocalCluster cluster)
+    {
+        if (cluster.OperatorExited.IsCompleted)
+        {
+            Assert.Fail("the operator's container restarted or exited\n" + await cluster.DiagnosticsAsync(Ct));
+        }
+    }
+
     private static (string, string?) Pick((string Status, string? Reason, string? Message)? c) => c is { } v ? (v.Status, v.Reason) : ("<none>", null);
 
     private static void AssertInPhaseOrder(IReadOnlyList<string> phases)
@@ -150,7 +205,7 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         Assert.Equal(ranks.Order(), ranks);
     }
 
-    private static async Task ArrangeNamespaceAsync(LocalCluster cluster, string ns, string project = "hello-service")
+    internal static async Task ArrangeNamespaceAsync(LocalCluster cluster, string ns, string project = "hello-service")
     {
         var dir = RepoPaths.Repo("tests", "data", project);
         foreach (var args in new[]
@@ -168,7 +223,7 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         }
     }
 
-    private static async Task ApplyAsync(LocalCluster cluster, string manifest)
+    internal static async Task ApplyAsync(LocalCluster cluster, string manifest)
     {
         var r = await cluster.KubectlWithInputAsync(manifest, Ct, "apply", "-f", "-");
         Assert.True(r.Succeeded, r.Describe() + "\n" + manifest);
@@ -179,9 +234,13 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
     {
         var waiting = cluster.KubectlAsync(Ct, "wait", "--for=condition=Ready", "ti/" + name, "-n", ns, "--timeout=90s");
         await Task.WhenAny(waiting, cluster.OperatorExited);
-        Assert.False(cluster.OperatorExited.IsCompleted, "the operator exited\n" + cluster.Diagnostics());
+        await AssertOperatorRunsAsync(cluster);
         var wait = await waiting;
-        Assert.True(wait.Succeeded, wait.Describe() + "\n" + cluster.Diagnostics() + "\nstatus: " + cluster.TinyImage(ns, name)?["status"]?.ToJsonString());
+        if (!wait.Succeeded)
+        {
+            Assert.Fail(wait.Describe() + "\n" + await cluster.DiagnosticsAsync(Ct) + "\nstatus: " + cluster.TinyImage(ns, name)?["status"]?.ToJsonString());
+        }
+
         Output?.WriteLine("kubectl wait: " + wait.Stdout.Trim());
     }
 
@@ -192,13 +251,17 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         var wait = cluster.KubectlAsync(Ct, "wait", "--for=condition=Stalled", "ti/" + name, "-n", ns, "--timeout=90s");
         while (!wait.IsCompleted)
         {
-            Assert.False(cluster.OperatorExited.IsCompleted, "the operator exited\n" + cluster.Diagnostics());
+            await AssertOperatorRunsAsync(cluster);
             deployments.Add(cluster.DeployedImage(ns, name));
             await Task.WhenAny(wait, Task.Delay(TimeSpan.FromMilliseconds(100), Ct));
         }
 
         var result = await wait;
-        Assert.True(result.Succeeded, result.Describe() + "\n" + cluster.Diagnostics() + "\nstatus: " + cluster.TinyImage(ns, name)?["status"]?.ToJsonString());
+        if (!result.Succeeded)
+        {
+            Assert.Fail(result.Describe() + "\n" + await cluster.DiagnosticsAsync(Ct) + "\nstatus: " + cluster.TinyImage(ns, name)?["status"]?.ToJsonString());
+        }
+
         deployments.Add(cluster.DeployedImage(ns, name));
         Output?.WriteLine("kubectl wait: " + result.Stdout.Trim());
         return deployments;

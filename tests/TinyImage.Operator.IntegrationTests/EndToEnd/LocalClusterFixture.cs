@@ -2,8 +2,9 @@ using Xunit;
 
 namespace TinyImage.Operator.IntegrationTests.EndToEnd;
 
-/// <summary>One <see cref="LocalCluster"/> for the scenario class (namespaces keep its tests apart), with the CRD applied by kubectl.</summary>
-public sealed class LocalClusterFixture : IAsyncLifetime
+/// <summary>One <see cref="LocalCluster"/> for the scenario class (namespaces keep its tests apart), with the operator and its CRD
+/// installed from the chart (<c>helm template</c> applied with kubectl).</summary>
+public class LocalClusterFixture : IAsyncLifetime
 {
     /// <summary>TinyImages whose build uses a particular fixture binary instead of the default rule (a different source project).</summary>
     internal static readonly IReadOnlyDictionary<string, string> Prebuilt = new Dictionary<string, string> { ["hello-denied"] = "hello-service-denied" };
@@ -14,7 +15,10 @@ public sealed class LocalClusterFixture : IAsyncLifetime
 
     internal string? SkipReason { get; private set; }
 
-    internal string? CrdApplyOutput { get; private set; }
+    internal string? InstallOutput { get; private set; }
+
+    /// <summary>Values added to the scenario's own with <c>helm template --set</c>.</summary>
+    protected virtual IReadOnlyList<string> HelmSet => [];
 
     internal LocalCluster Require()
     {
@@ -35,16 +39,8 @@ public sealed class LocalClusterFixture : IAsyncLifetime
             return;
         }
 
-        Cluster = await LocalCluster.StartAsync(_directory, Prebuilt, ct);
-        var crd = await Cluster.KubectlAsync(ct, "apply", "-f", Testing.RepoPaths.Repo("config", "crd", "bases", "tinyimage.dev_tinyimages.yaml"));
-        if (!crd.Succeeded)
-        {
-            await Cluster.DisposeAsync();
-            Cluster = null;
-            throw new InvalidOperationException(crd.Describe());
-        }
-
-        CrdApplyOutput = crd.Stdout.Trim();
+        Cluster = await LocalCluster.StartAsync(_directory, Prebuilt, HelmSet, ct);
+        InstallOutput = Cluster.InstallOutput;
     }
 
     public async ValueTask DisposeAsync()

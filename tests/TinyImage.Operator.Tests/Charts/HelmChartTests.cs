@@ -28,6 +28,7 @@ public sealed class HelmChartTests
         { "two watched namespaces", ["--set", "watchNamespaces={team-a,team-b}"] },
         { "monitoring, OTLP, one replica without leader election", ["--set", "metrics.serviceMonitor.enabled=true", "--set", "otel.endpoint=http://otel-collector.observability:4317", "--set", "otel.resourceAttributes=deployment.environment=test", "--set", "leaderElection=false", "--set", "replicaCount=1"] },
         { "existing service account", ["--set", "serviceAccount.create=false", "--set", "serviceAccount.name=existing"] },
+        { "a private registry CA bundle and extra flags", ["--set", "caBundle.configMap=registry-ca", "--set", "extraArgs={--concurrency=8}"] },
     };
 
     [Theory]
