@@ -14,21 +14,17 @@ namespace TinyImage.Operator.IntegrationTests.EndToEnd;
 /// </summary>
 internal sealed class LocalCluster : IAsyncDisposable
 {
-    private readonly Process _operator;
     private readonly StringBuilder _operatorLog = new();
     private readonly Lock _logGate = new();
+    private readonly TaskCompletionSource _operatorStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Process? _operator;
 
-    private LocalCluster(string directory, ApiServerEmulator kube, StandInHost standIns, string kubeconfig, Process @operator)
+    private LocalCluster(string directory, ApiServerEmulator kube, StandInHost standIns, string kubeconfig)
     {
         Directory = directory;
         Kube = kube;
         StandIns = standIns;
         Kubeconfig = kubeconfig;
-        _operator = @operator;
-        _operator.OutputDataReceived += (_, e) => Append(e.Data);
-        _operator.ErrorDataReceived += (_, e) => Append(e.Data);
-        _operator.BeginOutputReadLine();
-        _operator.BeginErrorReadLine();
     }
 
     public string Directory { get; }
@@ -51,7 +47,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name, "net10.0", "tinyimage-operator");
 
     /// <summary>Completes when the operator process exits (a scenario then fails at once, with its log).</summary>
-    public Task OperatorExited => _operator.WaitForExitAsync(CancellationToken.None);
+    public Task OperatorExited => _operatorStarted.Task.ContinueWith(_ => _operator!.WaitForExitAsync(CancellationToken.None), TaskScheduler.Default).Unwrap();
 
     /// <summary>The operator's output so far.</summary>
     public string OperatorLog
@@ -74,7 +70,10 @@ internal sealed class LocalCluster : IAsyncDisposable
         ?? (File.Exists(OperatorPath) ? null : "the operator binary is not built: " + OperatorPath)
         ?? await Podman.MissingPrerequisiteAsync(Path.Combine(directory, "podman-check"), ct);
 
-    /// <summary>Starts everything in <paramref name="directory"/>. <paramref name="prebuilt"/> maps TinyImage names to fixture files.</summary>
+    /// <summary>
+    /// Starts everything but the operator in <paramref name="directory"/> (<see cref="StartOperator"/> starts it, once the
+    /// CRD is installed: it refuses to run without). <paramref name="prebuilt"/> maps TinyImage names to fixture files.
+    /// </summary>
     public static async Task<LocalCluster> StartAsync(string directory, IReadOnlyDictionary<string, string> prebuilt, CancellationToken ct)
     {
         var kube = await ApiServerEmulator.StartAsync(cancellationToken: ct);
@@ -86,10 +85,21 @@ internal sealed class LocalCluster : IAsyncDisposable
 
         var standIns = await StandInHost.StartAsync(kube, options, ct);
         var kubeconfig = kube.WriteKubeconfig(Path.Combine(directory, "kubeconfig"));
-        var psi = Tool.StartInfo(OperatorPath, ["run", "--kubeconfig", kubeconfig, "--leader-elect=false", "--metrics-port", "0"],
-            new Dictionary<string, string> { ["SSL_CERT_FILE"] = standIns.Registry.CaBundleFile, ["DOTNET_gcServer"] = "0" });
+        return new LocalCluster(directory, kube, standIns, kubeconfig);
+    }
+
+    /// <summary>Starts the operator process (<c>tinyimage-operator run --kubeconfig</c>).</summary>
+    public void StartOperator()
+    {
+        var psi = Tool.StartInfo(OperatorPath, ["run", "--kubeconfig", Kubeconfig, "--leader-elect=false", "--metrics-port", "0"],
+            new Dictionary<string, string> { ["SSL_CERT_FILE"] = StandIns.Registry.CaBundleFile, ["DOTNET_gcServer"] = "0" });
         var process = Process.Start(psi) ?? throw new InvalidOperationException("the operator did not start");
-        return new LocalCluster(directory, kube, standIns, kubeconfig, process);
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _operator = process;
+        _operatorStarted.TrySetResult();
     }
 
     /// <summary>Runs the real kubectl against the emulator.</summary>
@@ -131,13 +141,13 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_operator.HasExited)
+        if (_operator is { HasExited: false })
         {
             _operator.Kill(entireProcessTree: true);
             await _operator.WaitForExitAsync(CancellationToken.None);
         }
 
-        _operator.Dispose();
+        _operator?.Dispose();
         await StandIns.DisposeAsync();
         await Kube.DisposeAsync();
     }

@@ -45,6 +45,7 @@ public sealed class LocalClusterFixture : IAsyncLifetime
         }
 
         CrdApplyOutput = crd.Stdout.Trim();
+        Cluster.StartOperator();
     }
 
     public async ValueTask DisposeAsync()
