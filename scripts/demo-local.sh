@@ -61,16 +61,17 @@ cat "$work/emulator.log"
 . "$work/stand-ins/stand-ins.env"
 k() { "$kubectl" --kubeconfig "$work/kubeconfig" "$@"; }
 
-say "start the operator: tinyimage-operator run --kubeconfig ..."
-SSL_CERT_FILE="$REGISTRY_CA_BUNDLE" "$operator_bin" run --kubeconfig "$work/kubeconfig" --leader-elect=false --metrics-port 0 \
-  >"$work/operator.log" 2>&1 &
-pids+=($!)
-
 # kubectl's default validation: the emulator serves /openapi/v3, so kubectl validates on the server (fieldValidation=Strict).
 apply() { k apply "$@"; }
 say "kubectl apply the CRD"
 apply -f config/crd/bases/tinyimage.dev_tinyimages.yaml
 k wait --for=condition=Established crd/tinyimages.tinyimage.dev --timeout=30s >/dev/null 2>&1 || true
+
+# After the CRD: the operator refuses to run without it.
+say "start the operator: tinyimage-operator run --kubeconfig ..."
+SSL_CERT_FILE="$REGISTRY_CA_BUNDLE" "$operator_bin" run --kubeconfig "$work/kubeconfig" --leader-elect=false --metrics-port 0 \
+  >"$work/operator.log" 2>&1 &
+pids+=($!)
 
 say "kubectl apply the namespace, the push Secret, the source ConfigMap and the TinyImage"
 k create namespace "$ns"
