@@ -138,6 +138,32 @@ public sealed partial class JobControllerTests
         Assert.Empty(kube.BackgroundErrors);
     }
 
+    [Fact]
+    public async Task A_Pod_Refused_By_An_Admission_Stand_In_Gets_The_Job_Controllers_FailedCreate_Warning_With_The_403_Message()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        kube.RefusePodCreates = pod => (string?)pod["metadata"]?["labels"]?["job-name"] == "build"
+            ? "exceeded quota: compute, requested: limits.memory=2Gi, used: limits.memory=7Gi, limited: limits.memory=8Gi"
+            : null;
+        var (jobCode, job) = await http.PostJsonAsync("/apis/batch/v1/namespaces/default/jobs", Job("build", "default"));
+        JsonObject? Warning() => kube.List("v1", "events", "default").FirstOrDefault(e => (string?)e["reason"] == "FailedCreate");
+        var warned = await KubeHttp.EventuallyAsync(() => Warning() is not null);
+
+        Assert.Equal(201, jobCode);
+        Assert.True(warned);
+        Assert.Equal(("Warning", "job-controller", (string?)job["metadata"]!["uid"]), ((string?)Warning()!["type"], (string?)Warning()!["source"]!["component"], (string?)Warning()!["involvedObject"]!["uid"]));
+        Assert.Matches(
+            "^Error creating: pods \"build-[a-z0-9]{5}\" is forbidden: " + Regex.Escape("exceeded quota: compute, requested: limits.memory=2Gi, used: limits.memory=7Gi, limited: limits.memory=8Gi") + "$",
+            (string?)Warning()!["message"]);
+        Assert.Empty(kube.List("v1", "pods", "default"));
+
+        // Without the stand-in the same pod is admitted.
+        kube.RefusePodCreates = null;
+        var (podCode, _) = await http.PostJsonAsync("/api/v1/namespaces/default/pods", JsonNode.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"job-name":"build"}},"spec":{"containers":[{"name":"c","image":"app:1"}]}}""")!.AsObject());
+        Assert.Equal(201, podCode);
+    }
+
     // The shape of the operator's build pod (KanikoJobBuilder): Kaniko must run as uid 0, so it sets runAsNonRoot=false
     // and runAsUser=0 and keeps its capabilities; the pod sets seccomp RuntimeDefault and no privilege escalation.
     private static JsonObject KanikoBuildJob(string ns) => JsonNode.Parse("""

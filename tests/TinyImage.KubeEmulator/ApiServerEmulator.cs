@@ -103,6 +103,17 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     /// <summary>The deployment and ReplicaSet controllers, the scheduler and the kubelet seam.</summary>
     public DeploymentSimulator Deployments { get; }
 
+    /// <summary>
+    /// A stand-in for a pod admission plugin the emulator does not carry (ServiceAccount, ResourceQuota, a webhook): a pod
+    /// create for which it returns a reason is refused with 403 <c>pods "name" is forbidden: reason</c>, after Pod Security,
+    /// as a validating admission plugin refuses it (so the Job controller's FailedCreate Event carries it). Null: none.
+    /// </summary>
+    public Func<JsonObject, string?>? RefusePodCreates
+    {
+        get => _store.PodAdmissionStandIn;
+        set => _store.PodAdmissionStandIn = value;
+    }
+
     /// <summary>Fake container logs served at <c>pods/{name}/log</c>.</summary>
     public PodLogs PodLogs { get; }
 

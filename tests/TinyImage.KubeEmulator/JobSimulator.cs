@@ -129,14 +129,15 @@ public sealed class JobSimulator
     /// <summary>
     /// Fails a Job: its pod's first container terminates with <paramref name="exitCode"/> (and an optional termination
     /// message), <paramref name="logTail"/> becomes the container's log, and the Job gets failed=1 and the
-    /// FailureTarget and Failed conditions with <paramref name="reason"/>.
+    /// FailureTarget and Failed conditions with <paramref name="reason"/>. <paramref name="containerReason"/> is the
+    /// kubelet's reason for the container's termination (<c>Error</c>, or <c>OOMKilled</c> with exit code 137).
     /// </summary>
-    public void Fail(string ns, string jobName, string reason = "BackoffLimitExceeded", string? logTail = null, string? terminationMessage = null, int exitCode = 1)
+    public void Fail(string ns, string jobName, string reason = "BackoffLimitExceeded", string? logTail = null, string? terminationMessage = null, int exitCode = 1, string containerReason = "Error")
     {
         var pod = StartPod(ns, jobName);
         var podName = (string)pod["metadata"]!["name"]!;
         var now = _store.Timestamp();
-        Terminate(ns, podName, "Failed", "Error", exitCode, terminationMessage, now);
+        Terminate(ns, podName, "Failed", containerReason, exitCode, terminationMessage, now);
         if (logTail is not null)
         {
             _logs.Set(ns, podName, FirstContainer(pod), logTail);

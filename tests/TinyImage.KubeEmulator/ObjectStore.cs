@@ -43,6 +43,9 @@ internal sealed partial class ObjectStore
 
     public bool RequireNamespaces { get; init; } = true;
 
+    /// <summary>A stand-in for an admission plugin the emulator does not carry (see <see cref="ApiServerEmulator.RefusePodCreates"/>).</summary>
+    internal Func<JsonObject, string?>? PodAdmissionStandIn { get; set; }
+
     public ResourceRegistry Registry => _registry;
 
     public long CurrentResourceVersion
@@ -546,6 +549,11 @@ internal sealed partial class ObjectStore
         if (type.Group.Length == 0 && type.Plural == "pods" && PodSecurityAdmission.ValidateCreate(type, FindNamespace(ns!), obj) is { } refused)
         {
             return refused;
+        }
+
+        if (type.Group.Length == 0 && type.Plural == "pods" && PodAdmissionStandIn?.Invoke(obj) is { } why)
+        {
+            return ApiErrors.Forbidden(type, name, why);
         }
 
         if (type.Group.Length == 0 && type.Plural == "namespaces" && PodSecurityAdmission.ValidateNamespace(type, obj, null) is { } badLabels)

@@ -6,28 +6,33 @@ using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;
 namespace TinyImage.Operator.IntegrationTests.Controllers;
 
 /// <summary>
-/// Builds that cannot start or die for a reason a person can act on say so within one pass. The Job controller's
-/// FailedCreate Events and the kubelet's pod status are written through the emulator's storage, as those controllers
-/// write them (messages as Kubernetes 1.35 words them).
+/// Builds that cannot start or die for a reason a person can act on say so within one pass. Pod refusals go through
+/// the emulator's Job controller, which writes its own FailedCreate Events: Pod Security admission is the emulator's
+/// (the namespace labelled restricted); the ServiceAccount and ResourceQuota admission plugins are not carried by the
+/// emulator, so a stand-in refuses the pod with their words (plugin/pkg/admission/serviceaccount/admission.go,
+/// plugin/pkg/admission/resourcequota/controller.go). Pod troubles are the pod status the scheduler and kubelet write.
 /// </summary>
 public sealed class BuildTroubleTests
 {
-    private const string PodSecurity = "Error creating: pods \"hello-build-x-7kq2p\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"kaniko\" must set securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or container \"kaniko\" must set securityContext.runAsNonRoot=true)";
-    private const string NoServiceAccount = "Error creating: pods \"hello-build-x-7kq2p\" is forbidden: error looking up service account demo/builder: serviceaccount \"builder\" not found";
-    private const string Quota = "Error creating: pods \"hello-build-x-7kq2p\" is forbidden: exceeded quota: compute, requested: limits.memory=2Gi, used: limits.memory=7Gi, limited: limits.memory=8Gi";
+    private const string NoServiceAccount = "error looking up service account demo/default: serviceaccount \"default\" not found";
+    private const string Quota = "exceeded quota: compute, requested: limits.memory=2Gi, used: limits.memory=7Gi, limited: limits.memory=8Gi";
 
     [Theory]
-    [InlineData(PodSecurity, "violates PodSecurity")]
-    [InlineData(NoServiceAccount, "serviceaccount \"builder\" not found")]
-    public async Task Pods_Refused_At_Admission_Fail_The_Build_With_The_Job_Controllers_Message_At_The_Next_Pass(string message, string expected)
+    [InlineData("PodSecurity", "violates PodSecurity \"restricted:latest\": ")]
+    [InlineData("ServiceAccount", "serviceaccount \"default\" not found")]
+    public async Task Pods_Refused_At_Admission_Fail_The_Build_With_The_Job_Controllers_Message_At_The_Next_Pass(string admission, string expected)
     {
         await using var h = await StartAsync();
         h.CreateSource();
+        Refuse(h, admission);
         h.StartOperator();
         h.CreateTinyImage("hello");
         var job = await JobAsync(h);
 
-        FailedCreate(h, job, message);
+        // The Job controller tried, was refused, and said so in a FailedCreate Warning Event; no pod exists.
+        await Eventually.TrueAsync(() => FailedCreates(h, job).Count > 0, "the Job controller's FailedCreate Event");
+        Assert.StartsWith("Error creating: pods \"" + (string)job["metadata"]!["name"]! + "-", (string?)FailedCreates(h, job)[0]["message"]);
+        Assert.Empty(h.Kube.Jobs.PodsOf(Namespace, (string)job["metadata"]!["name"]!));
         Nudge(h); // a resync
         await h.WaitForPhaseAsync("hello", "Failed");
 
@@ -36,12 +41,14 @@ public sealed class BuildTroubleTests
         Assert.Contains(expected, (string?)built["message"]);
         Assert.Equal("BuildFailed", (string?)h.Condition("hello", "Stalled")?["reason"]);
 
-        // A retry replaces the refused Job.
+        // Once the namespace admits the pod, a retry replaces the refused Job and the build runs.
+        Admit(h);
         var name = (string)job["metadata"]!["name"]!;
         var uid = (string)job["metadata"]!["uid"]!;
         h.Annotate("hello", "tinyimage.dev/retry", "1");
         await Eventually.TrueAsync(() => h.Object("batch/v1", "jobs", name) is { } j && (string?)j["metadata"]!["uid"] != uid, "a new build Job");
-        await h.WaitForPhaseAsync("hello", "Building");
+        await Eventually.TrueAsync(() => h.Phase("hello") == "Building", "phase Building", () => h.TinyImage("hello")!["status"]!.ToJsonString());
+        await Eventually.TrueAsync(() => h.Kube.Jobs.PodsOf(Namespace, name).Count == 1, "the new Job's pod");
     }
 
     [Fact]
@@ -49,11 +56,12 @@ public sealed class BuildTroubleTests
     {
         await using var h = await StartAsync();
         h.CreateSource();
+        h.Kube.RefusePodCreates = _ => Quota;
         h.StartOperator();
         h.CreateTinyImage("hello");
         var job = await JobAsync(h);
 
-        FailedCreate(h, job, Quota);
+        await Eventually.TrueAsync(() => FailedCreates(h, job).Count > 0, "the Job controller's FailedCreate Event");
         Nudge(h);
         await Eventually.TrueAsync(() => (string?)h.Condition("hello", "Reconciling")?["reason"] == "BuildPodQuotaExceeded", "Reconciling BuildPodQuotaExceeded");
         Assert.Equal("Building", h.Phase("hello"));
@@ -88,16 +96,7 @@ public sealed class BuildTroubleTests
         if (situation == "OOMKilled")
         {
             // The Job controller gives up (backoffLimit): the build failed, and says why the pod died.
-            Assert.True(h.Kube.MutateStatus("batch/v1", "jobs", Namespace, jobName, j =>
-            {
-                var status = j["status"]!.AsObject();
-                status.Remove("active");
-                status["failed"] = 1;
-                status["conditions"] = JsonNode.Parse("""
-                    [{"type":"FailureTarget","status":"True","reason":"BackoffLimitExceeded","message":"Job has reached the specified backoff limit","lastProbeTime":"2026-01-01T00:00:00Z","lastTransitionTime":"2026-01-01T00:00:00Z"},
-                     {"type":"Failed","status":"True","reason":"BackoffLimitExceeded","message":"Job has reached the specified backoff limit","lastProbeTime":"2026-01-01T00:00:00Z","lastTransitionTime":"2026-01-01T00:00:00Z"}]
-                    """);
-            }).IsSuccess);
+            h.Kube.Jobs.Fail(Namespace, jobName, "BackoffLimitExceeded", exitCode: 137, containerReason: "OOMKilled");
             await h.WaitForPhaseAsync("hello", "Failed");
             Assert.Equal("BuildOOMKilled", (string?)h.Condition("hello", "Stalled")?["reason"]);
             Assert.Contains("OOMKilled", (string?)h.Condition("hello", "Built")?["message"]);
@@ -122,7 +121,11 @@ public sealed class BuildTroubleTests
                 status["initContainerStatuses"] = JsonNode.Parse("""[{"name":"source","image":"docker.io/library/rust:0.0","imageID":"","ready":false,"restartCount":0,"started":false,"state":{"waiting":{"reason":"ErrImagePull","message":"rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/rust:0.0\""}}}]""");
                 break;
             case "OOMKilled":
-                status["containerStatuses"]![0]!["state"] = JsonNode.Parse("""{"terminated":{"exitCode":137,"reason":"OOMKilled","startedAt":"2026-01-01T00:00:00Z","finishedAt":"2026-01-01T00:01:00Z"}}""");
+                // restartPolicy Never: the kubelet ends the pod Failed with the container's OOMKilled termination.
+                status["phase"] = "Failed";
+                status["containerStatuses"]![0]!["ready"] = false;
+                status["containerStatuses"]![0]!["started"] = false;
+                status["containerStatuses"]![0]!["state"] = JsonNode.Parse("""{"terminated":{"exitCode":137,"reason":"OOMKilled","startedAt":"2026-01-01T00:00:00Z","finishedAt":"2026-01-01T00:01:00Z","containerID":"containerd://0123456789abcdef"}}""");
                 break;
             case "Evicted":
                 status["phase"] = "Failed";
@@ -135,39 +138,51 @@ public sealed class BuildTroubleTests
     private static async Task<JsonObject> JobAsync(OperatorHarness h)
     {
         await Eventually.TrueAsync(() => h.JobFor("hello") is not null, "the build Job");
-        await h.WaitForPhaseAsync("hello", "Building");
+        await Eventually.TrueAsync(
+            () => h.Phase("hello") is "Building" or "Failed",
+            "phase Building (or Failed, when the pod is refused at once)",
+            () => h.TinyImage("hello")!.ToJsonString() + string.Join("; ", h.Kube.BackgroundErrors.Select(e => e.Message)));
         return h.JobFor("hello")!;
     }
 
-    /// <summary>A FailedCreate Warning Event as the Job controller records it (core/v1, involvedObject the Job).</summary>
-    private static void FailedCreate(OperatorHarness h, JsonObject job, string message)
+    /// <summary>The pod admission that refuses the build pod: the namespace's Pod Security level, or a stand-in plugin.</summary>
+    private static void Refuse(OperatorHarness h, string admission)
     {
-        var name = (string)job["metadata"]!["name"]!;
-        var result = h.Kube.Create("v1", "events", new JsonObject
+        if (admission == "PodSecurity")
         {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Event",
-            ["metadata"] = new JsonObject { ["name"] = name + ".1880a1b2c3d4e5f6", ["namespace"] = Namespace },
-            ["involvedObject"] = new JsonObject
+            Label(h, "restricted");
+        }
+        else
+        {
+            h.Kube.RefusePodCreates = pod => (string?)pod["spec"]?["serviceAccountName"] is null or "default" ? NoServiceAccount : null;
+        }
+    }
+
+    private static void Admit(OperatorHarness h)
+    {
+        h.Kube.RefusePodCreates = null;
+        Label(h, "privileged");
+    }
+
+    private static void Label(OperatorHarness h, string level)
+    {
+        var result = h.Kube.Mutate("v1", "namespaces", null, Namespace, n =>
+        {
+            var metadata = n["metadata"]!.AsObject();
+            if (metadata["labels"] is not JsonObject labels)
             {
-                ["apiVersion"] = "batch/v1",
-                ["kind"] = "Job",
-                ["namespace"] = Namespace,
-                ["name"] = name,
-                ["uid"] = (string)job["metadata"]!["uid"]!,
-                ["resourceVersion"] = (string)job["metadata"]!["resourceVersion"]!,
-            },
-            ["reason"] = "FailedCreate",
-            ["message"] = message,
-            ["type"] = "Warning",
-            ["source"] = new JsonObject { ["component"] = "job-controller" },
-            ["reportingComponent"] = "job-controller",
-            ["firstTimestamp"] = "2026-01-01T00:00:00Z",
-            ["lastTimestamp"] = "2026-01-01T00:00:05Z",
-            ["count"] = 3,
+                metadata["labels"] = labels = [];
+            }
+
+            labels["pod-security.kubernetes.io/enforce"] = level;
         });
         Assert.True(result.IsSuccess, result.Body.ToJsonString());
     }
+
+    /// <summary>The Job controller's FailedCreate Warning Events about <paramref name="job"/>.</summary>
+    private static IReadOnlyList<JsonObject> FailedCreates(OperatorHarness h, JsonObject job) =>
+        [.. h.Kube.List("v1", "events", Namespace).Where(e => (string?)e["reason"] == "FailedCreate" && (string?)e["involvedObject"]?["uid"] == (string?)job["metadata"]!["uid"]
+            && (string?)e["source"]?["component"] == "job-controller")];
 
     private static void Nudge(OperatorHarness h) => h.Annotate("hello", "nudge", Guid.NewGuid().ToString("n"));
 }

@@ -165,7 +165,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
     public int JobCreates() => Kube.Requests.Where(r => r.Verb == "create" && r.Resource == "jobs" && r.StatusCode == 201).Count;
 
     public Task WaitForPhaseAsync(string name, string phase) =>
-        Eventually.TrueAsync(() => Phase(name) == phase, name + " in phase " + phase + " (now " + Phase(name) + ")");
+        Eventually.TrueAsync(() => Phase(name) == phase, name + " in phase " + phase, () => "now " + Phase(name) + ": " + TinyImage(name)?["status"]?.ToJsonString());
 
     public static string Digest(char c) => "sha256:" + new string(c, 64);
 

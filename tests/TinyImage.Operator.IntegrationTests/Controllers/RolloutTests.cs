@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using TinyImage.KubeEmulator;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;
@@ -6,11 +7,14 @@ using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;
 namespace TinyImage.Operator.IntegrationTests.Controllers;
 
 /// <summary>
-/// The new version is reported only when it serves, and the workload runs what was verified. Rollout states are
-/// written through the emulator's storage (status subresource), as the Deployment controller would write them.
+/// The new version is reported only when it serves, and the workload runs what was verified. Rollouts run through
+/// the emulator's Deployment and ReplicaSet controllers; the test plays the kubelet (readiness, crashes) and moves the
+/// emulator's clock past the progress deadline.
 /// </summary>
 public sealed class RolloutTests
 {
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public async Task A_New_Digest_Is_Named_Serving_And_The_Phase_Ready_Only_When_No_Old_Pod_Is_Left()
     {
@@ -20,22 +24,27 @@ public sealed class RolloutTests
         h.StartOperator();
         await ReadyWithAsync(h, Digest('a'));
 
-        // A rebuild: the new digest is verified and the Deployment updated to it.
+        // A rebuild: the new digest is verified and the Deployment updated to it. The kubelet holds the new pod
+        // not ready (its readiness probe does not pass yet), so the old pod keeps serving (maxSurge 1, maxUnavailable 0).
+        var kubelet = h.Kube.Deployments.DefaultKubelet;
+        kubelet.NeverReady(pod => pod.Image == Repository + "@" + Digest('b'));
         await RebuildAsync(h, Digest('b'));
         await h.WaitForPhaseAsync("hello", "Deploying");
-
-        // The Deployment controller has one new pod available and one old pod left (maxSurge): not rolled out.
-        SetRollout(h, replicas: 2, updated: 1, available: 2);
+        await Eventually.TrueAsync(() => Rollout(h) == (2, 1, 1), "one new pod beside the old one", () => DeploymentStatus(h));
         await PassesAsync(h, 2);
+        Assert.Equal((2, 1, 1), Rollout(h));
         Assert.Equal("Deploying", h.Phase("hello"));
         Assert.Equal("True", (string?)h.Condition("hello", "Reconciling")?["status"]);
         Assert.Equal("True", (string?)h.Condition("hello", "Ready")?["status"]);
         Assert.Equal(Digest('a'), Serving(h)?["digest"]?.GetValue<string>());
         Assert.Equal(Digest('b'), (string?)h.TinyImage("hello")!["status"]!["image"]!["digest"]);
 
-        // The old pod is gone: rolled out, the new digest serves.
-        SetRollout(h, replicas: 1, updated: 1, available: 1);
+        // The new pod's probe passes: the controller scales the old ReplicaSet down, no old pod is left, the new digest serves.
+        kubelet.NeverReady(_ => false);
+        var pod = h.Kube.Deployments.PodsOf(Namespace, "hello").Single(p => (string?)p["spec"]!["containers"]![0]!["image"] == Repository + "@" + Digest('b'));
+        kubelet.SetReady(Namespace, (string)pod["metadata"]!["name"]!, ready: true);
         await h.WaitForPhaseAsync("hello", "Ready");
+        Assert.Equal((1, 1, 1), Rollout(h));
         Assert.Equal(Digest('b'), Serving(h)?["digest"]?.GetValue<string>());
         Assert.Equal("False", (string?)h.Condition("hello", "Reconciling")?["status"]);
         Assert.Equal("True", (string?)h.Condition("hello", "Deployed")?["status"]);
@@ -44,27 +53,53 @@ public sealed class RolloutTests
     [Fact]
     public async Task A_Rollout_Past_Its_Progress_Deadline_Stalls_With_The_Deployments_Reason_While_The_Old_Digest_Serves()
     {
-        await using var h = await StartAsync();
+        var clock = new FakeTimeProvider(Start);
+        await using var h = await StartAsync(new ApiServerEmulatorOptions { TimeProvider = clock });
         h.Kube.Jobs.Runner = JobRunners.StartOnly();
         h.CreateSource();
         h.StartOperator();
         await ReadyWithAsync(h, Digest('a'));
-        await RebuildAsync(h, Digest('c'));
 
-        // The new image crash-loops: the old pod keeps serving, the Deployment's Progressing condition times out.
-        const string Message = "ReplicaSet \"hello-7c9d8f\" has timed out progressing.";
-        SetRollout(h, replicas: 2, updated: 1, available: 1, progressing: ("False", "ProgressDeadlineExceeded", Message));
+        // The new image crash-loops: the old pod keeps serving while the new one waits in CrashLoopBackOff.
+        h.Kube.Deployments.DefaultKubelet.CrashWhen(pod => pod.Image == Repository + "@" + Digest('c'), exitCode: 101);
+        await RebuildAsync(h, Digest('c'));
+        await Eventually.TrueAsync(() => Rollout(h) == (2, 1, 1), "the crash-looping pod beside the old one", () => DeploymentStatus(h));
+        Assert.Equal("Deploying", h.Phase("hello"));
+
+        // The Deployment controller's clock passes progressDeadlineSeconds (600, the default): Progressing times out.
+        var rs = (string)h.Kube.Deployments.ReplicaSetsOf(Namespace, "hello")
+            .Single(r => (string?)r["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] == Repository + "@" + Digest('c'))["metadata"]!["name"]!;
+        var message = "ReplicaSet \"" + rs + "\" has timed out progressing.";
+        clock.Advance(TimeSpan.FromSeconds(590));
+        await Eventually.TrueAsync(
+            () =>
+            {
+                if (ProgressingReason(h) == "ProgressDeadlineExceeded")
+                {
+                    return true;
+                }
+
+                if (clock.GetUtcNow() < Start.AddMinutes(20))
+                {
+                    clock.Advance(TimeSpan.FromSeconds(1));
+                }
+
+                return false;
+            },
+            "Progressing ProgressDeadlineExceeded",
+            () => DeploymentStatus(h));
         await h.WaitForPhaseAsync("hello", "Failed");
 
         var stalled = h.Condition("hello", "Stalled")!;
         Assert.Equal(("True", "ProgressDeadlineExceeded"), ((string?)stalled["status"], (string?)stalled["reason"]));
-        Assert.Contains(Message, (string?)stalled["message"]);
+        Assert.Contains(message, (string?)stalled["message"]);
         var deployed = h.Condition("hello", "Deployed")!;
-        Assert.Equal(("False", "ProgressDeadlineExceeded", Message), ((string?)deployed["status"], (string?)deployed["reason"], (string?)deployed["message"]));
+        Assert.Equal(("False", "ProgressDeadlineExceeded", message), ((string?)deployed["status"], (string?)deployed["reason"], (string?)deployed["message"]));
         Assert.Equal("False", (string?)h.Condition("hello", "Reconciling")?["status"]);
         Assert.Equal("True", (string?)h.Condition("hello", "Ready")?["status"]);
         Assert.Equal(Digest('a'), Serving(h)?["digest"]?.GetValue<string>());
         Assert.Equal(Repository + "@" + Digest('c'), h.DeployedImage("hello"));
+        Assert.Equal((2, 1, 1), Rollout(h));
     }
 
     [Fact]
@@ -146,24 +181,23 @@ public sealed class RolloutTests
         return name!;
     }
 
-    /// <summary>Writes the Deployment's status as its controller would: generation observed, the given replica counts.</summary>
-    private static void SetRollout(OperatorHarness h, int replicas, int updated, int available, (string Status, string Reason, string Message)? progressing = null)
+    /// <summary>The Deployment controller's replicas, updatedReplicas and availableReplicas, once it observed the current generation.</summary>
+    private static (int Replicas, int Updated, int Available)? Rollout(OperatorHarness h)
     {
-        var (status, reason, message) = progressing ?? ("True", "ReplicaSetUpdated", "ReplicaSet \"hello-7c9d8f\" is progressing.");
-        var result = h.Kube.MutateStatus("apps/v1", "deployments", Namespace, "hello", d => d["status"] = new JsonObject
+        var deployment = h.Object("apps/v1", "deployments", "hello");
+        var status = deployment?["status"];
+        if (status is null || (long?)status["observedGeneration"] != (long?)deployment!["metadata"]!["generation"])
         {
-            ["observedGeneration"] = d["metadata"]!["generation"]!.GetValue<long>(),
-            ["replicas"] = replicas,
-            ["updatedReplicas"] = updated,
-            ["readyReplicas"] = available,
-            ["availableReplicas"] = available,
-            ["unavailableReplicas"] = Math.Max(0, replicas - available),
-            ["conditions"] = new JsonArray(
-                new JsonObject { ["type"] = "Available", ["status"] = "True", ["reason"] = "MinimumReplicasAvailable", ["message"] = "Deployment has minimum availability." },
-                new JsonObject { ["type"] = "Progressing", ["status"] = status, ["reason"] = reason, ["message"] = message }),
-        });
-        Assert.True(result.IsSuccess, result.Body.ToJsonString());
+            return null;
+        }
+
+        return ((int?)status["replicas"] ?? 0, (int?)status["updatedReplicas"] ?? 0, (int?)status["availableReplicas"] ?? 0);
     }
+
+    private static string? ProgressingReason(OperatorHarness h) =>
+        (string?)h.Object("apps/v1", "deployments", "hello")?["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Progressing")?["reason"];
+
+    private static string DeploymentStatus(OperatorHarness h) => h.Object("apps/v1", "deployments", "hello")?["status"]?.ToJsonString() ?? "no Deployment";
 
     private static async Task PassesAsync(OperatorHarness h, int passes)
     {
