@@ -85,6 +85,7 @@ internal static class ScaleCommand
             var startIndex = await cluster.Api.RequestCountAsync(cancellationToken);
             var cpu0 = op.CpuSeconds();
             var emuCpu0 = cluster.Emulator.CpuSeconds();
+            var rv0 = await cluster.Api.ResourceVersionAsync(cancellationToken);
             var rssBefore = op.RssMiB();
             var watch = Stopwatch.StartNew();
             var firstCreate = Stopwatch.GetTimestamp();
@@ -96,6 +97,7 @@ internal static class ScaleCommand
             var emuCpu = cluster.Emulator.CpuSeconds() - emuCpu0;
             var peak = op.PeakRssMiB();
             var rss = op.RssMiB();
+            var rv = await cluster.Api.ResourceVersionAsync(cancellationToken);
             var readyTimes = cluster.Watcher.All.Where(s => s.Ready).Select(s => Stopwatch.GetElapsedTime(firstCreate, s.FirstReadyTimestamp).TotalSeconds).ToList();
             await Task.Delay(500, cancellationToken); // let the last status writes land in the log before it is read
             var (requests, next) = await cluster.Api.RequestsAsync(startIndex, cancellationToken);
@@ -113,6 +115,8 @@ internal static class ScaleCommand
                 ["operatorCpuSeconds"] = Math.Round(cpu, 2),
                 ["operatorCpuSecondsSinceStart"] = Math.Round(op.CpuSeconds(), 2),
                 ["emulatorCpuSeconds"] = Math.Round(emuCpu, 2),
+                ["emulatorCpuMsPerObject"] = Math.Round(emuCpu * 1000 / n, 2),
+                ["emulatorCommitsPerObject"] = Math.Round((rv - rv0) / (double)n, 2),
                 ["rssBeforeMiB"] = Math.Round(rssBefore, 1),
                 ["peakRssMiB"] = Math.Round(peak, 1),
                 ["rssAtReadyMiB"] = Math.Round(rss, 1),
@@ -254,8 +258,8 @@ internal static class ScaleCommand
     {
         var md = new StringBuilder();
         var runs = json["runs"]!.AsArray().Select(r => r!.AsObject()).ToList();
-        md.AppendLine("| build | TinyImages | runs | all Ready (s) min / median / max | operator CPU (s) | peak RSS (MiB) | RSS anon / file at Ready (MiB, median) | writes / object | reads / object | registry pulls | load avg |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| build | TinyImages | runs | all Ready (s) min / median / max | operator CPU (s) | emulator CPU (s) | emulator commits / object | peak RSS (MiB) | RSS anon / file at Ready (MiB, median) | writes / object | reads / object | registry pulls | load avg |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var n in sizes)
         {
             foreach (var b in builds)
@@ -268,7 +272,7 @@ internal static class ScaleCommand
 
                 string S(string key, string format) => Stats.Of(rs.Select(r => ResultFile.Num(r[key]))).Mmm(format);
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {b} | {n} | {rs.Count}{(rs.All(r => (bool)r["allReady"]!) ? "" : " (not all Ready!)")} | {S("readySeconds", "0.00")} | {S("operatorCpuSeconds", "0.00")} | {S("peakRssMiB", "0.0")} | {Stats.Of(rs.Select(r => ResultFile.Num(r["rssAnonAtReadyMiB"]))).Median:0.0} / {Stats.Of(rs.Select(r => ResultFile.Num(r["rssFileAtReadyMiB"]))).Median:0.0} | {S("writesPerObject", "0.00")} | {S("readsPerObject", "0.00")} | {S("registryPulls", "0")} | {string.Join("; ", rs.Select(r => (string?)r["load"]))} |");
+                    $"| {b} | {n} | {rs.Count}{(rs.All(r => (bool)r["allReady"]!) ? "" : " (not all Ready!)")} | {S("readySeconds", "0.00")} | {S("operatorCpuSeconds", "0.00")} | {S("emulatorCpuSeconds", "0.00")} | {S("emulatorCommitsPerObject", "0.00")} | {S("peakRssMiB", "0.0")} | {Stats.Of(rs.Select(r => ResultFile.Num(r["rssAnonAtReadyMiB"]))).Median:0.0} / {Stats.Of(rs.Select(r => ResultFile.Num(r["rssFileAtReadyMiB"]))).Median:0.0} | {S("writesPerObject", "0.00")} | {S("readsPerObject", "0.00")} | {S("registryPulls", "0")} | {string.Join("; ", rs.Select(r => (string?)r["load"]))} |");
             }
         }
 
