@@ -80,7 +80,7 @@ internal sealed partial class ObjectStore
                     continue;
                 }
 
-                if ((ns is not null && (string?)obj["metadata"]?["namespace"] != ns) || !labels.Matches(obj) || !fields.Matches(obj))
+                if ((ns is not null && !InNamespace(key, ns)) || !labels.Matches(obj) || !fields.Matches(obj))
                 {
                     continue;
                 }
@@ -124,12 +124,16 @@ internal sealed partial class ObjectStore
         }
     }
 
-    /// <summary>Every stored object with its storage key, for the garbage collector.</summary>
+    /// <summary>
+    /// Every stored object with its storage key, for the garbage collector. Read-only: these are the committed objects
+    /// themselves (never mutated after commit), not copies; a sweep every few seconds over thousands of objects would
+    /// otherwise spend most of its time copying them.
+    /// </summary>
     public IReadOnlyList<((string Group, string Plural) Key, JsonObject Object)> AllObjects()
     {
         lock (_gate)
         {
-            return [.. _data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, (JsonObject)o.DeepClone())))];
+            return [.. _data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, o)))];
         }
     }
 
@@ -578,7 +582,7 @@ internal sealed partial class ObjectStore
         }
 
         InitialiseStatus(type, obj);
-        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
         {
             return invalid;
         }
@@ -655,7 +659,7 @@ internal sealed partial class ObjectStore
             }
         }
 
-        if (Builtins.BuiltinRules.Admit(type, ref next, existing, statusOnly, ServicesLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref next, existing, statusOnly, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
         {
             return invalid;
         }
@@ -843,6 +847,7 @@ internal sealed partial class ObjectStore
         }
 
         IndexLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
+        IndexClusterIpLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
         _history.AddLast(e);
         TrimHistoryLocked();
@@ -876,6 +881,10 @@ internal sealed partial class ObjectStore
         _data.TryGetValue(("", "namespaces"), out var b) && b.TryGetValue(Key(null, ns), out var o) ? o : null;
 
     private static string Key(string? ns, string name) => (ns ?? "") + "/" + name;
+
+    /// <summary>Whether a storage key (<c>namespace/name</c>) is in <paramref name="ns"/>; cheaper than reading the object's metadata.</summary>
+    private static bool InNamespace(string key, string ns) =>
+        ns.Length > 0 && key.Length > ns.Length && key[ns.Length] == '/' && key.StartsWith(ns, StringComparison.Ordinal);
 
     internal static string KeyOf(JsonObject obj) =>
         Key((string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!);
