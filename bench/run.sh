@@ -13,6 +13,9 @@
 #   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run)
 #   BENCH_EMULATOR=FILE      another kube-emulator binary for scale (e.g. one built from an older commit, to compare)
 #   BENCH_NAME=scale         the result files of the scale step (bench/results/NAME.json and .md)
+#   DOTNET_TieredCompilation  the emulator runs with 0 (compiled once, fully optimized) unless this is set
+#   BENCH_COUNT_COMMITS=1    scale also watches every resource of the run and counts the emulator's commits per resource
+#                            (the watches cost the emulator CPU: use a separate run for CPU figures)
 # Needs: the .NET SDK, docker-registry (scripts/install-tools.sh), objcopy, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,7 +99,8 @@ for step in "${steps[@]}"; do
       common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" "${builds[@]}"
               --steady-seconds "${BENCH_STEADY_SECONDS:-60}" --resync "${BENCH_RESYNC:-10}" --changes "${BENCH_CHANGES:-50}"
               --results "$results" --work "$work")
-      "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES:-100,1000}" --runs "${BENCH_RUNS:-3}" --steady-size "${BENCH_STEADY_SIZE:-1000}" --name "${BENCH_NAME:-scale}" ;;
+      "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES:-100,1000}" --runs "${BENCH_RUNS:-3}" --steady-size "${BENCH_STEADY_SIZE:-1000}" --name "${BENCH_NAME:-scale}" \
+          ${BENCH_COUNT_COMMITS:+--count-commits} ;;
     scale-large) # 5,000 with BENCH_RUNS_LARGE runs, no steady state or latency
       push_images
       common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" "${builds[@]}"

@@ -27,6 +27,7 @@ internal static class ScaleCommand
         var steadySeconds = args.Int("--steady-seconds", 60);
         var resync = TimeSpan.FromSeconds(args.Int("--resync", 10));
         var changes = args.Int("--changes", 50);
+        var countCommits = args.Flag("--count-commits");
         var results = args.Required("--results");
         var work = args.Required("--work");
         Directory.CreateDirectory(work);
@@ -43,7 +44,7 @@ internal static class ScaleCommand
                     var extras = run == 1 && n == steadySize;
                     Console.WriteLine($"-- {label} N={n} run {run}{(extras ? " (+ steady state, latency)" : "")}, load {Machine.LoadAverage()}");
                     var env = buildEnv.Where(e => e[0] == label).ToDictionary(e => e[1], e => e[2]);
-                    var (result, steady, latency) = await OneRunAsync(setup, label, binary, env, n, run, extras, steadySeconds, resync, changes, work, cancellationToken);
+                    var (result, steady, latency) = await OneRunAsync(setup, label, binary, env, n, run, extras, steadySeconds, resync, changes, countCommits, work, cancellationToken);
                     runList.Add(result);
                     Console.WriteLine("   " + result.ToJsonString());
                     if (steady is not null)
@@ -67,7 +68,7 @@ internal static class ScaleCommand
     }
 
     private static async Task<(JsonObject Run, JsonObject? Steady, JsonObject? Latency)> OneRunAsync(
-        BenchSetup setup, string label, string binary, IReadOnlyDictionary<string, string> env, int n, int run, bool extras, int steadySeconds, TimeSpan resync, int changes, string work, CancellationToken cancellationToken)
+        BenchSetup setup, string label, string binary, IReadOnlyDictionary<string, string> env, int n, int run, bool extras, int steadySeconds, TimeSpan resync, int changes, bool countCommits, string work, CancellationToken cancellationToken)
     {
         await using var cluster = await BenchCluster.StartAsync(setup, work, cancellationToken);
         var logFile = Path.Combine(work, $"operator-{label}-{n}-{run}.log");
@@ -86,6 +87,7 @@ internal static class ScaleCommand
             var cpu0 = op.CpuSeconds();
             var emuCpu0 = cluster.Emulator.CpuSeconds();
             var rv0 = await cluster.Api.ResourceVersionAsync(cancellationToken);
+            await using var counter = countCommits ? CommitCounter.Start(cluster.Api, rv0) : null;
             var rssBefore = op.RssMiB();
             var watch = Stopwatch.StartNew();
             var firstCreate = Stopwatch.GetTimestamp();
@@ -128,6 +130,17 @@ internal static class ScaleCommand
                 ["perObject"] = PerObject(mine, n),
                 ["load"] = Machine.LoadAverage(),
             };
+            if (counter is not null)
+            {
+                await Task.Delay(500, cancellationToken); // the last commits' events
+                var commits = new JsonObject();
+                foreach (var (key, count) in counter.Counts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    commits[key] = Math.Round(count / (double)n, 3);
+                }
+
+                result["commitsPerObjectByResource"] = commits;
+            }
 
             if (extras && allReady)
             {
