@@ -5,9 +5,9 @@ namespace TinyImage.KubeEmulator;
 /// <summary>A parsed <c>labelSelector</c>: equality, <c>!=</c>, <c>in</c>, <c>notin</c>, exists, <c>!key</c>, <c>gt</c>/<c>lt</c>.</summary>
 internal sealed class LabelSelector
 {
-    private readonly List<Func<Func<string, string?>, bool>> _requirements;
+    private readonly List<Func<JsonObject?, bool>> _requirements;
 
-    private LabelSelector(List<Func<Func<string, string?>, bool>> requirements) => _requirements = requirements;
+    private LabelSelector(List<Func<JsonObject?, bool>> requirements) => _requirements = requirements;
 
     public static LabelSelector Everything { get; } = new([]);
 
@@ -20,7 +20,7 @@ internal sealed class LabelSelector
             return Everything;
         }
 
-        var requirements = new List<Func<Func<string, string?>, bool>>();
+        var requirements = new List<Func<JsonObject?, bool>>();
         foreach (var raw in SplitTopLevel(text))
         {
             var part = raw.Trim();
@@ -54,10 +54,20 @@ internal sealed class LabelSelector
         }
 
         var labels = obj["metadata"] is JsonObject meta && meta.TryGetPropertyValue("labels", out var l) ? l as JsonObject : null;
-        string? Lookup(string key) =>
-            labels is not null && labels.TryGetPropertyValue(key, out var v) && v is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
-        return _requirements.TrueForAll(r => r(Lookup));
+        foreach (var requirement in _requirements)
+        {
+            if (!requirement(labels))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
+
+    /// <summary>A label's value, or null when the object has no such label (or a value that is not a string).</summary>
+    private static string? Label(JsonObject? labels, string key) =>
+        labels is not null && labels.TryGetPropertyValue(key, out var v) && v is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 
     private static IEnumerable<string> SplitTopLevel(string text)
     {
@@ -83,7 +93,7 @@ internal sealed class LabelSelector
         yield return text[start..];
     }
 
-    private static Func<Func<string, string?>, bool>? ParseRequirement(string part, out string? error)
+    private static Func<JsonObject?, bool>? ParseRequirement(string part, out string? error)
     {
         error = null;
         if (part.StartsWith('!'))
@@ -95,7 +105,7 @@ internal sealed class LabelSelector
                 return null;
             }
 
-            return labels => labels(key) is null;
+            return labels => Label(labels, key) is null;
         }
 
         foreach (var (op, kind) in new[] { ("!=", "ne"), ("==", "eq"), ("=", "eq"), (">", "gt"), ("<", "lt") })
@@ -117,9 +127,9 @@ internal sealed class LabelSelector
             switch (kind)
             {
                 case "eq":
-                    return labels => labels(key) is { } v && v == value;
+                    return labels => Label(labels, key) is { } v && v == value;
                 case "ne":
-                    return labels => labels(key) is not { } v || v != value;
+                    return labels => Label(labels, key) is not { } v || v != value;
                 default:
                     if (!long.TryParse(value, out var bound))
                     {
@@ -128,8 +138,8 @@ internal sealed class LabelSelector
                     }
 
                     return kind == "gt"
-                        ? labels => labels(key) is { } v && long.TryParse(v, out var n) && n > bound
-                        : labels => labels(key) is { } v && long.TryParse(v, out var n) && n < bound;
+                        ? labels => Label(labels, key) is { } v && long.TryParse(v, out var n) && n > bound
+                        : labels => Label(labels, key) is { } v && long.TryParse(v, out var n) && n < bound;
             }
         }
 
@@ -143,7 +153,7 @@ internal sealed class LabelSelector
                 return null;
             }
 
-            return labels => labels(key) is not null;
+            return labels => Label(labels, key) is not null;
         }
 
         var setKey = tokens[0];
@@ -170,8 +180,8 @@ internal sealed class LabelSelector
         }
 
         return notIn
-            ? labels => labels(setKey) is not { } v || !values.Contains(v)
-            : labels => labels(setKey) is { } v && values.Contains(v);
+            ? labels => Label(labels, setKey) is not { } v || !values.Contains(v)
+            : labels => Label(labels, setKey) is { } v && values.Contains(v);
     }
 
     private static bool ValidKey(string key) =>
