@@ -10,6 +10,12 @@
 #                            else ../shared/fixtures/auditable/rustsec__binary-with-audit-info)
 #   BENCH_SIZES=100,1000  BENCH_RUNS=3  BENCH_SIZES_LARGE=5000  BENCH_RUNS_LARGE=1  BENCH_STEADY_SIZE=1000  BENCH_STEADY_SECONDS=60  BENCH_RESYNC=10
 #   BENCH_CHANGES=50  BENCH_STARTUP_RUNS=5  BENCH_VERIFY_RUNS=7
+#   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run)
+#   BENCH_EMULATOR=FILE      another kube-emulator binary for scale (e.g. one built from an older commit, to compare)
+#   BENCH_NAME=scale         the result files of the scale step (bench/results/NAME.json and .md)
+#   DOTNET_TieredCompilation  the emulator runs with 0 (compiled once, fully optimized) unless this is set
+#   BENCH_COUNT_COMMITS=1    scale also watches every resource of the run and counts the emulator's commits per resource
+#                            (the watches cost the emulator CPU: use a separate run for CPU figures)
 # Needs: the .NET SDK, docker-registry (scripts/install-tools.sh), objcopy, python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,10 +34,18 @@ fi
 
 jit="$root/src/TinyImage.Operator/bin/Release/net10.0/tinyimage-operator"
 aot="$results/aot/tinyimage-operator"
-emulator="$root/tests/TinyImage.KubeEmulator/bin/Release/net10.0/kube-emulator"
+emulator=${BENCH_EMULATOR:-"$root/tests/TinyImage.KubeEmulator/bin/Release/net10.0/kube-emulator"}
 bench="$root/bench/TinyImage.Bench/bin/Release/net10.0/TinyImage.Bench"
 crd="$root/config/crd/bases/tinyimage.dev_tinyimages.yaml"
 steps=("$@")
+builds=()
+for b in ${BENCH_BUILDS:-JIT NativeAOT}; do
+  case "$b" in
+    JIT) builds+=(--build "JIT=$jit") ;;
+    NativeAOT) builds+=(--build "NativeAOT=$aot") ;;
+    *) echo "bench: unknown build $b in BENCH_BUILDS (JIT, NativeAOT)" >&2; exit 2 ;;
+  esac
+done
 [ ${#steps[@]} -gt 0 ] || steps=(build aot images micro verify scale scale-large startup size chart)
 
 registry_pid=""
@@ -82,13 +96,14 @@ for step in "${steps[@]}"; do
           --python bench/python/dep_section.py --python-exe "$(python3 -c 'import sys; print(sys.executable)')" --jit "$jit" --aot "$aot" ;;
     scale) # 100 and 1,000 with BENCH_RUNS runs (steady state and latency at BENCH_STEADY_SIZE)
       push_images
-      common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" --build "JIT=$jit" --build "NativeAOT=$aot"
+      common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" "${builds[@]}"
               --steady-seconds "${BENCH_STEADY_SECONDS:-60}" --resync "${BENCH_RESYNC:-10}" --changes "${BENCH_CHANGES:-50}"
               --results "$results" --work "$work")
-      "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES:-100,1000}" --runs "${BENCH_RUNS:-3}" --steady-size "${BENCH_STEADY_SIZE:-1000}" --name scale ;;
+      "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES:-100,1000}" --runs "${BENCH_RUNS:-3}" --steady-size "${BENCH_STEADY_SIZE:-1000}" --name "${BENCH_NAME:-scale}" \
+          ${BENCH_COUNT_COMMITS:+--count-commits} ;;
     scale-large) # 5,000 with BENCH_RUNS_LARGE runs, no steady state or latency
       push_images
-      common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" --build "JIT=$jit" --build "NativeAOT=$aot"
+      common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" "${builds[@]}"
               --results "$results" --work "$work")
       "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES_LARGE:-5000}" --runs "${BENCH_RUNS_LARGE:-1}" --steady-size 0 --name scale-large \
           --gc-delay 60000 ;; # the emulator's GC sweep copies every object under its lock: at 5,000 TinyImages it would dominate

@@ -58,6 +58,49 @@ public sealed partial class JobControllerTests
     }
 
     [Fact]
+    public async Task The_Pods_Of_A_Job_Are_The_Ones_It_Controls_And_Orphans_With_Its_Label_Not_A_Pod_With_Its_Label_That_Another_Controller_Owns()
+    {
+        // ClaimObject (pkg/controller/controller_ref_manager.go): a pod whose controller is someone else is ignored; an
+        // orphan that matches the Job's selector is the Job's (adopted); the Job's own pod is the Job's.
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var (_, job) = await http.PostJsonAsync("/apis/batch/v1/namespaces/default/jobs", Job("build", "default"));
+        var uid = (string)job["metadata"]!["uid"]!;
+        var own = await KubeHttp.EventuallyAsync(() => kube.Jobs.PodsOf("default", "build").Count == 1);
+        var (_, owner) = await http.PostJsonAsync("/api/v1/namespaces/default/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "another-controller" } });
+        var (foreignCode, _) = await http.PostJsonAsync("/api/v1/namespaces/default/pods", LabelledPod("a-foreign", uid, owner));
+        var (orphanCode, _) = await http.PostJsonAsync("/api/v1/namespaces/default/pods", LabelledPod("a-orphan", uid, owner: null));
+
+        var names = kube.Jobs.PodsOf("default", "build").Select(p => (string?)p["metadata"]!["name"]).ToList();
+
+        Assert.True(own);
+        Assert.Equal((201, 201), (foreignCode, orphanCode));
+        Assert.Equal(2, names.Count);
+        Assert.Equal("a-orphan", names[0]);
+        Assert.Matches(GeneratedPodName(), names[1]);
+        Assert.NotNull(kube.Get("v1", "pods", "default", "a-foreign").Body["metadata"]);
+        Assert.Empty(kube.BackgroundErrors);
+    }
+
+    private static JsonObject LabelledPod(string name, string jobUid, JsonObject? owner)
+    {
+        var meta = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["batch.kubernetes.io/controller-uid"] = jobUid } };
+        if (owner is not null)
+        {
+            meta["ownerReferences"] = new JsonArray(new JsonObject
+            {
+                ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = (string?)owner["metadata"]!["name"], ["uid"] = (string?)owner["metadata"]!["uid"], ["controller"] = true,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["metadata"] = meta,
+            ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "busybox" }) },
+        };
+    }
+
+    [Fact]
     public async Task A_Terminated_Pod_Loses_The_Tracking_Finalizer_So_It_Can_Be_Deleted()
     {
         await using var kube = await KubeHttp.StartAsync();

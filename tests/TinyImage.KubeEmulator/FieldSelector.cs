@@ -75,7 +75,7 @@ internal sealed class FieldSelector
         return new FieldSelector(terms);
     }
 
-    public bool Matches(JsonObject obj) => _terms.TrueForAll(t => (Lookup(obj, t.Path) == t.Value) != t.Negate);
+    public bool Matches(JsonObject obj) => _terms.Count == 0 || _terms.TrueForAll(t => (Lookup(obj, t.Path) == t.Value) != t.Negate);
 
     private static string Lookup(JsonObject obj, string path)
     {

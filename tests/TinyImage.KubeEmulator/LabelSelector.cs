@@ -5,9 +5,9 @@ namespace TinyImage.KubeEmulator;
 /// <summary>A parsed <c>labelSelector</c>: equality, <c>!=</c>, <c>in</c>, <c>notin</c>, exists, <c>!key</c>, <c>gt</c>/<c>lt</c>.</summary>
 internal sealed class LabelSelector
 {
-    private readonly List<Func<IReadOnlyDictionary<string, string>, bool>> _requirements;
+    private readonly List<Func<JsonObject?, bool>> _requirements;
 
-    private LabelSelector(List<Func<IReadOnlyDictionary<string, string>, bool>> requirements) => _requirements = requirements;
+    private LabelSelector(List<Func<JsonObject?, bool>> requirements) => _requirements = requirements;
 
     public static LabelSelector Everything { get; } = new([]);
 
@@ -20,7 +20,7 @@ internal sealed class LabelSelector
             return Everything;
         }
 
-        var requirements = new List<Func<IReadOnlyDictionary<string, string>, bool>>();
+        var requirements = new List<Func<JsonObject?, bool>>();
         foreach (var raw in SplitTopLevel(text))
         {
             var part = raw.Trim();
@@ -42,26 +42,32 @@ internal sealed class LabelSelector
         return new LabelSelector(requirements);
     }
 
-    public bool Matches(JsonObject obj) => Matches(Labels(obj));
-
-    public bool Matches(IReadOnlyDictionary<string, string> labels) => _requirements.TrueForAll(r => r(labels));
-
-    internal static Dictionary<string, string> Labels(JsonObject obj)
+    /// <summary>
+    /// Whether the object's labels satisfy every requirement. Each requirement looks its key up in the object's labels
+    /// (no copy of them: a list by label scans every object of the resource, so this runs once per stored object).
+    /// </summary>
+    public bool Matches(JsonObject obj)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (obj["metadata"]?["labels"] is JsonObject labels)
+        if (_requirements.Count == 0)
         {
-            foreach (var (k, v) in labels)
+            return true;
+        }
+
+        var labels = obj["metadata"] is JsonObject meta && meta.TryGetPropertyValue("labels", out var l) ? l as JsonObject : null;
+        foreach (var requirement in _requirements)
+        {
+            if (!requirement(labels))
             {
-                if (v is JsonValue value && value.TryGetValue<string>(out var s))
-                {
-                    result[k] = s;
-                }
+                return false;
             }
         }
 
-        return result;
+        return true;
     }
+
+    /// <summary>A label's value, or null when the object has no such label (or a value that is not a string).</summary>
+    private static string? Label(JsonObject? labels, string key) =>
+        labels is not null && labels.TryGetPropertyValue(key, out var v) && v is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 
     private static IEnumerable<string> SplitTopLevel(string text)
     {
@@ -87,7 +93,7 @@ internal sealed class LabelSelector
         yield return text[start..];
     }
 
-    private static Func<IReadOnlyDictionary<string, string>, bool>? ParseRequirement(string part, out string? error)
+    private static Func<JsonObject?, bool>? ParseRequirement(string part, out string? error)
     {
         error = null;
         if (part.StartsWith('!'))
@@ -99,7 +105,7 @@ internal sealed class LabelSelector
                 return null;
             }
 
-            return labels => !labels.ContainsKey(key);
+            return labels => Label(labels, key) is null;
         }
 
         foreach (var (op, kind) in new[] { ("!=", "ne"), ("==", "eq"), ("=", "eq"), (">", "gt"), ("<", "lt") })
@@ -121,9 +127,9 @@ internal sealed class LabelSelector
             switch (kind)
             {
                 case "eq":
-                    return labels => labels.TryGetValue(key, out var v) && v == value;
+                    return labels => Label(labels, key) is { } v && v == value;
                 case "ne":
-                    return labels => !labels.TryGetValue(key, out var v) || v != value;
+                    return labels => Label(labels, key) is not { } v || v != value;
                 default:
                     if (!long.TryParse(value, out var bound))
                     {
@@ -132,8 +138,8 @@ internal sealed class LabelSelector
                     }
 
                     return kind == "gt"
-                        ? labels => labels.TryGetValue(key, out var v) && long.TryParse(v, out var n) && n > bound
-                        : labels => labels.TryGetValue(key, out var v) && long.TryParse(v, out var n) && n < bound;
+                        ? labels => Label(labels, key) is { } v && long.TryParse(v, out var n) && n > bound
+                        : labels => Label(labels, key) is { } v && long.TryParse(v, out var n) && n < bound;
             }
         }
 
@@ -147,7 +153,7 @@ internal sealed class LabelSelector
                 return null;
             }
 
-            return labels => labels.ContainsKey(key);
+            return labels => Label(labels, key) is not null;
         }
 
         var setKey = tokens[0];
@@ -174,8 +180,8 @@ internal sealed class LabelSelector
         }
 
         return notIn
-            ? labels => !labels.TryGetValue(setKey, out var v) || !values.Contains(v)
-            : labels => labels.TryGetValue(setKey, out var v) && values.Contains(v);
+            ? labels => Label(labels, setKey) is not { } v || !values.Contains(v)
+            : labels => Label(labels, setKey) is { } v && values.Contains(v);
     }
 
     private static bool ValidKey(string key) =>

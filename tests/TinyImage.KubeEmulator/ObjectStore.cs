@@ -89,7 +89,7 @@ internal sealed partial class ObjectStore
                     continue;
                 }
 
-                if ((ns is not null && (string?)obj["metadata"]?["namespace"] != ns) || !labels.Matches(obj) || !fields.Matches(obj))
+                if ((ns is not null && !InNamespace(key, ns)) || !labels.Matches(obj) || !fields.Matches(obj))
                 {
                     continue;
                 }
@@ -133,12 +133,16 @@ internal sealed partial class ObjectStore
         }
     }
 
-    /// <summary>Every stored object with its storage key, for the garbage collector.</summary>
+    /// <summary>
+    /// Every stored object with its storage key, for the garbage collector. Read-only: these are the committed objects
+    /// themselves (never mutated after commit), not copies; a sweep every few seconds over thousands of objects would
+    /// otherwise spend most of its time copying them.
+    /// </summary>
     public IReadOnlyList<((string Group, string Plural) Key, JsonObject Object)> AllObjects()
     {
         lock (_gate)
         {
-            return [.. _data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, (JsonObject)o.DeepClone())))];
+            return [.. _data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, o)))];
         }
     }
 
@@ -592,7 +596,7 @@ internal sealed partial class ObjectStore
         }
 
         InitialiseStatus(type, obj);
-        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
         {
             return invalid;
         }
@@ -676,7 +680,7 @@ internal sealed partial class ObjectStore
         }
 
         var eventsView = EventConversion.IsEventsV1(type);
-        if (Builtins.BuiltinRules.Admit(type, ref next, eventsView ? EventConversion.ToEventsV1(existing) : existing, statusOnly, ServicesLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref next, eventsView ? EventConversion.ToEventsV1(existing) : existing, statusOnly, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
         {
             return invalid;
         }
@@ -863,6 +867,7 @@ internal sealed partial class ObjectStore
         }
 
         IndexLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
+        IndexClusterIpLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
         _history.AddLast(e);
         TrimHistoryLocked();
@@ -896,6 +901,10 @@ internal sealed partial class ObjectStore
         _data.TryGetValue(("", "namespaces"), out var b) && b.TryGetValue(Key(null, ns), out var o) ? o : null;
 
     private static string Key(string? ns, string name) => (ns ?? "") + "/" + name;
+
+    /// <summary>Whether a storage key (<c>namespace/name</c>) is in <paramref name="ns"/>; cheaper than reading the object's metadata.</summary>
+    private static bool InNamespace(string key, string ns) =>
+        ns.Length > 0 && key.Length > ns.Length && key[ns.Length] == '/' && key.StartsWith(ns, StringComparison.Ordinal);
 
     internal static string KeyOf(JsonObject obj) =>
         Key((string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!);

@@ -99,6 +99,16 @@ internal sealed class KubeApi : IDisposable
         return doc.RootElement.GetProperty("next").GetInt32();
     }
 
+    /// <summary>
+    /// The emulator's current resourceVersion: one global counter that every committed write (a client's, or one of the
+    /// emulator's own controllers') advances by one, so its difference over a run counts every write the store made.
+    /// </summary>
+    public async Task<long> ResourceVersionAsync(CancellationToken cancellationToken)
+    {
+        var list = await SendAsync(HttpMethod.Get, "/api/v1/namespaces?limit=1", null, "application/json", cancellationToken);
+        return long.Parse((string)list["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<List<CompletedJob>> CompletionsAsync(CancellationToken cancellationToken)
     {
         await using var stream = await Http.GetStreamAsync(new Uri("/_emulator/jobs/completions", UriKind.Relative), cancellationToken);

@@ -27,6 +27,7 @@ internal static class ScaleCommand
         var steadySeconds = args.Int("--steady-seconds", 60);
         var resync = TimeSpan.FromSeconds(args.Int("--resync", 10));
         var changes = args.Int("--changes", 50);
+        var countCommits = args.Flag("--count-commits");
         var results = args.Required("--results");
         var work = args.Required("--work");
         Directory.CreateDirectory(work);
@@ -43,7 +44,7 @@ internal static class ScaleCommand
                     var extras = run == 1 && n == steadySize;
                     Console.WriteLine($"-- {label} N={n} run {run}{(extras ? " (+ steady state, latency)" : "")}, load {Machine.LoadAverage()}");
                     var env = buildEnv.Where(e => e[0] == label).ToDictionary(e => e[1], e => e[2]);
-                    var (result, steady, latency) = await OneRunAsync(setup, label, binary, env, n, run, extras, steadySeconds, resync, changes, work, cancellationToken);
+                    var (result, steady, latency) = await OneRunAsync(setup, label, binary, env, n, run, extras, steadySeconds, resync, changes, countCommits, work, cancellationToken);
                     runList.Add(result);
                     Console.WriteLine("   " + result.ToJsonString());
                     if (steady is not null)
@@ -67,7 +68,7 @@ internal static class ScaleCommand
     }
 
     private static async Task<(JsonObject Run, JsonObject? Steady, JsonObject? Latency)> OneRunAsync(
-        BenchSetup setup, string label, string binary, IReadOnlyDictionary<string, string> env, int n, int run, bool extras, int steadySeconds, TimeSpan resync, int changes, string work, CancellationToken cancellationToken)
+        BenchSetup setup, string label, string binary, IReadOnlyDictionary<string, string> env, int n, int run, bool extras, int steadySeconds, TimeSpan resync, int changes, bool countCommits, string work, CancellationToken cancellationToken)
     {
         await using var cluster = await BenchCluster.StartAsync(setup, work, cancellationToken);
         var logFile = Path.Combine(work, $"operator-{label}-{n}-{run}.log");
@@ -85,6 +86,8 @@ internal static class ScaleCommand
             var startIndex = await cluster.Api.RequestCountAsync(cancellationToken);
             var cpu0 = op.CpuSeconds();
             var emuCpu0 = cluster.Emulator.CpuSeconds();
+            var rv0 = await cluster.Api.ResourceVersionAsync(cancellationToken);
+            await using var counter = countCommits ? CommitCounter.Start(cluster.Api, rv0) : null;
             var rssBefore = op.RssMiB();
             var watch = Stopwatch.StartNew();
             var firstCreate = Stopwatch.GetTimestamp();
@@ -96,6 +99,7 @@ internal static class ScaleCommand
             var emuCpu = cluster.Emulator.CpuSeconds() - emuCpu0;
             var peak = op.PeakRssMiB();
             var rss = op.RssMiB();
+            var rv = await cluster.Api.ResourceVersionAsync(cancellationToken);
             var readyTimes = cluster.Watcher.All.Where(s => s.Ready).Select(s => Stopwatch.GetElapsedTime(firstCreate, s.FirstReadyTimestamp).TotalSeconds).ToList();
             await Task.Delay(500, cancellationToken); // let the last status writes land in the log before it is read
             var (requests, next) = await cluster.Api.RequestsAsync(startIndex, cancellationToken);
@@ -113,6 +117,8 @@ internal static class ScaleCommand
                 ["operatorCpuSeconds"] = Math.Round(cpu, 2),
                 ["operatorCpuSecondsSinceStart"] = Math.Round(op.CpuSeconds(), 2),
                 ["emulatorCpuSeconds"] = Math.Round(emuCpu, 2),
+                ["emulatorCpuMsPerObject"] = Math.Round(emuCpu * 1000 / n, 2),
+                ["emulatorCommitsPerObject"] = Math.Round((rv - rv0) / (double)n, 2),
                 ["rssBeforeMiB"] = Math.Round(rssBefore, 1),
                 ["peakRssMiB"] = Math.Round(peak, 1),
                 ["rssAtReadyMiB"] = Math.Round(rss, 1),
@@ -124,6 +130,17 @@ internal static class ScaleCommand
                 ["perObject"] = PerObject(mine, n),
                 ["load"] = Machine.LoadAverage(),
             };
+            if (counter is not null)
+            {
+                await Task.Delay(500, cancellationToken); // the last commits' events
+                var commits = new JsonObject();
+                foreach (var (key, count) in counter.Counts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    commits[key] = Math.Round(count / (double)n, 3);
+                }
+
+                result["commitsPerObjectByResource"] = commits;
+            }
 
             if (extras && allReady)
             {
@@ -254,8 +271,8 @@ internal static class ScaleCommand
     {
         var md = new StringBuilder();
         var runs = json["runs"]!.AsArray().Select(r => r!.AsObject()).ToList();
-        md.AppendLine("| build | TinyImages | runs | all Ready (s) min / median / max | operator CPU (s) | peak RSS (MiB) | RSS anon / file at Ready (MiB, median) | writes / object | reads / object | registry pulls | load avg |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| build | TinyImages | runs | all Ready (s) min / median / max | operator CPU (s) | emulator CPU (s) | emulator commits / object | peak RSS (MiB) | RSS anon / file at Ready (MiB, median) | writes / object | reads / object | registry pulls | load avg |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var n in sizes)
         {
             foreach (var b in builds)
@@ -268,7 +285,7 @@ internal static class ScaleCommand
 
                 string S(string key, string format) => Stats.Of(rs.Select(r => ResultFile.Num(r[key]))).Mmm(format);
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {b} | {n} | {rs.Count}{(rs.All(r => (bool)r["allReady"]!) ? "" : " (not all Ready!)")} | {S("readySeconds", "0.00")} | {S("operatorCpuSeconds", "0.00")} | {S("peakRssMiB", "0.0")} | {Stats.Of(rs.Select(r => ResultFile.Num(r["rssAnonAtReadyMiB"]))).Median:0.0} / {Stats.Of(rs.Select(r => ResultFile.Num(r["rssFileAtReadyMiB"]))).Median:0.0} | {S("writesPerObject", "0.00")} | {S("readsPerObject", "0.00")} | {S("registryPulls", "0")} | {string.Join("; ", rs.Select(r => (string?)r["load"]))} |");
+                    $"| {b} | {n} | {rs.Count}{(rs.All(r => (bool)r["allReady"]!) ? "" : " (not all Ready!)")} | {S("readySeconds", "0.00")} | {S("operatorCpuSeconds", "0.00")} | {S("emulatorCpuSeconds", "0.00")} | {S("emulatorCommitsPerObject", "0.00")} | {S("peakRssMiB", "0.0")} | {Stats.Of(rs.Select(r => ResultFile.Num(r["rssAnonAtReadyMiB"]))).Median:0.0} / {Stats.Of(rs.Select(r => ResultFile.Num(r["rssFileAtReadyMiB"]))).Median:0.0} | {S("writesPerObject", "0.00")} | {S("readsPerObject", "0.00")} | {S("registryPulls", "0")} | {string.Join("; ", rs.Select(r => (string?)r["load"]))} |");
             }
         }
 

@@ -118,6 +118,32 @@ public sealed class BuiltinValidationTests
     }
 
     [Fact]
+    public async Task Services_Get_Distinct_Cluster_Ips_A_Held_Ip_Is_Refused_And_A_Deleted_Services_Ip_Is_Free_Again()
+    {
+        // The allocator of pkg/registry/core/service/storage/alloc.go: an IP another Service holds is "already allocated";
+        // deleting the Service releases it.
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var (_, a) = await http.PostJsonAsync(Services, Service("a"));
+        var (_, b) = await http.PostJsonAsync(Services, Service("b"));
+        var ipA = (string)a["spec"]!["clusterIP"]!;
+        var ipB = (string)b["spec"]!["clusterIP"]!;
+        var wantsA = Service("c");
+        wantsA["spec"]!["clusterIP"] = ipA;
+
+        var (heldCode, held) = await http.PostJsonAsync(Services, wantsA);
+        var (resendCode, resent) = await http.PutJsonAsync(Services + "/b", Service("b"));
+        await http.DeleteJsonAsync(Services + "/a");
+        var (freedCode, freed) = await http.PostJsonAsync(Services, wantsA);
+
+        Assert.NotEqual(ipA, ipB);
+        Assert.Equal(422, heldCode);
+        Assert.Equal($"Service \"c\" is invalid: spec.clusterIPs: Invalid value: [\"{ipA}\"]: failed to allocate IP {ipA}: provided IP is already allocated", (string?)held["message"]);
+        Assert.Equal((200, ipB), (resendCode, (string?)resent["spec"]!["clusterIP"]));
+        Assert.Equal((201, ipA), (freedCode, (string?)freed["spec"]!["clusterIP"]));
+    }
+
+    [Fact]
     public async Task A_Config_Map_Over_One_Mebibyte_Is_Refused()
     {
         await using var kube = await KubeHttp.StartAsync();

@@ -13,9 +13,10 @@ internal static class BuiltinRules
     /// <summary>
     /// Rewrites <paramref name="obj"/> into what the server stores, or returns the refusal (400 for a body the decoder
     /// refuses, 422 for a rule). <paramref name="old"/> is the stored object on update; <paramref name="services"/>
-    /// lists the stored Services (for IP and node port allocation).
+    /// lists the stored Services (for node port allocation); <paramref name="clusterIpHolder"/> names the Service
+    /// (<c>namespace/name</c>) that holds a clusterIP, or null (for IP allocation).
     /// </summary>
-    public static ApiResult? Admit(ResourceType type, ref JsonObject obj, JsonObject? old, bool statusOnly, Func<IEnumerable<JsonObject>> services)
+    public static ApiResult? Admit(ResourceType type, ref JsonObject obj, JsonObject? old, bool statusOnly, Func<IEnumerable<JsonObject>> services, Func<string, string?> clusterIpHolder)
     {
         if (type.IsCustomResource || RootType(type) is not { } root)
         {
@@ -71,8 +72,12 @@ internal static class BuiltinRules
             {
                 reencode = true;
                 var name = (string?)next["metadata"]?["name"];
-                errors.AddRange(ServiceNetwork.Allocate(next, old, services().Where(s => (string?)s["metadata"]?["name"] != name
-                    || (string?)s["metadata"]?["namespace"] != (string?)next["metadata"]?["namespace"])));
+                var key = (string?)next["metadata"]?["namespace"] + "/" + name;
+                errors.AddRange(ServiceNetwork.Allocate(
+                    next,
+                    old,
+                    services().Where(s => (string?)s["metadata"]?["name"] != name || (string?)s["metadata"]?["namespace"] != (string?)next["metadata"]?["namespace"]),
+                    ip => clusterIpHolder(ip) is { } holder && holder != key));
                 if (old is not null)
                 {
                     errors.AddRange(ServiceNetwork.ValidateUpdate(next, old));

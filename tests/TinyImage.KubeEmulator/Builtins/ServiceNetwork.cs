@@ -13,8 +13,12 @@ internal static class ServiceNetwork
     private const uint CidrBase = (10u << 24) | (96u << 16);
     private const uint CidrSize = 1u << 20;
 
-    /// <summary>Fills clusterIP(s), ipFamilies, ipFamilyPolicy and node ports; returns the allocation errors.</summary>
-    public static List<FieldError> Allocate(JsonObject svc, JsonObject? old, IEnumerable<JsonObject> others)
+    /// <summary>
+    /// Fills clusterIP(s), ipFamilies, ipFamilyPolicy and node ports; returns the allocation errors. <paramref name="others"/>
+    /// are the other Services (read for node ports only); <paramref name="clusterIpTaken"/> tells whether another Service
+    /// holds an IP.
+    /// </summary>
+    public static List<FieldError> Allocate(JsonObject svc, JsonObject? old, IEnumerable<JsonObject> others, Func<string, bool> clusterIpTaken)
     {
         var errors = new List<FieldError>();
         var spec = Defaults.Obj(svc, "spec");
@@ -32,10 +36,9 @@ internal static class ServiceNetwork
         }
 
         var clusterIp = (string?)spec["clusterIP"];
-        var used = others.Select(o => (string?)o["spec"]?["clusterIP"]).Where(ip => ip is not null).ToHashSet(StringComparer.Ordinal);
         if (string.IsNullOrEmpty(clusterIp))
         {
-            clusterIp = NextFree(used);
+            clusterIp = NextFree(clusterIpTaken);
             spec["clusterIP"] = clusterIp;
             spec["clusterIPs"] = new JsonArray(clusterIp);
         }
@@ -46,7 +49,7 @@ internal static class ServiceNetwork
                 errors.Add(FieldError.Invalid("spec.clusterIPs", spec["clusterIPs"]?.DeepClone(),
                     $"failed to allocate IP {clusterIp}: the provided IP ({clusterIp}) is not in the valid range. The range of valid IPs is {ServiceCidr}"));
             }
-            else if (used.Contains(clusterIp))
+            else if (clusterIpTaken(clusterIp))
             {
                 errors.Add(FieldError.Invalid("spec.clusterIPs", spec["clusterIPs"]?.DeepClone(), $"failed to allocate IP {clusterIp}: provided IP is already allocated"));
             }
@@ -177,12 +180,12 @@ internal static class ServiceNetwork
         }
     }
 
-    private static string NextFree(HashSet<string?> used)
+    private static string NextFree(Func<string, bool> taken)
     {
         for (uint offset = 10; offset < CidrSize - 1; offset++)
         {
             var candidate = Format(CidrBase + offset);
-            if (!used.Contains(candidate))
+            if (!taken(candidate))
             {
                 return candidate;
             }
