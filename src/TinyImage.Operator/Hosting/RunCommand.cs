@@ -40,7 +40,19 @@ internal static class RunCommand
 
         using var loggers = OperatorLogging.Create(arguments.JsonLogs, arguments.LogLevel);
         var identity = OperatorHost.NewIdentity(Environment.GetEnvironmentVariable("POD_NAME"));
-        using var connection = KubeConnection.FromConfig(config, identity);
+        KubeConnection connection;
+        try
+        {
+            connection = KubeConnection.FromConfig(config, identity);
+        }
+        catch (Exception exception) when (ClusterConfigLoader.IsUnusable(exception))
+        {
+            // Certificates are loaded here (a client certificate that is not one): a named error, never a crash.
+            await stderr.WriteLineAsync(NoCluster("cannot use the cluster configuration from " + source + ": " + exception.Message, tried)).ConfigureAwait(false);
+            return 1;
+        }
+
+        using var disposeConnection = connection;
         using var signal = new ShutdownSignal();
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(signal.Token, cancellationToken);
         var probe = await ClusterProbe.CheckAsync(connection, arguments.Options.WatchNamespaces, shutdown.Token).ConfigureAwait(false);
