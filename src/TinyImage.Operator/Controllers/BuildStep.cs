@@ -337,8 +337,17 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         }
 
         var selector = "involvedObject.uid=" + job.Metadata.Uid + ",reason=" + BuildDiagnosis.FailedCreate;
-        var events = await cluster.CoreEvents.ListAsync(job.Metadata.NamespaceProperty, new ListOptions(FieldSelector: selector), cancellationToken).ConfigureAwait(false);
-        return BuildDiagnosis.FromEvents(events.Items, job.Metadata.Name);
+        try
+        {
+            var events = await cluster.CoreEvents.ListAsync(job.Metadata.NamespaceProperty, new ListOptions(FieldSelector: selector), cancellationToken).ConfigureAwait(false);
+            return BuildDiagnosis.FromEvents(events.Items, job.Metadata.Name);
+        }
+        catch (Exception exception) when (KubeErrors.IsRetryable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            // The diagnosis is a help, not a step: a refused or failed read of Events says so and the build goes on.
+            logger.LogWarning(exception, "Could not read the Events of build Job {Namespace}/{Job}", job.Metadata.NamespaceProperty, job.Metadata.Name);
+            return new BuildTrouble(Conditions.ReasonBuilding, "build Job " + job.Metadata.Name + " has no pod yet, and its Events could not be read: " + Shorten(exception.Message, 300), Permanent: false);
+        }
     }
 
     /// <summary>
