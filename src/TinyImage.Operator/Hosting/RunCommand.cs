@@ -68,7 +68,19 @@ internal static class RunCommand
         loggers.CreateLogger("TinyImage.Operator").LogInformation("tinyimage-operator {Identity} using {Source} ({Host})", identity, source, config.Host);
         using var otlp = OtlpExport.StartIfConfigured(Environment.GetEnvironmentVariable);
         using var collector = PrometheusCollector.ForOperator();
-        await using var health = HealthServer.Start(arguments.Options.MetricsPort, collector, host.Readiness, loggers.CreateLogger("TinyImage.Operator.Health"));
+        HealthServer health;
+        try
+        {
+            health = HealthServer.Start(arguments.Options.MetricsPort, collector, host.Readiness, loggers.CreateLogger("TinyImage.Operator.Health"));
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The port is taken (another process, a second operator in the same network namespace): a named error, not a crash.
+            await stderr.WriteLineAsync("tinyimage-operator: cannot serve /metrics, /healthz and /readyz: " + exception.Message + " (--metrics-port)").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var disposeHealth = health;
         await host.RunAsync(shutdown.Token).ConfigureAwait(false);
         return 0;
     }
