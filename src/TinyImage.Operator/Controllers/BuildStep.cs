@@ -155,14 +155,16 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             }
 
             var pods = await PodsOfAsync(job, cancellationToken).ConfigureAwait(false);
-            build.LogTail = await ReadLogTailAsync(job.Metadata.NamespaceProperty, pods, cancellationToken).ConfigureAwait(false) ?? "";
+            var (logTail, logError) = await ReadLogTailAsync(job.Metadata.NamespaceProperty, pods, cancellationToken).ConfigureAwait(false);
+            build.LogTail = logTail ?? "";
             var timedOut = failure?.Reason == "DeadlineExceeded";
             var why = failure?.Message ?? failure?.Reason ?? "the Kaniko container failed";
             var died = BuildDiagnosis.FromPods(pods);
             return new BuildResult(
                 timedOut ? BuildState.TimedOut : BuildState.Failed,
                 null,
-                "build Job " + job.Metadata.Name + " failed: " + why + (died is null ? "" : "; " + died.Message) + LastLine(build.LogTail),
+                "build Job " + job.Metadata.Name + " failed: " + why + (died is null ? "" : "; " + died.Message)
+                    + (logError is null ? LastLine(build.LogTail) : "; the log tail could not be read: " + Shorten(logError, 300)),
                 Reason: timedOut ? null : died?.Reason);
         }
 
@@ -335,29 +337,53 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         }
 
         var selector = "involvedObject.uid=" + job.Metadata.Uid + ",reason=" + BuildDiagnosis.FailedCreate;
-        var events = await cluster.CoreEvents.ListAsync(job.Metadata.NamespaceProperty, new ListOptions(FieldSelector: selector), cancellationToken).ConfigureAwait(false);
-        return BuildDiagnosis.FromEvents(events.Items, job.Metadata.Name);
+        try
+        {
+            var events = await cluster.CoreEvents.ListAsync(job.Metadata.NamespaceProperty, new ListOptions(FieldSelector: selector), cancellationToken).ConfigureAwait(false);
+            return BuildDiagnosis.FromEvents(events.Items, job.Metadata.Name);
+        }
+        catch (Exception exception) when (KubeErrors.IsRetryable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            // The diagnosis is a help, not a step: a refused or failed read of Events says so and the build goes on.
+            logger.LogWarning(exception, "Could not read the Events of build Job {Namespace}/{Job}", job.Metadata.NamespaceProperty, job.Metadata.Name);
+            return new BuildTrouble(Conditions.ReasonBuilding, "build Job " + job.Metadata.Name + " has no pod yet, and its Events could not be read: " + Shorten(exception.Message, 300), Permanent: false);
+        }
     }
 
-    private async Task<string?> ReadLogTailAsync(string @namespace, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
+    /// <summary>
+    /// The last lines of the newest build pod's Kaniko log that has any. A log that cannot be read (pods/log refused by
+    /// RBAC, the kubelet unreachable, a garbled answer) is the second value, for the message: the failure is reported
+    /// without its log, never withheld.
+    /// </summary>
+    private async Task<(string? Tail, string? Error)> ReadLogTailAsync(string @namespace, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
     {
         foreach (var pod in pods)
         {
-            var log = await cluster.Pods.GetSubresourceTextAsync(
-                @namespace,
-                pod.Metadata.Name,
-                "log",
-                [new("container", KanikoJobBuilder.KanikoContainerName), new("tailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-                cancellationToken).ConfigureAwait(false);
+            string? log;
+            try
+            {
+                log = await cluster.Pods.GetSubresourceTextAsync(
+                    @namespace,
+                    pod.Metadata.Name,
+                    "log",
+                    [new("container", KanikoJobBuilder.KanikoContainerName), new("tailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (KubeErrors.IsRetryable(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Could not read the log of build pod {Namespace}/{Pod}", @namespace, pod.Metadata.Name);
+                return (null, exception.Message);
+            }
+
             if (!string.IsNullOrWhiteSpace(log))
             {
                 var lines = log.TrimEnd().Split('\n');
                 var tail = string.Join('\n', lines.Skip(Math.Max(0, lines.Length - LogTailLines)));
-                return tail.Length <= LogTailMaxChars ? tail : tail[^LogTailMaxChars..];
+                return (tail.Length <= LogTailMaxChars ? tail : tail[^LogTailMaxChars..], null);
             }
         }
 
-        return null;
+        return (null, null);
     }
 
     private async Task<bool> AnnotateAsync(V1ConfigMap configMap, string key, string? value, CancellationToken cancellationToken)

@@ -89,7 +89,7 @@ internal sealed class VerifyStep(ClusterView cluster, IImageVerifier verifier, I
 
         if (!result.Passed)
         {
-            var state = result.Reason == VerificationReasons.RegistryUnavailable ? VerifyState.Unavailable : VerifyState.Refused;
+            var state = VerificationReasons.IsTransient(result.Reason) ? VerifyState.Unavailable : VerifyState.Refused;
             return new VerifyResult(state, result.Reason, result.Message);
         }
 

@@ -51,9 +51,9 @@ internal static class ClusterConfigLoader
         {
             return (KubernetesClientConfiguration.InClusterConfig(), "in-cluster service account", tried);
         }
-        catch (KubeConfigException exception)
+        catch (Exception exception) when (IsUnusable(exception))
         {
-            tried.Add("in-cluster: " + exception.Message);
+            tried.Add("in-cluster: " + Describe(exception));
             return (null, "", tried);
         }
     }
@@ -70,10 +70,17 @@ internal static class ClusterConfigLoader
         {
             return KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
         }
-        catch (Exception exception) when (exception is KubeConfigException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException or YamlDotNet.Core.YamlException)
+        catch (Exception exception) when (IsUnusable(exception) || exception is InvalidOperationException or ArgumentException or YamlDotNet.Core.YamlException)
         {
-            tried.Add(label + " " + path + ": " + exception.Message);
+            tried.Add(label + " " + path + ": " + Describe(exception));
             return null;
         }
     }
+
+    private static string Describe(Exception exception) =>
+        exception is System.Security.Cryptography.CryptographicException ? "a certificate in it cannot be read: " + exception.Message : exception.Message;
+
+    /// <summary>A configuration that cannot be read or used: a missing or unreadable file, a CA or client certificate that is not one.</summary>
+    internal static bool IsUnusable(Exception exception) =>
+        exception is KubeConfigException or IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException;
 }

@@ -12,36 +12,53 @@ namespace TinyImage.Operator.Hosting;
 /// </summary>
 internal static class RunCommand
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, Configuration.OperatorOptions, IImageVerifier> createVerifier)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, Configuration.OperatorOptions, IImageVerifier> createVerifier) =>
+        RunAsync(args, createVerifier, Console.Out, Console.Error, CancellationToken.None);
+
+    /// <summary>Runs until SIGTERM/SIGINT or <paramref name="cancellationToken"/>; what goes wrong before the operator starts goes to <paramref name="stderr"/>.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, Func<ILoggerFactory, Configuration.OperatorOptions, IImageVerifier> createVerifier, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var (arguments, error) = RunArguments.Parse(args, Environment.GetEnvironmentVariable);
         if (arguments is null)
         {
-            await Console.Error.WriteLineAsync("tinyimage-operator: " + error + "\n\n" + RunArguments.Usage).ConfigureAwait(false);
+            await stderr.WriteLineAsync("tinyimage-operator: " + error + "\n\n" + RunArguments.Usage).ConfigureAwait(false);
             return 2;
         }
 
         if (arguments.Help)
         {
-            await Console.Out.WriteLineAsync(RunArguments.Usage).ConfigureAwait(false);
+            await stdout.WriteLineAsync(RunArguments.Usage).ConfigureAwait(false);
             return 0;
         }
 
         var (config, source, tried) = ClusterConfigLoader.Load(arguments.Kubeconfig, arguments.Context, Environment.GetEnvironmentVariable);
         if (config is null)
         {
-            await Console.Error.WriteLineAsync(NoCluster("found no cluster configuration", tried)).ConfigureAwait(false);
+            await stderr.WriteLineAsync(NoCluster("found no cluster configuration", tried)).ConfigureAwait(false);
             return 1;
         }
 
         using var loggers = OperatorLogging.Create(arguments.JsonLogs, arguments.LogLevel);
         var identity = OperatorHost.NewIdentity(Environment.GetEnvironmentVariable("POD_NAME"));
-        using var connection = KubeConnection.FromConfig(config, identity);
-        using var shutdown = new ShutdownSignal();
+        KubeConnection connection;
+        try
+        {
+            connection = KubeConnection.FromConfig(config, identity);
+        }
+        catch (Exception exception) when (ClusterConfigLoader.IsUnusable(exception))
+        {
+            // Certificates are loaded here (a client certificate that is not one): a named error, never a crash.
+            await stderr.WriteLineAsync(NoCluster("cannot use the cluster configuration from " + source + ": " + exception.Message, tried)).ConfigureAwait(false);
+            return 1;
+        }
+
+        using var disposeConnection = connection;
+        using var signal = new ShutdownSignal();
+        using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(signal.Token, cancellationToken);
         var probe = await ClusterProbe.CheckAsync(connection, arguments.Options.WatchNamespaces, shutdown.Token).ConfigureAwait(false);
         if (probe is not null)
         {
-            await Console.Error.WriteLineAsync(NoCluster("cannot use the cluster at " + config.Host + " (from " + source + "): " + probe, tried)).ConfigureAwait(false);
+            await stderr.WriteLineAsync(NoCluster("cannot use the cluster at " + config.Host + " (from " + source + "): " + probe, tried)).ConfigureAwait(false);
             return 1;
         }
 
@@ -51,7 +68,19 @@ internal static class RunCommand
         loggers.CreateLogger("TinyImage.Operator").LogInformation("tinyimage-operator {Identity} using {Source} ({Host})", identity, source, config.Host);
         using var otlp = OtlpExport.StartIfConfigured(Environment.GetEnvironmentVariable);
         using var collector = PrometheusCollector.ForOperator();
-        await using var health = HealthServer.Start(arguments.Options.MetricsPort, collector, host.Readiness, loggers.CreateLogger("TinyImage.Operator.Health"));
+        HealthServer health;
+        try
+        {
+            health = HealthServer.Start(arguments.Options.MetricsPort, collector, host.Readiness, loggers.CreateLogger("TinyImage.Operator.Health"));
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The port is taken (another process, a second operator in the same network namespace): a named error, not a crash.
+            await stderr.WriteLineAsync("tinyimage-operator: cannot serve /metrics, /healthz and /readyz: " + exception.Message + " (--metrics-port)").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using var disposeHealth = health;
         await host.RunAsync(shutdown.Token).ConfigureAwait(false);
         return 0;
     }

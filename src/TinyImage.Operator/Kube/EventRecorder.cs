@@ -73,7 +73,7 @@ internal sealed class EventRecorder
                 await CreateAsync(dedupKey, regarding, type, reason, action, note, now, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (exception is KubeApiException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception exception) when (KubeErrors.IsRetryable(exception))
         {
             logger.LogWarning(exception, "Could not record event {Reason} about {Namespace}/{Name}", reason, regarding.NamespaceProperty, regarding.Name);
         }

@@ -110,7 +110,7 @@ internal sealed class Informer<T> : IInformer
                 logger.LogInformation("resourceVersion of {Kind} in {Namespace} is too old (410 Gone); relisting", Kind, @namespace ?? "all namespaces");
                 state.ResourceVersion = null;
             }
-            catch (Exception exception) when (IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (KubeErrors.IsRetryable(exception) && !cancellationToken.IsCancellationRequested)
             {
                 if (state.Events > 0)
                 {
@@ -227,9 +227,6 @@ internal sealed class Informer<T> : IInformer
             handler(informerEvent);
         }
     }
-
-    private static bool IsTransient(Exception exception) =>
-        exception is KubeApiException or HttpRequestException or IOException or TimeoutException or System.Text.Json.JsonException;
 
     /// <summary>Progress of one namespace's list+watch loop; survives a watch that throws midway.</summary>
     private sealed class ScopeState

@@ -8,8 +8,22 @@ namespace TinyImage.Operator.Kube;
 /// </summary>
 internal sealed class KubeApiException : Exception
 {
+    /// <summary>The reason of an answer that is not what a Kubernetes API server sends (HTML, truncated or garbled JSON).</summary>
+    public const string InvalidResponse = "InvalidResponse";
+
+    /// <summary>The reason when the credentials for a request could not be loaded (a token file, an exec plugin).</summary>
+    public const string CredentialsUnavailable = "CredentialsUnavailable";
+
     public KubeApiException(int code, string reason, string message)
         : base(code.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + reason + ": " + message)
+    {
+        Code = code;
+        Reason = reason;
+        ApiMessage = message;
+    }
+
+    public KubeApiException(int code, string reason, string message, Exception innerException)
+        : base(code.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + reason + ": " + message, innerException)
     {
         Code = code;
         Reason = reason;

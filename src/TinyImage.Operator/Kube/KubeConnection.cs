@@ -58,7 +58,15 @@ internal sealed class KubeConnection : IDisposable
         }
         if (authenticate is not null)
         {
-            await authenticate(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await authenticate(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or FormatException)
+            {
+                // A service-account token file that cannot be read, an exec plugin that fails: named and retried, never fatal.
+                throw new KubeApiException(0, KubeApiException.CredentialsUnavailable, "the credentials for " + request.Method + " " + request.RequestUri?.AbsolutePath + " could not be loaded: " + exception.Message, exception);
+            }
         }
 
         if (streaming)

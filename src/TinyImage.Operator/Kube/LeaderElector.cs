@@ -147,7 +147,7 @@ internal sealed class LeaderElector
         {
             return await TryAcquireOrRenewCoreAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is KubeApiException or HttpRequestException or IOException or TimeoutException)
+        catch (Exception exception) when (KubeErrors.IsRetryable(exception))
         {
             logger.LogWarning(exception, "{Identity} could not read or write lease {Namespace}/{Lease}", options.Identity, options.Namespace, options.LeaseName);
             return false;
@@ -236,7 +236,7 @@ internal sealed class LeaderElector
             var written = await leases.ReplaceAsync(lease, timeout.Token).ConfigureAwait(false);
             logger.LogInformation("{Identity} released lease {Namespace}/{Lease}: {Outcome}", options.Identity, options.Namespace, options.LeaseName, written.Outcome);
         }
-        catch (Exception exception) when (exception is KubeApiException or HttpRequestException or IOException or TimeoutException or OperationCanceledException)
+        catch (Exception exception) when (KubeErrors.IsRetryable(exception) || exception is OperationCanceledException)
         {
             logger.LogWarning(exception, "{Identity} could not release lease {Namespace}/{Lease}; it expires on its own", options.Identity, options.Namespace, options.LeaseName);
         }

@@ -57,7 +57,16 @@ internal sealed class ResourceClient<T>
             using var response = await SendAsync(HttpMethod.Get, Type.CollectionPath(@namespace) + query, null, null, cancellationToken).ConfigureAwait(false);
             await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var page = Type.ReadList(stream);
+            ResourceList<T> page;
+            try
+            {
+                page = Type.ReadList(stream);
+            }
+            catch (Exception exception) when (IsMalformed(exception))
+            {
+                throw InvalidAnswer(response, stream, Type.Kind + "List", exception);
+            }
+
             items.AddRange(page.Items);
             resourceVersion = page.ResourceVersion;
             continueToken = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
@@ -154,8 +163,24 @@ internal sealed class ResourceClient<T>
         using var response = await connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var watchEvent in WatchEventReader.ReadAsync(stream, Type.ItemInfo, cancellationToken).ConfigureAwait(false))
+        await using var events = WatchEventReader.ReadAsync(stream, Type.ItemInfo, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
+            WatchEvent<T> watchEvent;
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                watchEvent = events.Current;
+            }
+            catch (Exception exception) when (IsMalformed(exception))
+            {
+                throw InvalidAnswer(response, null, "watch event of " + Type.Kind, exception);
+            }
+
             yield return watchEvent;
         }
     }
@@ -215,8 +240,58 @@ internal sealed class ResourceClient<T>
     {
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return await JsonSerializer.DeserializeAsync(stream, Type.ItemInfo, cancellationToken).ConfigureAwait(false)
-            ?? throw new JsonException("The API server returned an empty " + Type.Kind + ".");
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(stream, Type.ItemInfo, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException("The answer is JSON null.");
+        }
+        catch (Exception exception) when (IsMalformed(exception))
+        {
+            throw InvalidAnswer(response, stream, Type.Kind, exception);
+        }
+    }
+
+    /// <summary>A body that does not parse as what was asked for: bad or truncated JSON, or a value a converter refuses.</summary>
+    private static bool IsMalformed(Exception exception) =>
+        exception is JsonException or FormatException or OverflowException;
+
+    /// <summary>
+    /// The named error for a successful status whose body is not a Kubernetes object (an HTML page from a proxy or a web
+    /// server at the API server's address, truncated or garbled JSON): what was asked, what came back, and how the body
+    /// starts, so a person can tell a wrong address from a broken answer. Retried like any API error, never fatal.
+    /// </summary>
+    private static KubeApiException InvalidAnswer(HttpResponseMessage response, Stream? body, string expected, Exception cause)
+    {
+        var request = response.RequestMessage;
+        var what = (request?.Method.Method ?? "a request") + " " + (request?.RequestUri?.AbsolutePath ?? "");
+        var contentType = response.Content.Headers.ContentType?.ToString() ?? "no content type";
+        var head = Head(body);
+        var message = what + " answered " + (int)response.StatusCode + " (" + contentType + ") with something that is not a " + expected
+            + (head.Length == 0 ? "" : ", starting '" + head + "'")
+            + " (" + cause.Message + "); is the address a Kubernetes API server?";
+        return new KubeApiException((int)response.StatusCode, KubeApiException.InvalidResponse, message, cause);
+    }
+
+    /// <summary>The first characters of a buffered body, on one line; empty when the body cannot be read again.</summary>
+    private static string Head(Stream? body)
+    {
+        const int Max = 120;
+        if (body is not { CanSeek: true })
+        {
+            return "";
+        }
+
+        body.Position = 0;
+        var buffer = new byte[Max];
+        var read = body.ReadAtLeast(buffer, Max, throwOnEndOfStream: false);
+        var text = Encoding.UTF8.GetString(buffer, 0, read);
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return builder.ToString().Trim() + (read == Max ? "..." : "");
     }
 
     private async Task<WriteResult<T>> ReadWriteResultAsync(HttpResponseMessage response, CancellationToken cancellationToken)

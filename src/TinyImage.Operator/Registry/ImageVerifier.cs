@@ -113,10 +113,9 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         }
         catch (ScratchSpaceException e)
         {
-            // The operator's own disk, not the image: the message names ScratchSpaceUnavailable and the directory. The reason
-            // stays RegistryUnavailable because that is the one the reconciler retries; the result is never cached.
+            // The operator's own disk, not the image: its own reason, which the reconciler retries; the result is never cached.
             Log.ScratchUnavailable(logger, request.Repository, request.Digest, e.Message);
-            return (Fail(VerificationReasons.RegistryUnavailable, e.Message, manifest), false);
+            return (Fail(VerificationReasons.ScratchSpaceUnavailable, e.Message, manifest), false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

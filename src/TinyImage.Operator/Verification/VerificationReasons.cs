@@ -14,5 +14,11 @@ internal static class VerificationReasons
     public const string DigestMismatch = "DigestMismatch";
     public const string RegistryUnauthorized = "RegistryUnauthorized";
     public const string RegistryUnavailable = "RegistryUnavailable";
+
+    /// <summary>The operator's own scratch directory (<c>--temp-dir</c>) cannot be used: not the image's fault; retried, never cached.</summary>
+    public const string ScratchSpaceUnavailable = "ScratchSpaceUnavailable";
     public const string ImageMalformed = "ImageMalformed";
+
+    /// <summary>Reasons that say nothing about the image: the reconciler retries them and never deploys on them.</summary>
+    public static bool IsTransient(string reason) => reason is RegistryUnavailable or ScratchSpaceUnavailable;
 }

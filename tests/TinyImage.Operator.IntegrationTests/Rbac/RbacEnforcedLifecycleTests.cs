@@ -1,12 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using k8s;
 using TinyImage.KubeEmulator;
-using TinyImage.Operator.Controllers;
-using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
-using TinyImage.Operator.Kube;
-using TinyImage.Testing;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;
 
@@ -20,7 +14,7 @@ namespace TinyImage.Operator.IntegrationTests.Rbac;
 /// </summary>
 public sealed class RbacEnforcedLifecycleTests : IDisposable
 {
-    private const string OperatorNamespace = "tinyimage-system";
+    private const string OperatorNamespace = RenderedRbac.OperatorNamespace;
     private readonly string _dir = Directory.CreateTempSubdirectory("rbac-enforced-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -31,9 +25,9 @@ public sealed class RbacEnforcedLifecycleTests : IDisposable
     [InlineData("helm template --set watchNamespaces={demo}")]
     public async Task The_Operator_Runs_Its_Whole_Lifecycle_With_Only_The_Shipped_Rbac_And_Is_Never_Refused(string source)
     {
-        var (rendered, serviceAccount, watch) = await RenderAsync(source);
+        var (rendered, serviceAccount, watch) = await RenderedRbac.RenderAsync(source, _dir);
         await using var h = await StartAsync(new ApiServerEmulatorOptions { Https = true });
-        var applied = Apply(h.Kube, rendered);
+        var applied = RenderedRbac.Apply(h.Kube, rendered);
         Assert.Contains(applied, k => k is "ClusterRole" or "Role");
         Assert.Contains("RoleBinding", applied);
         var token = h.Kube.CreateToken(OperatorNamespace, serviceAccount);
@@ -49,7 +43,7 @@ public sealed class RbacEnforcedLifecycleTests : IDisposable
         h.CreateSource();
         CreatePushSecret(h);
         var kubeconfig = h.Kube.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"), OperatorNamespace, token);
-        var op = Start(h, kubeconfig, FastOptions with { LeaderElection = true, WatchNamespaces = watch });
+        var op = RenderedRbac.Start(h, kubeconfig, FastOptions with { LeaderElection = true, WatchNamespaces = watch });
         Exception? failure = null;
         try
         {
@@ -89,96 +83,7 @@ public sealed class RbacEnforcedLifecycleTests : IDisposable
         }
     }
 
-    private static RunningOperator Start(OperatorHarness h, string kubeconfig, TinyImage.Operator.Configuration.OperatorOptions options)
-    {
-        var connection = KubeConnection.FromConfig(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig), "op-rbac");
-        var settings = new ControllerSettings
-        {
-            Instance = "op-rbac",
-            Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
-            Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },
-        };
-        return new RunningOperator(new OperatorHost(connection, h.Verifier, options, settings, TimeProvider.System, h.Loggers, "op-rbac"), connection);
-    }
-
-    /// <summary>The ServiceAccount and RBAC objects of the rendered manifests, created as an admin applying them would.</summary>
-    private static List<string> Apply(ApiServerEmulator kube, IReadOnlyList<JsonObject> rendered)
-    {
-        var kinds = new List<string>();
-        foreach (var o in rendered)
-        {
-            var kind = (string?)o["kind"];
-            var plural = kind switch
-            {
-                "ServiceAccount" => "serviceaccounts",
-                "Role" => "roles",
-                "ClusterRole" => "clusterroles",
-                "RoleBinding" => "rolebindings",
-                "ClusterRoleBinding" => "clusterrolebindings",
-                _ => null,
-            };
-            if (plural is null)
-            {
-                continue;
-            }
-
-            var result = kube.Create((string)o["apiVersion"]!, plural, o);
-            Assert.True(result.IsSuccess, kind + ": " + result.Body.ToJsonString());
-            kinds.Add(kind!);
-        }
-
-        return kinds;
-    }
-
-    private async Task<(IReadOnlyList<JsonObject> Objects, string ServiceAccount, IReadOnlyList<string> Watch)> RenderAsync(string source)
-    {
-        string yaml;
-        IReadOnlyList<string> watch = [];
-        if (source.StartsWith("kustomize", StringComparison.Ordinal))
-        {
-            yaml = await RunAsync("kubectl", "kustomize", RepoPaths.Repo("config", "default"));
-        }
-        else
-        {
-            List<string> args = ["template", "tinyimage", RepoPaths.Repo("charts", "tinyimage-operator"), "--namespace", OperatorNamespace];
-            if (source.Contains("watchNamespaces", StringComparison.Ordinal))
-            {
-                args.AddRange(["--set", "watchNamespaces={demo}"]);
-                watch = [Namespace];
-            }
-
-            yaml = await RunAsync("helm", [.. args]);
-        }
-
-        var objects = YamlJson.ParseAll(yaml).OfType<JsonObject>().ToList();
-        var serviceAccount = objects.Where(o => (string?)o["kind"] == "ServiceAccount").Select(o => (string)o["metadata"]!["name"]!).Single();
-        return (objects, serviceAccount, watch);
-    }
-
-    private async Task<string> RunAsync(string tool, params string[] args)
-    {
-        var path = RepoPaths.Tools("bin", tool);
-        if (!File.Exists(path))
-        {
-            Assert.Skip($"{tool} not found at {path}: run scripts/install-tools.sh");
-        }
-
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["HOME"] = _dir;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.True(process.ExitCode == 0, tool + " " + string.Join(' ', args) + ": " + await stderr);
-        return await stdout;
-    }
-
-    private static void CreatePushSecret(OperatorHarness h)
+    internal static void CreatePushSecret(OperatorHarness h)
     {
         var auth = Convert.ToBase64String("{\"auths\":{\"registry.local:5000\":{\"auth\":\"dTpw\"}}}"u8.ToArray());
         var result = h.Kube.Create("v1", "secrets", new JsonObject

@@ -101,7 +101,8 @@ public sealed class ScratchSpaceTests(PlainRegistryFixture registry) : IClassFix
         var passed = await verifier.VerifyAsync(request, Ct);
 
         Assert.False(failed.Passed);
-        Assert.Equal(VerificationReasons.RegistryUnavailable, failed.Reason); // the reason the reconciler retries
+        Assert.Equal(VerificationReasons.ScratchSpaceUnavailable, failed.Reason); // its own reason, which the reconciler retries
+        Assert.True(VerificationReasons.IsTransient(failed.Reason));
         Assert.StartsWith(ScratchSpace.ErrorName + ": ", failed.Message, StringComparison.Ordinal);
         Assert.True(passed.Passed, passed.Message);
         Assert.Equal(2, verifier.Pulls);

@@ -10,7 +10,7 @@ namespace TinyImage.Operator.Registry.Layers;
 internal sealed class ScratchSpace
 {
     /// <summary>The reason a verification or the <c>verify</c> verb reports when the scratch directory cannot be used.</summary>
-    public const string ErrorName = "ScratchSpaceUnavailable";
+    public const string ErrorName = Verification.VerificationReasons.ScratchSpaceUnavailable;
 
     public ScratchSpace(string root)
     {
