@@ -137,12 +137,13 @@ public sealed class SimulatorTests
         await http.PostJsonAsync(Deployments, Deployment("web", 2));
         await http.PatchJsonAsync(Deployments + "/web", JsonNode.Parse("""{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"example/app:2"}]}}}}""")!);
         var started = await KubeHttp.EventuallyAsync(async () => (long?)(await http.GetJsonAsync(Deployments + "/web")).Body["status"]?["observedGeneration"] == 2
-            && kube.Deployments.PodsOf("default", "web").Count(p => (string?)p["status"]?["phase"] == "Running") == 3); // 2 old + 1 surge pod, none ready
+            && kube.Deployments.PodsOf("default", "web").Count(p => (string?)p["status"]?["phase"] == "Running") == 3, // 2 old + 1 surge pod, none ready
+            TimeSpan.FromSeconds(30)); // a bound, not a timing: the full suite runs many emulators at once on two cores
         var before = (await http.GetJsonAsync(Deployments + "/web")).Body["status"]!;
 
         var result = kube.Deployments.MarkAvailable("default", "web");
         var available = await KubeHttp.EventuallyAsync(async () => (await http.GetJsonAsync(Deployments + "/web")).Body["status"] is { } s
-            && (int?)s["availableReplicas"] == 2 && (int?)s["updatedReplicas"] == 2 && (int?)s["replicas"] == 2);
+            && (int?)s["availableReplicas"] == 2 && (int?)s["updatedReplicas"] == 2 && (int?)s["replicas"] == 2, TimeSpan.FromSeconds(30));
         var (_, read) = await http.GetJsonAsync(Deployments + "/web");
 
         Assert.True(started);
