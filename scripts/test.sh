@@ -9,6 +9,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 step() { echo; echo "== $*"; }
 
+# Results of an earlier run must never be counted: a step that fails below leaves no TestResults at all.
+rm -rf "$root/TestResults"
+
 step "install tools"
 scripts/install-tools.sh || { echo "test.sh: installing tools failed" >&2; exit 1; }
 
@@ -21,7 +24,15 @@ scripts/build-fixtures.sh || { echo "test.sh: building the Rust fixtures failed"
 step "operator image"
 # The end-to-end scenario installs the operator from its chart with this image (pushed to its own registry by the same
 # script); the NativeAOT publish is cached until a source changes.
-scripts/build-operator-image.sh || { echo "test.sh: building the operator's image failed" >&2; exit 1; }
+# buildah's storage was once found busy here for no reason we could reproduce: one more try, with the first try's log.
+mkdir -p "$root/artifacts"
+image_status=0
+scripts/build-operator-image.sh 2>"$root/artifacts/operator-image.log" || image_status=$?
+cat "$root/artifacts/operator-image.log" >&2
+if [ "$image_status" -ne 0 ]; then
+  echo "test.sh: building the operator's image failed once (log above); trying again" >&2
+  scripts/build-operator-image.sh || { echo "test.sh: building the operator's image failed" >&2; exit 1; }
+fi
 
 step "tests"
 rm -rf "$root/TestResults"
