@@ -482,7 +482,7 @@ internal sealed class ApiHandler(
         }
 
         var problems = json is null ? [] : StrictFields.Duplicates(json);
-        problems.AddRange(StrictFields.Unknown(body, type, store));
+        problems.AddRange(StrictFields.Unknown(body, type));
         if (problems.Count == 0)
         {
             return null;

@@ -19,6 +19,9 @@ internal sealed class CustomResourceSchema
     // Schema nodes with a transition rule (oldSelf) at or below them: those are evaluated even when unchanged.
     private readonly HashSet<JsonObject> _hasTransitionRules = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>The openAPIV3Schema this was compiled from (a private copy: read it, never change it).</summary>
+    public JsonObject Root => _root;
+
     public CustomResourceSchema(JsonObject openApiV3Schema)
     {
         _root = (JsonObject)openApiV3Schema.DeepClone();

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,8 +14,6 @@ namespace TinyImage.KubeEmulator.FieldValidation;
 /// </summary>
 internal static class StrictFields
 {
-    private static readonly ConditionalWeakTable<ResourceType, JsonObject> CrdSchemas = new();
-
     /// <summary>Parses the <c>fieldValidation</c> parameter, or returns the 400 the server answers for a bad value.</summary>
     public static (FieldValidationMode Mode, ApiResult? Error) Mode(string? value) => value switch
     {
@@ -67,14 +64,17 @@ internal static class StrictFields
     }
 
     /// <summary>The unknown fields of an object (or a partial object, as in a merge patch) of <paramref name="type"/>.</summary>
-    public static List<string> Unknown(JsonObject body, ResourceType type, ObjectStore store)
+    public static List<string> Unknown(JsonObject body, ResourceType type)
     {
         var found = new List<string>();
         if (type.IsCustomResource)
         {
-            var schema = CrdSchemas.GetValue(type, t => LoadSchema(store, t));
-            WalkSchema(body, schema, "", found, root: true);
-            found.Sort(StringComparer.Ordinal);
+            // The CRD's schema as compiled when it was registered; a custom resource registered without one keeps every field.
+            if (type.Schema is { } schema)
+            {
+                WalkSchema(body, schema.Root, "", found, root: true);
+                found.Sort(StringComparer.Ordinal);
+            }
         }
         else if (BuiltInFields.TypeOf(type.ApiVersion, type.Kind) is { } model)
         {
@@ -89,24 +89,6 @@ internal static class StrictFields
         ApiErrors.BadRequest(patch
             ? "strict decoding error: " + string.Join(", ", errors)
             : $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", errors)}");
-
-    private static JsonObject LoadSchema(ObjectStore store, ResourceType type)
-    {
-        foreach (var crd in store.Snapshot("apiextensions.k8s.io", "customresourcedefinitions"))
-        {
-            var spec = crd["spec"] as JsonObject;
-            if ((string?)spec?["group"] == type.Group && (string?)spec?["names"]?["plural"] == type.Plural)
-            {
-                var version = (spec!["versions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(v => (string?)v["name"] == type.Version);
-                if (version?["schema"]?["openAPIV3Schema"] is JsonObject schema)
-                {
-                    return schema;
-                }
-            }
-        }
-
-        return new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true };
-    }
 
     private static void WalkSchema(JsonNode? value, JsonObject? schema, string path, List<string> found, bool root = false)
     {
