@@ -75,6 +75,24 @@ internal static class RenderedRbac
         return kinds;
     }
 
+    /// <summary>
+    /// Applies the RBAC of <c>config/default</c> without the rules that <paramref name="grants"/> picks (asserting the
+    /// shipped RBAC has such a rule: <paramref name="shipped"/> says which), and returns a kubeconfig for the operator's
+    /// ServiceAccount token.
+    /// </summary>
+    public static async Task<string> ApplyWithoutAsync(OperatorHarness h, string workDir, Func<JsonObject, bool> grants, string shipped)
+    {
+        var (rendered, serviceAccount, _) = await RenderAsync("kustomize config/default", workDir);
+        var without = rendered.Select(o => WithoutRules(o, grants)).ToList();
+        Assert.True(Rules(without) < Rules(rendered), shipped);
+        Apply(h.Kube, without);
+        var token = h.Kube.CreateToken(OperatorNamespace, serviceAccount);
+        return h.Kube.WriteKubeconfig(Path.Combine(workDir, "kubeconfig"), OperatorNamespace, token);
+    }
+
+    /// <summary>True when a rule's list <paramref name="field"/> (resources, apiGroups, verbs) names <paramref name="value"/>.</summary>
+    public static bool Names(JsonObject rule, string field, string value) => (rule[field] as JsonArray ?? []).Any(x => (string?)x == value);
+
     /// <summary>An operator connecting through a kubeconfig with the ServiceAccount's token and the server's CA.</summary>
     public static RunningOperator Start(OperatorHarness h, string kubeconfig, TinyImage.Operator.Configuration.OperatorOptions options, IImageVerifier? verifier = null)
     {
@@ -86,6 +104,21 @@ internal static class RenderedRbac
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },
         };
         return new RunningOperator(new OperatorHost(connection, verifier ?? h.Verifier, options, settings, TimeProvider.System, h.Loggers, "op-rbac"), connection);
+    }
+
+    private static int Rules(IEnumerable<JsonObject> objects) => objects.Sum(o => (o["rules"] as JsonArray)?.Count ?? 0);
+
+    /// <summary>A Role or ClusterRole with the rules <paramref name="grants"/> picks removed; anything else as it is.</summary>
+    private static JsonObject WithoutRules(JsonObject o, Func<JsonObject, bool> grants)
+    {
+        if ((string?)o["kind"] is not ("ClusterRole" or "Role") || o["rules"] is not JsonArray rules)
+        {
+            return o;
+        }
+
+        var copy = o.DeepClone().AsObject();
+        copy["rules"] = new JsonArray([.. rules.OfType<JsonObject>().Where(r => !grants(r)).Select(r => (JsonNode)r.DeepClone())]);
+        return copy;
     }
 
     private static async Task<string> RunAsync(string workDir, string tool, params string[] args)
