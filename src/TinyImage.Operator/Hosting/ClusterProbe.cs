@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Kube;
 
 namespace TinyImage.Operator.Hosting;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Kube;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using TinyImage.KubeEmulator;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.Kube;
 using TinyImage.Testing;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using k8s;
 using TinyImage.KubeEmulator;
-using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
 using TinyImage.Operator.Kube;

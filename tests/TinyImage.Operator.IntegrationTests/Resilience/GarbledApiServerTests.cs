@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
 using TinyImage.Operator.Kube;

@@ -1,6 +1,6 @@
 using TinyImage.KubeEmulator;
 using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Controllers;
+using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
 using TinyImage.Operator.Kube;

@@ -129,7 +129,7 @@ public sealed class SpecValidatorTests
         // carry the Job name as a label value); SBOM ConfigMap: a DNS subdomain (at most 253).
         Assert.True(name.Length <= 63);
         Assert.True(Operator.Building.ChildMetadata.BuildName(name, new string('a', Operator.Building.BuildHash.Length)).Length <= 63);
-        Assert.True(Operator.Controllers.VerifyStep.SbomConfigMapName(name).Length <= 253);
+        Assert.True(Operator.Reconciler.VerifyReconciler.SbomConfigMapName(name).Length <= 253);
         Assert.True(Operator.Building.ChildMetadata.NameLabelValue(ti).Length <= 63);
     }
 

@@ -25,6 +25,18 @@ internal sealed class BuildStatus
     [JsonPropertyName("completionTime")]
     public DateTime? CompletionTime { get; set; }
 
+    /// <summary>Why the build failed (a Built condition reason), recorded so the outcome outlives the Job.</summary>
+    [JsonPropertyName("failureReason")]
+    public string? FailureReason { get; set; }
+
+    /// <summary>What failed, in a sentence, recorded so the outcome outlives the Job.</summary>
+    [JsonPropertyName("failureMessage")]
+    public string? FailureMessage { get; set; }
+
+    /// <summary>The value of the tinyimage.dev/retry annotation the build's Job was created under.</summary>
+    [JsonPropertyName("retry")]
+    public string? Retry { get; set; }
+
     /// <summary>The last lines of the build log when the build failed.</summary>
     [JsonPropertyName("logTail")]
     public string? LogTail { get; set; }

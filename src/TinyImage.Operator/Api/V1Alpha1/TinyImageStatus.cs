@@ -35,6 +35,17 @@ internal sealed class TinyImageStatus
     [JsonPropertyName("sbom")]
     public SbomStatus? Sbom { get; set; }
 
+    /// <summary>The outcome of the latest verification of a built digest under the spec's policy.</summary>
+    [JsonPropertyName("verification")]
+    public VerificationStatus? Verification { get; set; }
+
+    /// <summary>
+    /// The value of the tinyimage.dev/retry annotation the operator has seen (as Flux's lastHandledReconcileAt): once it
+    /// equals the annotation, a failed build or a refused verification of the same spec has been run again.
+    /// </summary>
+    [JsonPropertyName("lastHandledRetry")]
+    public string? LastHandledRetry { get; set; }
+
     /// <summary>The workload.</summary>
     [JsonPropertyName("deployment")]
     public DeploymentStatus? Deployment { get; set; }

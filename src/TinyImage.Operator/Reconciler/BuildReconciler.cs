@@ -1,0 +1,247 @@
+using System.Text.RegularExpressions;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Building;
+using TinyImage.Operator.Configuration;
+using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
+
+namespace TinyImage.Operator.Reconciler;
+
+/// <summary>
+/// Step 2, owner of the Built condition and <c>status.build</c>: ensure exactly one Kaniko Job per build hash and read
+/// its outcome. The Job's name is deterministic, so a restarted or second operator adopts it. The Job carries the
+/// value of the <c>tinyimage.dev/retry</c> annotation it was created under, and status records the outcome with that
+/// value, so a finished build (its Job gone after its TTL or not) is never run again unless the annotation changed
+/// since, and then only a failed one.
+/// </summary>
+internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pods, OperatorOptions options, ILogger logger) : ISubReconciler
+{
+    public string Name => "build";
+
+    public string Phase => Phases.Building;
+
+    public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
+    {
+        using var span = OperatorTracing.Step(Name);
+        var hash = run.Hash ?? throw new InvalidOperationException("the inputs step sets the hash");
+        var name = ChildMetadata.BuildName(run.Name, hash);
+        if (run.Status.Build?.SpecHash != hash)
+        {
+            run.Status.Build = new BuildStatus { SpecHash = hash, JobName = name };
+        }
+
+        var job = cluster.JobCache.Get(run.Namespace, name);
+        if (job is null)
+        {
+            if (Recorded(run) is { } recorded)
+            {
+                return recorded;
+            }
+
+            // The cache may not have seen a Job this operator (or a previous one) just created: ask before creating.
+            job = await cluster.Jobs.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (job is null)
+        {
+            return await StartAsync(run, hash, name, cancellationToken).ConfigureAwait(false);
+        }
+
+        return run.IsOursOrAbsent(job)
+            ? await FollowAsync(run, job, cancellationToken).ConfigureAwait(false)
+            : run.ChildInTheWay("Job", name);
+    }
+
+    /// <summary>A stopped pass keeps the last build facts: an inputs problem says nothing new about the build.</summary>
+    public void Skip(Reconciliation run)
+    {
+    }
+
+    /// <summary>The outcome status recorded for a Job that is gone: a success, or a failure no retry was asked for since.</summary>
+    private static StepResult? Recorded(Reconciliation run)
+    {
+        var build = run.Status.Build!;
+        if (build.Digest is not null)
+        {
+            return Succeeded(run, build.Digest);
+        }
+
+        return build is { CompletionTime: not null, FailureReason: { } reason } && build.Retry == run.Retry
+            ? Failed(run, reason, build.FailureMessage ?? "the build failed")
+            : null;
+    }
+
+    private async Task<StepResult> FollowAsync(Reconciliation run, V1Job job, CancellationToken cancellationToken)
+    {
+        var build = run.Status.Build!;
+        if (job.Metadata.DeletionTimestamp is not null)
+        {
+            // A finished Job going away (the TTL controller's foreground deletion, a person) changes nothing: status
+            // recorded its outcome. Only a Job deleted for a retry, or one whose outcome was never seen, is waited for.
+            return Finished(job).Finished && Recorded(run) is { } recorded
+                ? recorded
+                : Running(run, null, "waiting for the previous build Job " + job.Metadata.Name + " to be deleted");
+        }
+
+        var jobRetry = job.Metadata.Annotations?.TryGetValue(Annotations.Retry, out var value) == true ? value : null;
+        var (finished, failed, failure) = Finished(job);
+        var trouble = finished ? null : await pods.DiagnoseAsync(job, cancellationToken).ConfigureAwait(false);
+        if ((failed || trouble is { Permanent: true }) && jobRetry != run.Retry)
+        {
+            logger.LogInformation("Retrying build {Namespace}/{Job}: retry annotation changed", run.Namespace, job.Metadata.Name);
+            await cluster.Jobs.DeleteAsync(run.Namespace, job.Metadata.Name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
+            return Running(run, null, "retrying: the previous build Job is being deleted");
+        }
+
+        // Everything about the build comes from this Job: a status written for an earlier Job of the same hash
+        // (before a retry) must not leak into it.
+        build.JobName = job.Metadata.Name;
+        build.StartTime = job.Status?.StartTime ?? job.Metadata.CreationTimestamp;
+        build.Retry = jobRetry;
+        if (!finished)
+        {
+            (build.CompletionTime, build.Digest, build.LogTail, build.FailureReason, build.FailureMessage) = (null, null, null, null, null);
+            return trouble switch
+            {
+                // Refused pods fail the build now (not at its timeout); the Job stays until a retry replaces it.
+                { Permanent: true } => Failed(run, trouble.Reason, trouble.Message),
+                not null => Running(run, trouble.Reason, trouble.Message),
+                null => Running(run, null, "build Job " + job.Metadata.Name + " is running"),
+            };
+        }
+
+        var completion = job.Status?.CompletionTime ?? failure?.LastTransitionTime;
+        var sameRun = build.CompletionTime is not null && build.CompletionTime == completion;
+        build.CompletionTime = completion ?? build.CompletionTime ?? run.Now.UtcDateTime;
+        if (failed)
+        {
+            BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
+            build.Digest = null;
+            if (sameRun && build.LogTail is not null && build is { FailureReason: { } seenReason, FailureMessage: { } seenMessage })
+            {
+                // Seen before: the pods may be gone by now (the Job controller, a TTL); what status says stands.
+                return Failed(run, seenReason, seenMessage);
+            }
+
+            var jobPods = await pods.OfAsync(job, cancellationToken).ConfigureAwait(false);
+            var (logTail, logError) = await pods.ReadLogTailAsync(job.Metadata.NamespaceProperty, jobPods, cancellationToken).ConfigureAwait(false);
+            build.LogTail = logTail ?? "";
+            var timedOut = failure?.Reason == "DeadlineExceeded";
+            var why = failure?.Message ?? failure?.Reason ?? "the Kaniko container failed";
+            var died = BuildDiagnosis.FromPods(jobPods);
+            var message = "build Job " + job.Metadata.Name + " failed: " + why + (died is null ? "" : "; " + died.Message)
+                + (logError is null ? Text.LastLine(build.LogTail) : "; the log tail could not be read: " + Text.Shorten(logError, 300));
+            return Failed(run, timedOut ? Conditions.ReasonBuildTimedOut : died?.Reason ?? Conditions.ReasonBuildFailed, message);
+        }
+
+        build.LogTail = null;
+        if (sameRun && build.Digest is not null)
+        {
+            return Succeeded(run, build.Digest);
+        }
+
+        var digest = await pods.ReadDigestAsync(job, cancellationToken).ConfigureAwait(false);
+        if (digest is null || !DigestPattern().IsMatch(digest))
+        {
+            BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
+            return Failed(run, Conditions.ReasonInvalidDigest, "build Job " + job.Metadata.Name + " succeeded but its " + KanikoJobBuilder.KanikoContainerName + " container reported no sha256 digest in its termination message" + (digest is null ? "" : " (got '" + Text.Shorten(digest, 80) + "')"));
+        }
+
+        build.Digest = digest;
+        BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: true, build);
+        return Succeeded(run, digest);
+    }
+
+    private async Task<StepResult> StartAsync(Reconciliation run, string hash, string name, CancellationToken cancellationToken)
+    {
+        var build = run.Status.Build!;
+        (build.JobName, build.Digest, build.StartTime, build.CompletionTime, build.LogTail) = (name, null, null, null, null);
+        (build.FailureReason, build.FailureMessage, build.Retry) = (null, null, run.Retry);
+
+        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(run.TinyImage, hash, options);
+        var configMap = await ChildWriter.CreateOrUpdateAsync(
+            cluster.ConfigMaps,
+            cluster.ConfigMapCache,
+            desiredConfigMap,
+            run.Uid,
+            actual => SameData(desiredConfigMap.Data, actual.Data),
+            actual => actual.Data = desiredConfigMap.Data,
+            cancellationToken).ConfigureAwait(false);
+        switch (configMap.Outcome)
+        {
+            case ApplyOutcome.NotOurs:
+                return run.ChildInTheWay("ConfigMap", name);
+            case ApplyOutcome.Conflict:
+                return StepResult.Retry;
+        }
+
+        var desiredJob = KanikoJobBuilder.BuildJob(run.TinyImage, hash, options);
+        if (run.Retry is { } retry)
+        {
+            desiredJob.Metadata.Annotations ??= new Dictionary<string, string>();
+            desiredJob.Metadata.Annotations[Annotations.Retry] = retry;
+        }
+
+        var job = await ChildWriter.CreateOrUpdateAsync(cluster.Jobs, cluster.JobCache, desiredJob, run.Uid, _ => true, _ => { }, cancellationToken).ConfigureAwait(false);
+        switch (job.Outcome)
+        {
+            case ApplyOutcome.Created:
+                logger.LogInformation("Started build {Namespace}/{Job}", run.Namespace, name);
+                OperatorMetrics.BuildsStarted.Add(1);
+                return Running(run, null, "build Job " + name + " created");
+            case ApplyOutcome.NotOurs:
+                return run.ChildInTheWay("Job", name);
+            case ApplyOutcome.Conflict:
+                return StepResult.Retry;
+            default:
+                logger.LogInformation("Build {Namespace}/{Job} exists already; adopting it", run.Namespace, name);
+                return Running(run, null, "adopting build Job " + name);
+        }
+    }
+
+    private static StepResult Succeeded(Reconciliation run, string digest)
+    {
+        run.BuiltDigest = digest;
+        run.SetCondition(Conditions.Built, Conditions.True, Conditions.ReasonBuildSucceeded, "built " + digest);
+        return StepResult.Continue;
+    }
+
+    private static StepResult Running(Reconciliation run, string? reason, string message)
+    {
+        run.SetCondition(Conditions.Built, Conditions.Unknown, reason ?? Conditions.ReasonBuilding, message);
+
+        // A running build is looked at again without an event: a refused or stuck pod changes no Job.
+        return StepResult.Wait(reason ?? Conditions.ReasonBuilding, message, StepResult.Recheck);
+    }
+
+    private static StepResult Failed(Reconciliation run, string reason, string message)
+    {
+        var build = run.Status.Build!;
+        (build.FailureReason, build.FailureMessage) = (reason, message);
+        run.SetCondition(Conditions.Built, Conditions.False, reason, message);
+        return StepResult.Fail(reason, message);
+    }
+
+    /// <summary>Whether the Job finished, whether it failed, and its Failed condition.</summary>
+    private static (bool Finished, bool Failed, V1JobCondition? Failure) Finished(V1Job job)
+    {
+        var conditions = job.Status?.Conditions ?? [];
+        var failure = conditions.FirstOrDefault(c => c.Type == "Failed" && c.Status == "True");
+        if (failure is not null)
+        {
+            return (true, true, failure);
+        }
+
+        var complete = conditions.Any(c => c.Type == "Complete" && c.Status == "True");
+        return (complete, false, null);
+    }
+
+    private static bool SameData(IDictionary<string, string>? desired, IDictionary<string, string>? actual) =>
+        (desired?.Count ?? 0) == (actual?.Count ?? 0)
+        && (desired is null || desired.All(e => actual!.TryGetValue(e.Key, out var value) && value == e.Value));
+
+    [GeneratedRegex("^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DigestPattern();
+}

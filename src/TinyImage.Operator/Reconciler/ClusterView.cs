@@ -1,0 +1,55 @@
+using k8s.Models;
+using TinyImage.Operator.Kube;
+using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+
+namespace TinyImage.Operator.Reconciler;
+
+/// <summary>
+/// What the reconciler sees of the cluster: informer caches for the TinyImages and the children it owns (read these,
+/// never the API, for steady-state passes), and typed clients for writes and for the few objects it does not watch
+/// (source ConfigMaps, Secrets, build pods and their logs, the Job controller's Events).
+/// </summary>
+internal sealed class ClusterView
+{
+    public ClusterView(KubeConnection connection)
+    {
+        TinyImages = new ResourceClient<TinyImageResource>(connection, TinyImageTypes.TinyImages);
+        ConfigMaps = new ResourceClient<V1ConfigMap>(connection, ResourceTypes.ConfigMaps);
+        Secrets = new ResourceClient<V1Secret>(connection, ResourceTypes.Secrets);
+        Jobs = new ResourceClient<V1Job>(connection, ResourceTypes.Jobs);
+        Pods = new ResourceClient<V1Pod>(connection, ResourceTypes.Pods);
+        Deployments = new ResourceClient<V1Deployment>(connection, ResourceTypes.Deployments);
+        Services = new ResourceClient<V1Service>(connection, ResourceTypes.Services);
+        Events = new ResourceClient<Eventsv1Event>(connection, ResourceTypes.Events);
+        CoreEvents = new ResourceClient<Corev1Event>(connection, ResourceTypes.CoreEvents);
+    }
+
+    public ResourceClient<TinyImageResource> TinyImages { get; }
+
+    public ResourceClient<V1ConfigMap> ConfigMaps { get; }
+
+    public ResourceClient<V1Secret> Secrets { get; }
+
+    public ResourceClient<V1Job> Jobs { get; }
+
+    public ResourceClient<V1Pod> Pods { get; }
+
+    public ResourceClient<V1Deployment> Deployments { get; }
+
+    public ResourceClient<V1Service> Services { get; }
+
+    public ResourceClient<Eventsv1Event> Events { get; }
+
+    /// <summary>Read only: the Job controller's FailedCreate Events about build Jobs.</summary>
+    public ResourceClient<Corev1Event> CoreEvents { get; }
+
+    public ResourceCache<TinyImageResource> TinyImageCache { get; set; } = new();
+
+    public ResourceCache<V1Job> JobCache { get; set; } = new();
+
+    public ResourceCache<V1ConfigMap> ConfigMapCache { get; set; } = new();
+
+    public ResourceCache<V1Deployment> DeploymentCache { get; set; } = new();
+
+    public ResourceCache<V1Service> ServiceCache { get; set; } = new();
+}

@@ -1,0 +1,202 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Configuration;
+using TinyImage.Operator.Deploying;
+using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
+using C = TinyImage.Operator.Api.V1Alpha1.Conditions;
+
+namespace TinyImage.Operator.Reconciler;
+
+/// <summary>
+/// Step 4, owner of the Deployed condition and of <c>status.deployment</c> and <c>status.serving</c>: ensure the
+/// Deployment and the Service of the verified workload. The workload runs what was verified: the current spec's binary,
+/// args, env and port once the current spec's image is verified; until then what status records as serving. Desired
+/// and actual are compared semantically (<see cref="ChildComparer"/>), so a steady state costs no writes; only children
+/// this TinyImage controls are written. A digest is named as serving only once its rollout is complete.
+/// </summary>
+internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions options, ILogger logger) : ISubReconciler
+{
+    public string Name => "deploy";
+
+    public string Phase => Phases.Deploying;
+
+    public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
+    {
+        using var span = OperatorTracing.Step(Name);
+        if (Workload(run, run.Hash) is not { } workload)
+        {
+            Record(run, WorkloadState.NoImage);
+            return StepResult.Wait(C.ReasonWaitingForVerification, "no verified image yet");
+        }
+
+        var desired = DeploymentBuilder.Build(AsVerified(run.TinyImage, workload), workload.Reference!, workload.SpecHash!, options);
+        var replicas = desired.Spec.Replicas ?? 1;
+        var deployment = await ApplyAsync(run, cluster.Deployments, cluster.DeploymentCache, desired, d => d.Spec, (d, s) => d.Spec = s, cancellationToken).ConfigureAwait(false);
+        if (deployment.Outcome == ApplyOutcome.NotOurs)
+        {
+            Record(run, new WorkloadState(workload, RolloutState.None, "the Deployment's name is taken", false, 0));
+            return run.ChildInTheWay("Deployment", desired.Metadata.Name);
+        }
+
+        var service = ServiceBuilder.Build(run.TinyImage);
+        var serviceApplied = await ApplyAsync(run, cluster.Services, cluster.ServiceCache, service, s => s.Spec, (s, spec) => s.Spec = spec, cancellationToken).ConfigureAwait(false);
+        if (deployment.Outcome == ApplyOutcome.Conflict || serviceApplied.Outcome == ApplyOutcome.Conflict)
+        {
+            return StepResult.Retry;
+        }
+
+        var state = Evaluate(deployment.Value, deployment.Written, workload, replicas);
+        Record(run, state);
+        if (serviceApplied.Outcome == ApplyOutcome.NotOurs)
+        {
+            return run.ChildInTheWay("Service", service.Metadata.Name);
+        }
+
+        return state.Rollout switch
+        {
+            RolloutState.Complete => StepResult.Continue,
+            RolloutState.DeadlineExceeded => StepResult.Fail(C.ReasonProgressDeadlineExceeded, "the rollout of " + workload.Reference + " exceeded its progress deadline: " + state.Detail),
+            _ => StepResult.Wait(C.ReasonDeploying, "waiting for the rollout of " + workload.Reference + ": " + state.Detail),
+        };
+    }
+
+    /// <summary>An earlier step stopped the pass: the workload as the cache shows it, without writing.</summary>
+    public void Skip(Reconciliation run) => Record(run, Observe(run));
+
+    /// <summary>The workload as the cache shows it.</summary>
+    public WorkloadState Observe(Reconciliation run)
+    {
+        if (Workload(run, hash: null) is not { } workload)
+        {
+            return WorkloadState.NoImage;
+        }
+
+        var deployment = cluster.DeploymentCache.Get(run.Namespace, run.Name);
+        if (deployment is null || !ChildWriter.IsControlledBy(deployment, run.Uid))
+        {
+            return new WorkloadState(workload, RolloutState.None, "no Deployment", false, 0);
+        }
+
+        var container = deployment.Spec?.Template?.Spec?.Containers?.FirstOrDefault();
+        var replicas = deployment.Spec?.Replicas ?? 1;
+        return Evaluate(deployment, container?.Image != workload.Reference, workload, replicas);
+    }
+
+    /// <summary>
+    /// What the Deployment runs: the current spec with the latest verified image once that image is the current
+    /// spec's; until then the workload recorded as serving (or, before anything served, the verified image with the
+    /// binary it was verified with). Null before any image is verified.
+    /// </summary>
+    public static ServingStatus? Workload(Reconciliation run, string? hash)
+    {
+        var (image, serving, spec) = (run.Status.Image, run.Status.Serving, run.TinyImage.Spec);
+        if (image is not { Reference: not null, SpecHash: not null })
+        {
+            return serving is { Reference: not null, SpecHash: not null } ? serving : null;
+        }
+
+        var current = hash is not null ? image.SpecHash == hash : serving is null;
+        if (!current && serving is { Reference: not null, SpecHash: not null })
+        {
+            return serving;
+        }
+
+        return new ServingStatus
+        {
+            Reference = image.Reference,
+            Digest = image.Digest,
+            SpecHash = image.SpecHash,
+            Binary = image.Binary ?? spec.Binary,
+            Args = spec.Deploy.Args is { Count: > 0 } args ? [.. args] : null,
+            Env = spec.Deploy.Env is { Count: > 0 } env ? [.. env.Select(EnvVarStatus.From)] : null,
+            ContainerPort = spec.Deploy.ContainerPort,
+        };
+    }
+
+    /// <summary>The workload's part of the status: the Deployed condition, status.deployment and status.serving.</summary>
+    private static void Record(Reconciliation run, WorkloadState state)
+    {
+        run.Workload = state;
+        if (state.RolledOut)
+        {
+            run.Status.Serving = state.Workload;
+        }
+
+        if (state.Workload is not { } workload)
+        {
+            run.SetCondition(C.Deployed, C.False, C.ReasonWaitingForVerification, "no verified image yet");
+            return;
+        }
+
+        run.Status.Deployment = new DeploymentStatus { Name = run.Name, ReadyReplicas = state.ReadyReplicas };
+        var (status, reason, message) = state.Rollout switch
+        {
+            RolloutState.Complete => (C.True, C.ReasonAvailable, workload.Reference + " is rolled out"),
+            RolloutState.DeadlineExceeded => (C.False, C.ReasonProgressDeadlineExceeded, state.Detail),
+            _ => (C.False, C.ReasonDeploying, "waiting for the rollout of " + workload.Reference + ": " + state.Detail),
+        };
+        run.SetCondition(C.Deployed, status, reason, message);
+    }
+
+    /// <summary>The TinyImage with the binary, args, env and port the workload was verified and deployed with.</summary>
+    private static Api.V1Alpha1.TinyImage AsVerified(Api.V1Alpha1.TinyImage tinyImage, ServingStatus workload)
+    {
+        var copy = ObjectCopy.Clone(tinyImage, TinyImageTypes.TinyImages.ItemInfo);
+        copy.Spec.Binary = workload.Binary ?? copy.Spec.Binary;
+        copy.Spec.Deploy.Args = workload.Args;
+        copy.Spec.Deploy.Env = workload.Env is { } env ? [.. env.Select(e => e.ToSpec())] : null;
+        copy.Spec.Deploy.ContainerPort = workload.ContainerPort ?? copy.Spec.Deploy.ContainerPort;
+        return copy;
+    }
+
+    private static WorkloadState Evaluate(V1Deployment? deployment, bool written, ServingStatus workload, int replicas)
+    {
+        if (deployment is null)
+        {
+            return new WorkloadState(workload, RolloutState.InProgress, "creating the Deployment", false, 0);
+        }
+
+        var status = deployment.Status;
+        var available = (status?.AvailableReplicas ?? 0) >= replicas;
+        var (state, detail) = written
+            ? (RolloutState.InProgress, "the Deployment was updated to run " + workload.Reference)
+            : RolloutStatus.Of(deployment, replicas);
+        return new WorkloadState(workload, state, detail, available, status?.ReadyReplicas ?? 0);
+    }
+
+    /// <summary>Creates or updates one child: labels and annotations merged in, the spec compared semantically.</summary>
+    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+        where TSpec : class
+    {
+        var info = client.Type.ItemInfo;
+        var desiredSpec = Node(desired, info, "spec");
+        var result = await ChildWriter.CreateOrUpdateAsync(
+            client,
+            cache,
+            desired,
+            run.Uid,
+            actual => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
+                && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations)
+                && ChildComparer.Matches(desiredSpec, Node(actual, info, "spec")),
+            actual =>
+            {
+                actual.Metadata.Labels = ChildWriter.Merge(actual.Metadata.Labels, desired.Metadata.Labels);
+                actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desired.Metadata.Annotations);
+                setSpec(actual, spec(desired));
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (result.Written)
+        {
+            logger.LogInformation("{Outcome} {Kind} {Namespace}/{Name}", result.Outcome, client.Type.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+        }
+
+        return result;
+    }
+
+    private static System.Text.Json.Nodes.JsonNode? Node<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string property) =>
+        System.Text.Json.JsonSerializer.SerializeToNode(value, info)?[property];
+}

@@ -1,0 +1,75 @@
+using TinyImage.Operator.Api;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Kube;
+using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+
+namespace TinyImage.Operator.Reconciler;
+
+/// <summary>
+/// One pass over one TinyImage: the cached object (read-only), the status being drafted (each sub-reconciler writes
+/// only its own part), what the inputs step resolved for the later steps, and the workload as last seen.
+/// </summary>
+internal sealed class Reconciliation
+{
+    private readonly Func<Reconciliation, StepResult, CancellationToken, Task<bool>> progress;
+
+    public Reconciliation(TinyImageResource tinyImage, DateTimeOffset now, Func<Reconciliation, StepResult, CancellationToken, Task<bool>>? progress = null)
+    {
+        TinyImage = tinyImage;
+        Now = now;
+        Status = tinyImage.Status is null ? new TinyImageStatus() : ObjectCopy.Clone(tinyImage.Status, ApiJson.TypeInfo<TinyImageStatus>());
+        Status.Conditions ??= [];
+        this.progress = progress ?? ((_, _, _) => Task.FromResult(true));
+    }
+
+    /// <summary>The cached object. Never change it.</summary>
+    public TinyImageResource TinyImage { get; }
+
+    /// <summary>The status this pass writes (at the end, and where a step reports progress).</summary>
+    public TinyImageStatus Status { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public string Name => TinyImage.Metadata.Name;
+
+    public string Namespace => TinyImage.Metadata.NamespaceProperty;
+
+    public long? Generation => TinyImage.Metadata.Generation;
+
+    public string? Uid => TinyImage.Metadata.Uid;
+
+    /// <summary>The value of the <c>tinyimage.dev/retry</c> annotation, or null.</summary>
+    public string? Retry => TinyImage.Metadata.Annotations?.TryGetValue(Annotations.Retry, out var value) == true ? value : null;
+
+    /// <summary>The source digest and the push Secret's docker config (set by the inputs step).</summary>
+    public BuildInputs? Inputs { get; set; }
+
+    /// <summary>The build hash of the current spec and inputs (set by the inputs step).</summary>
+    public string? Hash { get; set; }
+
+    /// <summary>The pushed digest of the current hash's build once it succeeded (set by the build step).</summary>
+    public string? BuiltDigest { get; set; }
+
+    /// <summary>The workload as the deploy step found or left it (set by the deploy step, or observed when it did not run).</summary>
+    public WorkloadState Workload { get; set; } = WorkloadState.NoImage;
+
+    /// <summary>A child's name is taken by an object this TinyImage does not control: stall, say which, write nothing to it.</summary>
+    public StepResult ChildInTheWay(string kind, string name) => StepResult.Stop(
+        Conditions.ReasonChildConflict,
+        kind + " " + Namespace + "/" + name + " exists and is not controlled by this TinyImage",
+        StepResult.Recheck);
+
+    /// <summary>Whether <paramref name="child"/> is missing or controlled by this TinyImage.</summary>
+    public bool IsOursOrAbsent(k8s.IKubernetesObject<k8s.Models.V1ObjectMeta>? child) =>
+        child is null || ChildWriter.IsControlledBy(child, Uid);
+
+    /// <summary>Sets one condition of the draft, for the current generation and time.</summary>
+    public void SetCondition(string type, string status, string reason, string message) =>
+        ConditionSet.Set(Status.Conditions!, type, status, reason, message, Generation, Now);
+
+    /// <summary>
+    /// Writes the status drafted so far, summarized with <paramref name="current"/> as the running step's result, so a
+    /// person sees a slow step (verification) while it runs. False: the write lost a race.
+    /// </summary>
+    public Task<bool> ReportProgressAsync(StepResult current, CancellationToken cancellationToken) => progress(this, current, cancellationToken);
+}

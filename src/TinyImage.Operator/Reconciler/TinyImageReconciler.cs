@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Configuration;
+using TinyImage.Operator.Kube;
+using TinyImage.Operator.Verification;
+using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+
+namespace TinyImage.Operator.Reconciler;
+
+/// <summary>
+/// One reconciler, an ordered list of sub-reconcilers (inputs, build, verify, deploy, history), one summarize-and-patch
+/// at the end of the pass (Flux's source-controller). Level-triggered and idempotent: each pass looks at the TinyImage
+/// and its children as they are and takes every step it can; no step waits for a phase an earlier pass wrote. Status
+/// is written where a person should see progress (before verification) and once at the end, only when it changed.
+/// </summary>
+internal sealed class TinyImageReconciler
+{
+    private readonly ClusterView cluster;
+    private readonly TimeProvider time;
+    private readonly EventRecorder events;
+    private readonly ILogger logger;
+    private readonly DeployReconciler deploy;
+    private readonly IReadOnlyList<ISubReconciler> steps;
+    private readonly RecentWrites<TinyImageResource> written = new();
+
+    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
+    {
+        this.cluster = cluster;
+        this.time = time;
+        this.events = events;
+        this.logger = logger;
+        deploy = new DeployReconciler(cluster, options, logger);
+        steps =
+        [
+            new InputsReconciler(cluster, options),
+            new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
+            new VerifyReconciler(cluster, verifier, logger),
+            deploy,
+            new HistoryReconciler(cluster, options, logger),
+        ];
+    }
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        // Load from the cache (or our own newer write the cache has not seen yet). Gone or going: owner references
+        // let the garbage collector remove the children.
+        var tinyImage = written.Newest(key, cluster.TinyImageCache.Get(key));
+        if (tinyImage is null || tinyImage.Metadata.DeletionTimestamp is not null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        using var scope = logger.BeginScope("{Namespace}/{Name}", key.Namespace, key.Name);
+        var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage);
+        var outcomes = new List<StepOutcome>(steps.Count);
+        ISubReconciler? running = null;
+        var run = new Reconciliation(tinyImage, time.GetUtcNow(), (r, current, token) => ReportProgressAsync(patcher, r, [.. outcomes, new StepOutcome(running!.Phase, current)], token));
+        TimeSpan? requeue = null;
+        foreach (var step in steps)
+        {
+            if (outcomes.Count > 0 && outcomes[^1].Result.EndsPass)
+            {
+                step.Skip(run);
+                continue;
+            }
+
+            running = step;
+            var result = await step.ReconcileAsync(run, cancellationToken).ConfigureAwait(false);
+            if (result.Action == StepAction.Retry)
+            {
+                return ReconcileResult.Backoff;
+            }
+
+            if (result.Action == StepAction.Stop)
+            {
+                logger.LogWarning("{Namespace}/{Name} is stopped at {Step}: {Reason}: {Message}", run.Namespace, run.Name, step.Name, result.Reason, result.Message);
+            }
+
+            outcomes.Add(new StepOutcome(step.Phase, result));
+            requeue = result.RequeueAfter is { } after && (requeue is null || after < requeue) ? after : requeue;
+        }
+
+        StatusSummary.Apply(run.Status, outcomes, run.Workload, run.Generation, run.Now);
+        run.Status.LastHandledRetry = run.Retry;
+        if (!await WriteAsync(patcher, run.Status, cancellationToken).ConfigureAwait(false))
+        {
+            return ReconcileResult.Backoff;
+        }
+
+        return requeue is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
+    }
+
+    /// <summary>The status so far, summarized as if the pass ended with the running step's result, written now.</summary>
+    private Task<bool> ReportProgressAsync(StatusPatcher patcher, Reconciliation run, IReadOnlyList<StepOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        StatusSummary.Apply(run.Status, outcomes, deploy.Observe(run), run.Generation, run.Now);
+        return WriteAsync(patcher, run.Status, cancellationToken);
+    }
+
+    /// <summary>Writes the status when it changed, and records an Event when the phase changed.</summary>
+    private async Task<bool> WriteAsync(StatusPatcher patcher, TinyImageStatus status, CancellationToken cancellationToken)
+    {
+        var before = patcher.Current.Status?.Phase;
+        if (!await patcher.WriteIfChangedAsync(status, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (before != status.Phase)
+        {
+            await RecordPhaseAsync(patcher.Current, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private Task RecordPhaseAsync(TinyImageResource stored, CancellationToken cancellationToken)
+    {
+        var status = stored.Status!;
+        var phase = status.Phase!;
+        var cause = phase == Phases.Failed
+            ? ConditionSet.Find(status.Conditions, Conditions.Stalled)
+            : ConditionSet.Find(status.Conditions, phase == Phases.Ready ? Conditions.Ready : Conditions.Reconciling);
+        logger.LogInformation("{Namespace}/{Name} is now {Phase}: {Reason}", stored.Metadata.NamespaceProperty, stored.Metadata.Name, phase, cause?.Reason);
+        var regarding = new k8s.Models.V1ObjectReference
+        {
+            ApiVersion = TinyImageTypes.TinyImages.ApiVersion,
+            Kind = TinyImageTypes.TinyImages.Kind,
+            Name = stored.Metadata.Name,
+            NamespaceProperty = stored.Metadata.NamespaceProperty,
+            Uid = stored.Metadata.Uid,
+            ResourceVersion = stored.Metadata.ResourceVersion,
+        };
+        var type = phase == Phases.Failed ? EventRecorder.Warning : EventRecorder.Normal;
+        return events.RecordAsync(regarding, type, cause?.Reason ?? phase, phase, cause?.Message ?? phase, cancellationToken);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Security.Cryptography;
+using System.Text;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api;
+using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Operator.Building;
+using TinyImage.Operator.Kube;
+using TinyImage.Operator.Telemetry;
+using TinyImage.Operator.Verification;
+
+namespace TinyImage.Operator.Reconciler;
+
+/// <summary>
+/// Step 3, owner of the SbomVerified condition and of <c>status.verification</c>, <c>status.image</c> and
+/// <c>status.sbom</c>: verify the built digest with <see cref="IImageVerifier"/> and, when it passes, record the image
+/// and its SBOM (CycloneDX JSON in ConfigMap <c>NAME-sbom</c>). An outcome recorded for this digest, binary and policy
+/// under the current retry annotation stands (a pass is not verified again while its SBOM ConfigMap says so; a refusal
+/// stays until the spec or the annotation changes). A refused image is never deployed: the verified one keeps serving.
+/// </summary>
+internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verifier, ILogger logger) : ISubReconciler
+{
+    public const string SbomKey = "bom.cdx.json";
+    public const string VerifiedDigestAnnotation = "tinyimage.dev/verified-digest";
+    public const string PolicyAnnotation = "tinyimage.dev/verify-policy";
+
+    public string Name => "verify";
+
+    public string Phase => Phases.Verifying;
+
+    public static string SbomConfigMapName(string tinyImageName) => tinyImageName + "-sbom";
+
+    public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
+    {
+        using var span = OperatorTracing.Step(Name);
+        if (run.BuiltDigest is not { } digest)
+        {
+            // Nothing to verify until the build succeeds: say what verification waits for.
+            var failed = ConditionSet.Find(run.Status.Conditions, Conditions.Built)?.Status == Conditions.False;
+            var waiting = failed ? "nothing to verify: the build failed" : "waiting for the build";
+            run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, Conditions.ReasonWaitingForVerification, waiting);
+            return StepResult.Wait(Conditions.ReasonWaitingForVerification, waiting);
+        }
+
+        var spec = run.TinyImage.Spec;
+        var policyKey = PolicyKey(spec, digest);
+        var sbomName = SbomConfigMapName(run.Name);
+        var sbomConfigMap = cluster.ConfigMapCache.Get(run.Namespace, sbomName);
+        if (!run.IsOursOrAbsent(sbomConfigMap))
+        {
+            return run.ChildInTheWay("ConfigMap", sbomName);
+        }
+
+        if (run.Status.Verification is { } recorded && recorded.Digest == digest && recorded.PolicyHash == policyKey && recorded.Retry == run.Retry)
+        {
+            if (!recorded.Passed)
+            {
+                return Refused(run, recorded.Reason ?? VerificationReasons.SbomMissing, recorded.Message ?? "refused");
+            }
+
+            if (run.Status.Image?.Digest == digest && Annotation(sbomConfigMap, PolicyAnnotation) != policyKey)
+            {
+                // The cache may lag behind our own write: ask the API before verifying again.
+                sbomConfigMap = await cluster.ConfigMaps.GetAsync(run.Namespace, sbomName, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (run.Status.Image?.Digest == digest && run.IsOursOrAbsent(sbomConfigMap) && Annotation(sbomConfigMap, PolicyAnnotation) == policyKey)
+            {
+                return Verified(run, recorded.Message ?? "verified");
+            }
+        }
+
+        // Never verify (nor announce it) for an SBOM ConfigMap name another owner holds: the cache sees only ours.
+        sbomConfigMap ??= await cluster.ConfigMaps.GetAsync(run.Namespace, sbomName, cancellationToken).ConfigureAwait(false);
+        if (!run.IsOursOrAbsent(sbomConfigMap))
+        {
+            return run.ChildInTheWay("ConfigMap", sbomName);
+        }
+
+        // Verification reads the image from the registry: say so while it runs.
+        run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, Conditions.ReasonVerifying, "verifying " + digest);
+        if (!await run.ReportProgressAsync(StepResult.Wait(Conditions.ReasonVerifying, "verifying " + digest), cancellationToken).ConfigureAwait(false))
+        {
+            return StepResult.Retry;
+        }
+
+        var request = new VerificationRequest(spec.Output.Repository, digest, spec.Binary, Policy(spec), run.Inputs?.DockerConfigJson, spec.Output.Insecure);
+        var result = await verifier.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Verified {Namespace}/{Name} {Digest}: {Reason}", run.Namespace, run.Name, digest, result.Reason);
+        BuildTelemetry.Verified(result);
+        if (!result.Passed && VerificationReasons.IsTransient(result.Reason))
+        {
+            run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, result.Reason, result.Message);
+            return StepResult.Wait(Conditions.ReasonVerifying, result.Message, StepResult.Recheck);
+        }
+
+        run.Status.Verification = new VerificationStatus
+        {
+            Digest = digest,
+            PolicyHash = policyKey,
+            Passed = result.Passed,
+            Reason = result.Reason,
+            Message = result.Message,
+            Retry = run.Retry,
+        };
+        if (!result.Passed)
+        {
+            return Refused(run, result.Reason, result.Message);
+        }
+
+        var desired = SbomConfigMap(run, digest, policyKey, result.CycloneDxJson);
+        var written = await ChildWriter.CreateOrUpdateAsync(
+            cluster.ConfigMaps,
+            cluster.ConfigMapCache,
+            desired,
+            run.Uid,
+            actual => false,
+            actual =>
+            {
+                actual.Metadata.Labels = desired.Metadata.Labels;
+                actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desired.Metadata.Annotations);
+                actual.Data = desired.Data;
+            },
+            cancellationToken).ConfigureAwait(false);
+        switch (written.Outcome)
+        {
+            case ApplyOutcome.NotOurs:
+                return run.ChildInTheWay("ConfigMap", sbomName);
+            case ApplyOutcome.Conflict:
+                return StepResult.Retry;
+        }
+
+        run.Status.Image = new ImageStatus
+        {
+            Reference = spec.Output.Repository + "@" + digest,
+            Digest = digest,
+            SizeBytes = result.ImageSizeBytes,
+            LayerCount = result.LayerCount,
+            Binary = spec.Binary,
+            SpecHash = run.Hash,
+        };
+        run.Status.Sbom = result.Sbom is null ? null : new SbomStatus
+        {
+            PackageCount = result.Sbom.PackageCount,
+            RootPackage = result.Sbom.RootPackage,
+            Format = result.Sbom.Format,
+            ConfigMapName = result.CycloneDxJson is null ? null : sbomName,
+        };
+        return Verified(run, result.Message);
+    }
+
+    /// <summary>A stopped pass keeps the last verification facts.</summary>
+    public void Skip(Reconciliation run)
+    {
+    }
+
+    /// <summary>The policy the spec asks for.</summary>
+    public static VerifyPolicy Policy(TinyImageSpec spec) => new(
+        spec.Verify.RequireSbom,
+        [.. spec.Verify.DenyPackages ?? []],
+        spec.Verify.MaxImageSize?.ToInt64(),
+        spec.Verify.ScratchOnly,
+        null);
+
+    /// <summary>Identifies what was verified: the digest, the binary and the policy.</summary>
+    private static string PolicyKey(TinyImageSpec spec, string digest)
+    {
+        var text = digest + "\n" + spec.Binary + "\n" + ApiJson.Serialize(spec.Verify);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static StepResult Verified(Reconciliation run, string message)
+    {
+        run.SetCondition(Conditions.SbomVerified, Conditions.True, VerificationReasons.Verified, message);
+        return StepResult.Continue;
+    }
+
+    private static StepResult Refused(Reconciliation run, string reason, string message)
+    {
+        run.SetCondition(Conditions.SbomVerified, Conditions.False, reason, message);
+        return StepResult.Fail(reason, message);
+    }
+
+    private static V1ConfigMap SbomConfigMap(Reconciliation run, string digest, string policyKey, string? cycloneDx) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = ChildMetadata.Metadata(
+            run.TinyImage,
+            SbomConfigMapName(run.Name),
+            ChildMetadata.Labels(run.TinyImage, "sbom"),
+            new Dictionary<string, string> { [VerifiedDigestAnnotation] = digest, [PolicyAnnotation] = policyKey }),
+        Data = cycloneDx is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [SbomKey] = cycloneDx },
+    };
+
+    private static string? Annotation(V1ConfigMap? value, string key) =>
+        value?.Metadata.Annotations?.TryGetValue(key, out var text) == true ? text : null;
+}
