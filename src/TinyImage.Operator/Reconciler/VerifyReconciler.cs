@@ -43,7 +43,7 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
         }
 
         var spec = run.TinyImage.Spec;
-        var policyKey = PolicyKey(spec, digest);
+        var policyKey = PolicyKey(spec, run.Hash, digest);
         var sbomName = SbomConfigMapName(run.Name);
         var sbomConfigMap = cluster.ConfigMapCache.Get(run.Namespace, sbomName);
         if (!run.IsOursOrAbsent(sbomConfigMap))
@@ -162,10 +162,10 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
         spec.Verify.ScratchOnly,
         null);
 
-    /// <summary>Identifies what was verified: the digest, the binary and the policy.</summary>
-    private static string PolicyKey(TinyImageSpec spec, string digest)
+    /// <summary>Identifies what was verified: the build (hash and digest), the binary and the policy.</summary>
+    private static string PolicyKey(TinyImageSpec spec, string? hash, string digest)
     {
-        var text = digest + "\n" + spec.Binary + "\n" + ApiJson.Serialize(spec.Verify);
+        var text = hash + "\n" + digest + "\n" + spec.Binary + "\n" + ApiJson.Serialize(spec.Verify);
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

@@ -31,6 +31,9 @@ internal sealed class OperatorHarness : IAsyncDisposable
 
     public FakeImageVerifier Verifier { get; } = new();
 
+    /// <summary>Reconcile passes per TinyImage name, over every operator this harness started.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Passes { get; } = new(StringComparer.Ordinal);
+
     public ILoggerFactory Loggers { get; }
 
     /// <summary>Options fast enough for tests; leader election off unless asked for.</summary>
@@ -65,6 +68,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         var settings = new ControllerSettings
         {
             Instance = identity,
+            OnReconciled = (key, _) => Passes.AddOrUpdate(key.Name, 1, (_, n) => n + 1),
             Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },
         };
@@ -163,6 +167,10 @@ internal sealed class OperatorHarness : IAsyncDisposable
 
     /// <summary>Jobs created (answered 201), i.e. builds started.</summary>
     public int JobCreates() => Kube.Requests.Where(r => r.Verb == "create" && r.Resource == "jobs" && r.StatusCode == 201).Count;
+
+    /// <summary>The status writes of a TinyImage the emulator accepted.</summary>
+    public int StatusWrites(string name) =>
+        Kube.Requests.Where(r => r.IsWrite && r.Resource == "tinyimages" && r.Subresource == "status" && r.Name == name && r.StatusCode == 200).Count;
 
     public Task WaitForPhaseAsync(string name, string phase) =>
         Eventually.TrueAsync(() => Phase(name) == phase, name + " in phase " + phase, () => "now " + Phase(name) + ": " + TinyImage(name)?["status"]?.ToJsonString());

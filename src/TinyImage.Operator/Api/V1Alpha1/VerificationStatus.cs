@@ -9,7 +9,7 @@ internal sealed class VerificationStatus
     [JsonPropertyName("digest")]
     public string? Digest { get; set; }
 
-    /// <summary>The hash of the binary name and the verify policy the digest was verified under.</summary>
+    /// <summary>The hash of what was verified: the build hash, the digest, the binary name and the verify policy.</summary>
     [JsonPropertyName("policyHash")]
     public string? PolicyHash { get; set; }
 
