@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
@@ -23,7 +24,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
     private const int LogTailLines = 20;
     private const int LogTailMaxChars = 4096;
 
-    public async Task<BuildResult> EnsureAsync(ReconcilePass pass, string hash, CancellationToken cancellationToken)
+    public async Task<BuildResult> EnsureAsync(ReconcilePass pass, ValidTinyImage tinyImage, string hash, CancellationToken cancellationToken)
     {
         using var span = OperatorTracing.Step("build");
         var name = ChildMetadata.BuildName(pass.Name, hash);
@@ -54,7 +55,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
                 : await FollowJobAsync(pass, job, cancellationToken).ConfigureAwait(false);
         }
 
-        return await StartAsync(pass, hash, name, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(pass, tinyImage, hash, name, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The outcome status remembers when the Job is gone (TTL), unless a retry was asked for since.</summary>
@@ -186,7 +187,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         return new BuildResult(BuildState.Succeeded, digest, "built " + digest);
     }
 
-    private async Task<BuildResult> StartAsync(ReconcilePass pass, string hash, string name, CancellationToken cancellationToken)
+    private async Task<BuildResult> StartAsync(ReconcilePass pass, ValidTinyImage tinyImage, string hash, string name, CancellationToken cancellationToken)
     {
         var build = pass.Status.Build!;
         build.JobName = name;
@@ -196,7 +197,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
         build.LogTail = null;
 
         var existingConfigMap = cluster.ConfigMapCache.Get(pass.Namespace, name);
-        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(pass.TinyImage, hash, options);
+        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(tinyImage, hash, options);
         if (existingConfigMap is null)
         {
             SetAnnotation(desiredConfigMap.Metadata, RetryHandled, pass.Retry);
@@ -231,7 +232,7 @@ internal sealed partial class BuildStep(ClusterView cluster, OperatorOptions opt
             }
         }
 
-        var job = KanikoJobBuilder.BuildJob(pass.TinyImage, hash, options);
+        var job = KanikoJobBuilder.BuildJob(tinyImage, hash, options);
         SetAnnotation(job.Metadata, RetryHandled, pass.Retry);
         var result = await cluster.Jobs.CreateAsync(job, cancellationToken).ConfigureAwait(false);
         switch (result.Outcome)

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
@@ -17,7 +18,7 @@ namespace TinyImage.Operator.Controllers;
 /// </summary>
 internal sealed class DeployStep(ClusterView cluster, OperatorOptions options, ILogger logger)
 {
-    public async Task<DeployResult> EnsureAsync(ReconcilePass pass, string hash, CancellationToken cancellationToken)
+    public async Task<DeployResult> EnsureAsync(ReconcilePass pass, ValidTinyImage tinyImage, string hash, CancellationToken cancellationToken)
     {
         using var span = OperatorTracing.Step("deploy");
         if (Workload(pass, hash) is not { } workload)
@@ -25,7 +26,23 @@ internal sealed class DeployStep(ClusterView cluster, OperatorOptions options, I
             return DeployResult.NoImage;
         }
 
-        var desired = DeploymentBuilder.Build(AsVerified(pass.TinyImage, workload), workload.Reference!, workload.SpecHash!, options);
+        // A workload recorded in status (an earlier spec's binary, args, env, port) is validated like a spec; the
+        // current spec's own workload is the TinyImage validated at the start of the pass.
+        var asVerified = AsVerified(tinyImage.Resource, workload);
+        var valid = tinyImage;
+        if (ObjectCopy.Json(asVerified.Spec, ApiJson.TypeInfo<TinyImageSpec>()) != ObjectCopy.Json(tinyImage.Spec, ApiJson.TypeInfo<TinyImageSpec>()))
+        {
+            var verified = SpecValidator.Validate(asVerified);
+            if (verified.Valid is null)
+            {
+                var invalid = new StepProblem(Conditions.ReasonInvalidSpec, "the verified workload in status.serving is invalid: " + verified.Message, null);
+                return new DeployResult(workload, RolloutState.None, invalid.Message, false, 0, false, invalid);
+            }
+
+            valid = verified.Valid;
+        }
+
+        var desired = DeploymentBuilder.Build(valid, workload.Reference!, workload.SpecHash!, options);
         var replicas = desired.Spec.Replicas ?? 1;
         var (deployment, deploymentWritten, blocked) = await EnsureAsync(pass, cluster.Deployments, cluster.DeploymentCache, desired, d => d.Spec, (d, s) => d.Spec = s, cancellationToken).ConfigureAwait(false);
         if (blocked is not null)
@@ -33,7 +50,7 @@ internal sealed class DeployStep(ClusterView cluster, OperatorOptions options, I
             return new DeployResult(workload, RolloutState.None, blocked.Message, false, 0, false, blocked);
         }
 
-        var service = ServiceBuilder.Build(pass.TinyImage);
+        var service = ServiceBuilder.Build(tinyImage);
         var (_, serviceWritten, serviceBlocked) = await EnsureAsync(pass, cluster.Services, cluster.ServiceCache, service, s => s.Spec, (s, spec) => s.Spec = spec, cancellationToken).ConfigureAwait(false);
         if (serviceBlocked is not null)
         {

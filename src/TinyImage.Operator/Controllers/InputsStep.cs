@@ -12,13 +12,14 @@ internal sealed class InputsStep(ClusterView cluster)
 
     public async Task<(BuildInputs? Inputs, StepProblem? Problem)> ResolveAsync(ReconcilePass pass, CancellationToken cancellationToken)
     {
-        var errors = SpecValidator.Validate(pass.TinyImage);
-        if (errors.Count > 0)
+        // The one validation of the pass: every error, each with its field; a spec a retry cannot fix stalls without a requeue.
+        var validation = SpecValidator.Validate(pass.TinyImage);
+        if (validation.Valid is not { } valid)
         {
-            return (null, new StepProblem(Conditions.ReasonInvalidSpec, string.Join("; ", errors.Take(5)), null));
+            return (null, new StepProblem(Conditions.ReasonInvalidSpec, validation.Message, null));
         }
 
-        var spec = pass.TinyImage.Spec;
+        var spec = valid.Spec;
         string? sourceDigest = null;
         if (spec.Source.ConfigMap is { } source)
         {
@@ -52,6 +53,6 @@ internal sealed class InputsStep(ClusterView cluster)
             }
         }
 
-        return (new BuildInputs(sourceDigest, dockerConfig), null);
+        return (new BuildInputs(valid, sourceDigest, dockerConfig), null);
     }
 }

@@ -63,8 +63,8 @@ internal sealed class TinyImageReconciler
         }
 
         // 3 + 4. Ensure the build of the current hash and read its outcome.
-        var hash = BuildHash.Compute(tinyImage.Spec, options, found!.SourceDigest);
-        var build = await builds.EnsureAsync(pass, hash, cancellationToken).ConfigureAwait(false);
+        var hash = BuildHash.Compute(found!.TinyImage, options, found.SourceDigest);
+        var build = await builds.EnsureAsync(pass, found.TinyImage, hash, cancellationToken).ConfigureAwait(false);
         if (build.State == BuildState.Conflict)
         {
             return ReconcileResult.Backoff;
@@ -90,7 +90,7 @@ internal sealed class TinyImageReconciler
         }
 
         // 6. Ensure the Deployment of the verified image and the Service.
-        var deploy = await deploys.EnsureAsync(pass, hash, cancellationToken).ConfigureAwait(false);
+        var deploy = await deploys.EnsureAsync(pass, found.TinyImage, hash, cancellationToken).ConfigureAwait(false);
         if (deploy.Conflict)
         {
             return ReconcileResult.Backoff;
