@@ -5,16 +5,12 @@ using TinyImage.Operator.Api.V1Alpha1;
 
 namespace TinyImage.Operator.Api;
 
-/// <summary>
-/// The injection checks (formerly the builders' own guard): every spec value that reaches a Containerfile, a Kaniko
-/// argument, a volume, an image reference, a name or a label must match its <see cref="Patterns"/> regex in full, within
-/// a length, and paths and git refs must have no traversal. The schema markers already refuse most of these; these
-/// checks hold even where a marker is looser (e.g. resource names, metadata) and so the builders need no check of their own.
-/// </summary>
-/// <remarks>
-/// A match must cover the whole value: .NET's <c>$</c> also matches before a final <c>\n</c>, so
-/// <c>^[a-z]+$</c> alone would accept <c>"abc\n"</c>.
-/// </remarks>
+// The injection checks (formerly the builders' own guard, SpecGuard and SafeValue): every spec value that reaches a
+// Containerfile, a Kaniko argument, a volume, an image reference, a name or a label must match its Patterns regex in
+// full, within a length, and paths and git refs must have no traversal. The schema markers already refuse most of
+// these; these checks hold where a marker is looser (resource names, metadata, git ref names, path segments), so the
+// builders, which take only a ValidTinyImage, need no check of their own. A match must cover the whole value: .NET's
+// `$` also matches before a final newline, so ^[a-z]+$ alone would accept "abc\n".
 internal static partial class SpecValidator
 {
     /// <summary>A namespace is a DNS-1123 label.</summary>
