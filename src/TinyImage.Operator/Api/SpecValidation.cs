@@ -2,8 +2,14 @@ using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Api;
 
-/// <summary>The outcome of reading and validating a TinyImage: the resource when it could be read, and every error.</summary>
-internal sealed record SpecValidation(TinyImageResource? Resource, IReadOnlyList<FieldError> Errors)
+/// <summary>
+/// The outcome of validating a TinyImage: the resource when it could be read, the <see cref="ValidTinyImage"/> the
+/// builders take when it is valid, and otherwise every error (never only the first few).
+/// </summary>
+internal sealed record SpecValidation(TinyImageResource? Resource, ValidTinyImage? Valid, IReadOnlyList<FieldError> Errors)
 {
-    public bool IsValid => Resource is not null && Errors.Count == 0;
+    public bool IsValid => Valid is not null;
+
+    /// <summary>Every error as <c>PATH: MESSAGE</c>, joined with <c>"; "</c> (the InvalidSpec condition's message).</summary>
+    public string Message => string.Join("; ", Errors);
 }

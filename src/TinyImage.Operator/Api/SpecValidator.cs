@@ -10,12 +10,14 @@ using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 namespace TinyImage.Operator.Api;
 
 /// <summary>
-/// Validates a TinyImage's spec in code against the same schema markers the CRD is generated from (pattern, enum,
-/// range, length, item count, required, item patterns) and a C# counterpart of every CEL rule, so `render` and the
-/// reconciler refuse what the API server would refuse. As defence in depth it also refuses control characters and the
-/// Unicode line and paragraph separators in every string, which the schema alone does not.
+/// The one validator of a TinyImage, in code: the same schema markers the CRD is generated from (pattern, enum,
+/// range, length, item count, required, item patterns), a C# counterpart of every CEL rule, and the injection checks
+/// of every value the builders use (SpecValidator.Safety.cs), so `render` and the reconciler refuse what the API
+/// server would refuse and more. It also refuses control characters and the Unicode line and paragraph separators in
+/// every string, which the schema alone does not. A valid resource comes back as a <see cref="ValidTinyImage"/>,
+/// the only type the builders take.
 /// </summary>
-internal static class SpecValidator
+internal static partial class SpecValidator
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly ConcurrentDictionary<string, Regex> Regexes = new(StringComparer.Ordinal);
@@ -55,19 +57,42 @@ internal static class SpecValidator
             o => o is TinyImageSpec s && (s.Verify is null || !s.Verify.ScratchOnly || s.Build is null || s.Build.Base == BuildSpec.BaseScratch),
     };
 
-    /// <summary>Every error in the resource's spec; empty when it is valid.</summary>
-    public static IReadOnlyList<FieldError> Validate(TinyImageResource resource)
+    /// <summary>
+    /// Validates the resource: a <see cref="ValidTinyImage"/> when it has no error, otherwise every error with its
+    /// field path. The reconciler calls this once per pass; `render` once per document.
+    /// </summary>
+    public static SpecValidation Validate(TinyImageResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return ValidTinyImage.Of(resource);
+    }
+
+    /// <summary>Every error of the resource's metadata and spec, schema and CEL first, then the injection checks; empty when it is valid.</summary>
+    internal static IReadOnlyList<FieldError> Errors(TinyImageResource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var errors = new List<FieldError>();
-
-        // The rule at the schema root speaks of metadata.name; a resource read from a file may have no name yet.
-        if (!string.IsNullOrEmpty(resource.Metadata?.Name) && !IsValidName(resource.Metadata.Name))
+        CheckMetadata(errors, resource);
+        if (resource.Spec is null)
         {
-            errors.Add(new FieldError("metadata.name", TinyImageResource.NameMessage));
+            errors.Add(new FieldError("spec", "required"));
+            return errors;
         }
 
         ValidateObject(resource.Spec, ApiJson.Options.GetTypeInfo(typeof(TinyImageSpec)), "spec", errors);
+
+        // The injection checks overlap the markers; a field the schema part already refused is reported once.
+        var safety = new List<FieldError>();
+        CheckSafety(safety, resource.Spec);
+        var reported = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var error in safety)
+        {
+            if (reported.Add(error.Path))
+            {
+                errors.Add(error);
+            }
+        }
+
         return errors;
     }
 
@@ -91,24 +116,24 @@ internal static class SpecValidator
         }
         catch (JsonException e)
         {
-            return new SpecValidation(null, [new FieldError(e.Path is { } p ? p.TrimStart('$', '.') : "", "malformed: " + e.Message)]);
+            return new SpecValidation(null, null, [new FieldError(e.Path is { } p ? p.TrimStart('$', '.') : "", "malformed: " + e.Message)]);
         }
         catch (FormatException e)
         {
             // KubernetesClient's quantity converter throws these for a malformed quantity.
-            return new SpecValidation(null, [new FieldError("spec", "malformed quantity: " + e.Message)]);
+            return new SpecValidation(null, null, [new FieldError("spec", "malformed quantity: " + e.Message)]);
         }
         catch (ArgumentException e)
         {
-            return new SpecValidation(null, [new FieldError("spec", "malformed quantity: " + e.Message)]);
+            return new SpecValidation(null, null, [new FieldError("spec", "malformed quantity: " + e.Message)]);
         }
 
         if (resource is null)
         {
-            return new SpecValidation(null, [new FieldError("", "the document is null")]);
+            return new SpecValidation(null, null, [new FieldError("", "the document is null")]);
         }
 
-        return new SpecValidation(resource, Validate(resource));
+        return Validate(resource);
     }
 
     private static void ValidateObject(object value, JsonTypeInfo info, string path, List<FieldError> errors)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 
@@ -31,23 +32,23 @@ internal static class BuildHash
     public const int Length = 10;
     public const string FormatVersion = "tinyimage-build-hash/v1";
 
-    /// <summary>The build hash of <paramref name="spec"/>; throws <see cref="InvalidSpecException"/> for an unsafe spec.</summary>
-    public static string Compute(TinyImageSpec spec, OperatorOptions options, string? sourceContentDigest = null)
+    /// <summary>The build hash of the validated TinyImage's spec.</summary>
+    public static string Compute(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null)
     {
-        var canonical = Canonicalize(spec, options, sourceContentDigest);
+        var canonical = Canonicalize(tinyImage, options, sourceContentDigest);
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
         return Convert.ToHexStringLower(digest)[..Length];
     }
 
     /// <summary>True for a well-formed build hash.</summary>
-    public static bool IsValid(string? hash) => hash is not null && SafeValue.Matches(hash, Pattern);
+    public static bool IsValid(string? hash) => hash is not null && SpecValidator.IsFullMatch(hash, Pattern);
 
     /// <summary>The canonical text that is hashed (see remarks of <see cref="BuildHash"/>).</summary>
-    public static string Canonicalize(TinyImageSpec spec, OperatorOptions options, string? sourceContentDigest = null)
+    public static string Canonicalize(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null)
     {
-        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(tinyImage);
         ArgumentNullException.ThrowIfNull(options);
-        SpecGuard.ThrowIfInvalid(spec);
+        var spec = tinyImage.Spec;
         var eb = EffectiveBuild.From(spec, options);
         var kv = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
@@ -96,7 +97,7 @@ internal static class BuildHash
         kv["build.cache.enabled"] = Bool(cacheOn);
         if (cacheOn)
         {
-            kv["build.cache.repository"] = CacheRepository(spec);
+            kv["build.cache.repository"] = CacheRepository(tinyImage);
             kv["build.cache.ttlHours"] = b.Cache!.TtlHours.ToString(CultureInfo.InvariantCulture);
         }
 
@@ -143,7 +144,7 @@ internal static class BuildHash
     }
 
     /// <summary>The effective cache repository: the spec's, or OUTPUT_REPOSITORY/cache.</summary>
-    public static string CacheRepository(TinyImageSpec spec) => spec.Build.Cache?.Repository ?? spec.Output.Repository + "/cache";
+    public static string CacheRepository(ValidTinyImage tinyImage) => tinyImage.Spec.Build.Cache?.Repository ?? tinyImage.Spec.Output.Repository + "/cache";
 
     /// <summary>The ConfigMap items in a stable order (by path, then key).</summary>
     public static IReadOnlyList<ConfigMapItem> SortedItems(ConfigMapSource source) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 
@@ -10,7 +11,7 @@ namespace TinyImage.Operator.Building;
 /// static musl target with the size profile, and a final stage holding nothing but <c>/bin/BINARY</c>.
 /// </summary>
 /// <remarks>
-/// Pure: text out of (spec, options). Every value from the spec is checked by <see cref="SpecGuard"/> first, and the
+/// Pure: text out of (spec, options). It takes only a <see cref="ValidTinyImage"/> (every value checked by <see cref="SpecValidator"/>), and the
 /// RUN and CMD lines that carry spec values use the exec (JSON) form, so no shell ever parses them.
 /// Choices that differ from a hand-written recipe:
 /// <list type="bullet">
@@ -29,14 +30,18 @@ internal static class ContainerfileGenerator
     /// <summary>The project directory in the build stage.</summary>
     public const string SourceDirectory = "/src";
 
-    /// <summary>The Containerfile for <paramref name="spec"/>; throws <see cref="InvalidSpecException"/> for a value that could inject.</summary>
-    public static string Generate(TinyImageSpec spec, OperatorOptions options) => Generate(spec, options, header: null);
+    /// <summary>The Containerfile for the validated TinyImage's spec.</summary>
+    public static string Generate(ValidTinyImage tinyImage, OperatorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tinyImage);
+        return Generate(tinyImage.Spec, options, header: null);
+    }
 
     /// <summary>The Containerfile with a header comment naming the TinyImage and the build hash.</summary>
-    public static string Generate(Api.V1Alpha1.TinyImage ti, string buildHash, OperatorOptions options)
+    public static string Generate(ValidTinyImage tinyImage, string buildHash, OperatorOptions options)
     {
-        ArgumentNullException.ThrowIfNull(ti);
-        SpecGuard.ThrowIfInvalid(ti);
+        ArgumentNullException.ThrowIfNull(tinyImage);
+        var ti = tinyImage.Resource;
         if (!BuildHash.IsValid(buildHash))
         {
             throw new ArgumentException("not a build hash: must match " + BuildHash.Pattern, nameof(buildHash));
@@ -48,9 +53,7 @@ internal static class ContainerfileGenerator
 
     private static string Generate(TinyImageSpec spec, OperatorOptions options, string? header)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
-        SpecGuard.ThrowIfInvalid(spec);
         var eb = EffectiveBuild.From(spec, options);
         var build = spec.Build;
         var profile = build.Profile;

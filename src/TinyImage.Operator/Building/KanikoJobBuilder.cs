@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 
@@ -38,9 +39,11 @@ internal static class KanikoJobBuilder
     private const string DockerConfigVolume = "docker-config";
 
     /// <summary>The ConfigMap <c>NAME-build-HASH</c> holding the Containerfile under the key <c>Containerfile</c>.</summary>
-    public static V1ConfigMap BuildContainerfileConfigMap(Api.V1Alpha1.TinyImage ti, string hash, OperatorOptions o)
+    public static V1ConfigMap BuildContainerfileConfigMap(ValidTinyImage tinyImage, string hash, OperatorOptions o)
     {
-        var containerfile = ContainerfileGenerator.Generate(ti, hash, o);
+        ArgumentNullException.ThrowIfNull(tinyImage);
+        var containerfile = ContainerfileGenerator.Generate(tinyImage, hash, o);
+        var ti = tinyImage.Resource;
         return new V1ConfigMap
         {
             ApiVersion = "v1",
@@ -51,14 +54,16 @@ internal static class KanikoJobBuilder
     }
 
     /// <summary>The image reference Kaniko pushes to: <c>REPOSITORY:TAG</c>, the tag defaulting to <c>build-HASH</c>.</summary>
-    public static string Destination(TinyImageSpec spec, string hash) => spec.Output.Repository + ":" + (spec.Output.Tag ?? "build-" + hash);
+    public static string Destination(ValidTinyImage tinyImage, string hash) => Destination(tinyImage.Spec, hash);
+
+    private static string Destination(TinyImageSpec spec, string hash) => spec.Output.Repository + ":" + (spec.Output.Tag ?? "build-" + hash);
 
     /// <summary>The Kaniko Job <c>NAME-build-HASH</c>.</summary>
-    public static V1Job BuildJob(Api.V1Alpha1.TinyImage ti, string hash, OperatorOptions o)
+    public static V1Job BuildJob(ValidTinyImage tinyImage, string hash, OperatorOptions o)
     {
-        ArgumentNullException.ThrowIfNull(ti);
+        ArgumentNullException.ThrowIfNull(tinyImage);
         ArgumentNullException.ThrowIfNull(o);
-        SpecGuard.ThrowIfInvalid(ti);
+        var ti = tinyImage.Resource;
         if (!BuildHash.IsValid(hash))
         {
             throw new ArgumentException("not a build hash: must match " + BuildHash.Pattern, nameof(hash));
@@ -135,7 +140,7 @@ internal static class KanikoJobBuilder
         if (spec.Build.Cache is { Enabled: true } cache)
         {
             args.Add("--cache=true");
-            args.Add("--cache-repo=" + BuildHash.CacheRepository(spec));
+            args.Add("--cache-repo=" + BuildHash.CacheRepository(tinyImage));
             args.Add("--cache-ttl=" + cache.TtlHours.ToString(CultureInfo.InvariantCulture) + "h");
         }
 

@@ -18,8 +18,8 @@ namespace TinyImage.Operator.Cli;
 /// </summary>
 /// <remarks>
 /// The input is checked like the API server and the operator would: YAML syntax, apiVersion and kind, unknown fields
-/// (strict, like <c>kubectl --validate=strict</c>), types, then <see cref="SpecValidator"/> (schema markers and CEL
-/// rules) and the builders' own <see cref="SpecGuard"/>. The image digest is not known before a build, so the
+/// (strict, like <c>kubectl --validate=strict</c>), types, then <see cref="SpecValidator"/> (schema markers, CEL
+/// rules and the injection checks: the reconciler's one validator), which prints every problem with its field. The image digest is not known before a build, so the
 /// Deployment shows a placeholder digest (<c>sha256:</c> and 64 zeros); a manifest without <c>metadata.uid</c> gets a
 /// placeholder uid in the owner references. The build hash here leaves out the source ConfigMap's content (render
 /// does not read the cluster); the operator includes it, so its build names can differ.
@@ -97,7 +97,7 @@ internal static class RenderCommand
             return ExitInvalid;
         }
 
-        var resources = new List<TinyImageResource>();
+        var resources = new List<(ValidTinyImage TinyImage, bool PlaceholderUid)>();
         var invalid = false;
         foreach (var document in read.Documents)
         {
@@ -112,7 +112,7 @@ internal static class RenderCommand
                 continue;
             }
 
-            var problems = ReadTinyImage(document, out var ti);
+            var problems = ReadTinyImage(document, out var ti, out var placeholderUid);
             foreach (var (path, message) in problems)
             {
                 stderr.WriteLine(Located(label, document.PositionOf(path), path, message));
@@ -121,7 +121,7 @@ internal static class RenderCommand
             invalid |= problems.Count > 0;
             if (ti is not null && problems.Count == 0)
             {
-                resources.Add(ti);
+                resources.Add((ti, placeholderUid));
             }
         }
 
@@ -144,15 +144,15 @@ internal static class RenderCommand
                 return ExitUsage;
             }
 
-            var ti = WithUid(resources[0], out _);
-            stdout.Write(ContainerfileGenerator.Generate(ti, BuildHash.Compute(ti.Spec, options), options));
+            var ti = resources[0].TinyImage;
+            stdout.Write(ContainerfileGenerator.Generate(ti, BuildHash.Compute(ti, options), options));
             return ExitRendered;
         }
 
         var documents = new List<(JsonNode? Node, string? Comment)>();
-        foreach (var resource in resources)
+        foreach (var (resource, placeholderUid) in resources)
         {
-            documents.AddRange(Render(resource, options));
+            documents.AddRange(Render(resource, placeholderUid, options));
         }
 
         YamlWriter.Write(stdout, documents);
@@ -160,11 +160,10 @@ internal static class RenderCommand
     }
 
     /// <summary>The four children of one TinyImage, with the comments that explain placeholders.</summary>
-    internal static IEnumerable<(JsonNode? Node, string? Comment)> Render(TinyImageResource resource, OperatorOptions options)
+    internal static IEnumerable<(JsonNode? Node, string? Comment)> Render(ValidTinyImage ti, bool uidPlaceholder, OperatorOptions options)
     {
-        var ti = WithUid(resource, out var uidPlaceholder);
-        var hash = BuildHash.Compute(ti.Spec, options);
-        var name = ti.Metadata.Name;
+        var hash = BuildHash.Compute(ti, options);
+        var name = ti.Name;
         var header = "TinyImage " + name + ", build hash " + hash + " (without the source's content digest, which the operator adds).";
         if (uidPlaceholder)
         {
@@ -173,7 +172,7 @@ internal static class RenderCommand
 
         var imageRef = ti.Spec.Output.Repository + "@" + PlaceholderDigest;
         yield return (YamlWriter.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(ti, hash, options)), header + "\nThe generated Containerfile.");
-        yield return (YamlWriter.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), "The Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti.Spec, hash) + " and reports the digest.");
+        yield return (YamlWriter.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), "The Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti, hash) + " and reports the digest.");
         yield return (YamlWriter.ToNode(DeploymentBuilder.Build(ti, imageRef, hash, options)),
             "The Deployment. The digest is a placeholder (sha256: and 64 zeros): the operator deploys the digest the build\nreports, once the image's SBOM is verified.");
         yield return (YamlWriter.ToNode(ServiceBuilder.Build(ti)), "The Service.");
@@ -181,12 +180,13 @@ internal static class RenderCommand
 
     /// <summary>
     /// Reads one document as a TinyImage: kind and apiVersion, unknown fields, types, the spec validator and the
-    /// builders' guard. Returns every problem as (path, message); <paramref name="ti"/> is null when the document
-    /// is not a TinyImage at all or cannot be read.
+    /// injection checks, all in <see cref="SpecValidator"/>. Returns every problem as (path, message); <paramref name="ti"/>
+    /// is the validated TinyImage (a manifest without metadata.uid gets the placeholder uid first), null when there is any problem.
     /// </summary>
-    internal static IReadOnlyList<(string Path, string Message)> ReadTinyImage(YamlDocument document, out TinyImageResource? ti)
+    internal static IReadOnlyList<(string Path, string Message)> ReadTinyImage(YamlDocument document, out ValidTinyImage? ti, out bool placeholderUid)
     {
         ti = null;
+        placeholderUid = false;
         var problems = new List<(string, string)>();
         if (document.Root is not JsonObject root)
         {
@@ -240,29 +240,13 @@ internal static class RenderCommand
             }
         }
 
-        var validation = SpecValidator.Validate(parsed);
-        foreach (var error in validation)
+        var validation = SpecValidator.Validate(WithUid(parsed, out placeholderUid));
+        foreach (var error in validation.Errors)
         {
             problems.Add((error.Path, error.Message));
         }
 
-        if (validation.Count == 0)
-        {
-            foreach (var p in SpecGuard.Check(parsed))
-            {
-                problems.Add((p.Path, p.Message));
-            }
-        }
-        else
-        {
-            // metadata is not the spec validator's concern; the guard's name checks still apply
-            foreach (var p in SpecGuard.Check(parsed).Where(p => p.Path.StartsWith("metadata.", StringComparison.Ordinal)))
-            {
-                problems.Add((p.Path, p.Message));
-            }
-        }
-
-        ti = parsed;
+        ti = problems.Count == 0 ? validation.Valid : null;
         return problems;
     }
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
@@ -25,11 +26,11 @@ internal static class DeploymentBuilder
     /// The Deployment; <paramref name="imageRef"/> must be <c>REPOSITORY@sha256:...</c>, never a tag. The pods run as
     /// the options' RunAsUser (the user the Containerfile's USER names), 65532 without options.
     /// </summary>
-    public static V1Deployment Build(Api.V1Alpha1.TinyImage ti, string imageRef, string specHash, OperatorOptions? options = null)
+    public static V1Deployment Build(ValidTinyImage tinyImage, string imageRef, string specHash, OperatorOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(ti);
-        SpecGuard.ThrowIfInvalid(ti);
-        if (imageRef is null || !SafeValue.Matches(imageRef, Patterns.ImageReference) || !SafeValue.Matches(imageRef, DigestReferencePattern))
+        ArgumentNullException.ThrowIfNull(tinyImage);
+        var ti = tinyImage.Resource;
+        if (imageRef is null || !SpecValidator.IsFullMatch(imageRef, Patterns.ImageReference) || !SpecValidator.IsFullMatch(imageRef, DigestReferencePattern))
         {
             throw new ArgumentException("the image must be a digest reference REPOSITORY@sha256:HEX", nameof(imageRef));
         }

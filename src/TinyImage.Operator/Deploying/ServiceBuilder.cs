@@ -1,4 +1,5 @@
 using k8s.Models;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Building;
 
 namespace TinyImage.Operator.Deploying;
@@ -7,10 +8,10 @@ namespace TinyImage.Operator.Deploying;
 internal static class ServiceBuilder
 {
     /// <summary>The Service; its selector is the Deployment's.</summary>
-    public static V1Service Build(Api.V1Alpha1.TinyImage ti)
+    public static V1Service Build(ValidTinyImage tinyImage)
     {
-        ArgumentNullException.ThrowIfNull(ti);
-        SpecGuard.ThrowIfInvalid(ti);
+        ArgumentNullException.ThrowIfNull(tinyImage);
+        var ti = tinyImage.Resource;
         var service = ti.Spec.Deploy.Service;
         return new V1Service
         {

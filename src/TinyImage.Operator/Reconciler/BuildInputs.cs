@@ -1,6 +1,9 @@
+using TinyImage.Operator.Api;
+
 namespace TinyImage.Operator.Reconciler;
 
-/// <summary>What the build hash and the verifier need besides the spec.</summary>
+/// <summary>The validated TinyImage (the only thing the builders take) and what the build hash and the verifier need besides it.</summary>
+/// <param name="TinyImage">The pass's TinyImage, validated once.</param>
 /// <param name="SourceDigest">The digest of the source ConfigMap's content, or null for a git source.</param>
 /// <param name="DockerConfigJson">The push Secret's <c>.dockerconfigjson</c>, or null for anonymous access.</param>
-internal sealed record BuildInputs(string? SourceDigest, byte[]? DockerConfigJson);
+internal sealed record BuildInputs(ValidTinyImage TinyImage, string? SourceDigest, byte[]? DockerConfigJson);

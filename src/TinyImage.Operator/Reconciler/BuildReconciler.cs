@@ -160,7 +160,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         (build.JobName, build.Digest, build.StartTime, build.CompletionTime, build.LogTail) = (name, null, null, null, null);
         (build.FailureReason, build.FailureMessage, build.Retry) = (null, null, run.Retry);
 
-        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(run.TinyImage, hash, options);
+        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(run.Valid, hash, options);
         var configMap = await ChildWriter.CreateOrUpdateAsync(
             cluster.ConfigMaps,
             cluster.ConfigMapCache,
@@ -177,7 +177,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 return StepResult.Retry;
         }
 
-        var desiredJob = KanikoJobBuilder.BuildJob(run.TinyImage, hash, options);
+        var desiredJob = KanikoJobBuilder.BuildJob(run.Valid, hash, options);
         if (run.Retry is { } retry)
         {
             desiredJob.Metadata.Annotations ??= new Dictionary<string, string>();

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
@@ -32,7 +33,22 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             return StepResult.Wait(C.ReasonWaitingForVerification, "no verified image yet");
         }
 
-        var desired = DeploymentBuilder.Build(AsVerified(run.TinyImage, workload), workload.Reference!, workload.SpecHash!, options);
+        // A workload recorded in status (an earlier spec's binary, args, env, port) is validated like a spec; the
+        // current spec's own workload is the TinyImage validated at the start of the pass.
+        var asVerified = AsVerified(run.TinyImage, workload);
+        var valid = run.Valid;
+        if (ObjectCopy.Json(asVerified.Spec, ApiJson.TypeInfo<TinyImageSpec>()) != ObjectCopy.Json(valid.Spec, ApiJson.TypeInfo<TinyImageSpec>()))
+        {
+            var verified = SpecValidator.Validate(asVerified);
+            if (verified.Valid is null)
+            {
+                return StepResult.Stop(C.ReasonInvalidSpec, "the verified workload in status.serving is invalid: " + verified.Message);
+            }
+
+            valid = verified.Valid;
+        }
+
+        var desired = DeploymentBuilder.Build(valid, workload.Reference!, workload.SpecHash!, options);
         var replicas = desired.Spec.Replicas ?? 1;
         var deployment = await ApplyAsync(run, cluster.Deployments, cluster.DeploymentCache, desired, d => d.Spec, (d, s) => d.Spec = s, cancellationToken).ConfigureAwait(false);
         if (deployment.Outcome == ApplyOutcome.NotOurs)
@@ -41,7 +57,7 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             return run.ChildInTheWay("Deployment", desired.Metadata.Name);
         }
 
-        var service = ServiceBuilder.Build(run.TinyImage);
+        var service = ServiceBuilder.Build(run.Valid);
         var serviceApplied = await ApplyAsync(run, cluster.Services, cluster.ServiceCache, service, s => s.Spec, (s, spec) => s.Spec = spec, cancellationToken).ConfigureAwait(false);
         if (deployment.Outcome == ApplyOutcome.Conflict || serviceApplied.Outcome == ApplyOutcome.Conflict)
         {

@@ -18,13 +18,14 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
 
     public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
     {
-        var errors = SpecValidator.Validate(run.TinyImage);
-        if (errors.Count > 0)
+        // The one validation of the pass: every error, each with its field; a spec a retry cannot fix stops without a requeue.
+        var validation = SpecValidator.Validate(run.TinyImage);
+        if (validation.Valid is not { } valid)
         {
-            return StepResult.Stop(Conditions.ReasonInvalidSpec, string.Join("; ", errors.Take(5)));
+            return StepResult.Stop(Conditions.ReasonInvalidSpec, validation.Message);
         }
 
-        var spec = run.TinyImage.Spec;
+        var spec = valid.Spec;
         string? sourceDigest = null;
         if (spec.Source.ConfigMap is { } source)
         {
@@ -58,8 +59,8 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
             }
         }
 
-        run.Inputs = new BuildInputs(sourceDigest, dockerConfig);
-        run.Hash = BuildHash.Compute(spec, options, sourceDigest);
+        run.Inputs = new BuildInputs(valid, sourceDigest, dockerConfig);
+        run.Hash = BuildHash.Compute(valid, options, sourceDigest);
         return StepResult.Continue;
     }
 

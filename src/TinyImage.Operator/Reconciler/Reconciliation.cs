@@ -44,6 +44,9 @@ internal sealed class Reconciliation
     /// <summary>The source digest and the push Secret's docker config (set by the inputs step).</summary>
     public BuildInputs? Inputs { get; set; }
 
+    /// <summary>The TinyImage validated by the inputs step: the only thing the builders take.</summary>
+    public ValidTinyImage Valid => Inputs?.TinyImage ?? throw new InvalidOperationException("the inputs step validates the TinyImage");
+
     /// <summary>The build hash of the current spec and inputs (set by the inputs step).</summary>
     public string? Hash { get; set; }
 

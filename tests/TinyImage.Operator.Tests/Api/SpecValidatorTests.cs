@@ -108,7 +108,7 @@ public sealed class SpecValidatorTests
         var ti = Minimal();
         ti.Metadata.Name = name;
 
-        var error = Assert.Single(SpecValidator.Validate(ti));
+        var error = Assert.Single(SpecValidator.Validate(ti).Errors);
 
         Assert.Equal("metadata.name", error.Path);
         Assert.Equal(TinyImageResource.NameMessage, error.Message);
@@ -121,9 +121,9 @@ public sealed class SpecValidatorTests
         var ti = Minimal();
         ti.Metadata.Name = name;
 
-        Assert.Empty(SpecValidator.Validate(ti));
+        Assert.Empty(SpecValidator.Validate(ti).Errors);
         ti.Metadata.Name = name + "e";
-        Assert.Single(SpecValidator.Validate(ti));
+        Assert.Single(SpecValidator.Validate(ti).Errors);
 
         // Service and Deployment: NAME (a DNS-1035 label, at most 63); build Job and ConfigMap: at most 63 (their pods
         // carry the Job name as a label value); SBOM ConfigMap: a DNS subdomain (at most 253).
@@ -136,7 +136,7 @@ public sealed class SpecValidatorTests
     [Fact]
     public void A_Minimal_Spec_With_Defaults_Is_Valid()
     {
-        Assert.Empty(SpecValidator.Validate(Minimal()));
+        Assert.Empty(SpecValidator.Validate(Minimal()).Errors);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class SpecValidatorTests
         var ti = Minimal();
         ti.Spec.Build.Features = ["json", "x y", "ok"];
 
-        var error = Assert.Single(SpecValidator.Validate(ti));
+        var error = Assert.Single(SpecValidator.Validate(ti).Errors);
 
         Assert.Equal("spec.build.features[1]", error.Path);
     }
@@ -164,7 +164,7 @@ public sealed class SpecValidatorTests
         ti.Spec.Deploy.Args = ["--ok", value];
         ti.Spec.Deploy.Env = [new EnvVarSpec { Name = "GREETING", Value = value }];
 
-        var errors = SpecValidator.Validate(ti);
+        var errors = SpecValidator.Validate(ti).Errors;
 
         Assert.Equal(["spec.deploy.args[1]", "spec.deploy.env[0].value"], errors.Select(e => e.Path));
         Assert.All(errors, e => Assert.Contains("control characters", e.Message, StringComparison.Ordinal));
@@ -176,7 +176,7 @@ public sealed class SpecValidatorTests
         var ti = Minimal();
         ti.Spec.Deploy.Resources = new ResourceRequirementsSpec { Limits = new Dictionary<string, k8s.Models.ResourceQuantity> { ["memory\n"] = new("1Gi") } };
 
-        var error = Assert.Single(SpecValidator.Validate(ti));
+        var error = Assert.Single(SpecValidator.Validate(ti).Errors);
 
         Assert.Equal("spec.deploy.resources.limits[memory\n]", error.Path);
     }
@@ -188,7 +188,7 @@ public sealed class SpecValidatorTests
         ti.Spec.Binary = "";
         ti.Spec.Output.Repository = "";
 
-        Assert.Equal(["spec.binary", "spec.output.repository"], SpecValidator.Validate(ti).Select(e => e.Path));
+        Assert.Equal(["spec.binary", "spec.output.repository"], SpecValidator.Validate(ti).Errors.Select(e => e.Path));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class BuildHashTests
     {
         var ti = Samples.Git();
         change(ti.Spec);
-        return BuildHash.Compute(ti.Spec, options ?? Options, content);
+        return BuildHash.Compute(ti.Valid(), options ?? Options, content);
     }
 
     private static readonly string Baseline = HashOf(_ => { });
@@ -31,7 +31,6 @@ public sealed class BuildHashTests
         ["configMap source"] = s => s.Source = new SourceSpec { ConfigMap = new ConfigMapSource { Name = "hello-src" } },
         ["base"] = s => s.Build.Base = BuildSpec.BaseDistrolessStatic,
         ["libc"] = s => s.Build.Libc = BuildSpec.LibcGnu,
-        ["static"] = s => s.Build.StaticLinking = false,
         ["auditable"] = s => s.Build.Auditable = false,
         ["opt-level"] = s => s.Build.Profile.OptLevel = "s",
         ["panic"] = s => s.Build.Profile.Panic = "abort",
@@ -56,6 +55,20 @@ public sealed class BuildHashTests
     public void Hash_Changes_With_Every_Input_That_Defines_The_Image(string change)
     {
         Assert.NotEqual(Baseline, HashOf(Rebuilds[change]));
+    }
+
+    [Fact]
+    public void Hash_Changes_With_Static_Linking_On_A_Base_That_Allows_Both()
+    {
+        // A scratch base needs a static binary: that spec is refused by the validator and never reaches the hash.
+        var scratchDynamic = Samples.Git();
+        scratchDynamic.Spec.Build.StaticLinking = false;
+        Assert.Contains(Operator.Api.SpecValidator.Validate(scratchDynamic).Errors, e => e.Path == "spec.build");
+
+        var dynamic = HashOf(s => { s.Build.Base = BuildSpec.BaseDistrolessCc; s.Build.StaticLinking = false; });
+        var statically = HashOf(s => s.Build.Base = BuildSpec.BaseDistrolessCc);
+
+        Assert.NotEqual(statically, dynamic);
     }
 
     [Fact]
@@ -128,11 +141,11 @@ public sealed class BuildHashTests
     [Fact]
     public void Hash_Is_Ten_Lowercase_Hex_Characters_Of_The_Canonical_Text()
     {
-        var spec = Samples.Git().Spec;
-        var canonical = BuildHash.Canonicalize(spec, Options);
+        var git = Samples.Git().Valid();
+        var canonical = BuildHash.Canonicalize(git, Options);
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)))[..10];
 
-        Assert.Equal(expected, BuildHash.Compute(spec, Options));
+        Assert.Equal(expected, BuildHash.Compute(git, Options));
         Assert.True(BuildHash.IsValid(Baseline));
         Assert.StartsWith(BuildHash.FormatVersion + "\n", canonical, StringComparison.Ordinal);
         var keys = canonical.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l[..l.IndexOf('=', StringComparison.Ordinal)]).ToArray();

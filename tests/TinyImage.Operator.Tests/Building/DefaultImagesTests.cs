@@ -56,8 +56,8 @@ public sealed partial class DefaultImagesTests
         gnu.Spec.Build.Base = BuildSpec.BaseDistrolessCc;
         gnu.Spec.Build.StaticLinking = false;
 
-        var muslText = ContainerfileGenerator.Generate(musl.Spec, new OperatorOptions());
-        var gnuText = ContainerfileGenerator.Generate(gnu.Spec, new OperatorOptions());
+        var muslText = ContainerfileGenerator.Generate(musl.Valid(), new OperatorOptions());
+        var gnuText = ContainerfileGenerator.Generate(gnu.Valid(), new OperatorOptions());
 
         Assert.Contains("\nFROM " + OperatorOptions.DefaultBuilderImage + " AS build\n", "\n" + muslText, StringComparison.Ordinal);
         Assert.Contains("\"apk\", \"add\", \"--no-cache\", \"musl-dev\"", muslText, StringComparison.Ordinal); // still recognised as Alpine behind the digest
@@ -71,9 +71,9 @@ public sealed partial class DefaultImagesTests
         var ti = Samples.Hello();
         var own = "registry.example:5000/tools/kaniko:v1.28.5@sha256:" + new string('b', 64);
 
-        var job = KanikoJobBuilder.BuildJob(ti, "0123456789", new OperatorOptions());
+        var job = KanikoJobBuilder.BuildJob(ti.Valid(), "0123456789", new OperatorOptions());
         ti.Spec.Build.KanikoImage = own;
-        var overridden = KanikoJobBuilder.BuildJob(ti, "0123456789", new OperatorOptions());
+        var overridden = KanikoJobBuilder.BuildJob(ti.Valid(), "0123456789", new OperatorOptions());
 
         Assert.Equal(OperatorOptions.DefaultKanikoImage, job.Spec.Template.Spec.Containers.Single(c => c.Name == KanikoJobBuilder.KanikoContainerName).Image);
         Assert.Equal(own, overridden.Spec.Template.Spec.Containers.Single(c => c.Name == KanikoJobBuilder.KanikoContainerName).Image);

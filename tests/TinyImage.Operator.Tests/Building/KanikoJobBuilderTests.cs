@@ -13,7 +13,7 @@ public sealed class KanikoJobBuilderTests
     [Fact]
     public void ConfigMap_Source_Is_Copied_By_A_Non_Root_Init_Container_Into_The_Context()
     {
-        var job = KanikoJobBuilder.BuildJob(Samples.Hello(), Hash, Options);
+        var job = KanikoJobBuilder.BuildJob(Samples.Hello().Valid(), Hash, Options);
         var pod = job.Spec.Template.Spec;
         var init = Assert.Single(pod.InitContainers);
         var kaniko = Assert.Single(pod.Containers);
@@ -32,7 +32,7 @@ public sealed class KanikoJobBuilderTests
     [Fact]
     public void Source_Init_Image_Option_Replaces_The_Builder_Image()
     {
-        var job = KanikoJobBuilder.BuildJob(Samples.Hello(), Hash, Options with { SourceInitImage = "busybox:1.37" });
+        var job = KanikoJobBuilder.BuildJob(Samples.Hello().Valid(), Hash, Options with { SourceInitImage = "busybox:1.37" });
 
         Assert.Equal("busybox:1.37", job.Spec.Template.Spec.InitContainers[0].Image);
     }
@@ -40,7 +40,7 @@ public sealed class KanikoJobBuilderTests
     [Fact]
     public void Kaniko_Arguments_For_The_Default_Hello()
     {
-        var kaniko = KanikoJobBuilder.BuildJob(Samples.Hello(), Hash, Options).Spec.Template.Spec.Containers[0];
+        var kaniko = KanikoJobBuilder.BuildJob(Samples.Hello().Valid(), Hash, Options).Spec.Template.Spec.Containers[0];
 
         Assert.Equal(
             [
@@ -75,7 +75,7 @@ public sealed class KanikoJobBuilderTests
             _ => null,
         };
 
-        var args = KanikoJobBuilder.BuildJob(ti, Hash, Options).Spec.Template.Spec.Containers[0].Args;
+        var args = KanikoJobBuilder.BuildJob(ti.Valid(), Hash, Options).Spec.Template.Spec.Containers[0].Args;
 
         Assert.Contains("--context=" + expected, args);
     }
@@ -83,7 +83,7 @@ public sealed class KanikoJobBuilderTests
     [Fact]
     public void Git_Build_Has_Sub_Path_Cache_Credentials_And_Push_Secret()
     {
-        var job = KanikoJobBuilder.BuildJob(Samples.Git(), Hash, Options);
+        var job = KanikoJobBuilder.BuildJob(Samples.Git().Valid(), Hash, Options);
         var pod = job.Spec.Template.Spec;
         var kaniko = pod.Containers[0];
 
@@ -107,7 +107,7 @@ public sealed class KanikoJobBuilderTests
     [Fact]
     public void Pod_Has_No_Token_No_Service_Links_And_Never_Restarts()
     {
-        var job = KanikoJobBuilder.BuildJob(Samples.Git(), Hash, Options with { BuildBackoffLimit = 2, BuildJobTtlSeconds = 600 });
+        var job = KanikoJobBuilder.BuildJob(Samples.Git().Valid(), Hash, Options with { BuildBackoffLimit = 2, BuildJobTtlSeconds = 600 });
         var pod = job.Spec.Template.Spec;
 
         Assert.False(pod.AutomountServiceAccountToken);
@@ -124,8 +124,8 @@ public sealed class KanikoJobBuilderTests
     public void Job_And_ConfigMap_Share_The_Name_Labels_And_Owner()
     {
         var ti = Samples.Hello();
-        var job = KanikoJobBuilder.BuildJob(ti, Hash, Options);
-        var cm = KanikoJobBuilder.BuildContainerfileConfigMap(ti, Hash, Options);
+        var job = KanikoJobBuilder.BuildJob(ti.Valid(), Hash, Options);
+        var cm = KanikoJobBuilder.BuildContainerfileConfigMap(ti.Valid(), Hash, Options);
 
         Assert.Equal("hello-build-0123456789", job.Metadata.Name);
         Assert.Equal(job.Metadata.Name, cm.Metadata.Name);
@@ -136,6 +136,6 @@ public sealed class KanikoJobBuilderTests
         Assert.Equal(Samples.Uid, Assert.Single(job.Metadata.OwnerReferences).Uid);
         Assert.Equal(Samples.Uid, Assert.Single(cm.Metadata.OwnerReferences).Uid);
         Assert.Equal(job.Metadata.Name, job.Spec.Template.Spec.Volumes.Single(v => v.Name == "containerfile").ConfigMap.Name);
-        Assert.Equal(ContainerfileGenerator.Generate(ti, Hash, Options), cm.Data["Containerfile"]);
+        Assert.Equal(ContainerfileGenerator.Generate(ti.Valid(), Hash, Options), cm.Data["Containerfile"]);
     }
 }

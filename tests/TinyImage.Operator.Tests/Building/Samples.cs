@@ -1,4 +1,5 @@
 using k8s.Models;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TiResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 
@@ -8,6 +9,13 @@ namespace TinyImage.Operator.Tests.Building;
 internal static class Samples
 {
     public const string Uid = "3f0c9a4e-5b1d-4c2a-9e7f-0a1b2c3d4e5f";
+
+    /// <summary>The TinyImage as the builders take it: validated; a test sample that is not valid fails here, naming every field.</summary>
+    public static ValidTinyImage Valid(this TiResource ti)
+    {
+        var validation = SpecValidator.Validate(ti);
+        return validation.Valid ?? throw new InvalidOperationException("invalid sample: " + validation.Message);
+    }
 
     public static TiResource Hello() => new()
     {

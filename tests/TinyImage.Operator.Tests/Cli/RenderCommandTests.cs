@@ -5,6 +5,7 @@ using TinyImage.Operator.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Cli;
 using TinyImage.Operator.Configuration;
+using TinyImage.Operator.Tests.Building;
 using TinyImage.Operator.Yaml;
 using TinyImage.Testing;
 using Xunit;
@@ -109,7 +110,8 @@ public sealed class RenderCommandTests
         var options = new OperatorOptions();
 
         Assert.Equal(0, outcome.Exit);
-        Assert.Equal(ContainerfileGenerator.Generate(ti, BuildHash.Compute(ti.Spec, options), options), outcome.Stdout);
+        var valid = ti.Valid();
+        Assert.Equal(ContainerfileGenerator.Generate(valid, BuildHash.Compute(valid, options), options), outcome.Stdout);
         Assert.Contains("\"--bin\", \"greeter\", \"--features\", \"json\"", outcome.Stdout, StringComparison.Ordinal);
     }
 
@@ -146,7 +148,7 @@ public sealed class RenderCommandTests
     [InlineData("  binary: hello\n", "  binary: hello\n  source: {}\n", "duplicate key \"source\"")]
     [InlineData("    configMap: {name: hello-src}\n", "    configMap: {name: hello-src}\n    git: {url: \"https://example.com/a/b\"}\n", "<stdin>:6:3: spec.source: exactly one of source.git or source.configMap must be set")]
     [InlineData("apiVersion: tinyimage.dev/v1alpha1\n", "apiVersion: tinyimage.dev/v1beta1\n", "<stdin>:1:1: apiVersion: must be tinyimage.dev/v1alpha1 (found tinyimage.dev/v1beta1)")]
-    [InlineData("  name: hello\n", "  name: Hello_World\n", "<stdin>:4:3: metadata.name: must match")]
+    [InlineData("  name: hello\n", "  name: Hello_World\n", "<stdin>:4:3: metadata.name: metadata.name must be a DNS-1035 label")]
     [InlineData("  binary: hello\n", "  binary: hello\n   oops: [\n", "<stdin>:9:")]
     public void Invalid_Input_Exits_1_Naming_The_Field_And_Its_Line(string find, string replace, string expected)
     {
@@ -158,6 +160,46 @@ public sealed class RenderCommandTests
         Assert.Equal(1, outcome.Exit);
         Assert.Equal("", outcome.Stdout);
         Assert.Contains(expected, outcome.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_Problem_Is_Printed_With_Its_Field_And_Nothing_Is_Rendered()
+    {
+        const string manifest = """
+            apiVersion: tinyimage.dev/v1alpha1
+            kind: TinyImage
+            metadata:
+              name: hello
+              namespace: Demo_NS
+            spec:
+              source:
+                configMap: {name: hello-src}
+              binary: "hello world"
+              build:
+                features: [json, "x;rm", "$(id)"]
+                resources:
+                  limits: {"cpu x": "1"}
+              output:
+                repository: registry.example.com/demo/hello
+                tag: "v1 2"
+              deploy:
+                replicas: 1000
+                env: [{name: "1BAD", value: x}]
+
+            """;
+        string[] fields =
+        [
+            "metadata.namespace", "spec.binary", "spec.build.features[1]", "spec.build.features[2]", "spec.build.resources.limits",
+            "spec.output.tag", "spec.deploy.replicas", "spec.deploy.env[0].name",
+        ];
+
+        var outcome = Render(manifest, "-");
+
+        Assert.Equal(1, outcome.Exit);
+        Assert.Equal("", outcome.Stdout);
+        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(fields.Length, lines.Length);
+        Assert.All(fields, f => Assert.Contains(lines, l => l.StartsWith("<stdin>", StringComparison.Ordinal) && l.Contains(": " + f, StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed class DeploymentBuilderTests
     [Fact]
     public void Deployment_Runs_The_Digest_On_The_Http_Port_With_Tcp_Probes()
     {
-        var d = DeploymentBuilder.Build(Samples.Hello(), Image, Hash);
+        var d = DeploymentBuilder.Build(Samples.Hello().Valid(), Image, Hash);
         var c = Assert.Single(d.Spec.Template.Spec.Containers);
 
         Assert.Equal("hello", d.Metadata.Name);
@@ -30,21 +30,21 @@ public sealed class DeploymentBuilderTests
     [Fact]
     public void Deployment_Refuses_A_Tag_Reference()
     {
-        Assert.Throws<ArgumentException>(() => DeploymentBuilder.Build(Samples.Hello(), "registry.example.com/hello:latest", Hash));
-        Assert.Throws<ArgumentException>(() => DeploymentBuilder.Build(Samples.Hello(), Image + "\n", Hash));
+        Assert.Throws<ArgumentException>(() => DeploymentBuilder.Build(Samples.Hello().Valid(), "registry.example.com/hello:latest", Hash));
+        Assert.Throws<ArgumentException>(() => DeploymentBuilder.Build(Samples.Hello().Valid(), Image + "\n", Hash));
     }
 
     [Fact]
     public void Selector_Holds_Only_Stable_Labels_And_Matches_The_Pods()
     {
-        var d = DeploymentBuilder.Build(Samples.Hello(), Image, Hash);
+        var d = DeploymentBuilder.Build(Samples.Hello().Valid(), Image, Hash);
         var selector = d.Spec.Selector.MatchLabels;
 
         Assert.Equal(
             new Dictionary<string, string> { ["app.kubernetes.io/name"] = "tinyimage", ["app.kubernetes.io/instance"] = "hello", ["app.kubernetes.io/component"] = "workload" },
             selector);
         Assert.All(selector, kv => Assert.Equal(kv.Value, d.Spec.Template.Metadata.Labels[kv.Key]));
-        Assert.Equal(selector, ServiceBuilder.Build(Samples.Hello()).Spec.Selector);
+        Assert.Equal(selector, ServiceBuilder.Build(Samples.Hello().Valid()).Spec.Selector);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class DeploymentBuilderTests
         ];
         ti.Spec.Deploy.Resources = new ResourceRequirementsSpec { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi") } };
 
-        var d = DeploymentBuilder.Build(ti, Image, Hash, new OperatorOptions { RunAsUser = 10001 });
+        var d = DeploymentBuilder.Build(ti.Valid(), Image, Hash, new OperatorOptions { RunAsUser = 10001 });
         var c = d.Spec.Template.Spec.Containers[0];
 
         Assert.Equal(3, d.Spec.Replicas);
@@ -81,7 +81,7 @@ public sealed class DeploymentBuilderTests
     [Fact]
     public void Pod_Satisfies_Every_Restricted_Pod_Security_Standard_Rule()
     {
-        var pod = DeploymentBuilder.Build(Samples.Git(), Image, Hash).Spec.Template.Spec;
+        var pod = DeploymentBuilder.Build(Samples.Git().Valid(), Image, Hash).Spec.Template.Spec;
         var containers = pod.Containers.Concat(pod.InitContainers ?? []).ToList();
 
         // baseline: host namespaces, privileged, capabilities add, hostPath, host ports, hostProcess, procMount, sysctls
@@ -122,7 +122,7 @@ public sealed class DeploymentBuilderTests
         var ti = Samples.Hello();
         ti.Spec.Deploy.Service = new ServiceSpec { Type = "NodePort", Port = 80 };
 
-        var s = ServiceBuilder.Build(ti);
+        var s = ServiceBuilder.Build(ti.Valid());
         var port = Assert.Single(s.Spec.Ports);
 
         Assert.Equal("hello", s.Metadata.Name);

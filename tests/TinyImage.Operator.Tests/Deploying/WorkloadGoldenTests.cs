@@ -15,7 +15,7 @@ public sealed class WorkloadGoldenTests
         ti.Spec.Deploy.Args = ["--greeting", "hello world"];
         ti.Spec.Deploy.Env = [new EnvVarSpec { Name = "RUST_LOG", Value = "info" }];
 
-        var deployment = DeploymentBuilder.Build(ti, DeploymentBuilderTests.Image, DeploymentBuilderTests.Hash);
+        var deployment = DeploymentBuilder.Build(ti.Valid(), DeploymentBuilderTests.Image, DeploymentBuilderTests.Hash);
 
         Golden.Check("Deploying/golden/deployment.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(deployment)));
     }
@@ -23,6 +23,6 @@ public sealed class WorkloadGoldenTests
     [Fact]
     public void Service_Matches_Its_Golden_File()
     {
-        Golden.Check("Deploying/golden/service.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(ServiceBuilder.Build(Samples.Hello()))));
+        Golden.Check("Deploying/golden/service.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(ServiceBuilder.Build(Samples.Hello().Valid()))));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using TinyImage.KubeEmulator.StandIns;
+using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
@@ -61,13 +62,13 @@ public sealed class GeneratedBuildTests(RegistryFixture fixture) : IClassFixture
         const string hash = "0123456789";
         var objects = new Dictionary<(string, string), JsonObject>
         {
-            [("configmaps", "hello-build-" + hash)] = ToJson(KanikoJobBuilder.BuildContainerfileConfigMap(ti, hash, options)),
+            [("configmaps", "hello-build-" + hash)] = ToJson(KanikoJobBuilder.BuildContainerfileConfigMap(Valid(ti), hash, options)),
             [("secrets", "push")] = new JsonObject
             {
                 ["data"] = new JsonObject { [".dockerconfigjson"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(registry.DockerConfigJson())) },
             },
         };
-        var job = ToJson(KanikoJobBuilder.BuildJob(ti, hash, options));
+        var job = ToJson(KanikoJobBuilder.BuildJob(Valid(ti), hash, options));
         var standIn = new KanikoStandIn(
             (_, plural, _, name) => objects.TryGetValue((plural, name), out var o) ? o : null,
             new KanikoStandInOptions(registry.Host, registry.CertDirectory, new PrebuiltBinaries(RegistryFixture.FixtureDirectory, new Dictionary<string, string>()),
@@ -83,4 +84,7 @@ public sealed class GeneratedBuildTests(RegistryFixture fixture) : IClassFixture
     }
 
     private static JsonObject ToJson<T>(T value) => JsonNode.Parse(KubernetesJson.Serialize(value))!.AsObject();
+
+    private static ValidTinyImage Valid(TinyImage.Operator.Api.V1Alpha1.TinyImage ti) =>
+        SpecValidator.Validate(ti).Valid ?? throw new InvalidOperationException("invalid sample: " + SpecValidator.Validate(ti).Message);
 }
