@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 
 namespace TinyImage.Operator.Api;
@@ -19,6 +20,9 @@ internal static class ApiJson
 
     /// <summary>Deserializes a value with <see cref="Options"/>; throws <see cref="JsonException"/> on malformed input.</summary>
     public static T? Deserialize<T>(JsonElement json) => json.Deserialize(TypeInfo<T>());
+
+    /// <summary>A typed object (an API type or a KubernetesClient model) as a JSON node, e.g. for the YAML writer.</summary>
+    public static JsonNode? ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, TypeInfo<T>());
 
     /// <summary>The metadata for <typeparamref name="T"/>; throws when neither our context nor KubernetesClient's knows it.</summary>
     public static JsonTypeInfo<T> TypeInfo<T>() =>

@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Controllers;
 

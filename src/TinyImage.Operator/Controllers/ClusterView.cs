@@ -1,5 +1,5 @@
 using k8s.Models;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Controllers;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
 
 namespace TinyImage.Operator.Controllers;

@@ -1,3 +1,4 @@
+using TinyImage.Kube;
 using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;

@@ -1,3 +1,4 @@
+using TinyImage.Kube;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Verification;
 using C = TinyImage.Operator.Api.V1Alpha1.Conditions;

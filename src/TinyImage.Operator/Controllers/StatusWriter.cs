@@ -1,6 +1,6 @@
 using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Controllers;
 

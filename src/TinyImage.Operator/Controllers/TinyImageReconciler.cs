@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Controllers;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Controllers;

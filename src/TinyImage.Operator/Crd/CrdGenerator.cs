@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TinyImage.Operator.Api;
 using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Yaml;
 using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Crd;
@@ -60,12 +61,12 @@ internal static class CrdGenerator
     }
 
     /// <summary>The plain YAML (config/crd/bases).</summary>
-    public static string Yaml() => Header + YamlWriter.Write(Build());
+    public static string Yaml() => Header + YamlWriter.ToManifest(Build());
 
     /// <summary>The Helm template (charts/tinyimage-operator/templates/crds): the plain YAML with chart labels and the keep annotation.</summary>
     public static string ChartYaml()
     {
-        var body = YamlWriter.Write(Build());
+        var body = YamlWriter.ToManifest(Build());
         const string anchor = "metadata:\n  name: " + Name + "\n";
         var index = body.IndexOf(anchor, StringComparison.Ordinal);
         if (index < 0)

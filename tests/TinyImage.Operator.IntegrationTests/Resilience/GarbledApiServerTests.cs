@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Controllers;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using Xunit;
 using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
 

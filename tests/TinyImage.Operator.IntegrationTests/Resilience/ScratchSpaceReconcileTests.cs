@@ -3,7 +3,7 @@ using TinyImage.Operator.Api.V1Alpha1;
 using TinyImage.Operator.Controllers;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Verification;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;

@@ -5,7 +5,7 @@ using TinyImage.Operator.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Cli;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Yaml;
+using TinyImage.Yaml;
 using TinyImage.Testing;
 using Xunit;
 
