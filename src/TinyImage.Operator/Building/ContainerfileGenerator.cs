@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 
 namespace TinyImage.Operator.Building;

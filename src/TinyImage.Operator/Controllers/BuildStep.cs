@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Kube;

@@ -1,6 +1,6 @@
 using k8s;
 using k8s.Models;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
 
 namespace TinyImage.Operator.Controllers;

@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
 using TinyImage.Kube;

@@ -1,7 +1,7 @@
 using TinyImage.Kube;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Verification;
-using C = TinyImage.Operator.Api.V1Alpha1.Conditions;
+using C = TinyImage.Api.V1Alpha1.Conditions;
 
 namespace TinyImage.Operator.Controllers;
 

@@ -5,7 +5,7 @@ using TinyImage.Operator.Configuration;
 using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Controllers;
 

@@ -6,7 +6,7 @@ using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
 using TinyImage.Kube;
 using Xunit;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.IntegrationTests.Resilience;
 

@@ -1,10 +1,10 @@
 using k8s.Models;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
 using Xunit;
-using TiResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TiResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Tests.Building;
 

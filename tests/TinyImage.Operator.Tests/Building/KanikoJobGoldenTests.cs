@@ -1,4 +1,4 @@
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Yaml;

@@ -1,6 +1,6 @@
 using k8s.Models;
-using TinyImage.Operator.Api.V1Alpha1;
-using TiResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImage.Api.V1Alpha1;
+using TiResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Tests.Building;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Cli;
 using TinyImage.Operator.Configuration;
@@ -104,7 +104,7 @@ public sealed class RenderCommandTests
     public void Containerfile_Flag_Prints_Only_The_Containerfile()
     {
         var outcome = Render("", "--containerfile", GitSample);
-        var ti = ApiJson.Deserialize<TinyImage.Operator.Api.V1Alpha1.TinyImage>(YamlReader.Read(File.ReadAllText(GitSample)).Documents[0].Root!.ToJsonString())!;
+        var ti = ApiJson.Deserialize<TinyImage.Api.V1Alpha1.TinyImage>(YamlReader.Read(File.ReadAllText(GitSample)).Documents[0].Root!.ToJsonString())!;
         ti.Metadata.Uid = RenderCommand.PlaceholderUid;
         var options = new OperatorOptions();
 

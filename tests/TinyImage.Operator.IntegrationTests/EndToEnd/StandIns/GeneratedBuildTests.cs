@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using TinyImage.KubeEmulator.StandIns;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Testing;

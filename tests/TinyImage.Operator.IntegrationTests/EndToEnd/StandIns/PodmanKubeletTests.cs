@@ -4,7 +4,7 @@ using k8s;
 using k8s.Models;
 using TinyImage.KubeEmulator;
 using TinyImage.KubeEmulator.StandIns;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
