@@ -54,6 +54,14 @@ public static partial class YamlReader
         }
     }
 
+    /// <summary>The root of every document of <paramref name="text"/>, in order (null for an empty document).</summary>
+    /// <exception cref="FormatException">The text is not YAML this reader accepts; the message carries the line and column.</exception>
+    public static IReadOnlyList<JsonNode?> ReadRoots(string text)
+    {
+        var read = Read(text);
+        return read.Succeeded ? [.. read.Documents.Select(d => d.Root)] : throw new FormatException(read.DescribeError());
+    }
+
     private static void Expect<T>(IParser parser)
         where T : ParsingEvent
     {
