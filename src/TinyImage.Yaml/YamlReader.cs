@@ -139,7 +139,7 @@ public static partial class YamlReader
 
                     if (obj.ContainsKey(key) && !merged.Remove(key))
                     {
-                        throw new InvalidYamlException("duplicate key " + YamlPaths.JsonQuote(key), At(keyScalar.Start));
+                        throw new InvalidYamlException("duplicate key " + JsonStrings.Quote(key), At(keyScalar.Start));
                     }
 
                     var childPath = YamlPaths.Key(path, key);
