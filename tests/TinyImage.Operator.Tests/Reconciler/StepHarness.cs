@@ -138,6 +138,13 @@ internal sealed class StepHarness : IAsyncDisposable
         return value;
     }
 
+    /// <summary>Deletes a build Job as its TTL controller does (background propagation: the Job goes at once) and forgets it in the cache.</summary>
+    public async Task DeleteJobAsync(string name)
+    {
+        Assert.True(Kube.Delete("batch/v1", "jobs", Namespace, name, new DeleteOptions(PropagationPolicy: "Background")).IsSuccess);
+        Assert.Null(await SyncAsync(Cluster.Jobs, Cluster.JobCache, name));
+    }
+
     /// <summary>Creates an object through the API and puts it in the cache.</summary>
     public async Task<T> SeedAsync<T>(ResourceClient<T> client, ResourceCache<T> cache, T value)
         where T : class, IKubernetesObject<V1ObjectMeta>
