@@ -49,6 +49,23 @@ public sealed class BuildReconcilerTests
     }
 
     [Fact]
+    public async Task A_Pass_Whose_Cache_Has_Not_Seen_The_Job_It_Created_Follows_That_Job_Instead_Of_Creating_Another()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        var result = await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonBuilding), (result.Action, result.Reason));
+        Assert.Contains("is running", result.Message, StringComparison.Ordinal);
+        Assert.Equal(writes, h.Writes());
+        Assert.Single(h.Kube.List("batch/v1", "jobs", Namespace));
+    }
+
+    [Fact]
     public async Task A_Succeeded_Job_Continues_With_Its_Digest_And_A_Recorded_Success_Is_Never_Rebuilt()
     {
         await using var h = await StartAsync();

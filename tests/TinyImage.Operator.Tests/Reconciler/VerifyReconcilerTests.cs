@@ -56,6 +56,24 @@ public sealed class VerifyReconcilerTests
     }
 
     [Fact]
+    public async Task A_Pass_Whose_Cache_Has_Not_Seen_Its_Own_Sbom_ConfigMap_Asks_The_API_Instead_Of_Verifying_Again()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal);
+        var (tinyImage, run) = await SetUpAsync(h, Digest('b'));
+        await Step(h, verifier).ReconcileAsync(run, Token);
+        journal.Clear();
+        var writes = h.Writes();
+
+        var again = await PassAsync(h, tinyImage, run.Status, Digest('b'));
+        var result = await Step(h, verifier).ReconcileAsync(again, Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Empty(journal);
+        Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
     public async Task A_Refusal_Stands_For_The_Same_Digest_Policy_And_Retry_And_Is_Verified_Again_After_A_Retry()
     {
         await using var h = await StartAsync();
