@@ -26,6 +26,7 @@ public sealed class HistoryReconcilerTests
         Assert.NotNull(await h.Cluster.Jobs.GetAsync(Namespace, builds["finished-3"], Token));
         Assert.NotNull(await h.Cluster.Jobs.GetAsync(Namespace, builds["current"], Token));
         Assert.NotNull(await h.Cluster.Jobs.GetAsync(Namespace, "someone-elses-build", Token));
+        Assert.NotNull(await h.Cluster.ConfigMaps.GetAsync(Namespace, "hello-sbom", Token));
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class HistoryReconcilerTests
 
     /// <summary>
     /// The current build (running), three finished older builds (completed at 1, 2 and 3 o'clock), a superseded build
-    /// still running, each with its Containerfile ConfigMap, and a finished Job no TinyImage controls.
+    /// still running, each with its Containerfile ConfigMap, the SBOM ConfigMap, and a finished Job no TinyImage controls.
     /// </summary>
     private static async Task<(Reconciliation Run, Dictionary<string, string> Builds)> SetUpAsync(StepHarness h)
     {
@@ -73,6 +74,12 @@ public sealed class HistoryReconcilerTests
             }
         }
 
+        await h.SeedAsync(h.Cluster.ConfigMaps, h.Cluster.ConfigMapCache, new V1ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = ChildMetadata.Metadata(run.TinyImage, VerifyReconciler.SbomConfigMapName("hello"), ChildMetadata.Labels(run.TinyImage, "sbom")),
+        });
         var foreign = KanikoJobBuilder.BuildJob(run.Valid, run.Hash!, Options);
         foreign.Metadata.Name = "someone-elses-build";
         foreign.Metadata.OwnerReferences = null;
