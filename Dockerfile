@@ -9,6 +9,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
+# Every project the operator references, so the restore layer is cached until a project file changes.
+COPY src/TinyImage.Api/TinyImage.Api.csproj src/TinyImage.Api/
+COPY src/TinyImage.Kube/TinyImage.Kube.csproj src/TinyImage.Kube/
+COPY src/TinyImage.Oci/TinyImage.Oci.csproj src/TinyImage.Oci/
+COPY src/TinyImage.Sbom/TinyImage.Sbom.csproj src/TinyImage.Sbom/
+COPY src/TinyImage.Yaml/TinyImage.Yaml.csproj src/TinyImage.Yaml/
 COPY src/TinyImage.Operator/TinyImage.Operator.csproj src/TinyImage.Operator/
 RUN dotnet restore src/TinyImage.Operator/TinyImage.Operator.csproj -r linux-x64 -p:PublishAot=true
 COPY src/ src/

@@ -44,7 +44,8 @@ done
 for tool in buildah skopeo clang ldd; do command -v "$tool" >/dev/null || die "$tool is missing: run scripts/install-tools.sh"; done
 mkdir -p "$out"
 
-# 1. The NativeAOT binary, published only when a source or build file changed since.
+# 1. The NativeAOT binary, published only when a source or build file changed since (anything under src/: the operator
+#    and the libraries it references).
 stale=""
 if [ "${OPERATOR_IMAGE_REBUILD:-0}" = 1 ] || [ ! -x "$binary" ]; then
   stale="no binary yet"

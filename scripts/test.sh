@@ -7,6 +7,20 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Every test project, the one place that lists them: one per src project (paths mirror the source), the emulator's own
+# tests, the integration tests and the E2E tests. Each writes TestResults/<name>.trx, which test-summary.py sums.
+test_projects=(
+  tests/TinyImage.Api.Tests
+  tests/TinyImage.Kube.Tests
+  tests/TinyImage.Oci.Tests
+  tests/TinyImage.Sbom.Tests
+  tests/TinyImage.Yaml.Tests
+  tests/TinyImage.Operator.Tests
+  tests/TinyImage.KubeEmulator.Tests
+  tests/TinyImage.Operator.IntegrationTests
+  tests/TinyImage.Operator.E2E
+)
+
 step() { echo; echo "== $*"; }
 
 # Results of an earlier run must never be counted: a step that fails below leaves no TestResults at all.
@@ -37,7 +51,7 @@ fi
 step "tests"
 rm -rf "$root/TestResults"
 status=0
-for project in tests/TinyImage.KubeEmulator.Tests tests/TinyImage.Operator.Tests tests/TinyImage.Operator.IntegrationTests tests/TinyImage.Operator.E2E; do
+for project in "${test_projects[@]}"; do
   name=$(basename "$project")
   echo "-- $name"
   dotnet test "$project" --no-build -nologo \

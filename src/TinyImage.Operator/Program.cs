@@ -60,5 +60,5 @@ internal static class Program
     /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included), the SBOM
     /// policy, and the scratch directory of <c>--temp-dir</c>.</summary>
     private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers, Configuration.OperatorOptions options) =>
-        new Registry.ImageVerifier(new Registry.ImageVerifierOptions { TempDirectory = options.TempDirectory }, TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Registry.ImageVerifier>(loggers));
+        new Verification.ImageVerifier(new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory }, TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
 }

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 
 namespace TinyImage.Bench.Images;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 
 namespace TinyImage.Bench.Images;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using TinyImage.Operator.Sbom;
+using TinyImage.Sbom;
 
 namespace TinyImage.Bench.Micro;
 

@@ -4,8 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyImage.Bench.Report;
-using TinyImage.Operator.Registry;
-using TinyImage.Operator.Sbom;
+using TinyImage.Oci;
+using TinyImage.Sbom;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Bench.Verification;

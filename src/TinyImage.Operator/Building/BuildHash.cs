@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Api;
 using TinyImage.Operator.Configuration;
 
 namespace TinyImage.Operator.Building;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 
 namespace TinyImage.Operator.Building;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Api;
 using TinyImage.Operator.Configuration;
 
 namespace TinyImage.Operator.Building;

@@ -1,4 +1,4 @@
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 
 namespace TinyImage.Operator.Building;

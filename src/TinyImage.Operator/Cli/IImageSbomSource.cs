@@ -1,4 +1,4 @@
-using TinyImage.Operator.Sbom;
+using TinyImage.Sbom;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Cli;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using TinyImage.Operator.Sbom;
+using TinyImage.Sbom;
 
 namespace TinyImage.Operator.Cli;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyImage.Operator.Registry;
-using TinyImage.Operator.Registry.Layers;
-using TinyImage.Operator.Sbom;
+using TinyImage.Oci;
+using TinyImage.Oci.Layers;
+using TinyImage.Sbom;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Cli;

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
-using TinyImage.Operator.Yaml;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImage.Yaml;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Cli;
 
@@ -171,11 +171,11 @@ internal static class RenderCommand
         }
 
         var imageRef = ti.Spec.Output.Repository + "@" + PlaceholderDigest;
-        yield return (YamlWriter.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(ti, hash, options)), header + "\nThe generated Containerfile.");
-        yield return (YamlWriter.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), "The Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti, hash) + " and reports the digest.");
-        yield return (YamlWriter.ToNode(DeploymentBuilder.Build(ti, imageRef, hash, options)),
+        yield return (ApiJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(ti, hash, options)), header + "\nThe generated Containerfile.");
+        yield return (ApiJson.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), "The Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti, hash) + " and reports the digest.");
+        yield return (ApiJson.ToNode(DeploymentBuilder.Build(ti, imageRef, hash, options)),
             "The Deployment. The digest is a placeholder (sha256: and 64 zeros): the operator deploys the digest the build\nreports, once the image's SBOM is verified.");
-        yield return (YamlWriter.ToNode(ServiceBuilder.Build(ti)), "The Service.");
+        yield return (ApiJson.ToNode(ServiceBuilder.Build(ti)), "The Service.");
     }
 
     /// <summary>
@@ -231,7 +231,7 @@ internal static class RenderCommand
             return problems;
         }
 
-        var roundTrip = YamlWriter.ToNode(parsed);
+        var roundTrip = ApiJson.ToNode(parsed);
         foreach (var path in UnknownFields(root, roundTrip, ""))
         {
             if (!path.StartsWith("status", StringComparison.Ordinal))

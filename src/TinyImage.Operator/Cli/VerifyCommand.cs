@@ -1,5 +1,5 @@
 using System.Globalization;
-using TinyImage.Operator.Sbom;
+using TinyImage.Sbom;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Cli;
@@ -57,7 +57,7 @@ internal sealed class VerifyCommand(IImageSbomSource? images = null)
                 return ExitUsage;
             }
         }
-        else if (images is null && !Registry.ImageReference.TryParse(options.Target, out _, out var referenceError))
+        else if (images is null && !Oci.ImageReference.TryParse(options.Target, out _, out var referenceError))
         {
             await stderr.WriteLineAsync($"verify: {options.Target}: no such file, and not an image reference: {referenceError}").ConfigureAwait(false);
             return ExitUsage;

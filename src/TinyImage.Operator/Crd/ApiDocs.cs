@@ -6,7 +6,7 @@ using System.Xml.Linq;
 namespace TinyImage.Operator.Crd;
 
 /// <summary>
-/// The XML documentation of the API types, embedded at build time (see CompileApiDocs in the csproj), as plain
+/// The XML documentation of the API types (TinyImage.Api), embedded at build time (see EmbedApiDocs in the csproj), as plain
 /// descriptions: one line, whitespace collapsed, <c>&lt;c&gt;</c> as its text and <c>&lt;see cref&gt;</c> as the simple name.
 /// </summary>
 internal sealed class ApiDocs

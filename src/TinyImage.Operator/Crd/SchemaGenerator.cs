@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using k8s.Models;
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 
 namespace TinyImage.Operator.Crd;
 
@@ -14,10 +14,6 @@ namespace TinyImage.Operator.Crd;
 /// </summary>
 internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs docs)
 {
-    /// <summary>The pattern Kubernetes gives resource quantities (as controller-gen writes it).</summary>
-    public const string QuantityPattern =
-        "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
-
     /// <summary>The schema of a type, described by the type's own summary.</summary>
     public JsonObject ForType(Type type) => Schema(type, property: null, docs.ForType(type));
 
@@ -43,7 +39,7 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
         {
             schema["type"] = "integer";
             schema["format"] = type == typeof(int) ? "int32" : "int64";
-            if (Attribute<RangeAttribute>(property) is { } range)
+            if (SchemaMarkers.Attribute<RangeAttribute>(property) is { } range)
             {
                 schema["minimum"] = range.Minimum;
                 schema["maximum"] = range.Maximum;
@@ -57,7 +53,7 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
         else if (type == typeof(ResourceQuantity))
         {
             schema["anyOf"] = new JsonArray(new JsonObject { ["type"] = "integer" }, new JsonObject { ["type"] = "string" });
-            schema["pattern"] = QuantityPattern;
+            schema["pattern"] = SchemaMarkers.QuantityPattern;
             schema["x-kubernetes-int-or-string"] = true;
         }
         else if (type == typeof(V1ObjectMeta))
@@ -72,7 +68,7 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
             ComplexSchema(schema, options.GetTypeInfo(type), property, description);
         }
 
-        if (Attribute<DefaultAttribute>(property) is { } @default)
+        if (SchemaMarkers.Attribute<DefaultAttribute>(property) is { } @default)
         {
             schema["default"] = JsonNode.Parse(@default.Json);
         }
@@ -90,18 +86,18 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
             case JsonTypeInfoKind.Enumerable:
                 schema["type"] = "array";
                 var items = Schema(info.ElementType!, property: null, description: null);
-                if (Attribute<PatternAttribute>(property) is { } itemPattern)
+                if (SchemaMarkers.Attribute<PatternAttribute>(property) is { } itemPattern)
                 {
                     items["pattern"] = itemPattern.Pattern;
                 }
 
-                if (Attribute<EnumValuesAttribute>(property) is { } itemEnum)
+                if (SchemaMarkers.Attribute<EnumValuesAttribute>(property) is { } itemEnum)
                 {
                     items["enum"] = new JsonArray([.. itemEnum.Values.Select(v => (JsonNode)v)]);
                 }
 
                 schema["items"] = items;
-                if (Attribute<MaxLengthAttribute>(property) is { } maxItems)
+                if (SchemaMarkers.Attribute<MaxLengthAttribute>(property) is { } maxItems)
                 {
                     schema["maxItems"] = maxItems.Length;
                 }
@@ -131,7 +127,7 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
         foreach (var property in info.Properties)
         {
             properties[property.Name] = Schema(property.PropertyType, property, docs.ForProperty(property));
-            if (Attribute<RequiredAttribute>(property) is not null)
+            if (SchemaMarkers.Attribute<RequiredAttribute>(property) is not null)
             {
                 required.Add(property.Name);
             }
@@ -144,7 +140,7 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
             schema["required"] = new JsonArray([.. required.Order(StringComparer.Ordinal).Select(r => (JsonNode)r)]);
         }
 
-        var rules = CelRules(info.Type);
+        var rules = SchemaMarkers.CelRules(info.Type);
         if (rules.Count > 0)
         {
             schema["x-kubernetes-validations"] = new JsonArray([.. rules.Select(r => (JsonNode)new JsonObject { ["message"] = r.Message, ["rule"] = r.Rule })]);
@@ -153,45 +149,24 @@ internal sealed class SchemaGenerator(JsonSerializerOptions options, ApiDocs doc
 
     private static void ApplyStringMarkers(JsonObject schema, JsonPropertyInfo? property)
     {
-        if (Attribute<EnumValuesAttribute>(property) is { } values)
+        if (SchemaMarkers.Attribute<EnumValuesAttribute>(property) is { } values)
         {
             schema["enum"] = new JsonArray([.. values.Values.Select(v => (JsonNode)v)]);
         }
 
-        if (Attribute<PatternAttribute>(property) is { } pattern)
+        if (SchemaMarkers.Attribute<PatternAttribute>(property) is { } pattern)
         {
             schema["pattern"] = pattern.Pattern;
         }
 
-        if (Attribute<MaxLengthAttribute>(property) is { } maxLength)
+        if (SchemaMarkers.Attribute<MaxLengthAttribute>(property) is { } maxLength)
         {
             schema["maxLength"] = maxLength.Length;
         }
 
-        if (Attribute<RequiredAttribute>(property) is not null)
+        if (SchemaMarkers.Attribute<RequiredAttribute>(property) is not null)
         {
             schema["minLength"] = 1;
         }
     }
-
-    /// <summary>The CEL rules declared on a type, in declaration order.</summary>
-    public static IReadOnlyList<CelRuleAttribute> CelRules(Type type) =>
-        CelRulesByType.GetOrAdd(type, static t => [.. t.GetCustomAttributes(typeof(CelRuleAttribute), inherit: false).Cast<CelRuleAttribute>()]);
-
-    /// <summary>A schema marker on the CLR property behind a JSON property.</summary>
-    /// <remarks>
-    /// Memoized per (attribute provider, attribute type): the reconciler validates every spec it sees with these markers,
-    /// and reading custom attributes is slow under NativeAOT (it decodes metadata each time; a quarter of the operator's
-    /// CPU at 1,000 TinyImages before this cache, by perf).
-    /// </remarks>
-    public static T? Attribute<T>(JsonPropertyInfo? property)
-        where T : Attribute =>
-        property?.AttributeProvider is { } provider
-            ? (T?)AttributesByProvider.GetOrCreateValue(provider).GetOrAdd(typeof(T), static (type, p) => p.GetCustomAttributes(type, inherit: false).Cast<Attribute>().SingleOrDefault(), provider)
-            : null;
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, IReadOnlyList<CelRuleAttribute>> CelRulesByType = new();
-
-    // Weak keys: a provider that is no longer referenced takes its entries with it.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ICustomAttributeProvider, System.Collections.Concurrent.ConcurrentDictionary<Type, Attribute?>> AttributesByProvider = new();
 }

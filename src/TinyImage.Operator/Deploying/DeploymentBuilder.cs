@@ -1,6 +1,6 @@
 using k8s.Models;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 

@@ -1,5 +1,5 @@
 using k8s.Models;
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 
 namespace TinyImage.Operator.Deploying;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using TinyImage.Operator.Reconciler;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Hosting;
 

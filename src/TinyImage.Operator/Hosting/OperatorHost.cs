@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Reconciler;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Reconciler;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 

@@ -1,5 +1,5 @@
 using k8s.Models;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 
 namespace TinyImage.Operator.Reconciler;
 

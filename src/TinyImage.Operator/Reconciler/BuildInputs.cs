@@ -1,4 +1,4 @@
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 
 namespace TinyImage.Operator.Reconciler;
 

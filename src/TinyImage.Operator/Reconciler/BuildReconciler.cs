@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
 
 namespace TinyImage.Operator.Reconciler;

@@ -1,6 +1,6 @@
 using k8s.Models;
-using TinyImage.Operator.Kube;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImage.Kube;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Reconciler;
 

@@ -1,4 +1,4 @@
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Reconciler;
 

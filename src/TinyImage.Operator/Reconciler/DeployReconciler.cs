@@ -1,13 +1,13 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
-using C = TinyImage.Operator.Api.V1Alpha1.Conditions;
+using C = TinyImage.Api.V1Alpha1.Conditions;
 
 namespace TinyImage.Operator.Reconciler;
 

@@ -1,5 +1,5 @@
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 

@@ -1,7 +1,7 @@
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Kube;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImage.Api;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Reconciler;
 

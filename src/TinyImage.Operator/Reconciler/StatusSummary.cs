@@ -1,6 +1,6 @@
-using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Kube;
-using C = TinyImage.Operator.Api.V1Alpha1.Conditions;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
+using C = TinyImage.Api.V1Alpha1.Conditions;
 
 namespace TinyImage.Operator.Reconciler;
 

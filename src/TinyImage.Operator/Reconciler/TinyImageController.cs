@@ -2,10 +2,10 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Reconciler;
 
@@ -43,7 +43,7 @@ internal sealed class TinyImageController
         var cluster = new ClusterView(connection);
         using var queue = new WorkQueue<ObjectKey>(settings.Queue, time);
         Queue = queue;
-        using var depth = OperatorMetrics.TrackQueueDepth(() => queue.Depth);
+        using var depth = KubeMetrics.TrackQueueDepth(() => queue.Depth);
 
         // Wake on what a pass reads, never on the operator's own status writes (only status and resourceVersion change).
         var tinyImages = Informer(cluster.TinyImages, options.ResyncPeriod, selector: null);

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 

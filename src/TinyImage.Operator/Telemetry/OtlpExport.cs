@@ -21,7 +21,7 @@ internal static class OtlpExport
         }
 
         var tracer = Sdk.CreateTracerProviderBuilder().AddSource(OperatorTracing.SourceName).AddOtlpExporter().Build();
-        var meter = Sdk.CreateMeterProviderBuilder().AddMeter(OperatorMetrics.MeterName).AddOtlpExporter().Build();
+        var meter = Sdk.CreateMeterProviderBuilder().AddMeter([.. OperatorMetrics.MeterNames]).AddOtlpExporter().Build();
         return new Providers(tracer, meter);
     }
 

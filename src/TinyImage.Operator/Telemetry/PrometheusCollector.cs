@@ -37,8 +37,8 @@ internal sealed class PrometheusCollector : IDisposable
         listener.Start();
     }
 
-    /// <summary>The operator's meter with the operator's buckets.</summary>
-    public static PrometheusCollector ForOperator() => new([OperatorMetrics.MeterName], OperatorMetrics.Buckets);
+    /// <summary>The operator's meters (its own and the controller runtime's) with the operator's buckets.</summary>
+    public static PrometheusCollector ForOperator() => new(OperatorMetrics.MeterNames, OperatorMetrics.Buckets);
 
     /// <summary>All series in the text format, sorted by metric name.</summary>
     public string Scrape()

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Telemetry;
 

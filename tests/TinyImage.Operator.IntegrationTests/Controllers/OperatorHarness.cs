@@ -4,7 +4,7 @@ using TinyImage.KubeEmulator;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Testing;
 using Xunit;
 

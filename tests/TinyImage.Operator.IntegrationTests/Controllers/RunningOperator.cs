@@ -1,5 +1,5 @@
 using TinyImage.Operator.Hosting;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.IntegrationTests.Controllers;
 

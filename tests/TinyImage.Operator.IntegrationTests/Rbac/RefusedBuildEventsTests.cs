@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using TinyImage.KubeEmulator;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.IntegrationTests.Controllers;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;

@@ -1,5 +1,5 @@
 using TinyImage.KubeEmulator;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.IntegrationTests.Controllers;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;

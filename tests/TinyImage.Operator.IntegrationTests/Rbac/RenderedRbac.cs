@@ -5,7 +5,7 @@ using TinyImage.KubeEmulator;
 using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Verification;
 using TinyImage.Testing;
 using Xunit;

@@ -2,10 +2,10 @@ using Xunit;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyImage.Operator.Cli;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 using TinyImage.Operator.Verification;
 using TinyImage.Testing;
-using static TinyImage.Operator.Tests.Registry.TestImageBuilder;
+using static TinyImage.Oci.Tests.TestImageBuilder;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

@@ -1,11 +1,11 @@
 using Xunit;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 using TinyImage.Operator.Verification;
-using TinyImage.Operator.Tests.Registry;
+using TinyImage.Oci.Tests;
 using TinyImage.Testing;
-using static TinyImage.Operator.Tests.Registry.TestImageBuilder;
+using static TinyImage.Oci.Tests.TestImageBuilder;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

@@ -1,9 +1,9 @@
 using Xunit;
 using System.Text;
-using TinyImage.Operator.Registry;
-using TinyImage.Operator.Registry.Layers;
-using TinyImage.Operator.Tests.Registry;
-using static TinyImage.Operator.Tests.Registry.TestImageBuilder;
+using TinyImage.Oci;
+using TinyImage.Oci.Layers;
+using TinyImage.Oci.Tests;
+using static TinyImage.Oci.Tests.TestImageBuilder;
 using BclTar = System.Formats.Tar;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;

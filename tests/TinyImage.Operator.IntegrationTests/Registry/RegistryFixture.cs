@@ -1,7 +1,7 @@
 using Xunit;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

@@ -1,11 +1,11 @@
 using Xunit;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyImage.Operator.Cli;
-using TinyImage.Operator.Registry;
-using TinyImage.Operator.Registry.Layers;
+using TinyImage.Oci;
+using TinyImage.Oci.Layers;
 using TinyImage.Operator.Verification;
 using TinyImage.Testing;
-using static TinyImage.Operator.Tests.Registry.TestImageBuilder;
+using static TinyImage.Oci.Tests.TestImageBuilder;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

@@ -1,7 +1,7 @@
 using Xunit;
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

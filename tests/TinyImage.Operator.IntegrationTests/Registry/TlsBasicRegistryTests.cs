@@ -1,9 +1,9 @@
 using Xunit;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyImage.Operator.Registry;
-using TinyImage.Operator.Registry.Layers;
-using static TinyImage.Operator.Tests.Registry.TestImageBuilder;
+using TinyImage.Oci;
+using TinyImage.Oci.Layers;
+using static TinyImage.Oci.Tests.TestImageBuilder;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

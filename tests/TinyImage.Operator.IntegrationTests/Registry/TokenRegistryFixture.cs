@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

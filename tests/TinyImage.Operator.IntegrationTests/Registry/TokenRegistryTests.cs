@@ -1,7 +1,7 @@
 using Xunit;
-using TinyImage.Operator.Registry;
-using TinyImage.Operator.Registry.Layers;
-using static TinyImage.Operator.Tests.Registry.TestImageBuilder;
+using TinyImage.Oci;
+using TinyImage.Oci.Layers;
+using static TinyImage.Oci.Tests.TestImageBuilder;
 
 namespace TinyImage.Operator.IntegrationTests.Registry;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using Xunit;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.IntegrationTests.Resilience;
 

@@ -1,9 +1,9 @@
 using TinyImage.KubeEmulator;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Hosting;
 using TinyImage.Operator.IntegrationTests.Controllers;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Verification;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;

@@ -1,12 +1,12 @@
 using k8s.Models;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
 using TinyImage.Operator.Tests.Building;
 using Xunit;
-using TiResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TiResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Tests.Api;
 

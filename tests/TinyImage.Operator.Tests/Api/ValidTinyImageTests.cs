@@ -1,10 +1,10 @@
 using System.Reflection;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Deploying;
 using Xunit;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Tests.Api;
 

@@ -1,4 +1,4 @@
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using Xunit;
@@ -63,7 +63,7 @@ public sealed class BuildHashTests
         // A scratch base needs a static binary: that spec is refused by the validator and never reaches the hash.
         var scratchDynamic = Samples.Git();
         scratchDynamic.Spec.Build.StaticLinking = false;
-        Assert.Contains(Operator.Api.SpecValidator.Validate(scratchDynamic).Errors, e => e.Path == "spec.build");
+        Assert.Contains(TinyImage.Api.SpecValidator.Validate(scratchDynamic).Errors, e => e.Path == "spec.build");
 
         var dynamic = HashOf(s => { s.Build.Base = BuildSpec.BaseDistrolessCc; s.Build.StaticLinking = false; });
         var statically = HashOf(s => s.Build.Base = BuildSpec.BaseDistrolessCc);

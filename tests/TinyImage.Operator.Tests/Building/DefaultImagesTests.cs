@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Registry;
+using TinyImage.Oci;
 using TinyImage.Testing;
 using Xunit;
 

@@ -1,6 +1,7 @@
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Yaml;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Building;
@@ -13,18 +14,18 @@ public sealed class KanikoJobGoldenTests
     [Fact]
     public void ConfigMap_Source_Job_Matches_Its_Golden_File()
     {
-        Golden.Check("Building/golden/job-configmap-source.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(KanikoJobBuilder.BuildJob(Samples.Hello().Valid(), Hash, Options))));
+        Golden.Check("Building/golden/job-configmap-source.yaml", YamlWriter.ToYaml(ApiJson.ToNode(KanikoJobBuilder.BuildJob(Samples.Hello().Valid(), Hash, Options))));
     }
 
     [Fact]
     public void Git_Source_Job_Matches_Its_Golden_File()
     {
-        Golden.Check("Building/golden/job-git-source.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(KanikoJobBuilder.BuildJob(Samples.Git().Valid(), Hash, Options))));
+        Golden.Check("Building/golden/job-git-source.yaml", YamlWriter.ToYaml(ApiJson.ToNode(KanikoJobBuilder.BuildJob(Samples.Git().Valid(), Hash, Options))));
     }
 
     [Fact]
     public void Containerfile_ConfigMap_Matches_Its_Golden_File()
     {
-        Golden.Check("Building/golden/containerfile-configmap.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(Samples.Hello().Valid(), Hash, Options))));
+        Golden.Check("Building/golden/containerfile-configmap.yaml", YamlWriter.ToYaml(ApiJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(Samples.Hello().Valid(), Hash, Options))));
     }
 }

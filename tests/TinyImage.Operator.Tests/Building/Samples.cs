@@ -1,7 +1,7 @@
 using k8s.Models;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
-using TiResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImage.Api.V1Alpha1;
+using TiResource = TinyImage.Api.V1Alpha1.TinyImage;
+using TinyImage.Api;
 
 namespace TinyImage.Operator.Tests.Building;
 

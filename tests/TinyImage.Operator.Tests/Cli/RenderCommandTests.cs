@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Cli;
 using TinyImage.Operator.Configuration;
+using TinyImage.Yaml;
 using TinyImage.Operator.Tests.Building;
-using TinyImage.Operator.Yaml;
 using TinyImage.Testing;
 using Xunit;
 
@@ -105,7 +105,7 @@ public sealed class RenderCommandTests
     public void Containerfile_Flag_Prints_Only_The_Containerfile()
     {
         var outcome = Render("", "--containerfile", GitSample);
-        var ti = ApiJson.Deserialize<TinyImage.Operator.Api.V1Alpha1.TinyImage>(YamlReader.Read(File.ReadAllText(GitSample)).Documents[0].Root!.ToJsonString())!;
+        var ti = ApiJson.Deserialize<TinyImage.Api.V1Alpha1.TinyImage>(YamlReader.Read(File.ReadAllText(GitSample)).Documents[0].Root!.ToJsonString())!;
         ti.Metadata.Uid = RenderCommand.PlaceholderUid;
         var options = new OperatorOptions();
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TinyImage.Operator.Cli;
-using TinyImage.Operator.Tests.Sbom;
+using TinyImage.Testing;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Cli;

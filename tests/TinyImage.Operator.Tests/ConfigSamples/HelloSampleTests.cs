@@ -1,4 +1,4 @@
-using TinyImage.Operator.Yaml;
+using TinyImage.Yaml;
 using TinyImage.Testing;
 using Xunit;
 

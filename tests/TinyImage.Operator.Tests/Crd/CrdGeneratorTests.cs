@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Crd;
 using TinyImage.Testing;
 using Xunit;
@@ -75,7 +76,7 @@ public sealed class CrdGeneratorTests
 
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["type"] = "object" }, root["properties"]!["metadata"]));
         var rule = Assert.Single(root["x-kubernetes-validations"]!.AsArray());
-        Assert.Equal(Operator.Api.V1Alpha1.TinyImage.NameRule, (string?)rule!["rule"]);
+        Assert.Equal(global::TinyImage.Api.V1Alpha1.TinyImage.NameRule, (string?)rule!["rule"]);
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public sealed class CrdGeneratorTests
         var limits = Schema()["properties"]!["spec"]!["properties"]!["deploy"]!["properties"]!["resources"]!["properties"]!["limits"]!;
 
         Assert.True((bool)maxImageSize["x-kubernetes-int-or-string"]!);
-        Assert.Equal(SchemaGenerator.QuantityPattern, (string?)maxImageSize["pattern"]);
+        Assert.Equal(SchemaMarkers.QuantityPattern, (string?)maxImageSize["pattern"]);
         Assert.Equal("object", (string?)limits["type"]);
         Assert.True((bool)limits["additionalProperties"]!["x-kubernetes-int-or-string"]!);
     }

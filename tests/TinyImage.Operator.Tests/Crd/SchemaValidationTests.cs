@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 using TinyImage.Testing;
 using Xunit;
 
@@ -204,8 +204,8 @@ public sealed class SchemaValidationTests
     [Fact]
     public void A_Trailing_Newline_Is_Refused_Although_Dotnet_Dollar_Would_Match_Before_It()
     {
-        Assert.Matches(new System.Text.RegularExpressions.Regex(Operator.Api.V1Alpha1.Patterns.BinaryName), "hello\n");
-        Assert.DoesNotMatch(SpecValidator.Compile(Operator.Api.V1Alpha1.Patterns.BinaryName), "hello\n");
+        Assert.Matches(new System.Text.RegularExpressions.Regex(global::TinyImage.Api.V1Alpha1.Patterns.BinaryName), "hello\n");
+        Assert.DoesNotMatch(SpecValidator.Compile(global::TinyImage.Api.V1Alpha1.Patterns.BinaryName), "hello\n");
     }
 
     private static void Set(JsonObject root, string path, JsonNode? value)

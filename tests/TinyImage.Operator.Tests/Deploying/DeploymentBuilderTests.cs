@@ -1,5 +1,5 @@
 using k8s.Models;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
 using TinyImage.Operator.Tests.Building;

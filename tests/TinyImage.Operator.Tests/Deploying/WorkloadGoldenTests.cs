@@ -1,7 +1,8 @@
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Deploying;
 using TinyImage.Operator.Tests.Building;
-using TinyImage.Operator.Yaml;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Deploying;
@@ -17,12 +18,12 @@ public sealed class WorkloadGoldenTests
 
         var deployment = DeploymentBuilder.Build(ti.Valid(), DeploymentBuilderTests.Image, DeploymentBuilderTests.Hash);
 
-        Golden.Check("Deploying/golden/deployment.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(deployment)));
+        Golden.Check("Deploying/golden/deployment.yaml", YamlWriter.ToYaml(ApiJson.ToNode(deployment)));
     }
 
     [Fact]
     public void Service_Matches_Its_Golden_File()
     {
-        Golden.Check("Deploying/golden/service.yaml", YamlWriter.ToYaml(YamlWriter.ToNode(ServiceBuilder.Build(Samples.Hello().Valid()))));
+        Golden.Check("Deploying/golden/service.yaml", YamlWriter.ToYaml(ApiJson.ToNode(ServiceBuilder.Build(Samples.Hello().Valid()))));
     }
 }

@@ -73,7 +73,7 @@ public sealed class KustomizeTests
     [Fact]
     public async Task Config_Samples_Renders_When_The_Samples_Exist()
     {
-        var kustomization = Crd.YamlDocuments.ParseFile(RepoPaths.Repo("config", "samples", "kustomization.yaml")).Single();
+        var kustomization = YamlDocuments.ParseFile(RepoPaths.Repo("config", "samples", "kustomization.yaml")).Single();
         var missing = kustomization["resources"]!.AsArray().Select(r => (string)r!).Where(r => !File.Exists(RepoPaths.Repo("config", "samples", r))).ToList();
         Assert.SkipWhen(missing.Count > 0, "config/samples does not hold " + string.Join(", ", missing) + " yet");
 
@@ -88,6 +88,6 @@ public sealed class KustomizeTests
         Assert.SkipWhen(kubectl is null, "kubectl is not installed: run scripts/install-tools.sh (it puts kubectl in .tools/bin)");
         var result = await ExternalTool.RunAsync(kubectl!, ["kustomize", dir], RepoPaths.Root, TestContext.Current.CancellationToken);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        return [.. Crd.YamlDocuments.Parse(result.Stdout).OfType<JsonObject>()];
+        return [.. YamlDocuments.Parse(result.Stdout).OfType<JsonObject>()];
     }
 }

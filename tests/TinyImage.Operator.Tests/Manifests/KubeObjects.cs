@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
-using TinyImage.Operator.Api;
+using TinyImage.Api;
 
 namespace TinyImage.Operator.Tests.Manifests;
 

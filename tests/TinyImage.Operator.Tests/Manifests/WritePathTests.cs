@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TinyImage.Operator.Hosting;
-using TinyImage.Operator.Registry.Layers;
+using TinyImage.Oci.Layers;
 using TinyImage.Testing;
 using Xunit;
 
@@ -15,7 +15,7 @@ namespace TinyImage.Operator.Tests.Manifests;
 public sealed partial class WritePathTests
 {
     /// <summary>The one class allowed to create, write or delete files and to ask for the temp directory.</summary>
-    private static readonly string AllowedWriter = Path.Combine("src", "TinyImage.Operator", "Registry", "Layers", "ScratchSpace.cs");
+    private static readonly string AllowedWriter = Path.Combine("src", "TinyImage.Oci", "Layers", "ScratchSpace.cs");
 
     /// <summary>APIs that write to the filesystem or name the temp directory (reads such as File.Exists or FileMode.Open are fine).</summary>
     [GeneratedRegex(@"Path\.GetTemp(Path|FileName)|CreateTemp(Subdirectory|File)|Environment\.GetEnvironmentVariable\(""(TMPDIR|TEMP|TMP)""\)|\bFile\.(Create|Write|Append|Move|Copy|Replace|Delete|OpenWrite|SetUnixFileMode|SetAttributes)|\bDirectory\.(Create|Delete|Move)|\.CreateSubdirectory\(|FileMode\.(Create|CreateNew|Append|OpenOrCreate|Truncate)\b|FileAccess\.(Write|ReadWrite)\b|new\s+StreamWriter\(\s*""|new\s+StreamWriter\(\s*path|File\.OpenHandle|FileOptions\.DeleteOnClose|MemoryMappedFile\.Create")]
@@ -119,6 +119,6 @@ public sealed partial class WritePathTests
         }
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        return [.. Crd.YamlDocuments.Parse(result.Stdout).OfType<JsonObject>()];
+        return [.. YamlDocuments.Parse(result.Stdout).OfType<JsonObject>()];
     }
 }

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Kube;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
 using Xunit;
 using static TinyImage.Operator.Tests.Reconciler.StepHarness;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Tests.Reconciler;
 

@@ -1,7 +1,7 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyImage.Operator.Building;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
 using Xunit;
 using static TinyImage.Operator.Tests.Reconciler.StepHarness;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Kube;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
 using Xunit;
 using static TinyImage.Operator.Tests.Reconciler.StepHarness;

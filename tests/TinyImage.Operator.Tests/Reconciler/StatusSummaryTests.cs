@@ -1,8 +1,8 @@
 using k8s.Models;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Reconciler;
 using Xunit;
-using C = TinyImage.Operator.Api.V1Alpha1.Conditions;
+using C = TinyImage.Api.V1Alpha1.Conditions;
 
 namespace TinyImage.Operator.Tests.Reconciler;
 

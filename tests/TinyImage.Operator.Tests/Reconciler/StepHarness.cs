@@ -2,13 +2,13 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using TinyImage.KubeEmulator;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Configuration;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
 using TinyImage.Testing;
 using Xunit;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Tests.Reconciler;
 

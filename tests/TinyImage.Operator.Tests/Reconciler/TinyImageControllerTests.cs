@@ -1,5 +1,5 @@
 using k8s.Models;
-using TinyImage.Operator.Kube;
+using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
 using Xunit;
 

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using TinyImage.Operator.Api.V1Alpha1;
-using TinyImage.Operator.Kube;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
 using TinyImage.Operator.Verification;
 using Xunit;
 using static TinyImage.Operator.Tests.Reconciler.StepHarness;
-using TinyImageResource = TinyImage.Operator.Api.V1Alpha1.TinyImage;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 
 namespace TinyImage.Operator.Tests.Reconciler;
 

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using TinyImage.KubeEmulator.StandIns;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Testing;
@@ -85,6 +85,6 @@ public sealed class GeneratedBuildTests(RegistryFixture fixture) : IClassFixture
 
     private static JsonObject ToJson<T>(T value) => JsonNode.Parse(KubernetesJson.Serialize(value))!.AsObject();
 
-    private static ValidTinyImage Valid(TinyImage.Operator.Api.V1Alpha1.TinyImage ti) =>
+    private static ValidTinyImage Valid(TinyImage.Api.V1Alpha1.TinyImage ti) =>
         SpecValidator.Validate(ti).Valid ?? throw new InvalidOperationException("invalid sample: " + SpecValidator.Validate(ti).Message);
 }

@@ -4,8 +4,8 @@ using k8s;
 using k8s.Models;
 using TinyImage.KubeEmulator;
 using TinyImage.KubeEmulator.StandIns;
-using TinyImage.Operator.Api;
-using TinyImage.Operator.Api.V1Alpha1;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Api;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Deploying;
@@ -152,6 +152,6 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
         return await http.GetStringAsync(url, ct);
     }
 
-    private static ValidTinyImage Valid(TinyImage.Operator.Api.V1Alpha1.TinyImage ti) =>
+    private static ValidTinyImage Valid(TinyImage.Api.V1Alpha1.TinyImage ti) =>
         SpecValidator.Validate(ti).Valid ?? throw new InvalidOperationException("invalid sample: " + SpecValidator.Validate(ti).Message);
 }

@@ -1,0 +1,17 @@
+namespace TinyImage.Api.V1Alpha1;
+
+/// <summary>Labels and annotations the operator reads or writes.</summary>
+public static class Annotations
+{
+    /// <summary>Set (to any new value, e.g. a timestamp) to retry a failed build or verification for the same spec.</summary>
+    public const string Retry = "tinyimage.dev/retry";
+
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedByValue = "tinyimage-operator";
+    public const string NameLabel = "tinyimage.dev/name";
+    public const string BuildHashLabel = "tinyimage.dev/build-hash";
+    public const string ComponentLabel = "app.kubernetes.io/component";
+    public const string AppNameLabel = "app.kubernetes.io/name";
+    public const string InstanceLabel = "app.kubernetes.io/instance";
+    public const string PartOfLabel = "app.kubernetes.io/part-of";
+}

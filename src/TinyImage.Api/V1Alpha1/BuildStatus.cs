@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+
+namespace TinyImage.Api.V1Alpha1;
+
+/// <summary>The build of one spec hash.</summary>
+public sealed class BuildStatus
+{
+    /// <summary>The Kaniko Job's name.</summary>
+    [JsonPropertyName("jobName")]
+    public string? JobName { get; set; }
+
+    /// <summary>The hash of every input that defines the image.</summary>
+    [JsonPropertyName("specHash")]
+    public string? SpecHash { get; set; }
+
+    /// <summary>The pushed digest, once the build succeeded.</summary>
+    [JsonPropertyName("digest")]
+    public string? Digest { get; set; }
+
+    /// <summary>When the build started.</summary>
+    [JsonPropertyName("startTime")]
+    public DateTime? StartTime { get; set; }
+
+    /// <summary>When the build finished.</summary>
+    [JsonPropertyName("completionTime")]
+    public DateTime? CompletionTime { get; set; }
+
+    /// <summary>Why the build failed (a Built condition reason), recorded so the outcome outlives the Job.</summary>
+    [JsonPropertyName("failureReason")]
+    public string? FailureReason { get; set; }
+
+    /// <summary>What failed, in a sentence, recorded so the outcome outlives the Job.</summary>
+    [JsonPropertyName("failureMessage")]
+    public string? FailureMessage { get; set; }
+
+    /// <summary>The value of the tinyimage.dev/retry annotation the build's Job was created under.</summary>
+    [JsonPropertyName("retry")]
+    public string? Retry { get; set; }
+
+    /// <summary>The last lines of the build log when the build failed.</summary>
+    [JsonPropertyName("logTail")]
+    public string? LogTail { get; set; }
+}

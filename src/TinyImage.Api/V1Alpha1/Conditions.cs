@@ -1,0 +1,60 @@
+namespace TinyImage.Api.V1Alpha1;
+
+/// <summary>Condition types and reasons, in one place. SBOM reasons are in Verification.VerificationReasons.</summary>
+public static class Conditions
+{
+    // kstatus
+    public const string Ready = "Ready";
+    public const string Reconciling = "Reconciling";
+    public const string Stalled = "Stalled";
+
+    // steps
+    public const string Built = "Built";
+    public const string SbomVerified = "SbomVerified";
+    public const string Deployed = "Deployed";
+
+    public const string True = "True";
+    public const string False = "False";
+    public const string Unknown = "Unknown";
+
+    // reasons
+    public const string ReasonPending = "Pending";
+    public const string ReasonBuilding = "Building";
+    public const string ReasonBuildSucceeded = "BuildSucceeded";
+    public const string ReasonBuildFailed = "BuildFailed";
+    public const string ReasonBuildTimedOut = "BuildTimedOut";
+    public const string ReasonInvalidDigest = "InvalidDigest";
+    public const string ReasonInvalidSpec = "InvalidSpec";
+    public const string ReasonSourceNotFound = "SourceNotFound";
+    public const string ReasonSecretNotFound = "SecretNotFound";
+    public const string ReasonVerifying = "Verifying";
+    public const string ReasonDeploying = "Deploying";
+    public const string ReasonAvailable = "Available";
+    public const string ReasonUnavailable = "Unavailable";
+    public const string ReasonReady = "Ready";
+    public const string ReasonWaitingForVerification = "WaitingForVerification";
+
+    /// <summary>The Deployment's Progressing condition: the rollout exceeded spec.progressDeadlineSeconds.</summary>
+    public const string ReasonProgressDeadlineExceeded = "ProgressDeadlineExceeded";
+
+    /// <summary>A child's name is taken by an object this TinyImage does not control: nothing is written to it.</summary>
+    public const string ReasonChildConflict = "ChildConflict";
+
+    /// <summary>The Job controller cannot create the build pod for now (a ResourceQuota): it retries.</summary>
+    public const string ReasonBuildPodQuotaExceeded = "BuildPodQuotaExceeded";
+
+    /// <summary>The Job controller could not create the build pod, for a reason it will retry.</summary>
+    public const string ReasonBuildPodCreateFailed = "BuildPodCreateFailed";
+
+    /// <summary>The build pod cannot be scheduled (PodScheduled=False, Unschedulable).</summary>
+    public const string ReasonBuildPodUnschedulable = "BuildPodUnschedulable";
+
+    /// <summary>A build pod's image (Kaniko's, or the builder's for an init container) cannot be pulled.</summary>
+    public const string ReasonBuildImagePullFailed = "BuildImagePullFailed";
+
+    /// <summary>The Kaniko container was killed for exceeding its memory limit.</summary>
+    public const string ReasonBuildOOMKilled = "BuildOOMKilled";
+
+    /// <summary>The build pod was evicted by its node (pod status.reason Evicted).</summary>
+    public const string ReasonBuildEvicted = "BuildEvicted";
+}

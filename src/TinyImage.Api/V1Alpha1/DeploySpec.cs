@@ -1,0 +1,38 @@
+using System.Text.Json.Serialization;
+
+namespace TinyImage.Api.V1Alpha1;
+
+/// <summary>How the verified image runs.</summary>
+public sealed class DeploySpec
+{
+    /// <summary>Number of pods.</summary>
+    [JsonPropertyName("replicas")]
+    [Range(0, 100)]
+    [Default("1")]
+    public int Replicas { get; set; } = 1;
+
+    /// <summary>The port the service listens on inside the container (named `http`).</summary>
+    [JsonPropertyName("containerPort")]
+    [Range(1, 65535)]
+    [Default("3000")]
+    public int ContainerPort { get; set; } = 3000;
+
+    /// <summary>Arguments passed to the binary (exec form; no shell is involved).</summary>
+    [JsonPropertyName("args")]
+    [MaxLength(64)]
+    public IList<string>? Args { get; set; }
+
+    /// <summary>Environment variables of the container.</summary>
+    [JsonPropertyName("env")]
+    [MaxLength(128)]
+    public IList<EnvVarSpec>? Env { get; set; }
+
+    /// <summary>Resources of the container.</summary>
+    [JsonPropertyName("resources")]
+    public ResourceRequirementsSpec? Resources { get; set; }
+
+    /// <summary>The Service in front of the pods.</summary>
+    [JsonPropertyName("service")]
+    [Default("{}")]
+    public ServiceSpec Service { get; set; } = new();
+}

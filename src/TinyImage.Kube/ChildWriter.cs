@@ -1,0 +1,92 @@
+using k8s;
+using k8s.Models;
+
+namespace TinyImage.Kube;
+
+/// <summary>
+/// The one create-or-update of every child (controller-runtime's <c>CreateOrUpdate(obj, mutate)</c>): read the cache,
+/// create when absent (adopting our own object when the cache lags behind our create), leave an object the owner does
+/// not control alone, and update ours only when <c>matches</c> says it differs, by applying <c>mutate</c> to a copy.
+/// </summary>
+public static class ChildWriter
+{
+    public static async Task<ApplyResult<T>> CreateOrUpdateAsync<T>(
+        ResourceClient<T> client,
+        ResourceCache<T> cache,
+        T desired,
+        string? ownerUid,
+        Func<T, bool> matches,
+        Action<T> mutate,
+        CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(matches);
+        ArgumentNullException.ThrowIfNull(mutate);
+        var actual = cache.Get(ObjectKey.Of(desired));
+        if (actual is null)
+        {
+            var created = await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+            switch (created.Outcome)
+            {
+                case WriteOutcome.Ok:
+                    return new ApplyResult<T>(ApplyOutcome.Created, created.Value);
+                case WriteOutcome.AlreadyExists:
+                    // The cache lags behind our own create, or the name is taken by an object the cache does not see.
+                    actual = await client.GetAsync(desired.Metadata.NamespaceProperty, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                    if (actual is null)
+                    {
+                        return new ApplyResult<T>(ApplyOutcome.Conflict, null);
+                    }
+
+                    break;
+                default:
+                    return new ApplyResult<T>(ApplyOutcome.Conflict, null);
+            }
+        }
+
+        if (!IsControlledBy(actual, ownerUid))
+        {
+            return new ApplyResult<T>(ApplyOutcome.NotOurs, actual);
+        }
+
+        if (matches(actual))
+        {
+            return new ApplyResult<T>(ApplyOutcome.Unchanged, actual);
+        }
+
+        var updated = ObjectCopy.Clone(actual, client.Type.ItemInfo);
+        mutate(updated);
+        var written = await client.ReplaceAsync(updated, cancellationToken).ConfigureAwait(false);
+        return written.IsOk
+            ? new ApplyResult<T>(ApplyOutcome.Updated, written.Value)
+            : new ApplyResult<T>(ApplyOutcome.Conflict, null);
+    }
+
+    /// <summary>Whether the controller owner reference of <paramref name="child"/> names the owner's uid.</summary>
+    public static bool IsControlledBy(IKubernetesObject<V1ObjectMeta> child, string? ownerUid) =>
+        ownerUid is not null && Owners.ControllerOf(child)?.Uid == ownerUid;
+
+    /// <summary>Whether every entry of <paramref name="desired"/> is in <paramref name="actual"/> with the same value.</summary>
+    public static bool IsSubset(IDictionary<string, string>? desired, IDictionary<string, string>? actual) =>
+        desired is null || desired.All(e => actual is not null && actual.TryGetValue(e.Key, out var value) && value == e.Value);
+
+    /// <summary><paramref name="actual"/> with every entry of <paramref name="desired"/> set (others kept).</summary>
+    public static Dictionary<string, string>? Merge(IDictionary<string, string>? actual, IDictionary<string, string>? desired)
+    {
+        if (actual is null && desired is null)
+        {
+            return null;
+        }
+
+        var merged = new Dictionary<string, string>(actual ?? new Dictionary<string, string>());
+        foreach (var (key, value) in desired ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+
+        return merged;
+    }
+}

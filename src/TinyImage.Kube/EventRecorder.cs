@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace TinyImage.Kube;
+
+/// <summary>
+/// Records <c>events.k8s.io/v1</c> Events about objects. Deduplicated: the same type, reason and note about the same
+/// object within a window become one Event whose series count grows (written at most every interval). Rate-limited per
+/// object with a token bucket. Events are best effort: a failed write is logged, never thrown.
+/// </summary>
+public sealed class EventRecorder
+{
+    public const string Normal = "Normal";
+    public const string Warning = "Warning";
+
+    private readonly ResourceClient<Eventsv1Event> events;
+    private readonly EventRecorderOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Recorded> recorded = [];
+    private readonly Dictionary<string, Bucket> buckets = [];
+
+    public EventRecorder(ResourceClient<Eventsv1Event> events, EventRecorderOptions options, TimeProvider time, ILogger logger)
+    {
+        this.events = events;
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>Events written (created or series updated) so far.</summary>
+    public int Written { get; private set; }
+
+    /// <summary>Records an event about <paramref name="regarding"/>.</summary>
+    public async Task RecordAsync(V1ObjectReference regarding, string type, string reason, string action, string note, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        note = note.Length <= 1024 ? note : note[..1021] + "...";
+        var dedupKey = string.Join('\u0001', regarding.Uid ?? regarding.NamespaceProperty + "/" + regarding.Name, type, reason, note);
+        Recorded? repeat;
+        lock (gate)
+        {
+            Prune(now);
+            if (recorded.TryGetValue(dedupKey, out repeat))
+            {
+                repeat.Count++;
+                repeat.LastSeen = now;
+                if (now - repeat.LastWritten < options.SeriesUpdateInterval || !TakeToken(regarding, now))
+                {
+                    return;
+                }
+
+                repeat.LastWritten = now;
+            }
+            else if (!TakeToken(regarding, now))
+            {
+                logger.LogDebug("Event {Reason} about {Name} dropped by the rate limit", reason, regarding.Name);
+                return;
+            }
+        }
+
+        try
+        {
+            if (repeat is not null)
+            {
+                await UpdateSeriesAsync(repeat, now, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await CreateAsync(dedupKey, regarding, type, reason, action, note, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (KubeErrors.IsRetryable(exception))
+        {
+            logger.LogWarning(exception, "Could not record event {Reason} about {Namespace}/{Name}", reason, regarding.NamespaceProperty, regarding.Name);
+        }
+    }
+
+    private async Task CreateAsync(string dedupKey, V1ObjectReference regarding, string type, string reason, string action, string note, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var name = regarding.Name + "." + now.UtcTicks.ToString("x", CultureInfo.InvariantCulture);
+        var value = new Eventsv1Event
+        {
+            ApiVersion = "events.k8s.io/v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = regarding.NamespaceProperty ?? "default" },
+            EventTime = now.UtcDateTime,
+            ReportingController = options.Controller,
+            ReportingInstance = options.Instance,
+            Regarding = regarding,
+            Type = type,
+            Reason = reason,
+            Action = action,
+            Note = note,
+        };
+        var created = await events.CreateAsync(value, cancellationToken).ConfigureAwait(false);
+        if (created.IsOk)
+        {
+            lock (gate)
+            {
+                recorded[dedupKey] = new Recorded(name, value.Metadata.NamespaceProperty, now);
+                Written++;
+            }
+        }
+    }
+
+    private async Task UpdateSeriesAsync(Recorded repeat, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        int count;
+        lock (gate)
+        {
+            count = repeat.Count;
+        }
+
+        var patch = new JsonObject
+        {
+            ["series"] = new JsonObject
+            {
+                ["count"] = count,
+                ["lastObservedTime"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+            },
+        };
+        var written = await events.PatchAsync(repeat.Namespace, repeat.Name, PatchType.Merge, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        if (written.IsOk)
+        {
+            lock (gate)
+            {
+                Written++;
+            }
+        }
+    }
+
+    private bool TakeToken(V1ObjectReference regarding, DateTimeOffset now)
+    {
+        var key = regarding.Uid ?? regarding.NamespaceProperty + "/" + regarding.Name;
+        if (!buckets.TryGetValue(key, out var bucket))
+        {
+            buckets[key] = bucket = new Bucket(options.Burst, now);
+        }
+
+        var refills = (int)Math.Min(options.Burst, (now - bucket.RefilledAt).Ticks / Math.Max(1, options.RefillInterval.Ticks));
+        if (refills > 0)
+        {
+            bucket.Tokens = Math.Min(options.Burst, bucket.Tokens + refills);
+            bucket.RefilledAt = now;
+        }
+
+        if (bucket.Tokens == 0)
+        {
+            return false;
+        }
+
+        bucket.Tokens--;
+        return true;
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (key, value) in recorded.Where(e => now - e.Value.LastSeen > options.DedupWindow).ToList())
+        {
+            recorded.Remove(key);
+        }
+
+        foreach (var (key, _) in buckets.Where(e => e.Value.Tokens >= options.Burst && now - e.Value.RefilledAt > options.DedupWindow).ToList())
+        {
+            buckets.Remove(key);
+        }
+    }
+
+    private sealed class Recorded(string name, string @namespace, DateTimeOffset now)
+    {
+        public string Name { get; } = name;
+
+        public string Namespace { get; } = @namespace;
+
+        public int Count { get; set; } = 1;
+
+        public DateTimeOffset LastSeen { get; set; } = now;
+
+        public DateTimeOffset LastWritten { get; set; } = now;
+    }
+
+    private sealed class Bucket(int tokens, DateTimeOffset now)
+    {
+        public int Tokens { get; set; } = tokens;
+
+        public DateTimeOffset RefilledAt { get; set; } = now;
+    }
+}

@@ -1,0 +1,154 @@
+using k8s;
+using k8s.Models;
+
+namespace TinyImage.Kube;
+
+/// <summary>
+/// The informer's thread-safe store, keyed by namespace/name, with indexes (by controller owner uid, by label value, or
+/// any function). Readers get the cached instances: treat them as read-only (clone before changing).
+/// </summary>
+public sealed class ResourceCache<T>
+    where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    /// <summary>The index of the controller owner's uid.</summary>
+    public const string OwnerUidIndex = "owner-uid";
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<ObjectKey, T> items = [];
+    private readonly Dictionary<string, Func<T, IEnumerable<string>>> indexers = [];
+    private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> indexes = [];
+
+    public ResourceCache()
+    {
+        AddIndex(OwnerUidIndex, value => Owners.ControllerOf(value)?.Uid is { } uid ? [uid] : []);
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return items.Count;
+            }
+        }
+    }
+
+    /// <summary>Adds an index; call before the informer starts.</summary>
+    public void AddIndex(string name, Func<T, IEnumerable<string>> indexer)
+    {
+        lock (gate)
+        {
+            indexers.Add(name, indexer);
+            var index = new Dictionary<string, HashSet<ObjectKey>>();
+            indexes.Add(name, index);
+            foreach (var (key, value) in items)
+            {
+                AddToIndex(index, indexer, key, value);
+            }
+        }
+    }
+
+    /// <summary>Indexes by the value of a label, under the index name <c>label:KEY</c>.</summary>
+    public string AddLabelIndex(string labelKey)
+    {
+        var name = "label:" + labelKey;
+        AddIndex(name, value => value.Metadata.Labels?.TryGetValue(labelKey, out var v) == true ? [v] : []);
+        return name;
+    }
+
+    public T? Get(ObjectKey key)
+    {
+        lock (gate)
+        {
+            return items.GetValueOrDefault(key);
+        }
+    }
+
+    public T? Get(string? @namespace, string name) => Get(new ObjectKey(@namespace, name));
+
+    public IReadOnlyList<T> List()
+    {
+        lock (gate)
+        {
+            return [.. items.Values];
+        }
+    }
+
+    public IReadOnlyList<T> ByIndex(string indexName, string value)
+    {
+        lock (gate)
+        {
+            return indexes[indexName].TryGetValue(value, out var keys) ? [.. keys.Select(k => items[k])] : [];
+        }
+    }
+
+    /// <summary>Stores or replaces an object; returns the previous one.</summary>
+    public T? Upsert(T value)
+    {
+        var key = ObjectKey.Of(value);
+        lock (gate)
+        {
+            var old = RemoveCore(key);
+            items[key] = value;
+            foreach (var (name, indexer) in indexers)
+            {
+                AddToIndex(indexes[name], indexer, key, value);
+            }
+
+            return old;
+        }
+    }
+
+    public T? Remove(ObjectKey key)
+    {
+        lock (gate)
+        {
+            return RemoveCore(key);
+        }
+    }
+
+    /// <summary>Keys of the objects in a namespace, or of all when <paramref name="namespace"/> is null.</summary>
+    internal IReadOnlyList<ObjectKey> Keys(string? @namespace)
+    {
+        lock (gate)
+        {
+            return [.. items.Keys.Where(k => @namespace is null || k.Namespace == @namespace)];
+        }
+    }
+
+    private T? RemoveCore(ObjectKey key)
+    {
+        if (!items.Remove(key, out var old))
+        {
+            return null;
+        }
+
+        foreach (var (name, indexer) in indexers)
+        {
+            var index = indexes[name];
+            foreach (var value in indexer(old))
+            {
+                if (index.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
+                {
+                    index.Remove(value);
+                }
+            }
+        }
+
+        return old;
+    }
+
+    private static void AddToIndex(Dictionary<string, HashSet<ObjectKey>> index, Func<T, IEnumerable<string>> indexer, ObjectKey key, T value)
+    {
+        foreach (var indexValue in indexer(value))
+        {
+            if (!index.TryGetValue(indexValue, out var keys))
+            {
+                index[indexValue] = keys = [];
+            }
+
+            keys.Add(key);
+        }
+    }
+}

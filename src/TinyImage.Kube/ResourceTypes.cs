@@ -1,0 +1,36 @@
+using k8s.Models;
+using Ctx = k8s.SourceGenerationContext;
+
+namespace TinyImage.Kube;
+
+/// <summary>Descriptors of the built-in kinds the operator reads or owns.</summary>
+public static class ResourceTypes
+{
+    public static ResourceType<V1ConfigMap> ConfigMaps { get; } =
+        ResourceType<V1ConfigMap>.Create("", "v1", "configmaps", "ConfigMap", true, Ctx.Default.V1ConfigMap, Ctx.Default.V1ConfigMapList);
+
+    public static ResourceType<V1Secret> Secrets { get; } =
+        ResourceType<V1Secret>.Create("", "v1", "secrets", "Secret", true, Ctx.Default.V1Secret, Ctx.Default.V1SecretList);
+
+    public static ResourceType<V1Pod> Pods { get; } =
+        ResourceType<V1Pod>.Create("", "v1", "pods", "Pod", true, Ctx.Default.V1Pod, Ctx.Default.V1PodList);
+
+    public static ResourceType<V1Service> Services { get; } =
+        ResourceType<V1Service>.Create("", "v1", "services", "Service", true, Ctx.Default.V1Service, Ctx.Default.V1ServiceList);
+
+    public static ResourceType<V1Job> Jobs { get; } =
+        ResourceType<V1Job>.Create("batch", "v1", "jobs", "Job", true, Ctx.Default.V1Job, Ctx.Default.V1JobList);
+
+    public static ResourceType<V1Deployment> Deployments { get; } =
+        ResourceType<V1Deployment>.Create("apps", "v1", "deployments", "Deployment", true, Ctx.Default.V1Deployment, Ctx.Default.V1DeploymentList);
+
+    public static ResourceType<V1Lease> Leases { get; } =
+        ResourceType<V1Lease>.Create("coordination.k8s.io", "v1", "leases", "Lease", true, Ctx.Default.V1Lease, Ctx.Default.V1LeaseList);
+
+    /// <summary>core/v1 Events, as controllers built on client-go's record package (the Job controller) write them.</summary>
+    public static ResourceType<Corev1Event> CoreEvents { get; } =
+        ResourceType<Corev1Event>.Create("", "v1", "events", "Event", true, Ctx.Default.Corev1Event, Ctx.Default.Corev1EventList);
+
+    public static ResourceType<Eventsv1Event> Events { get; } =
+        ResourceType<Eventsv1Event>.Create("events.k8s.io", "v1", "events", "Event", true, Ctx.Default.Eventsv1Event, Ctx.Default.Eventsv1EventList);
+}

@@ -1,0 +1,50 @@
+namespace TinyImage.Oci;
+
+/// <summary>How a <see cref="RegistryClient"/> reaches registries, and the limits it enforces.</summary>
+public sealed record RegistryClientOptions
+{
+    /// <summary>1 MiB.</summary>
+    public const long MiB = 1024 * 1024;
+
+    /// <summary>Credentials per registry; anonymous where none is known.</summary>
+    public RegistryCredentials Credentials { get; init; } = RegistryCredentials.Anonymous;
+
+    /// <summary>
+    /// Allow an untrusted registry: HTTPS is tried first without certificate verification, and plain HTTP is used
+    /// when the TLS handshake fails (Docker's <c>insecure-registries</c> behaviour).
+    /// </summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>The platform picked from an image index or manifest list.</summary>
+    public OciPlatform Platform { get; init; } = new("amd64", "linux");
+
+    /// <summary>Upper bound for a manifest or index document (the distribution spec's 4 MiB).</summary>
+    public long MaxManifestBytes { get; init; } = 4 * MiB;
+
+    /// <summary>Upper bound for the image config blob.</summary>
+    public long MaxConfigBytes { get; init; } = 4 * MiB;
+
+    /// <summary>Upper bound for one layer blob (compressed).</summary>
+    public long MaxLayerBytes { get; init; } = 1024 * MiB;
+
+    /// <summary>Timeout for one request until response headers arrive. Timeouts run on the system clock; the injected TimeProvider drives backoff and token expiry.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout for a whole blob transfer.</summary>
+    public TimeSpan BlobTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Retries after a 429, a 5xx, a network error or a timeout (so at most MaxRetries + 1 attempts).</summary>
+    public int MaxRetries { get; init; } = 4;
+
+    /// <summary>The first backoff; doubled on each retry.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Upper bound for one wait, including a registry's <c>Retry-After</c>.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Redirects followed per request (blob storage, mirrors).</summary>
+    public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>The User-Agent header.</summary>
+    public string UserAgent { get; init; } = "tinyimage-operator/0.1";
+}

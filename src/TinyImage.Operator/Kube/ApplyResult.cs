@@ -1,8 +1,0 @@
-namespace TinyImage.Operator.Kube;
-
-/// <summary>The outcome of a create-or-update, with the object as last seen (null after a conflict).</summary>
-internal sealed record ApplyResult<T>(ApplyOutcome Outcome, T? Value)
-    where T : class
-{
-    public bool Written => Outcome is ApplyOutcome.Created or ApplyOutcome.Updated;
-}

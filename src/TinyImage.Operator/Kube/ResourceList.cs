@@ -1,4 +1,0 @@
-namespace TinyImage.Operator.Kube;
-
-/// <summary>One page (or all pages) of a list: the items and the list's resourceVersion to watch from.</summary>
-internal sealed record ResourceList<T>(IReadOnlyList<T> Items, string? ResourceVersion, string? Continue);

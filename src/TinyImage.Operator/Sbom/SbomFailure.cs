@@ -1,9 +1,0 @@
-namespace TinyImage.Operator.Sbom;
-
-/// <summary>A named reason why an SBOM could not be read, with a sentence for a person.</summary>
-/// <param name="Error">The machine-readable reason.</param>
-/// <param name="Message">What exactly was wrong (offsets, names, sizes).</param>
-internal sealed record SbomFailure(SbomError Error, string Message)
-{
-    public override string ToString() => $"{Error}: {Message}";
-}

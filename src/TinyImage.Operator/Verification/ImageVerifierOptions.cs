@@ -1,0 +1,24 @@
+using System.Security.Cryptography.X509Certificates;
+using TinyImage.Oci;
+using TinyImage.Oci.Layers;
+
+namespace TinyImage.Operator.Verification;
+
+/// <summary>Settings of <see cref="ImageVerifier"/>: client limits (credentials and insecure come per request), layer caps, trust, cache size.</summary>
+internal sealed record ImageVerifierOptions
+{
+    /// <summary>Limits, retries and platform for every pull; <c>Credentials</c> and <c>Insecure</c> are replaced per request.</summary>
+    public RegistryClientOptions Client { get; init; } = new();
+
+    /// <summary>Caps for reading layers.</summary>
+    public LayerLimits Layers { get; init; } = LayerLimits.Default;
+
+    /// <summary>Extra CA certificates trusted for registries (beside the system store).</summary>
+    public X509Certificate2Collection? CaCertificates { get; init; }
+
+    /// <summary>Where layer blobs and the extracted binary are written while an image is verified (<c>--temp-dir</c>); null: <c>$TMPDIR</c>.</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>Verification results remembered per (digest, binary, policy).</summary>
+    public int CacheCapacity { get; init; } = 256;
+}

@@ -1,7 +1,0 @@
-namespace TinyImage.Operator.Yaml;
-
-/// <summary>A 1-based line and column in a YAML text.</summary>
-internal sealed record YamlPosition(long Line, long Column)
-{
-    public override string ToString() => "line " + Line + ", column " + Column;
-}

@@ -1,0 +1,65 @@
+using Xunit;
+using TinyImage.Operator.Cli;
+using TinyImage.Oci;
+using TinyImage.Operator.Verification;
+
+namespace TinyImage.Operator.Tests.Verification;
+
+public sealed class VerificationCacheTests
+{
+    private const string D = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    private static VerificationResult R(string reason) => new(reason == VerificationReasons.Verified, reason, reason, null, null, null, null);
+
+    [Fact]
+    public void Key_Changes_With_The_Policy_And_The_Binary_But_Not_The_Deny_Order()
+    {
+        var p = VerifyPolicy.Default with { DenyPackages = ["a", "b"] };
+        Assert.Equal(VerificationCache.Key(D, "app", p), VerificationCache.Key(D, "app", p with { DenyPackages = ["b", "a"] }));
+        Assert.NotEqual(VerificationCache.Key(D, "app", p), VerificationCache.Key(D, "other", p));
+        Assert.NotEqual(VerificationCache.Key(D, "app", p), VerificationCache.Key(D, "app", p with { ScratchOnly = true }));
+        Assert.NotEqual(VerificationCache.Key(D, "app", p), VerificationCache.Key(D, "app", p with { MaxImageSizeBytes = 1 }));
+        Assert.StartsWith(D, VerificationCache.Key(D, "app", p), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Least_Recently_Used_Entry_Is_Evicted_At_Capacity()
+    {
+        var cache = new VerificationCache(2);
+        cache.Put("a", R("A"));
+        cache.Put("b", R("B"));
+        Assert.True(cache.TryGet("a", out _));
+        cache.Put("c", R("C"));
+
+        Assert.True(cache.TryGet("a", out var a));
+        Assert.Equal("A", a.Reason);
+        Assert.False(cache.TryGet("b", out _));
+        Assert.True(cache.TryGet("c", out _));
+        Assert.Equal(2, cache.Count);
+    }
+
+    [Fact]
+    public void Verify_Options_Parse_Registry_Access()
+    {
+        var (options, _, error) = VerifyOptions.Parse(["r.example/app:v1", "--creds", "u:p:w", "--insecure", "--ca", "ca.pem", "--binary=hello"]);
+        Assert.Null(error);
+        Assert.Equal(new RegistryAccessOptions("u:p:w", null, true, "ca.pem", "hello"), options!.Registry);
+    }
+
+    [Theory]
+    [InlineData("--creds", "nocolon")]
+    [InlineData("--docker-config", "")]
+    public void Verify_Options_Refuse_Bad_Registry_Access(string option, string value)
+    {
+        var (options, _, error) = VerifyOptions.Parse(["r.example/app:v1", option, value]);
+        Assert.Null(options);
+        Assert.NotNull(error);
+    }
+
+    [Fact]
+    public void Verify_Options_Refuse_Creds_With_A_Docker_Config()
+    {
+        var (_, _, error) = VerifyOptions.Parse(["r.example/app", "--creds", "u:p", "--docker-config", "c.json"]);
+        Assert.Contains("exclude", error, StringComparison.Ordinal);
+    }
+}
