@@ -84,7 +84,7 @@ public sealed class ResourceCache<T>
     }
 
     /// <summary>Stores or replaces an object; returns the previous one.</summary>
-    internal T? Upsert(T value)
+    public T? Upsert(T value)
     {
         var key = ObjectKey.Of(value);
         lock (gate)
@@ -100,7 +100,7 @@ public sealed class ResourceCache<T>
         }
     }
 
-    internal T? Remove(ObjectKey key)
+    public T? Remove(ObjectKey key)
     {
         lock (gate)
         {

@@ -1,0 +1,201 @@
+using System.Text.Json.Nodes;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
+using TinyImage.Operator.Reconciler;
+using Xunit;
+using static TinyImage.Operator.Tests.Reconciler.StepHarness;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
+
+namespace TinyImage.Operator.Tests.Reconciler;
+
+public sealed class DeployReconcilerTests
+{
+    private static readonly string Reference = Repository + "@" + Digest('b');
+
+    [Fact]
+    public async Task A_Verified_Image_Gets_A_Deployment_And_A_Service_Owned_By_The_TinyImage_And_Waits_For_The_Rollout()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+
+        var result = await Step(h).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonDeploying), (result.Action, result.Reason));
+        var deployment = await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token);
+        Assert.Equal(Reference, deployment!.Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal(run.Uid, Owners.ControllerOf(deployment)?.Uid);
+        Assert.Equal(run.Uid, Owners.ControllerOf((await h.Cluster.Services.GetAsync(Namespace, "hello", Token))!)?.Uid);
+        Assert.Equal((Conditions.False, Conditions.ReasonDeploying), Condition(run, Conditions.Deployed));
+        Assert.Null(run.Status.Serving);
+        Assert.Equal(RolloutState.InProgress, run.Workload.Rollout);
+    }
+
+    [Fact]
+    public async Task A_Rollout_In_Progress_Waits_And_Writes_Nothing()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        await SyncAsync(h, status => status["observedGeneration"] = 1);
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        var result = await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonDeploying), (result.Action, result.Reason));
+        Assert.Contains("0 of 1 new replicas updated", result.Message, StringComparison.Ordinal);
+        Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task A_Complete_Rollout_Continues_And_Names_The_Workload_As_Serving_Without_A_Write()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        await SyncAsync(h, RolledOut);
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        var result = await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Equal(Reference, again.Status.Serving!.Reference);
+        Assert.Equal((Conditions.True, Conditions.ReasonAvailable), Condition(again, Conditions.Deployed));
+        Assert.True(again.Workload.Available);
+        Assert.Equal(1, again.Status.Deployment!.ReadyReplicas);
+        Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task A_Rollout_Past_Its_Progress_Deadline_Fails()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        await SyncAsync(h, status =>
+        {
+            status["observedGeneration"] = 1;
+            status["conditions"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Progressing",
+                ["status"] = "False",
+                ["reason"] = RolloutStatus.ProgressDeadlineExceeded,
+                ["message"] = "ReplicaSet \"hello-1\" has timed out progressing.",
+            });
+        });
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        var result = await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal((StepAction.Fail, Conditions.ReasonProgressDeadlineExceeded), (result.Action, result.Reason));
+        Assert.Contains("timed out progressing", result.Message, StringComparison.Ordinal);
+        Assert.Equal((Conditions.False, Conditions.ReasonProgressDeadlineExceeded), Condition(again, Conditions.Deployed));
+    }
+
+    [Fact]
+    public async Task Skipped_It_Observes_The_Workload_From_The_Cache_And_Writes_Nothing()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        await SyncAsync(h, RolledOut);
+        h.Kube.Requests.Clear();
+
+        var skipped = new Reconciliation(tinyImage, Now);
+        skipped.Status.Image = run.Status.Image;
+        Step(h).Skip(skipped);
+
+        Assert.Empty(h.Kube.Requests.All);
+        Assert.Equal(RolloutState.Complete, skipped.Workload.Rollout);
+        Assert.Equal(Reference, skipped.Status.Serving!.Reference);
+        Assert.Equal((Conditions.True, Conditions.ReasonAvailable), Condition(skipped, Conditions.Deployed));
+    }
+
+    [Fact]
+    public async Task Without_A_Verified_Image_It_Waits_And_Creates_Nothing()
+    {
+        await using var h = await StartAsync();
+        h.CreateSource();
+        var run = await h.PassAsync(await h.CreateTinyImageAsync());
+
+        var result = await Step(h).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonWaitingForVerification), (result.Action, result.Reason));
+        Assert.Equal(0, h.Writes());
+        Assert.Equal((Conditions.False, Conditions.ReasonWaitingForVerification), Condition(run, Conditions.Deployed));
+    }
+
+    [Fact]
+    public async Task A_Deployment_Name_Held_By_Another_Owner_Stops_With_ChildConflict_And_Is_Left_Alone()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        var foreign = new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = "hello", NamespaceProperty = Namespace },
+            Spec = new V1DeploymentSpec
+            {
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "theirs" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "theirs" } },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx:1.27" }] },
+                },
+            },
+        };
+        await h.SeedAsync(h.Cluster.Deployments, h.Cluster.DeploymentCache, foreign);
+        h.Kube.Requests.Clear();
+
+        var result = await Step(h).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Stop, Conditions.ReasonChildConflict), (result.Action, result.Reason));
+        Assert.Contains("Deployment " + Namespace + "/hello", result.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.Writes());
+        Assert.Equal("nginx:1.27", (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Template.Spec.Containers[0].Image);
+    }
+
+    /// <summary>A TinyImage whose current spec's image is verified (status.image), the inputs step done.</summary>
+    private static async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h)
+    {
+        h.CreateSource();
+        var tinyImage = await h.CreateTinyImageAsync();
+        var hash = (await h.PassAsync(tinyImage)).Hash;
+        var status = new TinyImageStatus
+        {
+            Image = new ImageStatus { Reference = Reference, Digest = Digest('b'), SpecHash = hash, Binary = "hello" },
+        };
+        return (tinyImage, await h.PassAsync(tinyImage, status));
+    }
+
+    private static void RolledOut(JsonObject status)
+    {
+        (status["observedGeneration"], status["replicas"], status["updatedReplicas"], status["readyReplicas"], status["availableReplicas"]) = (1, 1, 1, 1, 1);
+    }
+
+    /// <summary>Writes the Deployment's status as its controller would, and fills the caches with the Deployment and the Service.</summary>
+    private static async Task SyncAsync(StepHarness h, Action<JsonObject> status)
+    {
+        var written = h.Kube.MutateStatus("apps/v1", "deployments", Namespace, "hello", d =>
+        {
+            if (d["status"] is not JsonObject s)
+            {
+                d["status"] = s = [];
+            }
+
+            status(s);
+        });
+        Assert.True(written.IsSuccess, written.Body.ToJsonString());
+        await h.SyncAsync(h.Cluster.Deployments, h.Cluster.DeploymentCache, "hello");
+        await h.SyncAsync(h.Cluster.Services, h.Cluster.ServiceCache, "hello");
+    }
+
+    private static DeployReconciler Step(StepHarness h) => new(h.Cluster, Options, NullLogger.Instance);
+
+    private static (string? Status, string? Reason) Condition(Reconciliation run, string type) =>
+        ConditionSet.Find(run.Status.Conditions, type) is { } c ? (c.Status, c.Reason) : (null, null);
+}

@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
+using TinyImage.Operator.Reconciler;
+using TinyImage.Operator.Verification;
+using Xunit;
+using static TinyImage.Operator.Tests.Reconciler.StepHarness;
+using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
+
+namespace TinyImage.Operator.Tests.Reconciler;
+
+public sealed class VerifyReconcilerTests
+{
+    private readonly List<string> journal = [];
+
+    [Fact]
+    public async Task A_Built_Digest_Is_Verified_After_A_Progress_Write_And_Its_Image_And_Sbom_Are_Recorded()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal);
+        var (_, run) = await SetUpAsync(h, Digest('b'));
+
+        var result = await Step(h, verifier).ReconcileAsync(run, Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Equal(["progress Verifying Unknown/Verifying", "verify"], journal);
+        Assert.Equal(Digest('b'), verifier.Requests.Single().Digest);
+        Assert.Equal((Conditions.True, VerificationReasons.Verified), Condition(run, Conditions.SbomVerified));
+        Assert.Equal(Repository + "@" + Digest('b'), run.Status.Image!.Reference);
+        Assert.Equal(run.Hash, run.Status.Image.SpecHash);
+        Assert.True(run.Status.Verification!.Passed);
+        Assert.Equal("hello-sbom", run.Status.Sbom!.ConfigMapName);
+        var sbom = await h.Cluster.ConfigMaps.GetAsync(Namespace, "hello-sbom", Token);
+        Assert.Equal(run.Uid, Owners.ControllerOf(sbom!)?.Uid);
+        Assert.Equal(Digest('b'), sbom!.Metadata.Annotations[VerifyReconciler.VerifiedDigestAnnotation]);
+        Assert.Contains(Digest('b'), sbom.Data[VerifyReconciler.SbomKey], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Second_Pass_Over_A_Verified_Digest_Neither_Verifies_Nor_Writes()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal);
+        var (tinyImage, run) = await SetUpAsync(h, Digest('b'));
+        await Step(h, verifier).ReconcileAsync(run, Token);
+        await h.SyncAsync(h.Cluster.ConfigMaps, h.Cluster.ConfigMapCache, "hello-sbom");
+        journal.Clear();
+        var writes = h.Writes();
+
+        var again = await PassAsync(h, tinyImage, run.Status, Digest('b'));
+        var result = await Step(h, verifier).ReconcileAsync(again, Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Empty(journal);
+        Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task A_Pass_Whose_Cache_Has_Not_Seen_Its_Own_Sbom_ConfigMap_Asks_The_API_Instead_Of_Verifying_Again()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal);
+        var (tinyImage, run) = await SetUpAsync(h, Digest('b'));
+        await Step(h, verifier).ReconcileAsync(run, Token);
+        journal.Clear();
+        var writes = h.Writes();
+
+        var again = await PassAsync(h, tinyImage, run.Status, Digest('b'));
+        var result = await Step(h, verifier).ReconcileAsync(again, Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Empty(journal);
+        Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task A_Refusal_Stands_For_The_Same_Digest_Policy_And_Retry_And_Is_Verified_Again_After_A_Retry()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal) { Answer = ScriptedVerifier.Refuse(VerificationReasons.PackageDenied, "openssl-sys is denied") };
+        var (tinyImage, run) = await SetUpAsync(h, Digest('b'));
+
+        var refused = await Step(h, verifier).ReconcileAsync(run, Token);
+        var again = await PassAsync(h, tinyImage, run.Status, Digest('b'));
+        var stands = await Step(h, verifier).ReconcileAsync(again, Token);
+
+        Assert.Equal((StepAction.Fail, VerificationReasons.PackageDenied), (refused.Action, refused.Reason));
+        Assert.Equal((Conditions.False, VerificationReasons.PackageDenied), Condition(run, Conditions.SbomVerified));
+        Assert.False(run.Status.Verification!.Passed);
+        Assert.Equal((StepAction.Fail, VerificationReasons.PackageDenied, "openssl-sys is denied"), (stands.Action, stands.Reason, stands.Message));
+        Assert.Single(verifier.Requests);
+        Assert.Null(await h.Cluster.ConfigMaps.GetAsync(Namespace, "hello-sbom", Token));
+
+        verifier.Answer = ScriptedVerifier.Pass;
+        var retried = await PassAsync(h, await h.AnnotateAsync("hello", Annotations.Retry, "1"), again.Status, Digest('b'));
+        var passed = await Step(h, verifier).ReconcileAsync(retried, Token);
+
+        Assert.Equal(StepAction.Continue, passed.Action);
+        Assert.Equal(2, verifier.Requests.Count);
+        Assert.Equal("1", retried.Status.Verification!.Retry);
+    }
+
+    [Fact]
+    public async Task A_Transient_Verifier_Failure_Waits_Thirty_Seconds_And_Records_No_Outcome()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal) { Answer = ScriptedVerifier.Refuse(VerificationReasons.RegistryUnavailable, "registry.local:5000: connection refused") };
+        var (_, run) = await SetUpAsync(h, Digest('b'));
+
+        var result = await Step(h, verifier).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonVerifying, TimeSpan.FromSeconds(30)), (result.Action, result.Reason, result.RequeueAfter));
+        Assert.Equal((Conditions.Unknown, VerificationReasons.RegistryUnavailable), Condition(run, Conditions.SbomVerified));
+        Assert.Null(run.Status.Verification);
+        Assert.Null(run.Status.Image);
+        Assert.Equal(0, h.Writes("configmaps"));
+    }
+
+    [Fact]
+    public async Task Without_A_Built_Digest_It_Waits_For_The_Build_Without_Verifying()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal);
+        var (_, run) = await SetUpAsync(h, digest: null);
+
+        var result = await Step(h, verifier).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonWaitingForVerification), (result.Action, result.Reason));
+        Assert.Empty(journal);
+    }
+
+    [Fact]
+    public async Task An_Sbom_ConfigMap_Name_Held_By_Another_Owner_Stops_With_ChildConflict_Before_Verifying()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal);
+        var (_, run) = await SetUpAsync(h, Digest('b'));
+        Assert.True((await h.Cluster.ConfigMaps.CreateAsync(ForeignConfigMap("hello-sbom"), Token)).IsOk);
+        h.Kube.Requests.Clear();
+
+        var result = await Step(h, verifier).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Stop, Conditions.ReasonChildConflict), (result.Action, result.Reason));
+        Assert.Empty(journal);
+        Assert.Equal(0, h.Writes());
+        Assert.Equal("yes", (await h.Cluster.ConfigMaps.GetAsync(Namespace, "hello-sbom", Token))!.Data["mine"]);
+    }
+
+    private async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h, string? digest)
+    {
+        h.CreateSource();
+        var tinyImage = await h.CreateTinyImageAsync();
+        return (tinyImage, await PassAsync(h, tinyImage, null, digest));
+    }
+
+    /// <summary>A pass whose build step found <paramref name="digest"/>; its progress writes go to the journal.</summary>
+    private async Task<Reconciliation> PassAsync(StepHarness h, TinyImageResource tinyImage, TinyImageStatus? status, string? digest)
+    {
+        var run = await h.PassAsync(tinyImage, status, (r, current, _) =>
+        {
+            var condition = ConditionSet.Find(r.Status.Conditions, Conditions.SbomVerified);
+            journal.Add("progress " + current.Reason + " " + condition?.Status + "/" + condition?.Reason);
+            return Task.FromResult(true);
+        });
+        run.BuiltDigest = digest;
+        return run;
+    }
+
+    private static VerifyReconciler Step(StepHarness h, IImageVerifier verifier) => new(h.Cluster, verifier, NullLogger.Instance);
+
+    private static (string? Status, string? Reason) Condition(Reconciliation run, string type) =>
+        ConditionSet.Find(run.Status.Conditions, type) is { } c ? (c.Status, c.Reason) : (null, null);
+}
