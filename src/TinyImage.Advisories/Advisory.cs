@@ -85,22 +85,19 @@ public sealed record Advisory
             return false;
         }
 
-        foreach (var r in Patched)
+        return !AnyMatches(Patched, version) && !AnyMatches(Unaffected, version);
+    }
+
+    private static bool AnyMatches(IReadOnlyList<VersionRequirement> requirements, SemVersion version)
+    {
+        for (var i = 0; i < requirements.Count; i++)
         {
-            if (r.Matches(version))
+            if (requirements[i].Matches(version))
             {
-                return false;
+                return true;
             }
         }
 
-        foreach (var r in Unaffected)
-        {
-            if (r.Matches(version))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return false;
     }
 }

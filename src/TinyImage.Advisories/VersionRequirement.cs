@@ -83,9 +83,10 @@ public sealed class VersionRequirement
     public bool Matches(SemVersion version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        foreach (var c in Comparators)
+        var comparators = Comparators;
+        for (var i = 0; i < comparators.Count; i++)
         {
-            if (!c.MatchesIgnoringPrerelease(version))
+            if (!comparators[i].MatchesIgnoringPrerelease(version))
             {
                 return false;
             }
@@ -96,9 +97,9 @@ public sealed class VersionRequirement
             return true;
         }
 
-        foreach (var c in Comparators)
+        for (var i = 0; i < comparators.Count; i++)
         {
-            if (c.AllowsPrereleaseOf(version))
+            if (comparators[i].AllowsPrereleaseOf(version))
             {
                 return true;
             }
