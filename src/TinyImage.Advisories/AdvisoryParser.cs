@@ -15,7 +15,7 @@ public static class AdvisoryParser
         ArgumentNullException.ThrowIfNull(markdown);
         try
         {
-            var (toml, body) = SplitFrontMatter(markdown);
+            var (toml, body) = SplitFrontMatter(markdown.AsSpan());
             var root = TomlTree.Parse(toml);
             var advisory = Table(root, "advisory", required: true)!;
             var versions = Table(root, "versions", required: false);
@@ -28,7 +28,7 @@ public static class AdvisoryParser
                 Package = RequiredString(advisory, "package"),
                 Collection = collection,
                 Date = RequiredString(advisory, "date"),
-                Title = TitleOf(body),
+                Title = TitleOf(markdown.AsSpan(body)),
                 Url = String(advisory, "url"),
                 Aliases = Strings(advisory, "aliases"),
                 Related = Strings(advisory, "related"),
@@ -56,16 +56,17 @@ public static class AdvisoryParser
         }
     }
 
-    private static (string Toml, string Body) SplitFrontMatter(string markdown)
+    /// <summary>The front matter's TOML text, and where the body starts.</summary>
+    private static (string Toml, int Body) SplitFrontMatter(ReadOnlySpan<char> markdown)
     {
-        var text = markdown.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
-        const string Open = "```toml";
-        if (!text.StartsWith(Open, StringComparison.Ordinal))
+        var text = markdown.TrimStart("\uFEFF \t\r\n");
+        var offset = markdown.Length - text.Length;
+        if (!text.StartsWith("```toml", StringComparison.Ordinal))
         {
             throw new AdvisoryFormatException("the file does not open with a ```toml front matter block");
         }
 
-        var start = text.IndexOf('\n', StringComparison.Ordinal);
+        var start = text.IndexOf('\n');
         if (start < 0)
         {
             throw new AdvisoryFormatException("the front matter block is not closed");
@@ -74,11 +75,12 @@ public static class AdvisoryParser
         var pos = start + 1;
         while (pos < text.Length)
         {
-            var eol = text.IndexOf('\n', pos);
-            var line = (eol < 0 ? text[pos..] : text[pos..eol]).TrimEnd('\r', ' ', '\t');
-            if (line == "```")
+            var rest = text[pos..];
+            var eol = rest.IndexOf('\n');
+            var line = (eol < 0 ? rest : rest[..eol]).TrimEnd("\r \t");
+            if (line.SequenceEqual("```"))
             {
-                return (text[(start + 1)..pos], eol < 0 ? string.Empty : text[(eol + 1)..]);
+                return (text[(start + 1)..pos].ToString(), eol < 0 ? markdown.Length : offset + pos + eol + 1);
             }
 
             if (eol < 0)
@@ -86,21 +88,24 @@ public static class AdvisoryParser
                 break;
             }
 
-            pos = eol + 1;
+            pos += eol + 1;
         }
 
         throw new AdvisoryFormatException("the front matter block is not closed");
     }
 
-    private static string TitleOf(string body)
+    private static string TitleOf(ReadOnlySpan<char> body)
     {
-        foreach (var raw in body.Split('\n'))
+        while (!body.IsEmpty)
         {
-            var line = raw.TrimEnd('\r');
+            var eol = body.IndexOf('\n');
+            var line = (eol < 0 ? body : body[..eol]).TrimEnd('\r');
             if (line.StartsWith("# ", StringComparison.Ordinal))
             {
-                return line[2..].Trim();
+                return line[2..].Trim().ToString();
             }
+
+            body = eol < 0 ? [] : body[(eol + 1)..];
         }
 
         return string.Empty;

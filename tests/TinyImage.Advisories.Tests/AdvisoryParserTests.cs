@@ -80,6 +80,19 @@ public sealed class AdvisoryParserTests
         Assert.False(a.Affects(SemVersion.Parse("1.3.0")));
     }
 
+    [Fact]
+    public void A_File_With_Windows_Line_Ends_A_Byte_Order_Mark_And_A_TOML_Date_Parses()
+    {
+        var text = "\uFEFF```toml\r\n[advisory]\r\nid = \"RUSTSEC-2020-0001\"\r\npackage = \"p\"\r\ndate = 2020-01-31\r\n"
+            + "[versions]\r\npatched = [\"^1.2\"]\r\n```\r\n\r\n# The title\r\n\r\nBody.\r\n";
+
+        var a = AdvisoryParser.Parse(text, AdvisoryCollection.Crates, "x");
+
+        Assert.Equal(("RUSTSEC-2020-0001", "2020-01-31", "The title"), (a.Id, a.Date, a.Title));
+        Assert.False(a.Affects(SemVersion.Parse("1.3.0")));
+        Assert.True(a.Affects(SemVersion.Parse("2.0.0")));
+    }
+
     [Theory]
     [InlineData("# no front matter", "does not open")]
     [InlineData("```toml\n[advisory]\nid = \"X\"\n", "not closed")]
