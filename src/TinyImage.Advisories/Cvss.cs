@@ -4,9 +4,8 @@ namespace TinyImage.Advisories;
 
 /// <summary>
 /// A CVSS vector with its base score and severity. CVSS v3.0 and v3.1 base scores are computed from the vector by
-/// the v3.1 specification's formulas (section 7.1, with its <c>Roundup</c>); a v4.0 vector is kept as written with
-/// severity <see cref="CvssSeverity.Unknown"/>, because its score needs the specification's macro-vector table,
-/// which this library does not carry.
+/// the v3.1 specification's formulas (section 7.1, with its <c>Roundup</c>, also for v3.0 vectors); v4.0 scores by
+/// FIRST's reference calculator, ported in <see cref="CvssV4"/>.
 /// </summary>
 /// <param name="Vector">The vector as written (<c>CVSS:3.1/AV:N/...</c>).</param>
 /// <param name="Version">The CVSS version named by the vector (<c>3.0</c>, <c>3.1</c>, <c>4.0</c>).</param>
@@ -32,7 +31,8 @@ public sealed record Cvss(string Vector, string Version, double? BaseScore, Cvss
                 var score = BaseScoreV3(vector, parts);
                 return new Cvss(vector, version, score, SeverityOf(score));
             case "4.0":
-                return new Cvss(vector, version, null, CvssSeverity.Unknown);
+                var score4 = CvssV4.Score(vector, parts);
+                return new Cvss(vector, version, score4, SeverityOf(score4));
             default:
                 throw new FormatException($"'{vector}': CVSS version '{version}' is not known");
         }

@@ -3,7 +3,7 @@ namespace TinyImage.Advisories;
 /// <summary>The qualitative severity of a CVSS base score (CVSS v3.1 specification, section 5).</summary>
 public enum CvssSeverity
 {
-    /// <summary>No vector, or one whose score this library does not compute (CVSS v4).</summary>
+    /// <summary>The advisory gives no CVSS vector.</summary>
     Unknown,
 
     /// <summary>0.0.</summary>

@@ -42,7 +42,9 @@ public sealed class AdvisoryDatabaseTests
         Assert.Contains(db.Advisories, a => a.Informational == InformationalKind.Notice);
         Assert.DoesNotContain(db.Advisories, a => a.Informational == InformationalKind.Other);
         Assert.Contains(db.Advisories, a => a.Severity == CvssSeverity.Critical);
-        Assert.All(db.Advisories.Where(a => a.Cvss is { Version: "3.0" or "3.1" }), a => Assert.NotNull(a.Cvss!.BaseScore));
+        Assert.Contains(db.Advisories, a => a.Cvss is { Version: "4.0" });
+        Assert.All(db.Advisories.Where(a => a.Cvss is not null), a => Assert.InRange(a.Cvss!.BaseScore!.Value, 0.0, 10.0));
+        Assert.All(db.Advisories, a => Assert.Equal(a.Cvss is null, a.Severity == CvssSeverity.Unknown));
     }
 
     [Fact]

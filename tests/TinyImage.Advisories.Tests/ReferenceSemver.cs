@@ -10,7 +10,9 @@ namespace TinyImage.Advisories.Tests;
 /// rewrite introduces excludes that version's pre-releases too), versions are compared by SemVer precedence, and a
 /// pre-release version is allowed only when some comparator names a pre-release of the same major.minor.patch.
 /// One quirk of the semver crate is written out as such: <c>=</c>, <c>&gt;=</c>, <c>&lt;=</c> and <c>~</c> with the
-/// patch left out never match a pre-release of the part they name (<c>&gt;=1.2</c> matches no <c>1.2.x-pre</c>).
+/// patch left out never match a pre-release of the part they name (<c>&gt;=1.2</c> matches no <c>1.2.x-pre</c>), while
+/// a caret with the patch left out ignores pre-releases (<c>^2.3</c> holds for <c>2.3.0-alpha</c>, which then still
+/// needs another comparator naming a 2.3.0 pre-release).
 /// </summary>
 internal static partial class ReferenceSemver
 {
@@ -179,7 +181,8 @@ internal static partial class ReferenceSemver
             "<" => new Interval(null, Below(patch is not null ? full : new V(major, minor ?? 0, 0, ["0"])), preOf),
             "<=" => patch is not null ? new Interval(null, From(full), preOf) : new Interval(null, Below(NextAfterNamed()), preOf),
             "~" => new Interval(From(full), Below(minor is not null ? new V(major, minor.Value + 1, 0, ["0"]) : new V(major + 1, 0, 0, ["0"])), preOf),
-            _ => new Interval(From(full), Below(CaretUpper(major, minor, patch)), preOf),
+            // A caret with the patch left out compares no pre-release: its range starts at the named part's lowest version.
+            _ => new Interval(From(patch is not null ? full : new V(major, minor ?? 0, 0, ["0"])), Below(CaretUpper(major, minor, patch)), preOf),
         };
         return patch is null && op is "=" or ">=" or "<=" or "~" ? interval with { PartialNamed = (major, minor) } : interval;
     }
