@@ -62,6 +62,31 @@ public sealed class AdvisoryDatabaseTests
     }
 
     [Fact]
+    public async Task An_Unmaintained_Crate_Is_Reported_With_Its_Informational_Kind_At_Every_Version()
+    {
+        var db = await Snapshot.LoadAsync();
+
+        var matches = db.Audit([("ansi_term", "0.12.1"), ("ansi_term", "0.9.0")]);
+
+        Assert.Equal(2, matches.Count);
+        Assert.All(matches, m => Assert.Equal(("RUSTSEC-2021-0139", InformationalKind.Unmaintained, "ansi_term is Unmaintained"), (m.Id, m.Informational, m.Advisory.Title)));
+        Assert.All(matches, m => Assert.Empty(m.Patched));
+    }
+
+    [Fact]
+    public async Task The_Toolchain_Advisories_Load_Into_The_Rust_Collection_And_Are_Not_Audited_As_Crates()
+    {
+        var db = await Snapshot.LoadAsync();
+
+        var std = db.ForPackage("std");
+
+        Assert.NotEmpty(std);
+        Assert.All(std, a => Assert.Equal(AdvisoryCollection.Rust, a.Collection));
+        Assert.Contains(std, a => a.Id == "CVE-2021-28877" && a.Patched.Single().Text == ">= 1.51.0");
+        Assert.Empty(db.Audit([("std", "1.50.0")]));
+    }
+
+    [Fact]
     public async Task Withdrawn_Advisories_Never_Match()
     {
         var db = await Snapshot.LoadAsync();
