@@ -51,16 +51,27 @@ public sealed class Podman
 
         var podman = new Podman(directory);
         var info = await podman.RunAsync(["info", "--format", "{{.Host.OCIRuntime.Name}}"], cancellationToken);
-        podman.DeleteRunRoot();
+        await podman.DeleteRunRootAsync();
         return info.Succeeded ? null : "podman cannot run here: " + info.Describe();
     }
 
-    /// <summary>Deletes the run root (after every container is removed).</summary>
-    public void DeleteRunRoot()
+    /// <summary>
+    /// Deletes the run root (after every container is removed). A container's conmon may still be writing its exit
+    /// files there for a moment after <c>podman rm</c> returned, so a directory that is not empty yet is tried again,
+    /// a bounded number of times.
+    /// </summary>
+    public async Task DeleteRunRootAsync()
     {
-        if (Directory.Exists(RunRoot))
+        for (var attempt = 1; Directory.Exists(RunRoot); attempt++)
         {
-            Directory.Delete(RunRoot, recursive: true);
+            try
+            {
+                Directory.Delete(RunRoot, recursive: true);
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
         }
     }
 

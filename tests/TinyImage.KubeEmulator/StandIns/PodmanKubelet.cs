@@ -113,7 +113,7 @@ public sealed class PodmanKubelet : IKubelet, IAsyncDisposable
             }
         }
 
-        _podman.DeleteRunRoot();
+        await _podman.DeleteRunRootAsync();
         _probe.Dispose();
         _stop.Dispose();
     }

@@ -169,7 +169,7 @@ public sealed class PodmanPod : IAsyncDisposable
             await _podman.RunAsync(["rm", "--force", "--time", "0", name], CancellationToken.None);
         }
 
-        _podman.DeleteRunRoot();
+        await _podman.DeleteRunRootAsync();
         _http.Dispose();
         _stop.Dispose();
     }
