@@ -58,7 +58,7 @@ internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
             return null;
         }
 
-        var options = new RegistryClientOptions { Insecure = access.Insecure, Credentials = credentials ?? RegistryCredentials.Anonymous };
+        var options = new RegistryClientOptions { Insecure = access.Insecure, Credentials = credentials ?? RegistryCredentials.Anonymous, Outbound = access.Outbound };
         RegistryCredential? explicitCredential = null;
         if (access.Creds is { } creds)
         {
@@ -66,7 +66,7 @@ internal sealed class RegistryImageSbomSource : IImageSbomSource, IDisposable
             explicitCredential = new RegistryCredential(creds[..colon], creds[(colon + 1)..]);
         }
 
-        var handler = RegistryHttpHandlers.Create(trust, access.Insecure, options.RequestTimeout);
+        var handler = RegistryHttpHandlers.Create(trust, access.Insecure, options.RequestTimeout, options.Outbound);
         return new RegistryImageSbomSource(handler, options, explicitCredential, access.Binary, progressOut, ScratchSpace.From(access.TempDirectory));
     }
 

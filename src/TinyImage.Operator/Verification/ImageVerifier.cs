@@ -28,8 +28,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         this.options = options;
         this.time = time;
         this.logger = logger;
-        verifiedHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: false, options.Client.RequestTimeout);
-        insecureHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: true, options.Client.RequestTimeout);
+        verifiedHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: false, options.Client.RequestTimeout, options.Client.Outbound);
+        insecureHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: true, options.Client.RequestTimeout, options.Client.Outbound);
         cache = new VerificationCache(options.CacheCapacity);
     }
 
