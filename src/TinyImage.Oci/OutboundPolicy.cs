@@ -95,6 +95,11 @@ public sealed class OutboundPolicy
         }
 
         error = null;
+        if (hosts.Count == 0 && networks.Count == 0 && denied.Count == 0)
+        {
+            return true;
+        }
+
         policy = new OutboundPolicy([.. hosts.Distinct(StringComparer.Ordinal)], [.. networks.Distinct()], [.. denied.Distinct()]);
         return true;
     }
