@@ -108,10 +108,19 @@ public sealed class OutboundPolicy
     public static OutboundPolicy Create(IEnumerable<string> allow, IEnumerable<string>? denyCidrs = null) =>
         TryCreate(allow, denyCidrs ?? [], out var policy, out var error) ? policy : throw new ArgumentException(error, nameof(allow));
 
-    /// <summary>True when <paramref name="host"/> (a name or address, without port) is on the allow-list by name.</summary>
+    /// <summary>
+    /// True when <paramref name="host"/> (a name or address, without port) is on the allow-list: a name listed (or under a
+    /// listed <c>*.domain</c>), or an address literal inside an allowed CIDR.
+    /// </summary>
     public bool AllowsHost(string host)
     {
+        ArgumentNullException.ThrowIfNull(host);
         var name = host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
+        if (IPAddress.TryParse(name, out var literal))
+        {
+            return Forms(literal).Any(a => allowedNetworks.Any(n => n.Contains(a)));
+        }
+
         foreach (var entry in allowedHosts)
         {
             if (entry.StartsWith("*.", StringComparison.Ordinal)

@@ -483,7 +483,7 @@ public sealed class RegistryClient : IDisposable
 
                 if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
                 {
-                    throw new RegistryException(RegistryErrorKind.Malformed, $"Refusing a redirect from HTTPS to plain HTTP ({next.Authority}).");
+                    throw new RegistryException(RegistryErrorKind.Malformed, $"Refusing a redirect from HTTPS to plain HTTP ({UntrustedText.Quote(next.Authority)}).");
                 }
 
                 if (response.StatusCode == HttpStatusCode.SeeOther)
@@ -514,14 +514,12 @@ public sealed class RegistryClient : IDisposable
             return credential is null ? null : Basic(credential);
         }
 
-        credential = RealmMayReceive(host, challenge, credential);
-
         if (!force && tokens.Get(host, scope) is { } cached)
         {
             return new AuthenticationHeaderValue("Bearer", cached);
         }
 
-        var token = await FetchTokenAsync(host, challenge, scope, credential, cancellationToken).ConfigureAwait(false);
+        var token = await FetchTokenAsync(host, challenge, scope, RealmMayReceive(host, challenge, credential), cancellationToken).ConfigureAwait(false);
         return new AuthenticationHeaderValue("Bearer", token);
     }
 
@@ -561,7 +559,7 @@ public sealed class RegistryClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new RegistryException(RegistryErrorKind.Unavailable, $"The token endpoint {realm.Authority} failed: {e.Message}", e);
+            throw new RegistryException(RegistryErrorKind.Unavailable, $"The token endpoint {UntrustedText.Quote(realm.Authority)} failed: {e.Message}", e);
         }
 
         using (response)
@@ -569,9 +567,9 @@ public sealed class RegistryClient : IDisposable
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 var who = credential is not null ? "the credentials of " + credential.Username
-                    : options.Credentials.Find(host) is not null ? $"anonymous access (the credentials for {host} are not sent to a realm on another host; add {realm.Host} to the registry allow-list to send them)"
+                    : options.Credentials.Find(host) is not null ? $"anonymous access (the credentials for {host} are not sent to a realm on another host; add {UntrustedText.Quote(realm.Host)} to the registry allow-list to send them)"
                     : "anonymous access";
-                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {realm.Authority} refused {who} for {scope}.");
+                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {UntrustedText.Quote(realm.Authority)} refused {who} for {scope}.");
             }
 
             await EnsureSuccessAsync(response, "token", cancellationToken).ConfigureAwait(false);
@@ -580,7 +578,7 @@ public sealed class RegistryClient : IDisposable
             var token = !string.IsNullOrEmpty(parsed.Token) ? parsed.Token : parsed.AccessToken;
             if (string.IsNullOrEmpty(token))
             {
-                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {realm.Authority} returned no token.");
+                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {UntrustedText.Quote(realm.Authority)} returned no token.");
             }
 
             tokens.Put(host, scope, token, parsed.ExpiresIn is { } s ? TimeSpan.FromSeconds(s) : null);
@@ -762,7 +760,7 @@ public sealed class RegistryClient : IDisposable
     }
 
     private static string Refused(string host, string reason) =>
-        $"The operator does not connect to {host}: {reason}; an admin may allow it with the registry allow-list (--registry-allow, chart value registry.allow).";
+        $"The operator does not connect to {UntrustedText.Quote(host)}: {reason}; an admin may allow it with the registry allow-list (--registry-allow, chart value registry.allow).";
 
     /// <summary>The realm of a Bearer challenge: an absolute URL, HTTPS unless the registry is allowed insecure, on an allowed address.</summary>
     private Uri ParseRealm(string host, AuthChallenge challenge)
@@ -774,7 +772,7 @@ public sealed class RegistryClient : IDisposable
 
         if (realm.Scheme != Uri.UriSchemeHttps && !options.Insecure)
         {
-            throw new RegistryException(RegistryErrorKind.DestinationRefused, $"{host} names a token realm over plain HTTP ({realm.Authority}); realms must be HTTPS unless the registry is allowed insecure.");
+            throw new RegistryException(RegistryErrorKind.DestinationRefused, $"{host} names a token realm over plain HTTP ({UntrustedText.Quote(realm.Authority)}); realms must be HTTPS unless the registry is allowed insecure.");
         }
 
         Guard(realm, "the token realm");

@@ -85,7 +85,10 @@ public sealed class OutboundPolicyTests
     [InlineData("*.svc.cluster.local", "svc.cluster.local", false)]
     [InlineData("*.svc.cluster.local", "evilsvc.cluster.local", false)]
     [InlineData("localhost", "localhost", true)]
-    public void Host_Names_On_The_Allow_List_Match_Exactly_Or_Under_A_Wildcard(string allow, string host, bool allowed) =>
+    [InlineData("10.0.0.0/8", "10.1.2.3", true)]
+    [InlineData("10.0.0.0/8", "[::ffff:10.1.2.3]", true)]
+    [InlineData("10.0.0.0/8", "11.0.0.1", false)]
+    public void Hosts_On_The_Allow_List_Match_By_Exact_Name_Wildcard_Or_Literal_Address_In_A_Cidr(string allow, string host, bool allowed) =>
         Assert.Equal(allowed, OutboundPolicy.Create([allow]).AllowsHost(host));
 
     [Theory]
