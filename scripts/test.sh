@@ -14,6 +14,7 @@ test_projects=(
   tests/TinyImage.Kube.Tests
   tests/TinyImage.Oci.Tests
   tests/TinyImage.Sbom.Tests
+  tests/TinyImage.Advisories.Tests
   tests/TinyImage.Yaml.Tests
   tests/TinyImage.Operator.Tests
   tests/TinyImage.KubeEmulator.Tests

@@ -9,7 +9,7 @@ namespace TinyImage.Oci;
 /// end of stream is therefore NOT trustworthy: consumers copy it somewhere private (a temp file) and act on it only
 /// after the final read returned 0 without throwing (<see cref="Verified"/> is then true).
 /// </summary>
-public sealed class DigestVerifyingStream : Stream
+public sealed class DigestVerifyingStream : ReadOnlyStream
 {
     private readonly Stream inner;
     private readonly string expectedDigest;
@@ -37,24 +37,7 @@ public sealed class DigestVerifyingStream : Stream
     /// <summary>True once end of stream was reached and size and digest matched.</summary>
     public bool Verified { get; private set; }
 
-    /// <summary>Bytes read so far.</summary>
-    public long BytesRead => count;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => count;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override long BytesRead => count;
 
     public override int Read(Span<byte> buffer)
     {
@@ -79,9 +62,6 @@ public sealed class DigestVerifyingStream : Stream
 
         return Account(buffer[..n]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -157,16 +137,6 @@ public sealed class DigestVerifyingStream : Stream
 
     private RegistryException TimedOut(Exception e) =>
         new(RegistryErrorKind.Unavailable, $"Downloading blob {expectedDigest} timed out after {count} bytes.", e);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

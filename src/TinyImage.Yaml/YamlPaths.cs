@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace TinyImage.Yaml;
@@ -15,7 +13,7 @@ public static partial class YamlPaths
             return parent.Length == 0 ? key : parent + "." + key;
         }
 
-        return parent + "[" + JsonQuote(key) + "]";
+        return parent + "[" + JsonStrings.Quote(key) + "]";
     }
 
     /// <summary>The path of a sequence item under <paramref name="parent"/>.</summary>
@@ -76,24 +74,6 @@ public static partial class YamlPaths
         var dot = path.LastIndexOf('.');
         var bracket = path.LastIndexOf(']');
         return dot > bracket ? path[..dot] : bracket >= 0 ? path[..(bracket + 1)] : "";
-    }
-
-    /// <summary>A JSON string literal: quotes, backslashes and control or line-separator characters escaped.</summary>
-    internal static string JsonQuote(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '"' => sb.Append("\\\""),
-                '\\' => sb.Append("\\\\"),
-                < ' ' or '\u007f' or '\u0085' or '\u2028' or '\u2029' => sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
-                _ => sb.Append(c),
-            };
-        }
-
-        return sb.Append('"').ToString();
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]

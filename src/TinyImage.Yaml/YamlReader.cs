@@ -54,6 +54,14 @@ public static partial class YamlReader
         }
     }
 
+    /// <summary>The root of every document of <paramref name="text"/>, in order (null for an empty document).</summary>
+    /// <exception cref="FormatException">The text is not YAML this reader accepts; the message carries the line and column.</exception>
+    public static IReadOnlyList<JsonNode?> ReadRoots(string text)
+    {
+        var read = Read(text);
+        return read.Succeeded ? [.. read.Documents.Select(d => d.Root)] : throw new FormatException(read.DescribeError());
+    }
+
     private static void Expect<T>(IParser parser)
         where T : ParsingEvent
     {
@@ -131,7 +139,7 @@ public static partial class YamlReader
 
                     if (obj.ContainsKey(key) && !merged.Remove(key))
                     {
-                        throw new InvalidYamlException("duplicate key " + YamlPaths.JsonQuote(key), At(keyScalar.Start));
+                        throw new InvalidYamlException("duplicate key " + JsonStrings.Quote(key), At(keyScalar.Start));
                     }
 
                     var childPath = YamlPaths.Key(path, key);

@@ -83,6 +83,26 @@ public sealed class YamlReaderTests
     }
 
     [Fact]
+    public void ReadRoots_Gives_The_Root_Of_Each_Document_In_Order_With_Null_For_An_Empty_One()
+    {
+        var roots = YamlReader.ReadRoots("a: 1\n---\n---\n- on\n- 0x10\n");
+
+        Assert.Equal(3, roots.Count);
+        Assert.Equal("{\"a\":1}", roots[0]!.ToJsonString());
+        Assert.Null(roots[1]);
+        Assert.Equal("[\"on\",16]", roots[2]!.ToJsonString());
+    }
+
+    [Fact]
+    public void ReadRoots_Throws_A_FormatException_Naming_Line_And_Column()
+    {
+        var error = Assert.Throws<FormatException>(() => YamlReader.ReadRoots("a: 1\na: 2\n"));
+
+        Assert.StartsWith("line 2, column ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("duplicate key \"a\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Positions_Are_Recorded_By_Field_Path()
     {
         var doc = YamlReader.Read("spec:\n  build:\n    features:\n    - a\n    - b\n  \"odd.key\": 1\n").Documents[0];

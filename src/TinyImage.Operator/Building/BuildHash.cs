@@ -5,6 +5,7 @@ using k8s.Models;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Api;
 using TinyImage.Operator.Configuration;
+using TinyImage.Yaml;
 
 namespace TinyImage.Operator.Building;
 
@@ -117,7 +118,7 @@ internal static class BuildHash
         var sb = new StringBuilder(FormatVersion).Append('\n');
         foreach (var (key, value) in kv)
         {
-            sb.Append(key).Append('=').Append(ContainerfileGenerator.JsonQuote(value)).Append('\n');
+            sb.Append(key).Append('=').Append(JsonStrings.Quote(value)).Append('\n');
         }
 
         return sb.ToString();

@@ -3,6 +3,7 @@ using System.Text;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Api;
 using TinyImage.Operator.Configuration;
+using TinyImage.Yaml;
 
 namespace TinyImage.Operator.Building;
 
@@ -128,23 +129,5 @@ internal static class ContainerfileGenerator
         SourceDirectory + "/target/" + targetTriple + "/release/" + binary;
 
     /// <summary>A JSON array of strings: the exec form of RUN and CMD, no shell involved.</summary>
-    private static string ExecForm(params string[] words) => "[" + string.Join(", ", words.Select(JsonQuote)) + "]";
-
-    /// <summary>A JSON string literal. The guard already refused quotes and control characters; this escapes them anyway.</summary>
-    internal static string JsonQuote(string value)
-    {
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '"' => sb.Append("\\\""),
-                '\\' => sb.Append("\\\\"),
-                < ' ' or '\u007f' or '\u0085' or '\u2028' or '\u2029' => sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
-                _ => sb.Append(c),
-            };
-        }
-
-        return sb.Append('"').ToString();
-    }
+    private static string ExecForm(params string[] words) => "[" + string.Join(", ", words.Select(JsonStrings.Quote)) + "]";
 }

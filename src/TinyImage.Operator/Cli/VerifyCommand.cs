@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging.Abstractions;
+using TinyImage.Oci;
 using TinyImage.Sbom;
 using TinyImage.Operator.Verification;
 
@@ -6,12 +10,12 @@ namespace TinyImage.Operator.Cli;
 
 /// <summary>
 /// <c>verify TARGET [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]</c>:
-/// reads the cargo-auditable SBOM of a local binary (a TARGET that exists as a file) or, through an
-/// <see cref="IImageSbomSource"/>, of an image reference, prints it and applies the policy.
+/// reads the cargo-auditable SBOM of a local binary (a TARGET that exists as a file) or, through the verifier's pipeline
+/// (<see cref="ImageSbomReader"/>), of an image reference, prints it and applies the policy.
 /// Exit codes: 0 the policy passed, 1 it failed (reason on stderr), 2 usage or local I/O error (a named reason on stderr,
 /// e.g. <c>ScratchSpaceUnavailable</c> when <c>--temp-dir</c>/<c>$TMPDIR</c> is not writable; never an unhandled exception).
 /// </summary>
-internal sealed class VerifyCommand(IImageSbomSource? images = null)
+internal sealed class VerifyCommand
 {
     public const int ExitPassed = 0;
     public const int ExitPolicyFailed = 1;
@@ -58,43 +62,81 @@ internal sealed class VerifyCommand(IImageSbomSource? images = null)
                 return ExitUsage;
             }
         }
-        else if (images is null && !Oci.ImageReference.TryParse(options.Target, out _, out var referenceError))
+        else if (!ImageReference.TryParse(options.Target, out var reference, out var referenceError))
         {
             await stderr.WriteLineAsync($"verify: {options.Target}: no such file, and not an image reference: {referenceError}").ConfigureAwait(false);
             return ExitUsage;
         }
         else
         {
-            string? sourceError = null;
-            var source = images ?? RegistryImageSbomSource.TryCreate(options.Registry, stderr, out sourceError);
-            if (source is null)
+            var read = await ReadImageAsync(reference, options.Registry, stderr, cancellationToken).ConfigureAwait(false);
+            if (read is null)
             {
-                await stderr.WriteLineAsync($"verify: {sourceError}").ConfigureAwait(false);
                 return ExitUsage;
             }
 
-            using var owned = images is null ? source as IDisposable : null;
-            var fetched = await source.FetchAsync(options.Target, cancellationToken).ConfigureAwait(false);
-            if (fetched.LocalError is { } local)
+            if (read.LocalError is { } local)
             {
                 await stderr.WriteLineAsync(local).ConfigureAwait(false);
                 return ExitUsage;
             }
 
-            if (fetched.Failure is { } failed)
+            if (read.Failure is { } failed)
             {
                 await stderr.WriteLineAsync($"{failed.Reason}: {failed.Message}").ConfigureAwait(false);
-                return failed.Passed ? ExitPassed : ExitPolicyFailed;
+                return ExitPolicyFailed;
             }
 
-            sbom = fetched.Sbom ?? SbomOutcome<AuditData>.Fail(SbomError.NoAuditData, "The image source returned no SBOM outcome.");
-            image = fetched.Image;
+            sbom = read.Sbom!;
+            image = read.Facts!;
+            await stderr.WriteLineAsync($"{image.Repository}@{image.Digest}: {image.LayerCount} layer(s), {image.TotalSizeBytes.ToString(CultureInfo.InvariantCulture)} bytes, binary {read.BinaryPath}").ConfigureAwait(false);
         }
 
         var result = SbomPolicyEvaluator.Evaluate(options.Policy, sbom, image);
         await WriteOutputAsync(options.Output, sbom, result, stdout).ConfigureAwait(false);
         await stderr.WriteLineAsync($"{result.Reason}: {result.Message}").ConfigureAwait(false);
         return result.Passed ? ExitPassed : ExitPolicyFailed;
+    }
+
+    /// <summary>
+    /// Reads the image's SBOM with the verifier's pipeline (<see cref="ImageSbomReader"/>): credentials from <c>--creds</c>
+    /// (for the reference's registry) or <c>--docker-config</c>, <c>--insecure</c>, <c>--ca</c>, <c>/bin/NAME</c> from
+    /// <c>--binary</c> (else the only entry of <c>/bin</c>), layers written to <c>--temp-dir</c> (else <c>$TMPDIR</c>), progress
+    /// of layers over 1 MiB to <paramref name="stderr"/>. Null (the reason on stderr) when a named file cannot be read.
+    /// </summary>
+    private static async Task<ImageRead?> ReadImageAsync(ImageReference reference, RegistryAccessOptions access, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        RegistryCredentials credentials = RegistryCredentials.Anonymous;
+        X509Certificate2Collection? trust = null;
+        try
+        {
+            if (access.DockerConfigPath is { } path)
+            {
+                credentials = RegistryCredentials.FromDockerConfigJson(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (access.CaPath is { } ca)
+            {
+                trust = RegistryHttpHandlers.LoadPemBundle(ca);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RegistryException or CryptographicException)
+        {
+            await stderr.WriteLineAsync($"verify: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        if (access.Creds is { } creds)
+        {
+            // --creds applies to the registry of the reference being verified.
+            var colon = creds.IndexOf(':', StringComparison.Ordinal);
+            credentials = RegistryCredentials.For(reference.Registry, new RegistryCredential(creds[..colon], creds[(colon + 1)..]));
+        }
+
+        var readerOptions = new ImageVerifierOptions { CaCertificates = trust, TempDirectory = access.TempDirectory, Client = new RegistryClientOptions { Outbound = access.Outbound } };
+        using var reader = new ImageSbomReader(readerOptions, TimeProvider.System, NullLogger.Instance);
+        var repository = $"{reference.Registry}/{reference.Repository}";
+        return await reader.ReadAsync(reference, repository, access.Binary, credentials, access.Insecure, admit: null, new LayerProgress(stderr), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteOutputAsync(OutputFormat format, SbomOutcome<AuditData> sbom, VerificationResult result, TextWriter stdout)

@@ -14,23 +14,24 @@ namespace TinyImage.Operator.Hosting;
 internal sealed class OperatorHost
 {
     private readonly KubeConnection connection;
-    private readonly IImageVerifier verifier;
     private readonly OperatorOptions options;
-    private readonly ControllerSettings settings;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
     private readonly ILogger logger;
+    private readonly TinyImageController controller;
 
     public OperatorHost(KubeConnection connection, IImageVerifier verifier, OperatorOptions options, ControllerSettings settings, TimeProvider time, ILoggerFactory loggers, string identity)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         this.connection = connection;
-        this.verifier = verifier;
         this.options = options;
-        this.settings = settings;
         this.time = time;
         this.loggers = loggers;
         Identity = identity;
         logger = loggers.CreateLogger("TinyImage.Operator.Host");
+
+        // One controller; each leadership term runs it afresh (new informers, queue and caches).
+        controller = new TinyImageController(connection, verifier, options, settings with { OnSynced = Readiness.Synced }, time, loggers);
     }
 
     public string Identity { get; }
@@ -78,7 +79,7 @@ internal sealed class OperatorHost
         Readiness.Syncing();
         try
         {
-            await new TinyImageController(connection, verifier, options, settings with { OnSynced = Readiness.Synced }, time, loggers).RunAsync(cancellationToken).ConfigureAwait(false);
+            await controller.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using TinyImage.Operator.Tests.Crd;
 using TinyImage.Operator.Tests.Manifests;
 using TinyImage.Testing;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Argo;
@@ -87,7 +88,7 @@ public sealed class ArgoHealthCheckTests
     [Fact]
     public void The_Argocd_Cm_Patch_Carries_The_Lua_File_Verbatim()
     {
-        var patch = YamlDocuments.ParseFile(RepoPaths.Repo("config", "argocd", "argocd-cm-patch.yaml")).Single();
+        var patch = YamlReader.ReadRoots(File.ReadAllText(RepoPaths.Repo("config", "argocd", "argocd-cm-patch.yaml"))).OfType<JsonObject>().Single();
 
         Assert.Equal("argocd-cm", (string?)patch["metadata"]!["name"]);
         Assert.Equal(File.ReadAllText(Check), (string?)patch["data"]!["resource.customizations.health.tinyimage.dev_TinyImage"]);

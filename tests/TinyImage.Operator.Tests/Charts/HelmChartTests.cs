@@ -4,6 +4,7 @@ using TinyImage.Operator.Crd;
 using TinyImage.Operator.Tests.Crd;
 using TinyImage.Operator.Tests.Manifests;
 using TinyImage.Testing;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Charts;
@@ -101,7 +102,7 @@ public sealed class HelmChartTests
     public async Task Rbac_Rules_Equal_The_Kustomize_Role()
     {
         var chartRole = (await TemplateAsync([])).Single(o => (string?)o["kind"] == "ClusterRole");
-        var kustomizeRole = YamlDocuments.ParseFile(RepoPaths.Repo("config", "rbac", "role.yaml")).Single();
+        var kustomizeRole = YamlReader.ReadRoots(File.ReadAllText(RepoPaths.Repo("config", "rbac", "role.yaml"))).OfType<JsonObject>().Single();
 
         Assert.True(JsonNode.DeepEquals(kustomizeRole["rules"], chartRole["rules"]), "charts' and config/rbac's rules differ");
     }
@@ -209,7 +210,7 @@ public sealed class HelmChartTests
     public async Task Memory_Request_Covers_The_Measured_Peak_At_1000_And_The_Gc_Heap_Cap_Has_Headroom()
     {
         var chart = (await TemplateAsync([])).Single(o => (string?)o["kind"] == "Deployment");
-        var manager = YamlDocuments.ParseFile(RepoPaths.Repo("config", "manager", "manager.yaml")).Single(o => (string?)o["kind"] == "Deployment");
+        var manager = YamlReader.ReadRoots(File.ReadAllText(RepoPaths.Repo("config", "manager", "manager.yaml"))).OfType<JsonObject>().Single(o => (string?)o["kind"] == "Deployment");
 
         foreach (var deployment in new[] { chart, manager })
         {
@@ -226,7 +227,7 @@ public sealed class HelmChartTests
     {
         var result = await HelmAsync(["template", "t", Chart, "--namespace", "tinyimage-system", .. set]);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        return [.. YamlDocuments.Parse(result.Stdout).OfType<JsonObject>()];
+        return [.. YamlReader.ReadRoots(result.Stdout).OfType<JsonObject>()];
     }
 
     private static async Task<ExternalTool.Result> HelmAsync(string[] args)

@@ -3,6 +3,7 @@ using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Crd;
 using TinyImage.Testing;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Crd;
@@ -44,7 +45,7 @@ public sealed class CrdGeneratorTests
     [Fact]
     public void Yaml_Reads_Back_As_The_Generated_Json_Tree()
     {
-        var parsed = YamlDocuments.ParseSingle(CrdGenerator.Yaml());
+        var parsed = Assert.Single(YamlReader.ReadRoots(CrdGenerator.Yaml()));
 
         Assert.True(JsonNode.DeepEquals(CrdGenerator.Build(), parsed), "the YAML writer changed a value");
     }

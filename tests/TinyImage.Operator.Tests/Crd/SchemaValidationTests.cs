@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TinyImage.Api;
 using TinyImage.Testing;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Crd;
@@ -112,7 +113,7 @@ public sealed class SchemaValidationTests
     public static TheoryData<string> Samples() =>
     [
         .. Directory.GetFiles(RepoPaths.Repo("config", "samples"), "*.yaml")
-            .Where(f => YamlDocuments.ParseFile(f).Any(d => (string?)d["kind"] == "TinyImage"))
+            .Where(f => YamlReader.ReadRoots(File.ReadAllText(f)).OfType<JsonObject>().Any(d => (string?)d["kind"] == "TinyImage"))
             .Order(StringComparer.Ordinal),
     ];
 
@@ -120,7 +121,7 @@ public sealed class SchemaValidationTests
     public void Config_Samples_Hold_A_ConfigMap_Source_And_A_Git_Source_TinyImage()
     {
         var specs = Samples().Select(row => row.Data)
-            .SelectMany(YamlDocuments.ParseFile)
+            .SelectMany(f => YamlReader.ReadRoots(File.ReadAllText(f)).OfType<JsonObject>())
             .Where(d => (string?)d["kind"] == "TinyImage")
             .Select(d => d["spec"]!["source"]!.AsObject())
             .ToList();
@@ -135,7 +136,7 @@ public sealed class SchemaValidationTests
     [MemberData(nameof(Samples))]
     public void Sample_Is_Accepted_By_The_Schema_Cel_Rules_And_SpecValidator(string file)
     {
-        var tinyImages = YamlDocuments.ParseFile(file).Where(d => (string?)d["kind"] == "TinyImage").ToList();
+        var tinyImages = YamlReader.ReadRoots(File.ReadAllText(file)).OfType<JsonObject>().Where(d => (string?)d["kind"] == "TinyImage").ToList();
         Assert.NotEmpty(tinyImages);
 
         foreach (var resource in tinyImages)
@@ -150,7 +151,7 @@ public sealed class SchemaValidationTests
     [Fact]
     public void The_Unchanged_Base_Resource_Is_Accepted_By_Both()
     {
-        var resource = YamlDocuments.ParseSingle(Base)!.AsObject();
+        var resource = Assert.Single(YamlReader.ReadRoots(Base))!.AsObject();
 
         Assert.Empty(ApiServerEmulation.Instance.Validate(resource));
         Assert.True(SpecValidator.Parse(JsonSerializer.SerializeToElement(resource)).IsValid);
@@ -160,7 +161,7 @@ public sealed class SchemaValidationTests
     [MemberData(nameof(BadResourceNames))]
     public void Bad_Resource_Is_Rejected_By_The_Api_Server_Checks_And_By_SpecValidator(string name)
     {
-        var resource = YamlDocuments.ParseSingle(Base)!.AsObject();
+        var resource = Assert.Single(YamlReader.ReadRoots(Base))!.AsObject();
         BadResources[name](resource);
 
         var apiServer = ApiServerEmulation.Instance.Validate(resource);

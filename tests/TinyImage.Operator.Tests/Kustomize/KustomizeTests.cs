@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TinyImage.Operator.Crd;
 using TinyImage.Operator.Tests.Manifests;
 using TinyImage.Testing;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Kustomize;
@@ -73,7 +74,7 @@ public sealed class KustomizeTests
     [Fact]
     public async Task Config_Samples_Renders_When_The_Samples_Exist()
     {
-        var kustomization = YamlDocuments.ParseFile(RepoPaths.Repo("config", "samples", "kustomization.yaml")).Single();
+        var kustomization = YamlReader.ReadRoots(File.ReadAllText(RepoPaths.Repo("config", "samples", "kustomization.yaml"))).OfType<JsonObject>().Single();
         var missing = kustomization["resources"]!.AsArray().Select(r => (string)r!).Where(r => !File.Exists(RepoPaths.Repo("config", "samples", r))).ToList();
         Assert.SkipWhen(missing.Count > 0, "config/samples does not hold " + string.Join(", ", missing) + " yet");
 
@@ -88,6 +89,6 @@ public sealed class KustomizeTests
         Assert.SkipWhen(kubectl is null, "kubectl is not installed: run scripts/install-tools.sh (it puts kubectl in .tools/bin)");
         var result = await ExternalTool.RunAsync(kubectl!, ["kustomize", dir], RepoPaths.Root, TestContext.Current.CancellationToken);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        return [.. YamlDocuments.Parse(result.Stdout).OfType<JsonObject>()];
+        return [.. YamlReader.ReadRoots(result.Stdout).OfType<JsonObject>()];
     }
 }

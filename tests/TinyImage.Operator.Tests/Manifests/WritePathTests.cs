@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using TinyImage.Operator.Hosting;
 using TinyImage.Oci.Layers;
 using TinyImage.Testing;
+using TinyImage.Yaml;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Manifests;
@@ -119,6 +120,6 @@ public sealed partial class WritePathTests
         }
 
         Assert.True(result.ExitCode == 0, result.Stderr);
-        return [.. YamlDocuments.Parse(result.Stdout).OfType<JsonObject>()];
+        return [.. YamlReader.ReadRoots(result.Stdout).OfType<JsonObject>()];
     }
 }
