@@ -13,11 +13,18 @@ namespace TinyImage.Oci;
 /// anonymous, Basic, or the Bearer token flow driven by <c>WWW-Authenticate</c> challenges (tokens cached per scope).
 /// Every manifest and blob is checked against its digest; 429 and 5xx are retried with exponential backoff honouring
 /// <c>Retry-After</c>; redirects are followed by hand and the Authorization header goes only to the registry's own host.
-/// Failures are <see cref="RegistryException"/> with a <see cref="RegistryErrorKind"/>.
+/// Every hop (registry, redirect target, token realm) is checked against <see cref="RegistryClientOptions.Outbound"/>;
+/// a token realm must be HTTPS unless the registry is allowed insecure, and Basic credentials go to a realm on another
+/// host only when that host is on the allow-list. Failures are <see cref="RegistryException"/> with a
+/// <see cref="RegistryErrorKind"/>; their messages carry status codes, fixed reasons and the registry's error codes,
+/// never a response body.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
     private const int MaxErrorBodyBytes = 4096;
+
+    /// <summary>Docker Hub's token realm: on another host than its API, and the one such pair trusted without the allow-list.</summary>
+    private const string DockerHubRealmHost = "auth.docker.io";
     private const long MaxTokenResponseBytes = 1024 * 1024;
 
     private readonly HttpClient http;
@@ -65,7 +72,7 @@ public sealed class RegistryClient : IDisposable
 
             if (!OciMediaTypes.IsManifest(childType))
             {
-                throw new RegistryException(RegistryErrorKind.Malformed, $"The index entry {childDigest} of {image} is a '{childType}', not an image manifest.");
+                throw new RegistryException(RegistryErrorKind.Malformed, $"The index entry {childDigest} of {image} is a '{UntrustedText.Quote(childType)}', not an image manifest.");
             }
 
             return new ResolvedManifest(image.WithDigest(childDigest), childDigest, childType, ParseManifest(childBytes, image), digest);
@@ -73,7 +80,7 @@ public sealed class RegistryClient : IDisposable
 
         if (!OciMediaTypes.IsManifest(mediaType))
         {
-            throw new RegistryException(RegistryErrorKind.Malformed, $"{image} has the unsupported manifest media type '{mediaType}'.");
+            throw new RegistryException(RegistryErrorKind.Malformed, $"{image} has the unsupported manifest media type '{UntrustedText.Quote(mediaType)}'.");
         }
 
         return new ResolvedManifest(image.WithDigest(digest), digest, mediaType, ParseManifest(bytes, image), null);
@@ -226,7 +233,7 @@ public sealed class RegistryClient : IDisposable
         await EnsureSuccessAsync(response, $"manifest {image.Repository}:{tagOrDigest}", cancellationToken).ConfigureAwait(false);
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } served && served != digest)
         {
-            throw new RegistryException(RegistryErrorKind.DigestMismatch, $"The registry stored the manifest as {served}; its bytes hash to {digest}.");
+            throw new RegistryException(RegistryErrorKind.DigestMismatch, $"The registry stored the manifest as {UntrustedText.Quote(served)}; its bytes hash to {digest}.");
         }
 
         return digest;
@@ -323,7 +330,7 @@ public sealed class RegistryClient : IDisposable
 
             if (!OciMediaTypes.IsLayer(layer.MediaType))
             {
-                throw new RegistryException(RegistryErrorKind.Malformed, $"Layer {layer.Digest} has the unsupported media type '{layer.MediaType}' (foreign and non-distributable layers are refused).");
+                throw new RegistryException(RegistryErrorKind.Malformed, $"Layer {layer.Digest} has the unsupported media type '{UntrustedText.Quote(layer.MediaType)}' (foreign and non-distributable layers are refused).");
             }
         }
 
@@ -339,7 +346,7 @@ public sealed class RegistryClient : IDisposable
         }
         catch (JsonException e)
         {
-            throw new RegistryException(RegistryErrorKind.Malformed, $"The {what} is not valid JSON: {e.Message}", e);
+            throw new RegistryException(RegistryErrorKind.Malformed, $"The {what} is not valid JSON: {UntrustedText.Quote(e.Message, 160)}", e);
         }
     }
 
@@ -384,6 +391,7 @@ public sealed class RegistryClient : IDisposable
         var redirects = 0;
         while (true)
         {
+            Guard(uri, redirects == 0 ? "the registry" : "a redirect target");
             var registryAuthority = BaseUri(host).Authority;
             var sameHost = string.Equals(uri.Authority, registryAuthority, StringComparison.OrdinalIgnoreCase);
             var authorization = sameHost ? await GetAuthorizationAsync(host, call.Scope, force: false, cancellationToken).ConfigureAwait(false) : null;
@@ -454,10 +462,9 @@ public sealed class RegistryClient : IDisposable
 
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                var detail = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
+                var detail = await DescribeErrorAsync(response, cancellationToken).ConfigureAwait(false);
                 response.Dispose();
-                throw new RegistryException(RegistryErrorKind.Unauthorized, $"{uri.Authority} answered {status} for {call.Scope}: {detail}");
+                throw new RegistryException(RegistryErrorKind.Unauthorized, $"{uri.Authority} answered {detail} for {call.Scope}.");
             }
 
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
@@ -471,12 +478,12 @@ public sealed class RegistryClient : IDisposable
                 var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 if (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp)
                 {
-                    throw new RegistryException(RegistryErrorKind.Malformed, $"Redirect to the unsupported URL scheme '{next.Scheme}'.");
+                    throw new RegistryException(RegistryErrorKind.Malformed, $"Redirect to the unsupported URL scheme '{UntrustedText.Quote(next.Scheme)}'.");
                 }
 
                 if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
                 {
-                    throw new RegistryException(RegistryErrorKind.Malformed, $"Refusing a redirect from HTTPS to plain HTTP ({next.Authority}).");
+                    throw new RegistryException(RegistryErrorKind.Malformed, $"Refusing a redirect from HTTPS to plain HTTP ({UntrustedText.Quote(next.Authority)}).");
                 }
 
                 if (response.StatusCode == HttpStatusCode.SeeOther)
@@ -512,16 +519,13 @@ public sealed class RegistryClient : IDisposable
             return new AuthenticationHeaderValue("Bearer", cached);
         }
 
-        var token = await FetchTokenAsync(host, challenge, scope, credential, cancellationToken).ConfigureAwait(false);
+        var token = await FetchTokenAsync(host, challenge, scope, RealmMayReceive(host, challenge, credential), cancellationToken).ConfigureAwait(false);
         return new AuthenticationHeaderValue("Bearer", token);
     }
 
     private async Task<string> FetchTokenAsync(string host, AuthChallenge challenge, string scope, RegistryCredential? credential, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new RegistryException(RegistryErrorKind.Unauthorized, $"{host} sent a Bearer challenge with an invalid realm '{challenge.Realm}'.");
-        }
+        var realm = ParseRealm(host, challenge);
 
         var query = new StringBuilder();
         if (!string.IsNullOrEmpty(challenge.Service))
@@ -555,14 +559,17 @@ public sealed class RegistryClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new RegistryException(RegistryErrorKind.Unavailable, $"The token endpoint {realm.Authority} failed: {e.Message}", e);
+            throw new RegistryException(RegistryErrorKind.Unavailable, $"The token endpoint {UntrustedText.Quote(realm.Authority)} failed: {e.Message}", e);
         }
 
         using (response)
         {
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {realm.Authority} refused {(credential is null ? "anonymous access" : "the credentials of " + credential.Username)} for {scope}.");
+                var who = credential is not null ? "the credentials of " + credential.Username
+                    : options.Credentials.Find(host) is not null ? $"anonymous access (the credentials for {host} are not sent to a realm on another host; add {UntrustedText.Quote(realm.Host)} to the registry allow-list to send them)"
+                    : "anonymous access";
+                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {UntrustedText.Quote(realm.Authority)} refused {who} for {scope}.");
             }
 
             await EnsureSuccessAsync(response, "token", cancellationToken).ConfigureAwait(false);
@@ -571,7 +578,7 @@ public sealed class RegistryClient : IDisposable
             var token = !string.IsNullOrEmpty(parsed.Token) ? parsed.Token : parsed.AccessToken;
             if (string.IsNullOrEmpty(token))
             {
-                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {realm.Authority} returned no token.");
+                throw new RegistryException(RegistryErrorKind.Unauthorized, $"The token endpoint {UntrustedText.Quote(realm.Authority)} returned no token.");
             }
 
             tokens.Put(host, scope, token, parsed.ExpiresIn is { } s ? TimeSpan.FromSeconds(s) : null);
@@ -594,6 +601,10 @@ public sealed class RegistryClient : IDisposable
                 try
                 {
                     response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+                }
+                catch (HttpRequestException e) when (e.InnerException is OutboundRefusedException refused)
+                {
+                    throw new RegistryException(RegistryErrorKind.DestinationRefused, Refused(refused.Host, refused.Reason), e);
                 }
                 catch (HttpRequestException e) when (!IsTlsFailure(e))
                 {
@@ -672,7 +683,7 @@ public sealed class RegistryClient : IDisposable
             return;
         }
 
-        var detail = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var detail = await DescribeErrorAsync(response, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         var kind = response.StatusCode switch
         {
@@ -682,10 +693,23 @@ public sealed class RegistryClient : IDisposable
             _ when status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests => RegistryErrorKind.Unavailable,
             _ => RegistryErrorKind.Malformed,
         };
-        throw new RegistryException(kind, $"The registry answered {status} for {what}: {detail}");
+        throw new RegistryException(kind, $"The registry answered {detail} for {what}.");
     }
 
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// "404 Not Found (registry error MANIFEST_UNKNOWN)": the status code, its standard name, and the codes of the
+    /// distribution spec's <c>errors[].code</c> when the body carries them. The body's free text (messages, details, HTML)
+    /// never appears: it is the registry's to write, and it would land in a tenant-visible status.
+    /// </summary>
+    private static async Task<string> DescribeErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var name = Enum.IsDefined(response.StatusCode) ? " " + SplitWords(response.StatusCode.ToString()) : string.Empty;
+        var codes = await ReadErrorCodesAsync(response, cancellationToken).ConfigureAwait(false);
+        return codes.Count == 0 ? $"{status}{name}" : $"{status}{name} (registry error {string.Join(", ", codes)})";
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadErrorCodesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
@@ -698,13 +722,85 @@ public sealed class RegistryClient : IDisposable
                 total += n;
             }
 
-            var text = Encoding.UTF8.GetString(buffer, 0, total).Trim();
-            return text.Length == 0 ? "(no body)" : text;
+            var parsed = JsonSerializer.Deserialize(buffer.AsSpan(0, total), RegistryJsonContext.Default.RegistryErrorResponse);
+            return parsed?.Errors is { } errors
+                ? [.. errors.Select(e => e?.Code).Where(UntrustedText.IsErrorCode).Distinct(StringComparer.Ordinal).Take(3).Cast<string>()]
+                : [];
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or JsonException or HttpRequestException)
         {
-            return "(body unreadable: " + e.Message + ")";
+            return [];
         }
+    }
+
+    /// <summary>"NotFound" to "Not Found".</summary>
+    private static string SplitWords(string name)
+    {
+        var text = new StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(c);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Refuses a hop the outbound policy denies by its literal address (a name is checked again on its resolved addresses at connect time).</summary>
+    private void Guard(Uri uri, string what)
+    {
+        if (options.Outbound.RefusalBeforeResolving(uri.Host) is { } reason)
+        {
+            throw new RegistryException(RegistryErrorKind.DestinationRefused, Refused(uri.Host, reason) + $" (as {what})");
+        }
+    }
+
+    private static string Refused(string host, string reason) =>
+        $"The operator does not connect to {UntrustedText.Quote(host)}: {reason}; an admin may allow it with the registry allow-list (--registry-allow, chart value registry.allow).";
+
+    /// <summary>The realm of a Bearer challenge: an absolute URL, HTTPS unless the registry is allowed insecure, on an allowed address.</summary>
+    private Uri ParseRealm(string host, AuthChallenge challenge)
+    {
+        if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new RegistryException(RegistryErrorKind.Unauthorized, $"{host} sent a Bearer challenge with an invalid realm '{UntrustedText.Quote(challenge.Realm)}'.");
+        }
+
+        if (realm.Scheme != Uri.UriSchemeHttps && !options.Insecure)
+        {
+            throw new RegistryException(RegistryErrorKind.DestinationRefused, $"{host} names a token realm over plain HTTP ({UntrustedText.Quote(realm.Authority)}); realms must be HTTPS unless the registry is allowed insecure.");
+        }
+
+        Guard(realm, "the token realm");
+        return realm;
+    }
+
+    /// <summary>
+    /// The credential the realm may receive: all of it when the realm is on the registry's own host (any port), on the
+    /// allow-list by name, or Docker Hub's auth.docker.io for Docker Hub; otherwise none (the token is asked for anonymously),
+    /// so a registry cannot point the Basic credentials of its users at a host of its choosing.
+    /// </summary>
+    private RegistryCredential? RealmMayReceive(string host, AuthChallenge challenge, RegistryCredential? credential)
+    {
+        if (credential is null || !Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm))
+        {
+            return credential;
+        }
+
+        var registryHost = BaseUri(host).Host;
+        var trusted = string.Equals(realm.Host, registryHost, StringComparison.OrdinalIgnoreCase)
+            || options.Outbound.AllowsHost(realm.Host)
+            || (string.Equals(realm.Host, DockerHubRealmHost, StringComparison.OrdinalIgnoreCase) && RegistryHosts.CredentialKey(host) == RegistryHosts.DockerHubCredentialKey);
+        if (!trusted)
+        {
+            RegistryLog.CredentialsWithheldFromRealm(logger, host, realm.Host);
+        }
+
+        return trusted ? credential : null;
     }
 
     /// <summary>Reads a body into memory, refusing more than <paramref name="max"/> bytes (Content-Length checked first).</summary>

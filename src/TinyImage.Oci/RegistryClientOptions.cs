@@ -15,6 +15,13 @@ public sealed record RegistryClientOptions
     /// </summary>
     public bool Insecure { get; init; }
 
+    /// <summary>
+    /// Which addresses the client may reach (registry, redirect targets, token realms) and which hosts may receive credentials
+    /// as a token realm on another host. The transport enforces it at connect time when built by
+    /// <see cref="RegistryHttpHandlers.Create"/> with the same policy; the client checks every hop before it leaves.
+    /// </summary>
+    public OutboundPolicy Outbound { get; init; } = OutboundPolicy.Default;
+
     /// <summary>The platform picked from an image index or manifest list.</summary>
     public OciPlatform Platform { get; init; } = new("amd64", "linux");
 

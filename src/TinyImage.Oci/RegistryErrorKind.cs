@@ -20,4 +20,10 @@ public enum RegistryErrorKind
 
     /// <summary>The registry answered with something that is not a valid manifest, index, token or reference.</summary>
     Malformed,
+
+    /// <summary>
+    /// The operator's outbound policy refused the destination: a registry, redirect target or token realm on a denied
+    /// address (loopback, link-local, a cluster range), or a token realm over plain HTTP for a registry not allowed insecure.
+    /// </summary>
+    DestinationRefused,
 }

@@ -7,13 +7,18 @@ namespace TinyImage.Oci;
 /// <summary>
 /// Builds the <see cref="SocketsHttpHandler"/> the registry client runs on: no automatic redirects (the client follows
 /// them itself so the Authorization header never reaches another host), no automatic decompression (digests are over
-/// the bytes as served), and TLS that trusts the system store plus an optional CA bundle.
+/// the bytes as served), TLS that trusts the system store plus an optional CA bundle, and every connection opened through
+/// <see cref="OutboundPolicy.ConnectAsync"/>: resolved, checked against the deny-list, connected only to an allowed address.
 /// </summary>
 public static class RegistryHttpHandlers
 {
-    /// <summary>Creates a handler. <paramref name="extraTrust"/>: CA certificates trusted in addition to the system store.</summary>
-    public static SocketsHttpHandler Create(X509Certificate2Collection? extraTrust, bool insecure, TimeSpan connectTimeout)
+    /// <summary>
+    /// Creates a handler. <paramref name="extraTrust"/>: CA certificates trusted in addition to the system store.
+    /// <paramref name="outbound"/>: the addresses connections may reach (pass the client's <see cref="RegistryClientOptions.Outbound"/>).
+    /// </summary>
+    public static SocketsHttpHandler Create(X509Certificate2Collection? extraTrust, bool insecure, TimeSpan connectTimeout, OutboundPolicy outbound)
     {
+        ArgumentNullException.ThrowIfNull(outbound);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -21,6 +26,7 @@ public static class RegistryHttpHandlers
             UseCookies = false,
             ConnectTimeout = connectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = outbound.ConnectAsync,
         };
 
         if (insecure)

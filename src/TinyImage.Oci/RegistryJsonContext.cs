@@ -13,5 +13,6 @@ namespace TinyImage.Oci;
 [JsonSerializable(typeof(OciMediaTypeProbe))]
 [JsonSerializable(typeof(OciImageConfig))]
 [JsonSerializable(typeof(RegistryTokenResponse))]
+[JsonSerializable(typeof(RegistryErrorResponse))]
 [JsonSerializable(typeof(DockerConfigFile))]
 public sealed partial class RegistryJsonContext : JsonSerializerContext;

@@ -19,4 +19,7 @@ public static partial class RegistryLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Debug, Message = "Following a redirect from {From} to {To} (authorization kept: {Kept})")]
     public static partial void Redirect(ILogger logger, string from, string to, bool kept);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Not sending the credentials for {Host} to the token realm on another host {RealmHost} (not on the registry allow-list); asking for a token anonymously")]
+    public static partial void CredentialsWithheldFromRealm(ILogger logger, string host, string realmHost);
 }

@@ -57,8 +57,8 @@ internal static class Program
         return 2;
     }
 
-    /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included), the SBOM
-    /// policy, and the scratch directory of <c>--temp-dir</c>.</summary>
+    /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included, reaching
+    /// only what <c>--registry-allow</c>/<c>--deny-cidr</c> permit), the SBOM policy, and the scratch directory of <c>--temp-dir</c>.</summary>
     private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers, Configuration.OperatorOptions options) =>
-        new Verification.ImageVerifier(new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory }, TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
+        new Verification.ImageVerifier(new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory, Client = new Oci.RegistryClientOptions { Outbound = options.RegistryOutbound } }, TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
 }

@@ -315,7 +315,11 @@ public sealed class RegistryClientTests
             return null;
         };
         var time = new TestTimeProvider();
-        var options = new RegistryClientOptions { Credentials = RegistryCredentials.For(FakeRegistry.Host, new RegistryCredential("u", "p")) };
+        var options = new RegistryClientOptions
+        {
+            Credentials = RegistryCredentials.For(FakeRegistry.Host, new RegistryCredential("u", "p")),
+            Outbound = OutboundPolicy.Create(["auth.test"]), // the realm is on another host: the admin trusts it with credentials
+        };
         using var client = registry.Client(options, time);
 
         await client.GetManifestAsync(FakeRegistry.Ref(":v1"), Ct);

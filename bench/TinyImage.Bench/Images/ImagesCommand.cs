@@ -25,8 +25,9 @@ internal static class ImagesCommand
         var small = PaddedBinary.Create(fixture, 2L * 1024 * 1024, Path.Combine(work, "hello-2mib"));
         var large = PaddedBinary.Create(fixture, 50L * 1024 * 1024, Path.Combine(work, "hello-50mib"));
 
-        var options = new RegistryClientOptions { Insecure = true };
-        using var client = new RegistryClient(RegistryHttpHandlers.Create(null, insecure: true, TimeSpan.FromSeconds(30)), true, options, TimeProvider.System, NullLogger.Instance);
+        // The bench registry is local (loopback): allow exactly its host, as an admin would with --registry-allow.
+        var options = new RegistryClientOptions { Insecure = true, Outbound = OutboundPolicy.Create([new Uri("http://" + registry).Host]) };
+        using var client = new RegistryClient(RegistryHttpHandlers.Create(null, insecure: true, TimeSpan.FromSeconds(30), options.Outbound), true, options, TimeProvider.System, NullLogger.Instance);
         var result = new JsonObject { ["registry"] = registry, ["binaryName"] = BinaryName };
         var images = new JsonObject();
         foreach (var (key, repo, tag, path, label) in new[]

@@ -43,12 +43,14 @@ internal static class VerifyCommand
             var digest = (string)image["digest"]!;
             var binary = (string)image["binary"]!;
             var request = new VerificationRequest(repository, digest, binaryName, VerifyPolicy.Default, null, Insecure: true);
+            // The bench registry is local (loopback): allow exactly its host, as an admin would with --registry-allow.
+            var loopbackAllowed = new TinyImage.Oci.RegistryClientOptions { Outbound = TinyImage.Oci.OutboundPolicy.Create([new Uri("http://" + repository.Split('/')[0]).Host]) };
             var entry = new JsonObject { ["compressedBytes"] = (long)image["totalBytes"]!, ["binaryBytes"] = (long)image["binaryBytes"]! };
 
             // Cold: a new verifier (empty cache, new connections) per run, as for a digest never seen before.
             var cold = await RepeatAsync(runs, async () =>
             {
-                using var verifier = new ImageVerifier(new ImageVerifierOptions(), TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+                using var verifier = new ImageVerifier(new ImageVerifierOptions { Client = loopbackAllowed }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
                 var result = await verifier.VerifyAsync(request, cancellationToken);
                 if (!result.Passed)
                 {
@@ -57,7 +59,7 @@ internal static class VerifyCommand
             });
 
             // Warm: the same request again on one verifier: served by the result cache.
-            using var warmVerifier = new ImageVerifier(new ImageVerifierOptions(), TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+            using var warmVerifier = new ImageVerifier(new ImageVerifierOptions { Client = loopbackAllowed }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
             await warmVerifier.VerifyAsync(request, cancellationToken);
             const int warmRepeats = 1000;
             var warm = await RepeatAsync(runs, async () =>
@@ -69,7 +71,7 @@ internal static class VerifyCommand
             });
 
             // The same verifier again with its result cache off: connection pools warm, every step of the pull still done.
-            using var noCache = new ImageVerifier(new ImageVerifierOptions { CacheCapacity = 0 }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+            using var noCache = new ImageVerifier(new ImageVerifierOptions { CacheCapacity = 0, Client = loopbackAllowed }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
             var warmPools = await RepeatAsync(runs, async () =>
             {
                 var result = await noCache.VerifyAsync(request, cancellationToken);

@@ -23,7 +23,8 @@ internal sealed class VerifyCommand
 
     public const string Usage =
         "usage: tinyimage-operator verify PATH|IMAGE-REF [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]\n"
-        + "       image options: [--binary NAME] [--creds USER:PASS | --docker-config FILE] [--insecure] [--ca FILE] [--temp-dir DIR]";
+        + "       image options: [--binary NAME] [--creds USER:PASS | --docker-config FILE] [--insecure] [--ca FILE] [--temp-dir DIR]\n"
+        + "                      [--registry-allow HOST|*.DOMAIN|CIDR]... (loopback, link-local and metadata addresses are refused otherwise)";
 
     /// <summary>Runs the verb with its arguments (after <c>verify</c>), writing results to <paramref name="stdout"/> and diagnostics to <paramref name="stderr"/>.</summary>
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -132,7 +133,7 @@ internal sealed class VerifyCommand
             credentials = RegistryCredentials.For(reference.Registry, new RegistryCredential(creds[..colon], creds[(colon + 1)..]));
         }
 
-        var readerOptions = new ImageVerifierOptions { CaCertificates = trust, TempDirectory = access.TempDirectory };
+        var readerOptions = new ImageVerifierOptions { CaCertificates = trust, TempDirectory = access.TempDirectory, Client = new RegistryClientOptions { Outbound = access.Outbound } };
         using var reader = new ImageSbomReader(readerOptions, TimeProvider.System, NullLogger.Instance);
         var repository = $"{reference.Registry}/{reference.Repository}";
         return await reader.ReadAsync(reference, repository, access.Binary, credentials, access.Insecure, admit: null, new LayerProgress(stderr), cancellationToken).ConfigureAwait(false);

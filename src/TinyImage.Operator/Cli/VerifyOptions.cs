@@ -1,3 +1,4 @@
+using TinyImage.Oci;
 using TinyImage.Operator.Verification;
 
 namespace TinyImage.Operator.Cli;
@@ -17,6 +18,9 @@ internal sealed record RegistryAccessOptions(string? Creds, string? DockerConfig
     /// <summary>The scratch directory for layer blobs and the extracted binary (<c>--temp-dir</c>); null: <c>$TMPDIR</c>.</summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>Hosts and CIDRs the registry client may reach despite the deny-list (<c>--registry-allow</c>, as the operator's flag).</summary>
+    public OutboundPolicy Outbound { get; init; } = OutboundPolicy.Default;
+
     public static RegistryAccessOptions None { get; } = new(null, null, false, null, null);
 }
 
@@ -35,6 +39,7 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
         string? expectRoot = null;
         var requireSbom = true;
         var registry = RegistryAccessOptions.None;
+        var allow = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -54,6 +59,15 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
                     break;
                 case "--insecure":
                     registry = registry with { Insecure = true };
+                    break;
+                case "--registry-allow":
+                    var allowed = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (string.IsNullOrEmpty(allowed))
+                    {
+                        return (null, false, $"{arg} needs a value");
+                    }
+
+                    allow.Add(allowed);
                     break;
                 case "--creds" or "--docker-config" or "--ca" or "--binary" or "--temp-dir":
                     var access = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
@@ -136,6 +150,11 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
             return (null, false, "--creds and --docker-config exclude each other");
         }
 
-        return (new VerifyOptions(target, output, policy) { Registry = registry }, false, null);
+        if (!OutboundPolicy.TryCreate(allow, [], out var outbound, out var outboundError))
+        {
+            return (null, false, "--registry-allow: " + outboundError);
+        }
+
+        return (new VerifyOptions(target, output, policy) { Registry = registry with { Outbound = outbound } }, false, null);
     }
 }

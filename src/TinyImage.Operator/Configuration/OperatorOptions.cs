@@ -1,3 +1,5 @@
+using TinyImage.Oci;
+
 namespace TinyImage.Operator.Configuration;
 
 /// <summary>
@@ -77,6 +79,13 @@ internal sealed record OperatorOptions
     /// else <c>/tmp</c>. The root filesystem of the operator's pod is read-only: the chart mounts an <c>emptyDir</c> here.
     /// </summary>
     public string? TempDirectory { get; init; }
+
+    /// <summary>
+    /// Where verification may connect (operator flags <c>--registry-allow</c> and <c>--deny-cidr</c>; chart values
+    /// <c>registry.allow</c> and <c>registry.denyCidrs</c>): loopback, link-local and metadata addresses and the denied
+    /// cluster ranges are refused unless a host or CIDR is allowed.
+    /// </summary>
+    public OutboundPolicy RegistryOutbound { get; init; } = OutboundPolicy.Default;
 
     /// <summary>Port of /metrics, /healthz and /readyz.</summary>
     public int MetricsPort { get; init; } = 8080;

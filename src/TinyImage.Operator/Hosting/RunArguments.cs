@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using TinyImage.Oci;
 using TinyImage.Operator.Configuration;
 
 namespace TinyImage.Operator.Hosting;
@@ -31,6 +32,10 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
           --build-history N          finished build Jobs kept per TinyImage (default: 3)
           --metrics-port N           port of /metrics, /healthz and /readyz (default: 8080)
           --temp-dir DIR             writable directory for verification's temporary files (default: $TMPDIR, else /tmp)
+          --registry-allow HOST|CIDR registry host (or *.domain) or address range verification may reach although it is
+                                     loopback, link-local or a denied cluster range; repeat for several (default: none)
+          --deny-cidr CIDR           a cluster range verification must not reach, e.g. the pod and service CIDRs; repeat
+                                     for several (loopback, link-local and metadata addresses are always denied)
           --log-format json|text     JSON lines with UTC timestamps, or plain text for humans (default: json)
           --log-level LEVEL          Trace, Debug, Information, Warning or Error (default: Information)
         """;
@@ -45,6 +50,8 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
         var operatorNamespace = environment("POD_NAMESPACE");
         var logLevel = LogLevel.Information;
         var jsonLogs = true;
+        var registryAllow = new List<string>();
+        var denyCidrs = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -110,6 +117,12 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--gnu-builder-image":
                     options = options with { GnuBuilderImage = value };
                     break;
+                case "--registry-allow":
+                    registryAllow.Add(value);
+                    break;
+                case "--deny-cidr":
+                    denyCidrs.Add(value);
+                    break;
                 case "--temp-dir" when value.Length > 0:
                     options = options with { TempDirectory = value };
                     break;
@@ -142,7 +155,17 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
             }
         }
 
-        options = options with { WatchNamespaces = [.. namespaces.Distinct()] };
+        if (!OutboundPolicy.TryCreate(registryAllow, [], out _, out var allowError))
+        {
+            return (null, "--registry-allow: " + allowError);
+        }
+
+        if (!OutboundPolicy.TryCreate(registryAllow, denyCidrs, out var outbound, out var denyError))
+        {
+            return (null, "--deny-cidr: " + denyError);
+        }
+
+        options = options with { WatchNamespaces = [.. namespaces.Distinct()], RegistryOutbound = outbound };
         if (!string.IsNullOrEmpty(operatorNamespace))
         {
             options = options with { OperatorNamespace = operatorNamespace };

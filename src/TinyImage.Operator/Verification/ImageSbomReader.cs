@@ -28,8 +28,8 @@ internal sealed class ImageSbomReader : IDisposable
         this.time = time;
         this.logger = logger;
         scratch = ScratchSpace.From(options.TempDirectory);
-        verifiedHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: false, options.Client.RequestTimeout);
-        insecureHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: true, options.Client.RequestTimeout);
+        verifiedHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: false, options.Client.RequestTimeout, options.Client.Outbound);
+        insecureHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: true, options.Client.RequestTimeout, options.Client.Outbound);
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ internal static class RegistryFailureReasons
         RegistryErrorKind.DigestMismatch => VerificationReasons.DigestMismatch,
         RegistryErrorKind.TooLarge => VerificationReasons.ImageTooLarge,
         RegistryErrorKind.Malformed => VerificationReasons.ImageMalformed,
+        RegistryErrorKind.DestinationRefused => VerificationReasons.RegistryDestinationRefused,
         _ => VerificationReasons.RegistryUnavailable,
     };
 

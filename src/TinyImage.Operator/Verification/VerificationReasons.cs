@@ -15,6 +15,9 @@ internal static class VerificationReasons
     public const string RegistryUnauthorized = "RegistryUnauthorized";
     public const string RegistryUnavailable = "RegistryUnavailable";
 
+    /// <summary>The operator's outbound policy refused the registry, a redirect target or the token realm (a denied address, or a realm over plain HTTP).</summary>
+    public const string RegistryDestinationRefused = "RegistryDestinationRefused";
+
     /// <summary>The operator's own scratch directory (<c>--temp-dir</c>) cannot be used: not the image's fault; retried, never cached.</summary>
     public const string ScratchSpaceUnavailable = "ScratchSpaceUnavailable";
     public const string ImageMalformed = "ImageMalformed";

@@ -138,6 +138,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             "--set", "imagePullSecrets[0].name=operator-pull",
             "--set", "caBundle.configMap=registry-ca",
             "--set", "metrics.port=" + metricsPort.ToString(CultureInfo.InvariantCulture),
+            "--set", "registry.allow={127.0.0.1}", // the test registry is on loopback, which the operator refuses by default
             .. helmSet,
         ], ct);
         Check(rendered, "helm template");

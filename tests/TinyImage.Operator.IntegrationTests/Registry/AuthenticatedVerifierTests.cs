@@ -41,7 +41,7 @@ public sealed class AuthenticatedVerifierTests(TokenRegistryFixture token, TlsBa
             digest = await image.PushAsync(client, token.Ref("secure/hello"), "v1", Ct);
         }
 
-        using var verifier = new ImageVerifier(new ImageVerifierOptions(), TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+        using var verifier = new ImageVerifier(new ImageVerifierOptions { Client = LoopbackAllowed.Options }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
         var secret = Encoding.UTF8.GetBytes(DockerConfig(token.Host, TokenRegistryFixture.User, TokenRegistryFixture.Password));
         var ok = await verifier.VerifyAsync(new VerificationRequest($"{token.Host}/secure/hello", digest, "hello-world", VerifyPolicy.Default, secret, Insecure: true), Ct);
         var anonymous = await verifier.VerifyAsync(new VerificationRequest($"{token.Host}/secure/hello", digest, "hello-world", VerifyPolicy.Default with { ScratchOnly = true }, null, Insecure: true), Ct);
@@ -64,7 +64,7 @@ public sealed class AuthenticatedVerifierTests(TokenRegistryFixture token, TlsBa
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var exit = await new VerifyCommand().RunAsync(
-            [$"{tls.Host}/cli/hello@{digest}", "--creds", $"{TlsBasicRegistryFixture.User}:{TlsBasicRegistryFixture.Password}", "--ca", tls.CaPemPath, "--output", "cyclonedx"],
+            [$"{tls.Host}/cli/hello@{digest}", "--creds", $"{TlsBasicRegistryFixture.User}:{TlsBasicRegistryFixture.Password}", "--ca", tls.CaPemPath, "--output", "cyclonedx", LoopbackAllowed.Flag],
             stdout,
             stderr,
             Ct);
@@ -89,7 +89,7 @@ public sealed class AuthenticatedVerifierTests(TokenRegistryFixture token, TlsBa
         await System.IO.File.WriteAllTextAsync(config, DockerConfig("https://" + tls.Host, TlsBasicRegistryFixture.User, TlsBasicRegistryFixture.Password), Ct);
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await new VerifyCommand().RunAsync([$"{tls.Host}/cli/dockerconfig:v1", "--docker-config", config, "--ca", tls.CaPemPath], stdout, stderr, Ct);
+        var exit = await new VerifyCommand().RunAsync([$"{tls.Host}/cli/dockerconfig:v1", "--docker-config", config, "--ca", tls.CaPemPath, LoopbackAllowed.Flag], stdout, stderr, Ct);
 
         Assert.True(exit == VerifyCommand.ExitPassed, stderr.ToString());
         Assert.Contains("hello-world", stdout.ToString(), StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class AuthenticatedVerifierTests(TokenRegistryFixture token, TlsBa
     {
         tls.SkipIfUnavailable();
         var stderr = new StringWriter();
-        var exit = await new VerifyCommand().RunAsync([$"{tls.Host}/cli/hello:v1", "--ca", tls.CaPemPath], new StringWriter(), stderr, Ct);
+        var exit = await new VerifyCommand().RunAsync([$"{tls.Host}/cli/hello:v1", "--ca", tls.CaPemPath, LoopbackAllowed.Flag], new StringWriter(), stderr, Ct);
 
         Assert.Equal(VerifyCommand.ExitPolicyFailed, exit);
         Assert.StartsWith(VerificationReasons.RegistryUnauthorized, stderr.ToString(), StringComparison.Ordinal);

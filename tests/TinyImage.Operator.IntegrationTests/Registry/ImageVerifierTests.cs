@@ -34,7 +34,7 @@ public sealed class ImageVerifierTests(PlainRegistryFixture registry) : IClassFi
         return await image.PushAsync(client, registry.Ref(repository), "v1", Ct);
     }
 
-    private static ImageVerifier Verifier() => new(new ImageVerifierOptions(), TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+    private static ImageVerifier Verifier() => new(new ImageVerifierOptions { Client = LoopbackAllowed.Options }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
 
     private VerificationRequest Request(string repository, string digest, string binary, VerifyPolicy? policy = null) =>
         new($"{registry.Host}/{repository}", digest, binary, policy ?? VerifyPolicy.Default, null, Insecure: true);

@@ -163,9 +163,9 @@ public sealed class PlainRegistryTests(PlainRegistryFixture registry) : IClassFi
     {
         registry.SkipIfUnavailable();
         using var strict = new RegistryClient(
-            RegistryHttpHandlers.Create(null, insecure: false, TimeSpan.FromSeconds(5)),
+            RegistryHttpHandlers.Create(null, insecure: false, TimeSpan.FromSeconds(5), LoopbackAllowed.Policy),
             true,
-            new RegistryClientOptions { MaxRetries = 0 },
+            new RegistryClientOptions { MaxRetries = 0, Outbound = LoopbackAllowed.Policy },
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 

@@ -38,7 +38,12 @@ public abstract class RegistryFixture : IAsyncLifetime
     internal RegistryClient Client(RegistryClientOptions? options = null)
     {
         var o = (options ?? new RegistryClientOptions()) with { Insecure = Insecure || (options?.Insecure ?? false) };
-        return new RegistryClient(RegistryHttpHandlers.Create(Trust, o.Insecure, TimeSpan.FromSeconds(5)), true, o, TimeProvider.System, NullLogger.Instance);
+        if (ReferenceEquals(o.Outbound, OutboundPolicy.Default))
+        {
+            o = o with { Outbound = LoopbackAllowed.Policy };
+        }
+
+        return new RegistryClient(RegistryHttpHandlers.Create(Trust, o.Insecure, TimeSpan.FromSeconds(5), o.Outbound), true, o, TimeProvider.System, NullLogger.Instance);
     }
 
     /// <summary>Why this configuration cannot run here (a missing tool), or null.</summary>

@@ -67,7 +67,7 @@ public sealed class ScratchSpaceTests(PlainRegistryFixture registry) : IClassFix
         var digest = await PushAsync("scratch/cli");
         var temp = UnusableDirectory(kind);
 
-        var (exit, stdout, stderr) = await VerifyAsync($"{registry.Host}/scratch/cli@{digest}", "--insecure", "--temp-dir", temp);
+        var (exit, stdout, stderr) = await VerifyAsync($"{registry.Host}/scratch/cli@{digest}", "--insecure", "--temp-dir", temp, LoopbackAllowed.Flag);
 
         Assert.Equal(VerifyCommand.ExitUsage, exit);
         Assert.StartsWith(ScratchSpace.ErrorName + ": ", stderr.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class ScratchSpaceTests(PlainRegistryFixture registry) : IClassFix
         var digest = await PushAsync("scratch/cli-ok");
         var temp = Directory.CreateDirectory(Path.Combine(work, "scratch")).FullName;
 
-        var (exit, stdout, stderr) = await VerifyAsync($"{registry.Host}/scratch/cli-ok@{digest}", "--insecure", "--temp-dir", temp);
+        var (exit, stdout, stderr) = await VerifyAsync($"{registry.Host}/scratch/cli-ok@{digest}", "--insecure", "--temp-dir", temp, LoopbackAllowed.Flag);
 
         Assert.True(exit == VerifyCommand.ExitPassed, stderr);
         Assert.Contains("hello-world", stdout, StringComparison.Ordinal);
@@ -93,7 +93,7 @@ public sealed class ScratchSpaceTests(PlainRegistryFixture registry) : IClassFix
     {
         var digest = await PushAsync("scratch/operator");
         var temp = Path.Combine(work, "mounted-later");
-        using var verifier = new ImageVerifier(new ImageVerifierOptions { TempDirectory = temp }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
+        using var verifier = new ImageVerifier(new ImageVerifierOptions { TempDirectory = temp, Client = LoopbackAllowed.Options }, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
         var request = new VerificationRequest($"{registry.Host}/scratch/operator", digest, "hello-world", VerifyPolicy.Default, null, Insecure: true);
 
         var failed = await verifier.VerifyAsync(request, Ct);

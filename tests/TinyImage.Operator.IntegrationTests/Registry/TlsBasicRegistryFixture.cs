@@ -43,7 +43,7 @@ public sealed class TlsBasicRegistryFixture : RegistryFixture
     }
 
     protected override Task<bool> ProbeAsync() =>
-        ProbeWith(RegistryHttpHandlers.Create(Trust, insecure: false, TimeSpan.FromSeconds(2)), new Uri($"https://{Host}/v2/"));
+        ProbeWith(RegistryHttpHandlers.Create(Trust, insecure: false, TimeSpan.FromSeconds(2), LoopbackAllowed.Policy), new Uri($"https://{Host}/v2/"));
 
     /// <summary><c>htpasswd -Bbn USER PASSWORD</c> (apache2-utils): a bcrypt line, as docker-registry only accepts bcrypt.</summary>
     private static async Task<string> BcryptLineAsync(string user, string password)

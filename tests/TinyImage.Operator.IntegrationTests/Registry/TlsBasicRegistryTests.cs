@@ -33,9 +33,9 @@ public sealed class TlsBasicRegistryTests(TlsBasicRegistryFixture registry) : IC
         registry.SkipIfUnavailable();
         var trust = RegistryHttpHandlers.LoadPemBundle(registry.CaPemPath);
         using var client = new RegistryClient(
-            RegistryHttpHandlers.Create(trust, insecure: false, TimeSpan.FromSeconds(5)),
+            RegistryHttpHandlers.Create(trust, insecure: false, TimeSpan.FromSeconds(5), LoopbackAllowed.Policy),
             true,
-            new RegistryClientOptions { Credentials = registry.Credentials },
+            new RegistryClientOptions { Credentials = registry.Credentials, Outbound = LoopbackAllowed.Policy },
             TimeProvider.System,
             NullLogger.Instance);
         var image = BinaryImage("app", [1, 2, 3]);
@@ -82,9 +82,9 @@ public sealed class TlsBasicRegistryTests(TlsBasicRegistryFixture registry) : IC
     {
         registry.SkipIfUnavailable();
         using var client = new RegistryClient(
-            RegistryHttpHandlers.Create(null, insecure: false, TimeSpan.FromSeconds(5)),
+            RegistryHttpHandlers.Create(null, insecure: false, TimeSpan.FromSeconds(5), LoopbackAllowed.Policy),
             true,
-            new RegistryClientOptions { Credentials = registry.Credentials, MaxRetries = 0 },
+            new RegistryClientOptions { Credentials = registry.Credentials, MaxRetries = 0, Outbound = LoopbackAllowed.Policy },
             TimeProvider.System,
             NullLogger.Instance);
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(registry.Ref("team/tls:v1"), Ct));
@@ -97,9 +97,9 @@ public sealed class TlsBasicRegistryTests(TlsBasicRegistryFixture registry) : IC
     {
         registry.SkipIfUnavailable();
         using var client = new RegistryClient(
-            RegistryHttpHandlers.Create(null, insecure: true, TimeSpan.FromSeconds(5)),
+            RegistryHttpHandlers.Create(null, insecure: true, TimeSpan.FromSeconds(5), LoopbackAllowed.Policy),
             true,
-            new RegistryClientOptions { Credentials = registry.Credentials, Insecure = true },
+            new RegistryClientOptions { Credentials = registry.Credentials, Insecure = true, Outbound = LoopbackAllowed.Policy },
             TimeProvider.System,
             NullLogger.Instance);
         var image = BinaryImage("app", [7, 7]);

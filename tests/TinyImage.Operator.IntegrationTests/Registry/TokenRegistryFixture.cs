@@ -13,7 +13,7 @@ namespace TinyImage.Operator.IntegrationTests.Registry;
 /// the test that checks Basic credentials and issues ES256 JWTs whose header carries the signing certificate (<c>x5c</c>);
 /// the registry trusts that certificate through <c>rootcertbundle</c>. Anonymous requests are refused by the endpoint.
 /// </summary>
-public sealed class TokenRegistryFixture : RegistryFixture
+public class TokenRegistryFixture : RegistryFixture
 {
     public const string User = "bob";
     public const string Password = "token-pass";
@@ -37,6 +37,9 @@ public sealed class TokenRegistryFixture : RegistryFixture
 
     internal override bool Insecure => true;
 
+    /// <summary>The host name the registry's challenge gives for the token endpoint; null: its address (127.0.0.1).</summary>
+    protected virtual string? RealmHost => null;
+
     internal RegistryCredentials Credentials => RegistryCredentials.For(Host, new RegistryCredential(User, Password));
 
     protected override async Task<string> PrepareAsync()
@@ -50,7 +53,7 @@ public sealed class TokenRegistryFixture : RegistryFixture
               secret: {Guid.NewGuid():N}
             auth:
               token:
-                realm: {tokenServer.BaseUri}token
+                realm: {new UriBuilder(tokenServer.BaseUri) { Host = RealmHost ?? tokenServer.BaseUri.Host }.Uri}token
                 service: {Service}
                 issuer: {Issuer}
                 rootcertbundle: {bundle}

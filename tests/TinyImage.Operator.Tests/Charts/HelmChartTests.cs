@@ -174,6 +174,33 @@ public sealed class HelmChartTests
         Assert.Equal(customValues ? ["team-a", "team-b"] : [], parsed.Options.WatchNamespaces);
     }
 
+    [Fact]
+    public async Task Registry_Allow_And_Deny_Cidrs_Reach_The_Operator_As_Its_Outbound_Policy()
+    {
+        var objects = await TemplateAsync(["--set", "registry.allow={registry.kube-system.svc.cluster.local,*.internal.example,10.43.0.10/32}", "--set", "registry.denyCidrs={10.42.0.0/16,10.43.0.0/16}"]);
+        var args = objects.Single(o => (string?)o["kind"] == "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!
+            .AsArray().Select(a => (string)a!).ToList();
+
+        var (parsed, error) = TinyImage.Operator.Hosting.RunArguments.Parse(args[1..], _ => null);
+
+        Assert.True(error is null, error);
+        var policy = parsed!.Options.RegistryOutbound;
+        Assert.True(policy.AllowsHost("registry.kube-system.svc.cluster.local"));
+        Assert.True(policy.AllowsHost("cache.internal.example"));
+        Assert.Null(policy.Refusal(System.Net.IPAddress.Parse("10.43.0.10")));
+        Assert.Contains("denied cluster range 10.43.0.0/16", policy.Refusal(System.Net.IPAddress.Parse("10.43.0.11")), StringComparison.Ordinal);
+        Assert.Contains("denied cluster range 10.42.0.0/16", policy.Refusal(System.Net.IPAddress.Parse("10.42.7.7")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Values_Schema_Rejects_A_Registry_Allow_Entry_With_A_Scheme()
+    {
+        var result = await HelmAsync(["template", "x", Chart, "--set", "registry.allow={https://registry.example}"]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("registry/allow", result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Peak RSS of the NativeAOT operator at 1,000 TinyImages, measured (BENCHMARKS.md: 114 MiB; the rerun for the
     /// chart's sizing: 133.4 MiB, of which 102.4 MiB anonymous).</summary>
     private const double MeasuredPeakRssMiB = 133.4;

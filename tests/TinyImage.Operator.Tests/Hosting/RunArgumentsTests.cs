@@ -53,6 +53,32 @@ public sealed class RunArgumentsTests
     }
 
     [Fact]
+    public void Registry_Allow_And_Deny_Cidr_Flags_Repeat_Into_The_Outbound_Policy_Which_Denies_Loopback_By_Default()
+    {
+        var options = RunArguments.Parse(["--registry-allow", "registry.local", "--registry-allow=10.0.0.0/8", "--deny-cidr", "10.96.0.0/12", "--deny-cidr=10.244.0.0/16"], _ => null).Arguments!.Options;
+        var defaults = RunArguments.Parse([], _ => null).Arguments!.Options;
+
+        Assert.True(options.RegistryOutbound.AllowsHost("registry.local"));
+        Assert.Null(options.RegistryOutbound.Refusal(System.Net.IPAddress.Parse("10.96.0.1")));
+        Assert.NotNull(RunArguments.Parse(["--deny-cidr", "10.96.0.0/12"], _ => null).Arguments!.Options.RegistryOutbound.Refusal(System.Net.IPAddress.Parse("10.96.0.1")));
+        Assert.Same(TinyImage.Oci.OutboundPolicy.Default, defaults.RegistryOutbound);
+        Assert.NotNull(defaults.RegistryOutbound.Refusal(System.Net.IPAddress.Parse("127.0.0.1")));
+    }
+
+    [Theory]
+    [InlineData("--registry-allow", "https://registry.local", "--registry-allow: ")]
+    [InlineData("--deny-cidr", "registry.local", "--deny-cidr: ")]
+    [InlineData("--deny-cidr", "10.0.0.0/40", "--deny-cidr: ")]
+    public void Unusable_Outbound_Entries_Are_Refused_Naming_The_Flag(string flag, string value, string prefix)
+    {
+        var (arguments, error) = RunArguments.Parse([flag, value], _ => null);
+
+        Assert.Null(arguments);
+        Assert.StartsWith(prefix, error, StringComparison.Ordinal);
+        Assert.Contains(value, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_Any_Configuration_The_Loader_Says_What_It_Tried()
     {
         var home = Path.Combine(Path.GetTempPath(), "tinyimage-no-home-" + Guid.NewGuid().ToString("N"));

@@ -46,6 +46,18 @@ public sealed class VerificationCacheTests
         Assert.Equal(new RegistryAccessOptions("u:p:w", null, true, "ca.pem", "hello"), options!.Registry);
     }
 
+    [Fact]
+    public void Verify_Options_Take_Registry_Allow_Like_The_Operator()
+    {
+        var (options, _, error) = VerifyOptions.Parse(["127.0.0.1:5000/app:v1", "--registry-allow", "127.0.0.1", "--registry-allow=*.svc"]);
+        var (_, _, bad) = VerifyOptions.Parse(["r.example/app:v1", "--registry-allow", "http://x"]);
+
+        Assert.Null(error);
+        Assert.Null(options!.Registry.Outbound.Refusal(System.Net.IPAddress.Loopback));
+        Assert.True(options.Registry.Outbound.AllowsHost("reg.ns.svc"));
+        Assert.StartsWith("--registry-allow: ", bad, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--creds", "nocolon")]
     [InlineData("--docker-config", "")]
