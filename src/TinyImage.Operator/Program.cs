@@ -58,7 +58,19 @@ internal static class Program
     }
 
     /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included), the SBOM
-    /// policy, and the scratch directory of <c>--temp-dir</c>.</summary>
-    private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers, Configuration.OperatorOptions options) =>
-        new Verification.ImageVerifier(new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory }, TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
+    /// policy, the scratch directory of <c>--temp-dir</c>, and the advisory database of <c>--advisory-db</c> (loaded in the background).</summary>
+    private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers, Configuration.OperatorOptions options)
+    {
+        Verification.AdvisoryDatabaseHolder? advisories = null;
+        if (options.AdvisoryDatabaseDirectory is { } directory)
+        {
+            advisories = new Verification.AdvisoryDatabaseHolder();
+            _ = Verification.AdvisoryDatabaseLoader.LoadAsync(advisories, directory, loggers.CreateLogger("TinyImage.Operator.Advisories"), CancellationToken.None);
+        }
+
+        return new Verification.ImageVerifier(
+            new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory, Advisories = advisories },
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
+    }
 }
