@@ -10,6 +10,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 # Every project the operator references, so the restore layer is cached until a project file changes.
+COPY src/TinyImage.Advisories/TinyImage.Advisories.csproj src/TinyImage.Advisories/
 COPY src/TinyImage.Api/TinyImage.Api.csproj src/TinyImage.Api/
 COPY src/TinyImage.Kube/TinyImage.Kube.csproj src/TinyImage.Kube/
 COPY src/TinyImage.Oci/TinyImage.Oci.csproj src/TinyImage.Oci/

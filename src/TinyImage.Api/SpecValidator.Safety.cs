@@ -174,7 +174,24 @@ public static partial class SpecValidator
                 Check(p, "spec.verify.denyPackages[" + i + "]", deny[i], Patterns.CrateName, 64, required: true);
             }
         }
+
+        if (verify?.Advisories?.Ignore is { } ignore)
+        {
+            for (var i = 0; i < ignore.Count; i++)
+            {
+                var path = "spec.verify.advisories.ignore[" + i + "]";
+                Check(p, path + ".id", ignore[i].Id, Patterns.AdvisoryId, 17, required: true);
+                if (ignore[i].Until is { } until && !IsDate(until))
+                {
+                    p.Add(new FieldError(path + ".until", "must be a date, YYYY-MM-DD"));
+                }
+            }
+        }
     }
+
+    /// <summary>Whether <paramref name="text"/> is an existing calendar day written <c>YYYY-MM-DD</c>.</summary>
+    public static bool IsDate(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);
 
     private static void CheckDeploy(List<FieldError> p, DeploySpec? deploy)
     {

@@ -58,7 +58,20 @@ internal static class Program
     }
 
     /// <summary>The run verb's image verifier: the registry client (trusting the system CAs, SSL_CERT_FILE included, reaching
-    /// only what <c>--registry-allow</c>/<c>--deny-cidr</c> permit), the SBOM policy, and the scratch directory of <c>--temp-dir</c>.</summary>
-    private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers, Configuration.OperatorOptions options) =>
-        new Verification.ImageVerifier(new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory, Client = new Oci.RegistryClientOptions { Outbound = options.RegistryOutbound } }, TimeProvider.System, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
+    /// only what <c>--registry-allow</c>/<c>--deny-cidr</c> permit), the SBOM
+    /// policy, the scratch directory of <c>--temp-dir</c>, and the advisory database of <c>--advisory-db</c> (loaded in the background).</summary>
+    private static Verification.IImageVerifier CreateVerifier(Microsoft.Extensions.Logging.ILoggerFactory loggers, Configuration.OperatorOptions options)
+    {
+        Verification.AdvisoryDatabaseHolder? advisories = null;
+        if (options.AdvisoryDatabaseDirectory is { } directory)
+        {
+            advisories = new Verification.AdvisoryDatabaseHolder();
+            _ = Verification.AdvisoryDatabaseLoader.LoadAsync(advisories, directory, loggers.CreateLogger("TinyImage.Operator.Advisories"), CancellationToken.None);
+        }
+
+        return new Verification.ImageVerifier(
+            new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory, Advisories = advisories, Client = new Oci.RegistryClientOptions { Outbound = options.RegistryOutbound } },
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
+    }
 }

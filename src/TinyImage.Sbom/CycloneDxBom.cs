@@ -10,7 +10,12 @@ public sealed record CycloneDxBom(
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("metadata")] CycloneDxMetadata Metadata,
     [property: JsonPropertyName("components")] IReadOnlyList<CycloneDxComponent> Components,
-    [property: JsonPropertyName("dependencies")] IReadOnlyList<CycloneDxDependency> Dependencies);
+    [property: JsonPropertyName("dependencies")] IReadOnlyList<CycloneDxDependency> Dependencies)
+{
+    /// <summary>Known vulnerabilities of the components (advisories matched at verification time), or null when not audited.</summary>
+    [JsonPropertyName("vulnerabilities")]
+    public IReadOnlyList<CycloneDxVulnerability>? Vulnerabilities { get; init; }
+}
 
 /// <summary>BOM metadata: the tool that wrote it and the subject it describes. No timestamp, so output is reproducible.</summary>
 public sealed record CycloneDxMetadata(

@@ -27,7 +27,13 @@ public static class CycloneDxWriter
     /// <summary>Namespace for the serial number's version-5 UUID (fixed, chosen for this operator).</summary>
     private static readonly Guid SerialNamespace = new("5b0c3f34-58c1-4d0e-9d0c-6a6e1b5f3e0a");
 
-    public static string Write(AuditData data, ImageFacts? image)
+    public static string Write(AuditData data, ImageFacts? image) => Write(data, image, null);
+
+    /// <summary>
+    /// Writes the BOM with a <c>vulnerabilities</c> array when <paramref name="findings"/> is not null (empty: audited,
+    /// nothing found). Findings of the same id are merged into one entry affecting every matching component (by bom-ref).
+    /// </summary>
+    public static string Write(AuditData data, ImageFacts? image, IReadOnlyList<CycloneDxFinding>? findings)
     {
         ArgumentNullException.ThrowIfNull(data);
         var refs = BomRefs(data);
@@ -62,7 +68,10 @@ public static class CycloneDxWriter
             new CycloneDxTools([tool]),
             subject,
             [new CycloneDxProperty("tinyimage.dev:cargo-auditable:format", data.Format.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-        var bom = new CycloneDxBom("CycloneDX", "1.6", null, 1, metadata, components, dependencies);
+        var bom = new CycloneDxBom("CycloneDX", "1.6", null, 1, metadata, components, dependencies)
+        {
+            Vulnerabilities = findings is null ? null : Vulnerabilities(data, refs, findings),
+        };
 
         var unsigned = JsonSerializer.SerializeToUtf8Bytes(bom, SbomJsonContext.Indented.CycloneDxBom);
         var serial = "urn:uuid:" + NameBasedUuid(SerialNamespace, unsigned).ToString("D");
@@ -108,6 +117,30 @@ public static class CycloneDxWriter
             null,
             Purl(p),
             [new CycloneDxProperty(SourceProperty, p.Source)]);
+    }
+
+    private static List<CycloneDxVulnerability> Vulnerabilities(AuditData data, string[] refs, IReadOnlyList<CycloneDxFinding> findings)
+    {
+        var result = new List<CycloneDxVulnerability>();
+        foreach (var group in findings.GroupBy(f => f.Vulnerability.Id, StringComparer.Ordinal))
+        {
+            var affects = new List<CycloneDxAffects>();
+            foreach (var finding in group)
+            {
+                for (var i = 0; i < data.Packages.Length; i++)
+                {
+                    var p = data.Packages[i];
+                    if (p.Name == finding.Package && p.Version == finding.Version && affects.All(a => a.Ref != refs[i]))
+                    {
+                        affects.Add(new CycloneDxAffects(refs[i], [new CycloneDxAffectedVersion(p.Version, "affected")]));
+                    }
+                }
+            }
+
+            result.Add(group.First().Vulnerability with { Affects = affects });
+        }
+
+        return result;
     }
 
     private static string[] BomRefs(AuditData data)

@@ -40,6 +40,10 @@ public static class RepoPaths
     public static string? AuditableFixtures =>
         Shared is { } s && Directory.Exists(Path.Combine(s, "fixtures", "auditable")) ? Path.Combine(s, "fixtures", "auditable") : null;
 
+    /// <summary>The RustSec advisory database snapshot (<c>../shared/fixtures/advisory-db</c>), or null when absent.</summary>
+    public static string? AdvisoryDb =>
+        Shared is { } s && Directory.Exists(Path.Combine(s, "fixtures", "advisory-db", "crates")) ? Path.Combine(s, "fixtures", "advisory-db") : null;
+
     /// <summary>Where the test script puts generated fixtures and tool binaries (kubectl, helm): <c>.tools/</c>, ignored by git.</summary>
     public static string Tools(params string[] parts) => Path.Combine([Root, ".tools", .. parts]);
 }

@@ -12,6 +12,12 @@ public static class Patterns
     /// <summary>A cargo feature, optionally <c>dependency/feature</c>.</summary>
     public const string CargoFeature = "^[A-Za-z0-9_][A-Za-z0-9_+.-]{0,63}(/[A-Za-z0-9_][A-Za-z0-9_+.-]{0,63})?$";
 
+    /// <summary>A RustSec advisory id (for <c>verify.advisories.ignore</c>).</summary>
+    public const string AdvisoryId = "^RUSTSEC-[0-9]{4}-[0-9]{4}$";
+
+    /// <summary>A calendar date, <c>YYYY-MM-DD</c> (the validator also checks that the day exists).</summary>
+    public const string Date = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+
     /// <summary>A crate name (for <c>denyPackages</c>).</summary>
     public const string CrateName = "^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$";
 

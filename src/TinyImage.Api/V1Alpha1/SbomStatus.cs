@@ -20,4 +20,8 @@ public sealed class SbomStatus
     /// <summary>The ConfigMap holding the full SBOM as CycloneDX 1.6 JSON (key `bom.cdx.json`).</summary>
     [JsonPropertyName("configMapName")]
     public string? ConfigMapName { get; set; }
+
+    /// <summary>The advisory audit of the verified image, when `verify.advisories` is set and a database was loaded.</summary>
+    [JsonPropertyName("advisories")]
+    public AdvisorySummary? Advisories { get; set; }
 }

@@ -25,4 +25,11 @@ public sealed class VerifySpec
     [JsonPropertyName("scratchOnly")]
     [Default("false")]
     public bool ScratchOnly { get; set; }
+
+    /// <summary>
+    /// Audit the SBOM's packages against the RustSec advisory database the operator loads (its `--advisory-db`):
+    /// what a matching advisory does, which advisories are ignored, which count. Absent: no audit.
+    /// </summary>
+    [JsonPropertyName("advisories")]
+    public AdvisoriesSpec? Advisories { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
+using TinyImage.Advisories;
 using TinyImage.Oci;
 using TinyImage.Sbom;
 using TinyImage.Operator.Verification;
@@ -9,10 +10,13 @@ using TinyImage.Operator.Verification;
 namespace TinyImage.Operator.Cli;
 
 /// <summary>
-/// <c>verify TARGET [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]</c>:
+/// <c>verify TARGET [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom] [--advisory-db DIR|FILE.tar.gz]</c>:
 /// reads the cargo-auditable SBOM of a local binary (a TARGET that exists as a file) or, through the verifier's pipeline
-/// (<see cref="ImageSbomReader"/>), of an image reference, prints it and applies the policy.
-/// Exit codes: 0 the policy passed, 1 it failed (reason on stderr), 2 usage or local I/O error (a named reason on stderr,
+/// (<see cref="ImageSbomReader"/>), of an image reference, prints it and applies the policy; with <c>--advisory-db</c> it
+/// audits the packages against the RustSec advisory database like <c>cargo audit bin</c> (informational advisories are
+/// printed as warnings and do not fail).
+/// Exit codes: 0 the policy passed and no advisory was found, 1 it failed or an advisory was found (reason on stderr,
+/// <c>AdvisoryFound</c> for advisories), 2 usage or local I/O error, an unreadable advisory database included (a named reason on stderr,
 /// e.g. <c>ScratchSpaceUnavailable</c> when <c>--temp-dir</c>/<c>$TMPDIR</c> is not writable; never an unhandled exception).
 /// </summary>
 internal sealed class VerifyCommand
@@ -23,8 +27,11 @@ internal sealed class VerifyCommand
 
     public const string Usage =
         "usage: tinyimage-operator verify PATH|IMAGE-REF [--output table|json|cyclonedx] [--deny PKG]... [--expect-root NAME] [--no-require-sbom]\n"
+        + "       [--advisory-db DIR|FILE.tar.gz]   audit the packages against the RustSec advisory database (like cargo audit bin)\n"
         + "       image options: [--binary NAME] [--creds USER:PASS | --docker-config FILE] [--insecure] [--ca FILE] [--temp-dir DIR]\n"
-        + "                      [--registry-allow HOST|*.DOMAIN|CIDR]... (loopback, link-local and metadata addresses are refused otherwise)";
+        + "                      [--registry-allow HOST|*.DOMAIN|CIDR]... (loopback, link-local and metadata addresses are refused otherwise)\n"
+        + "exit codes: 0 the policy passed and no advisory was found; 1 the policy failed or an advisory was found (AdvisoryFound);\n"
+        + "            2 usage or local I/O error (unreadable file, advisory database or scratch directory)";
 
     /// <summary>Runs the verb with its arguments (after <c>verify</c>), writing results to <paramref name="stdout"/> and diagnostics to <paramref name="stderr"/>.</summary>
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -47,6 +54,16 @@ internal sealed class VerifyCommand
         }
 
         var options = parsed.Options!;
+        AdvisoryDatabase? database = null;
+        if (options.AdvisoryDb is { } dbPath)
+        {
+            database = await LoadDatabaseAsync(dbPath, stderr, cancellationToken).ConfigureAwait(false);
+            if (database is null)
+            {
+                return ExitUsage;
+            }
+        }
+
         SbomOutcome<AuditData> sbom;
         ImageFacts? image = null;
         if (File.Exists(options.Target))
@@ -92,10 +109,30 @@ internal sealed class VerifyCommand
             await stderr.WriteLineAsync($"{image.Repository}@{image.Digest}: {image.LayerCount} layer(s), {image.TotalSizeBytes.ToString(CultureInfo.InvariantCulture)} bytes, binary {read.BinaryPath}").ConfigureAwait(false);
         }
 
-        var result = SbomPolicyEvaluator.Evaluate(options.Policy, sbom, image);
+        var result = SbomPolicyEvaluator.Evaluate(options.Policy, sbom, image, database, TimeProvider.System.GetUtcNow());
         await WriteOutputAsync(options.Output, sbom, result, stdout).ConfigureAwait(false);
         await stderr.WriteLineAsync($"{result.Reason}: {result.Message}").ConfigureAwait(false);
         return result.Passed ? ExitPassed : ExitPolicyFailed;
+    }
+
+    /// <summary>A directory is read as a clone of the database, a file as its tar.gz archive; null (the reason on stderr) when unreadable.</summary>
+    private static async Task<AdvisoryDatabase?> LoadDatabaseAsync(string path, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                return await AdvisoryDatabase.LoadFromDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var archive = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
+            return await AdvisoryDatabase.LoadFromTarGzAsync(archive, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or AdvisoryFormatException)
+        {
+            await stderr.WriteLineAsync($"AdvisoryDatabaseUnavailable: cannot read the advisory database {path}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
     }
 
     /// <summary>
@@ -153,6 +190,9 @@ internal sealed class VerifyCommand
 
         switch (format)
         {
+            case OutputFormat.Json when result.Advisories is { } report:
+                await stdout.WriteLineAsync(AdvisoryJson.Write(AuditableJsonWriter.Write(sbom.Value), report)).ConfigureAwait(false);
+                break;
             case OutputFormat.Json:
                 await stdout.WriteLineAsync(AuditableJsonWriter.Write(sbom.Value)).ConfigureAwait(false);
                 break;
@@ -161,6 +201,11 @@ internal sealed class VerifyCommand
                 break;
             default:
                 await stdout.WriteAsync(PackageTable.Render(sbom.Value)).ConfigureAwait(false);
+                if (result.Advisories is { } advisories)
+                {
+                    await stdout.WriteAsync(AdvisoryTable.Render(advisories)).ConfigureAwait(false);
+                }
+
                 break;
         }
     }

@@ -30,6 +30,9 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
     /// <summary>Registry access for an image reference target.</summary>
     public RegistryAccessOptions Registry { get; init; } = RegistryAccessOptions.None;
 
+    /// <summary>The RustSec advisory database to audit against (<c>--advisory-db DIR|FILE.tar.gz</c>), or null: no audit.</summary>
+    public string? AdvisoryDb { get; init; }
+
     /// <summary>Parses the arguments after <c>verify</c>: either options, a help request, or an error sentence.</summary>
     public static (VerifyOptions? Options, bool Help, string? Error) Parse(IReadOnlyList<string> args)
     {
@@ -40,6 +43,7 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
         var requireSbom = true;
         var registry = RegistryAccessOptions.None;
         var allow = new List<string>();
+        string? advisoryDb = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -89,6 +93,14 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
                         "--temp-dir" => registry with { TempDirectory = access },
                         _ => registry with { Binary = access },
                     };
+                    break;
+                case "--advisory-db":
+                    advisoryDb = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
+                    if (string.IsNullOrEmpty(advisoryDb))
+                    {
+                        return (null, false, "--advisory-db needs a value");
+                    }
+
                     break;
                 case "-o" or "--output" or "--deny" or "--expect-root":
                     var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
@@ -144,7 +156,13 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
             return (null, false, "a PATH or IMAGE-REF is required");
         }
 
-        var policy = VerifyPolicy.Default with { RequireSbom = requireSbom, DenyPackages = deny, ExpectedRootPackage = expectRoot };
+        var policy = VerifyPolicy.Default with
+        {
+            RequireSbom = requireSbom,
+            DenyPackages = deny,
+            ExpectedRootPackage = expectRoot,
+            Advisories = advisoryDb is null ? null : AdvisoryPolicy.Cli,
+        };
         if (registry.Creds is not null && registry.DockerConfigPath is not null)
         {
             return (null, false, "--creds and --docker-config exclude each other");
@@ -155,6 +173,6 @@ internal sealed record VerifyOptions(string Target, OutputFormat Output, VerifyP
             return (null, false, "--registry-allow: " + outboundError);
         }
 
-        return (new VerifyOptions(target, output, policy) { Registry = registry with { Outbound = outbound } }, false, null);
+        return (new VerifyOptions(target, output, policy) { Registry = registry with { Outbound = outbound }, AdvisoryDb = advisoryDb }, false, null);
     }
 }

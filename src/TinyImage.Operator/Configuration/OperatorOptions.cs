@@ -89,4 +89,13 @@ internal sealed record OperatorOptions
 
     /// <summary>Port of /metrics, /healthz and /readyz.</summary>
     public int MetricsPort { get; init; } = 8080;
+
+    // --- Advisories (issue 13) ---
+
+    /// <summary>
+    /// A directory holding the RustSec advisory database (<c>crates/</c>, <c>rust/</c>; operator flag <c>--advisory-db</c>),
+    /// mounted into the pod; loaded at start. Null: no database, so <c>verify.advisories</c> with Deny waits
+    /// (<c>AdvisoryDatabaseUnavailable</c>) and with Warn verifies without auditing.
+    /// </summary>
+    public string? AdvisoryDatabaseDirectory { get; init; }
 }

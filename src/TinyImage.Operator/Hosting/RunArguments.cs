@@ -36,6 +36,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                                      loopback, link-local or a denied cluster range; repeat for several (default: none)
           --deny-cidr CIDR           a cluster range verification must not reach, e.g. the pod and service CIDRs; repeat
                                      for several (loopback, link-local and metadata addresses are always denied)
+          --advisory-db DIR          RustSec advisory database directory (crates/, rust/) for verify.advisories; loaded at start
           --log-format json|text     JSON lines with UTC timestamps, or plain text for humans (default: json)
           --log-level LEVEL          Trace, Debug, Information, Warning or Error (default: Information)
         """;
@@ -126,6 +127,9 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--temp-dir" when value.Length > 0:
                     options = options with { TempDirectory = value };
                     break;
+                case "--advisory-db" when value.Length > 0:
+                    options = options with { AdvisoryDatabaseDirectory = value };
+                    break;
                 case "--concurrency" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64:
                     options = options with { Concurrency = n };
                     break;
@@ -148,7 +152,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--log-level":
                     return (null, "--log-level takes Trace, Debug, Information, Warning or Error, not '" + value + "'");
-                case "--concurrency" or "--build-history" or "--metrics-port" or "--resync" or "--temp-dir":
+                case "--concurrency" or "--build-history" or "--metrics-port" or "--resync" or "--temp-dir" or "--advisory-db":
                     return (null, name + ": invalid value '" + value + "'");
                 default:
                     return (null, "unknown flag " + name);

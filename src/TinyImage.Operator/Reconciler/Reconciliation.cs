@@ -56,6 +56,9 @@ internal sealed class Reconciliation
     /// <summary>The workload as the deploy step found or left it (set by the deploy step, or observed when it did not run).</summary>
     public WorkloadState Workload { get; set; } = WorkloadState.NoImage;
 
+    /// <summary>Warning Events a step asks for (reason, message), recorded once the pass's status is written.</summary>
+    public List<(string Reason, string Message)> Warnings { get; } = [];
+
     /// <summary>A child's name is taken by an object this TinyImage does not control: stall, say which, write nothing to it.</summary>
     public StepResult ChildInTheWay(string kind, string name) => StepResult.Stop(
         Conditions.ReasonChildConflict,

@@ -87,6 +87,11 @@ internal sealed class TinyImageReconciler
             return ReconcileResult.Backoff;
         }
 
+        foreach (var (reason, message) in run.Warnings)
+        {
+            await events.RecordAsync(Regarding(patcher.Current), EventRecorder.Warning, reason, run.Status.Phase ?? Phases.Verifying, message, cancellationToken).ConfigureAwait(false);
+        }
+
         return requeue is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
     }
 
@@ -122,16 +127,17 @@ internal sealed class TinyImageReconciler
             ? ConditionSet.Find(status.Conditions, Conditions.Stalled)
             : ConditionSet.Find(status.Conditions, phase == Phases.Ready ? Conditions.Ready : Conditions.Reconciling);
         logger.LogInformation("{Namespace}/{Name} is now {Phase}: {Reason}", stored.Metadata.NamespaceProperty, stored.Metadata.Name, phase, cause?.Reason);
-        var regarding = new k8s.Models.V1ObjectReference
-        {
-            ApiVersion = TinyImageTypes.TinyImages.ApiVersion,
-            Kind = TinyImageTypes.TinyImages.Kind,
-            Name = stored.Metadata.Name,
-            NamespaceProperty = stored.Metadata.NamespaceProperty,
-            Uid = stored.Metadata.Uid,
-            ResourceVersion = stored.Metadata.ResourceVersion,
-        };
         var type = phase == Phases.Failed ? EventRecorder.Warning : EventRecorder.Normal;
-        return events.RecordAsync(regarding, type, cause?.Reason ?? phase, phase, cause?.Message ?? phase, cancellationToken);
+        return events.RecordAsync(Regarding(stored), type, cause?.Reason ?? phase, phase, cause?.Message ?? phase, cancellationToken);
     }
+
+    private static k8s.Models.V1ObjectReference Regarding(TinyImageResource stored) => new()
+    {
+        ApiVersion = TinyImageTypes.TinyImages.ApiVersion,
+        Kind = TinyImageTypes.TinyImages.Kind,
+        Name = stored.Metadata.Name,
+        NamespaceProperty = stored.Metadata.NamespaceProperty,
+        Uid = stored.Metadata.Uid,
+        ResourceVersion = stored.Metadata.ResourceVersion,
+    };
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using TinyImage.Advisories;
 using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
@@ -145,7 +146,14 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
             RootPackage = result.Sbom.RootPackage,
             Format = result.Sbom.Format,
             ConfigMapName = result.CycloneDxJson is null ? null : sbomName,
+            Advisories = Summary(result.Advisories),
         };
+        if (result.Advisories?.Counted.Count > 0)
+        {
+            // Warn: the image deploys; say what was found where a person looks (Deny refused it above).
+            run.Warnings.Add((VerificationReasons.AdvisoryFound, result.Message));
+        }
+
         return Verified(run, result.Message);
     }
 
@@ -160,7 +168,41 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
         [.. spec.Verify.DenyPackages ?? []],
         spec.Verify.MaxImageSize?.ToInt64(),
         spec.Verify.ScratchOnly,
-        null);
+        null)
+    {
+        Advisories = spec.Verify.Advisories is { } advisories ? AdvisoryPolicyOf(advisories) : null,
+    };
+
+    /// <summary>Maps <c>verify.advisories</c> (already validated: ids, dates and enums are well-formed).</summary>
+    public static AdvisoryPolicy AdvisoryPolicyOf(AdvisoriesSpec spec) => new(
+        spec.Action == AdvisoriesSpec.ActionDeny ? AdvisoryAction.Deny : AdvisoryAction.Warn,
+        [
+            .. (spec.Ignore ?? []).Select(i => new AdvisoryIgnore(
+                i.Id,
+                i.Until is { } until ? DateOnly.ParseExact(until, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null,
+                i.Reason)),
+        ],
+        spec.Informational,
+        spec.MinSeverity switch
+        {
+            "none" => CvssSeverity.None,
+            "low" => CvssSeverity.Low,
+            "medium" => CvssSeverity.Medium,
+            "high" => CvssSeverity.High,
+            "critical" => CvssSeverity.Critical,
+            _ => null,
+        });
+
+    private static AdvisorySummary? Summary(AdvisoryReport? report) => report is null ? null : new AdvisorySummary
+    {
+        Critical = report.CountOf(CvssSeverity.Critical),
+        High = report.CountOf(CvssSeverity.High),
+        Medium = report.CountOf(CvssSeverity.Medium),
+        Low = report.CountOf(CvssSeverity.Low) + report.CountOf(CvssSeverity.None),
+        Unknown = report.CountOf(CvssSeverity.Unknown),
+        NotCounted = report.Findings.Count - report.Counted.Count,
+        DatabaseRevision = report.Revision,
+    };
 
     /// <summary>Identifies what was verified: the build (hash and digest), the binary and the policy.</summary>
     private static string PolicyKey(TinyImageSpec spec, string? hash, string digest)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using TinyImage.Advisories;
 using TinyImage.Oci;
 
 namespace TinyImage.Operator.Verification;
@@ -16,6 +17,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
     private readonly ILogger<ImageVerifier> logger;
     private readonly ImageSbomReader reader;
     private readonly VerificationCache cache;
+    private readonly TimeProvider time;
+    private readonly AdvisoryDatabaseHolder? advisories;
     private int pulls;
 
     public ImageVerifier(ImageVerifierOptions options, TimeProvider time, ILogger<ImageVerifier> logger)
@@ -24,6 +27,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         this.logger = logger;
         reader = new ImageSbomReader(options, time, logger);
         cache = new VerificationCache(options.CacheCapacity);
+        this.time = time;
+        advisories = options.Advisories;
     }
 
     /// <summary>Results currently cached.</summary>
@@ -40,7 +45,9 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
             return ImageSbomReader.Fail(VerificationReasons.ImageMalformed, $"The image reference is invalid: {(image is null ? error : "the repository must not carry a tag")}");
         }
 
-        var key = VerificationCache.Key(request.Digest, request.BinaryName, request.Policy);
+        var database = request.Policy.Advisories is null ? null : advisories?.Current;
+        var now = time.GetUtcNow();
+        var key = VerificationCache.Key(request.Digest, request.BinaryName, request.Policy, database?.Revision, now);
         if (cache.TryGet(key, out var cached))
         {
             Log.CacheHit(logger, request.Repository, request.Digest);
@@ -58,7 +65,7 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         }
 
         Interlocked.Increment(ref pulls);
-        var (result, cacheable) = await VerifyImageAsync(image, credentials, request, cancellationToken).ConfigureAwait(false);
+        var (result, cacheable) = await VerifyImageAsync(image, credentials, request, database, now, cancellationToken).ConfigureAwait(false);
         if (cacheable)
         {
             cache.Put(key, result);
@@ -68,7 +75,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         return result;
     }
 
-    private async Task<(VerificationResult Result, bool Cacheable)> VerifyImageAsync(ImageReference image, RegistryCredentials credentials, VerificationRequest request, CancellationToken cancellationToken)
+    private async Task<(VerificationResult Result, bool Cacheable)> VerifyImageAsync(
+        ImageReference image, RegistryCredentials credentials, VerificationRequest request, AdvisoryDatabase? database, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var read = await reader.ReadAsync(image, request.Repository, request.BinaryName, credentials, request.Insecure, manifest => Admit(manifest, request), null, cancellationToken).ConfigureAwait(false);
         if (read.Failure is { } failure)
@@ -81,7 +89,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
             return (failure, read.Cacheable);
         }
 
-        return (SbomPolicyEvaluator.Evaluate(request.Policy, read.Sbom!, read.Facts), true);
+        var result = SbomPolicyEvaluator.Evaluate(request.Policy, read.Sbom!, read.Facts, database, now);
+        return (result, !VerificationReasons.IsTransient(result.Reason));
     }
 
     /// <summary>Refuses an index digest and an image over the size cap before any layer is downloaded.</summary>

@@ -19,6 +19,9 @@ internal sealed record ImageVerifierOptions
     /// <summary>Where layer blobs and the extracted binary are written while an image is verified (<c>--temp-dir</c>); null: <c>$TMPDIR</c>.</summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>The advisory database for policies with <c>verify.advisories</c> (<c>--advisory-db</c>); null: none configured.</summary>
+    public AdvisoryDatabaseHolder? Advisories { get; init; }
+
     /// <summary>Verification results remembered per (digest, binary, policy).</summary>
     public int CacheCapacity { get; init; } = 256;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TinyImage.Advisories;
 using TinyImage.Sbom;
 
 namespace TinyImage.Operator.Verification;
@@ -9,7 +10,8 @@ namespace TinyImage.Operator.Verification;
 /// </summary>
 /// <remarks>
 /// Failures are checked in this order and the first names the result's reason; the message lists all of them:
-/// SbomMissing / SbomMalformed, PackageDenied, RootPackageMismatch, ImageTooLarge, NotScratchOnly.
+/// SbomMissing / SbomMalformed, PackageDenied, RootPackageMismatch, AdvisoryFound / AdvisoryDatabaseUnavailable
+/// (only with <see cref="AdvisoryAction.Deny"/>; with Warn what was found is added to the passing message), ImageTooLarge, NotScratchOnly.
 /// A binary without a section (or not an executable format at all) fails only when the SBOM is required.
 /// A section that is present but unreadable always fails as SbomMalformed: a broken SBOM is never silently accepted.
 /// Package names are compared with <see cref="PackageNames.Equivalent"/> (case and <c>-</c>/<c>_</c> insensitive).
@@ -19,11 +21,23 @@ internal static class SbomPolicyEvaluator
     /// <summary>At most this many names are spelt out in a message (denied packages, extra files).</summary>
     public const int MaxListed = 10;
 
-    public static VerificationResult Evaluate(VerifyPolicy policy, SbomOutcome<AuditData> sbom, ImageFacts? image)
+    /// <summary>At most this many advisories are spelt out in a message (the full list is in the CycloneDX document).</summary>
+    public const int MaxAdvisoriesListed = 5;
+
+    public static VerificationResult Evaluate(VerifyPolicy policy, SbomOutcome<AuditData> sbom, ImageFacts? image) =>
+        Evaluate(policy, sbom, image, null, default);
+
+    /// <summary>
+    /// Applies the policy; when it has <see cref="VerifyPolicy.Advisories"/>, audits the SBOM against
+    /// <paramref name="database"/> (null: none loaded yet) with ignore entries judged at <paramref name="now"/>.
+    /// </summary>
+    public static VerificationResult Evaluate(VerifyPolicy policy, SbomOutcome<AuditData> sbom, ImageFacts? image, AdvisoryDatabase? database, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(sbom);
         var failures = new List<(string Reason, string Message)>();
+        var notes = new List<string>();
+        AdvisoryReport? report = null;
 
         if (!sbom.IsSuccess)
         {
@@ -54,6 +68,11 @@ internal static class SbomPolicyEvaluator
             {
                 failures.Add((VerificationReasons.RootPackageMismatch, $"The SBOM's root package is {data.Root.Name} {data.Root.Version}, not {expected}."));
             }
+
+            if (policy.Advisories is { } advisories)
+            {
+                report = AuditAdvisories(advisories, data, database, now, failures, notes);
+            }
         }
 
         if (image is not null && policy.MaxImageSizeBytes is { } max && image.TotalSizeBytes > max)
@@ -69,17 +88,59 @@ internal static class SbomPolicyEvaluator
         var summary = sbom.IsSuccess
             ? new SbomSummary(sbom.Value.Packages.Length, $"{sbom.Value.Root.Name} {sbom.Value.Root.Version}", (int)Math.Min(sbom.Value.Format, int.MaxValue))
             : null;
-        var cycloneDx = sbom.IsSuccess ? CycloneDxWriter.Write(sbom.Value, image) : null;
+        var cycloneDx = sbom.IsSuccess ? CycloneDxWriter.Write(sbom.Value, image, report is null ? null : AdvisoryAuditor.ToCycloneDx(report)) : null;
 
         if (failures.Count == 0)
         {
             var message = summary is not null
                 ? $"The SBOM lists {summary.PackageCount} package{(summary.PackageCount == 1 ? "" : "s")} with root {summary.RootPackage}; the policy passed."
                 : "The binary carries no SBOM, which the policy does not require; the policy passed.";
-            return new VerificationResult(true, VerificationReasons.Verified, message, image?.TotalSizeBytes, image?.LayerCount, summary, cycloneDx);
+            if (notes.Count > 0)
+            {
+                message += " " + string.Join(" ", notes);
+            }
+
+            return new VerificationResult(true, VerificationReasons.Verified, message, image?.TotalSizeBytes, image?.LayerCount, summary, cycloneDx) { Advisories = report };
         }
 
-        return new VerificationResult(false, failures[0].Reason, string.Join(" ", failures.Select(f => f.Message)), image?.TotalSizeBytes, image?.LayerCount, summary, cycloneDx);
+        return new VerificationResult(false, failures[0].Reason, string.Join(" ", failures.Select(f => f.Message)), image?.TotalSizeBytes, image?.LayerCount, summary, cycloneDx) { Advisories = report };
+    }
+
+    private static AdvisoryReport? AuditAdvisories(
+        AdvisoryPolicy advisories, AuditData data, AdvisoryDatabase? database, DateTimeOffset now, List<(string Reason, string Message)> failures, List<string> notes)
+    {
+        if (database is null)
+        {
+            if (advisories.Action == AdvisoryAction.Deny)
+            {
+                failures.Add((VerificationReasons.AdvisoryDatabaseUnavailable, "No advisory database is loaded yet; with advisories.action Deny the image waits until one is."));
+            }
+            else
+            {
+                notes.Add("No advisory database is loaded; advisories were not checked.");
+            }
+
+            return null;
+        }
+
+        var report = AdvisoryAuditor.Audit(database, data, advisories, now);
+        var counted = report.Counted;
+        if (counted.Count > 0)
+        {
+            var listed = counted.Take(MaxAdvisoriesListed).Select(f => f.Describe()).ToList();
+            var more = counted.Count > MaxAdvisoriesListed ? $" and {counted.Count - MaxAdvisoriesListed} more" : "";
+            var text = $"{counted.Count} advisor{(counted.Count == 1 ? "y" : "ies")} found: {string.Join("; ", listed)}{more}.";
+            if (advisories.Action == AdvisoryAction.Deny)
+            {
+                failures.Add((VerificationReasons.AdvisoryFound, text));
+            }
+            else
+            {
+                notes.Add("Warning: " + text);
+            }
+        }
+
+        return report;
     }
 
     private static string List(IReadOnlyList<string> items) =>

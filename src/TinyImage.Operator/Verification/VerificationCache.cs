@@ -27,7 +27,13 @@ internal sealed class VerificationCache(int capacity)
     }
 
     /// <summary>The key: the digest, the binary name and a SHA-256 over the policy's fields in a fixed order.</summary>
-    public static string Key(string digest, string binaryName, VerifyPolicy policy)
+    public static string Key(string digest, string binaryName, VerifyPolicy policy) => Key(digest, binaryName, policy, null, default);
+
+    /// <summary>
+    /// The key with the advisory part when the policy has one: the policy's fields, the database revision (null: none
+    /// loaded) and the UTC day of <paramref name="now"/> (an ignore entry's expiry date changes the outcome at midnight).
+    /// </summary>
+    public static string Key(string digest, string binaryName, VerifyPolicy policy, string? advisoryRevision, DateTimeOffset now)
     {
         var canonical = new StringBuilder()
             .Append("requireSbom=").Append(policy.RequireSbom).Append('\n')
@@ -36,6 +42,15 @@ internal sealed class VerificationCache(int capacity)
             .Append("scratchOnly=").Append(policy.ScratchOnly).Append('\n')
             .Append("expectedRoot=").Append(policy.ExpectedRootPackage ?? "-").Append('\n')
             .Append("binary=").Append(binaryName);
+        if (policy.Advisories is { } advisories)
+        {
+            canonical.Append("\nadvisories=").Append(advisories.Action).Append(',').Append(advisories.Informational).Append(',')
+                .Append(advisories.MinSeverity?.ToString() ?? "-").Append(',')
+                .AppendJoin(';', advisories.Ignore.Select(i => i.Id + "@" + (i.Until?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-")))
+                .Append("\nrevision=").Append(advisoryRevision ?? "-")
+                .Append("\nday=").Append(now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var policyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
         return digest + "|" + policyHash;
     }

@@ -22,6 +22,12 @@ internal static class VerificationReasons
     public const string ScratchSpaceUnavailable = "ScratchSpaceUnavailable";
     public const string ImageMalformed = "ImageMalformed";
 
+    /// <summary>With <c>advisories.action: Deny</c>, the SBOM has a counted advisory: the image is refused.</summary>
+    public const string AdvisoryFound = "AdvisoryFound";
+
+    /// <summary>With <c>advisories.action: Deny</c>, no advisory database is loaded yet: the image waits (retried, never cached).</summary>
+    public const string AdvisoryDatabaseUnavailable = "AdvisoryDatabaseUnavailable";
+
     /// <summary>Reasons that say nothing about the image: the reconciler retries them and never deploys on them.</summary>
-    public static bool IsTransient(string reason) => reason is RegistryUnavailable or ScratchSpaceUnavailable;
+    public static bool IsTransient(string reason) => reason is RegistryUnavailable or ScratchSpaceUnavailable or AdvisoryDatabaseUnavailable;
 }

@@ -15,7 +15,11 @@ internal sealed record VerificationResult(
     long? ImageSizeBytes,
     int? LayerCount,
     SbomSummary? Sbom,
-    string? CycloneDxJson);
+    string? CycloneDxJson)
+{
+    /// <summary>The advisory audit, when the policy asked for one and a database was loaded.</summary>
+    public AdvisoryReport? Advisories { get; init; }
+}
 
 /// <summary>A short summary of an SBOM, for the TinyImage's status.</summary>
 /// <param name="PackageCount">Number of packages in the SBOM.</param>

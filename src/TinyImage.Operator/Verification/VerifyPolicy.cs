@@ -13,6 +13,9 @@ internal sealed record VerifyPolicy(
     bool ScratchOnly,
     string? ExpectedRootPackage)
 {
+    /// <summary>The advisory policy, or null: the SBOM is not audited against the advisory database.</summary>
+    public AdvisoryPolicy? Advisories { get; init; }
+
     /// <summary>The defaults of the recipe: SBOM required, nothing denied, no size cap, scratch-only off.</summary>
     public static VerifyPolicy Default { get; } = new(true, [], null, false, null);
 }

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using TinyImage.Operator.Verification;
+using TinyImage.Sbom;
 
 namespace TinyImage.Operator.IntegrationTests.Controllers;
 
 /// <summary>
 /// The test double of <see cref="IImageVerifier"/>: passes every digest unless told to refuse it, and can hold
-/// verification at a gate so a test observes phase Verifying.
+/// verification at a gate so a test observes phase Verifying. With <see cref="Sbom"/> set, a digest not refused is judged
+/// by the real policy evaluator on that SBOM, against <see cref="Advisories"/> at <see cref="Time"/>, as ImageVerifier does.
 /// </summary>
 internal sealed class FakeImageVerifier : IImageVerifier
 {
@@ -14,6 +16,15 @@ internal sealed class FakeImageVerifier : IImageVerifier
     private volatile TaskCompletionSource? gate;
 
     public IReadOnlyList<VerificationRequest> Requests => [.. requests];
+
+    /// <summary>The SBOM every image carries; null: a canned pass.</summary>
+    public AuditData? Sbom { get; set; }
+
+    /// <summary>The advisory database the verifier audits against (empty until a test sets one).</summary>
+    public AdvisoryDatabaseHolder Advisories { get; } = new();
+
+    /// <summary>The clock that decides whether an ignore entry has expired.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>Verification waits until <see cref="Open"/>.</summary>
     public void Close() => gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,6 +45,11 @@ internal sealed class FakeImageVerifier : IImageVerifier
         if (refusals.TryGetValue(request.Digest, out var refused))
         {
             return refused;
+        }
+
+        if (Sbom is { } sbom)
+        {
+            return SbomPolicyEvaluator.Evaluate(request.Policy, SbomOutcome<AuditData>.Ok(sbom), null, Advisories.Current, Time.GetUtcNow());
         }
 
         var bom = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"metadata\":{\"component\":{\"name\":\"" + request.BinaryName + "\"}},\"x-digest\":\"" + request.Digest + "\"}";
