@@ -46,7 +46,7 @@ public sealed class AdvisoryVerifierTests(PlainRegistryFixture registry) : IClas
         var digest = await PushVulnerableAsync("advisories/vuln");
         var holder = new AdvisoryDatabaseHolder();
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 31, 23, 0, 0, TimeSpan.Zero));
-        using var verifier = new ImageVerifier(new ImageVerifierOptions { Advisories = holder }, clock, NullLogger<ImageVerifier>.Instance);
+        using var verifier = new ImageVerifier(new ImageVerifierOptions { Advisories = holder, Client = LoopbackAllowed.Options }, clock, NullLogger<ImageVerifier>.Instance);
         var deny = new AdvisoryPolicy(AdvisoryAction.Deny, [new AdvisoryIgnore("RUSTSEC-2019-0024", new DateOnly(2031, 4, 1), "tested")], false, null);
         var request = new VerificationRequest($"{registry.Host}/advisories/vuln", digest, "vulnerable-binary", VerifyPolicy.Default with { Advisories = deny }, null, Insecure: true);
 
@@ -84,7 +84,7 @@ public sealed class AdvisoryVerifierTests(PlainRegistryFixture registry) : IClas
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        var exit = await new VerifyCommand().RunAsync([$"{registry.Host}/advisories/cli@{digest}", "--insecure", "--advisory-db", dir], stdout, stderr, Ct);
+        var exit = await new VerifyCommand().RunAsync([$"{registry.Host}/advisories/cli@{digest}", "--insecure", LoopbackAllowed.Flag, "--advisory-db", dir], stdout, stderr, Ct);
 
         Assert.True(exit == VerifyCommand.ExitPolicyFailed, stderr.ToString());
         Assert.Contains("AdvisoryFound: 1 advisory found: " + Named, stderr.ToString(), StringComparison.Ordinal);
