@@ -81,12 +81,13 @@ k create namespace "$operator_ns"
 k create secret docker-registry operator-pull -n "$operator_ns" --docker-server="$REGISTRY_HOST" \
   --docker-username="$REGISTRY_USERNAME" --docker-password="$REGISTRY_PASSWORD"
 k create configmap registry-ca -n "$operator_ns" --from-file=ca-certificates.crt="$REGISTRY_CA_BUNDLE"
-# The pod shares the host's network here, so its metrics port must be free on this machine.
+# The pod shares the host's network here, so its metrics port must be free on this machine. The registry listens on
+# loopback, which the operator refuses to reach unless the admin allows it (chart value registry.allow).
 metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$helm" template tinyimage-operator charts/tinyimage-operator --namespace "$operator_ns" \
   --set image.repository="${operator_image%@*}" --set image.tag="demo@${operator_image#*@}" \
   --set 'imagePullSecrets[0].name=operator-pull' --set caBundle.configMap=registry-ca \
-  --set metrics.port="$metrics_port" >"$work/operator.yaml"
+  --set metrics.port="$metrics_port" --set "registry.allow[0]=${REGISTRY_HOST%:*}" >"$work/operator.yaml"
 # kubectl's default validation: the emulator serves /openapi/v3, so kubectl validates on the server (fieldValidation=Strict).
 apply() { k apply "$@"; }
 apply -f "$work/operator.yaml"
