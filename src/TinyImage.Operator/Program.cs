@@ -66,7 +66,9 @@ internal static class Program
         if (options.AdvisoryDatabaseDirectory is { } directory)
         {
             advisories = new Verification.AdvisoryDatabaseHolder();
-            _ = Verification.AdvisoryDatabaseLoader.LoadAsync(advisories, directory, loggers.CreateLogger("TinyImage.Operator.Advisories"), CancellationToken.None);
+            var refresher = new Verification.AdvisoryDatabaseRefresher(
+                advisories, directory, options.AdvisoryDatabaseRefresh, TimeProvider.System, loggers.CreateLogger("TinyImage.Operator.Advisories"));
+            _ = Task.Run(() => refresher.RunAsync(CancellationToken.None));
         }
 
         return new Verification.ImageVerifier(

@@ -93,9 +93,13 @@ internal sealed record OperatorOptions
     // --- Advisories (issue 13) ---
 
     /// <summary>
-    /// A directory holding the RustSec advisory database (<c>crates/</c>, <c>rust/</c>; operator flag <c>--advisory-db</c>),
-    /// mounted into the pod; loaded at start. Null: no database, so <c>verify.advisories</c> with Deny waits
-    /// (<c>AdvisoryDatabaseUnavailable</c>) and with Warn verifies without auditing.
+    /// Where the RustSec advisory database comes from (operator flag <c>--advisory-db</c>): a directory holding
+    /// <c>crates/</c>, <c>rust/</c> mounted into the pod, or an <c>https://</c> URL of the repository's tar.gz; loaded in the
+    /// background and refreshed every <see cref="AdvisoryDatabaseRefresh"/>. Null: no database, so <c>verify.advisories</c>
+    /// with Deny waits (<c>AdvisoryDatabaseUnavailable</c>) and with Warn verifies without auditing.
     /// </summary>
     public string? AdvisoryDatabaseDirectory { get; init; }
+
+    /// <summary>How often the advisory database is refreshed (flag <c>--advisory-db-refresh</c>); zero loads it once.</summary>
+    public TimeSpan AdvisoryDatabaseRefresh { get; init; } = TimeSpan.FromHours(1);
 }

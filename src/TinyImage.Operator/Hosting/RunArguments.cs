@@ -36,7 +36,9 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                                      loopback, link-local or a denied cluster range; repeat for several (default: none)
           --deny-cidr CIDR           a cluster range verification must not reach, e.g. the pod and service CIDRs; repeat
                                      for several (loopback, link-local and metadata addresses are always denied)
-          --advisory-db DIR          RustSec advisory database directory (crates/, rust/) for verify.advisories; loaded at start
+          --advisory-db DIR|URL      RustSec advisory database for verify.advisories: a directory (crates/, rust/) or an
+                                     https:// URL of its tar.gz; a failed refresh keeps the last good database
+          --advisory-db-refresh DUR  how often the advisory database is reloaded or refetched (default: 1h; 0: once)
           --log-format json|text     JSON lines with UTC timestamps, or plain text for humans (default: json)
           --log-level LEVEL          Trace, Debug, Information, Warning or Error (default: Information)
         """;
@@ -127,7 +129,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--temp-dir" when value.Length > 0:
                     options = options with { TempDirectory = value };
                     break;
-                case "--advisory-db" when value.Length > 0:
+                case "--advisory-db" when value.Length > 0 && (!Verification.AdvisoryDatabaseRefresher.IsUrl(value) || value.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) && (!Verification.AdvisoryDatabaseRefresher.IsUrl(value) || Uri.TryCreate(value, UriKind.Absolute, out _)):
                     options = options with { AdvisoryDatabaseDirectory = value };
                     break;
                 case "--concurrency" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64:
@@ -138,6 +140,9 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--metrics-port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 65535:
                     options = options with { MetricsPort = n };
+                    break;
+                case "--advisory-db-refresh" when TryParseDuration(value, out var d) && d >= TimeSpan.Zero:
+                    options = options with { AdvisoryDatabaseRefresh = d };
                     break;
                 case "--resync" when TryParseDuration(value, out var d) && d >= TimeSpan.FromSeconds(1):
                     options = options with { ResyncPeriod = d };
@@ -152,7 +157,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--log-level":
                     return (null, "--log-level takes Trace, Debug, Information, Warning or Error, not '" + value + "'");
-                case "--concurrency" or "--build-history" or "--metrics-port" or "--resync" or "--temp-dir" or "--advisory-db":
+                case "--concurrency" or "--build-history" or "--metrics-port" or "--resync" or "--temp-dir" or "--advisory-db" or "--advisory-db-refresh":
                     return (null, name + ": invalid value '" + value + "'");
                 default:
                     return (null, "unknown flag " + name);
