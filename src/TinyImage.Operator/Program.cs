@@ -68,6 +68,7 @@ internal static class Program
             advisories = new Verification.AdvisoryDatabaseHolder();
             var refresher = new Verification.AdvisoryDatabaseRefresher(
                 advisories, directory, options.AdvisoryDatabaseRefresh, TimeProvider.System, loggers.CreateLogger("TinyImage.Operator.Advisories"));
+            Telemetry.AdvisoryDatabaseStatus.Register(refresher);
             _ = Task.Run(() => refresher.RunAsync(CancellationToken.None));
         }
 

@@ -152,6 +152,7 @@ internal sealed class HealthServer : IAsyncDisposable
     private (int Status, string ContentType, string Body) Ready()
     {
         var (ready, reason) = readiness.Current;
-        return (ready ? 200 : 503, "text/plain; charset=utf-8", reason + "\n");
+        var detail = readiness.Detail();
+        return (ready ? 200 : 503, "text/plain; charset=utf-8", reason + "\n" + (detail is null ? string.Empty : detail + "\n"));
     }
 }

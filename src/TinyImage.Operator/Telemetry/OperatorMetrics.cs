@@ -42,6 +42,12 @@ internal static class OperatorMetrics
 
     private static readonly ObservableGauge<long> LastVerifiedSize = Meter.CreateObservableGauge("tinyimage_last_verified_image_size_bytes", ObserveLastVerifiedSize, "By", "Compressed size of the image verified last.");
 
+    public static readonly Counter<long> AdvisoryRefreshFailures = Meter.CreateCounter<long>("tinyimage_advisory_db_refresh_failures_total", description: "Advisory database fetches or loads that failed (the last good database is kept).");
+
+    private static readonly ObservableGauge<double> AdvisoryAge = Meter.CreateObservableGauge("tinyimage_advisory_db_age_seconds", ObserveAdvisoryAge, "s", "Seconds since the loaded advisory database was fetched or loaded.");
+
+    private static readonly ObservableGauge<long> AdvisoryCount = Meter.CreateObservableGauge("tinyimage_advisory_db_advisories", ObserveAdvisoryCount, description: "Advisories in the loaded advisory database.");
+
     /// <summary>Histogram bucket bounds (seconds) the Prometheus endpoint uses: quick passes up to long builds.</summary>
     public static IReadOnlyList<double> Buckets { get; } = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 
@@ -52,4 +58,10 @@ internal static class OperatorMetrics
         var size = Interlocked.Read(ref lastVerifiedImageSize);
         return size < 0 ? [] : [new Measurement<long>(size)];
     }
+
+    private static IEnumerable<Measurement<double>> ObserveAdvisoryAge() =>
+        AdvisoryDatabaseStatus.Current?.Age is { } age ? [new Measurement<double>(age.TotalSeconds)] : [];
+
+    private static IEnumerable<Measurement<long>> ObserveAdvisoryCount() =>
+        AdvisoryDatabaseStatus.Current?.Count is { } count ? [new Measurement<long>(count)] : [];
 }

@@ -10,6 +10,12 @@ internal sealed class Readiness
 
     public (bool Ready, string Reason) Current => (state.Ready, state.Reason);
 
+    /// <summary>
+    /// An informational line <c>/readyz</c> adds under the reason (the advisory database's revision and age, or its last
+    /// error); it never changes readiness: a missing database must not stop reconciling.
+    /// </summary>
+    public Func<string?> Detail { get; set; } = static () => AdvisoryDatabaseStatus.Current?.Describe();
+
     public void Standby() => state = new(true, "standby: waiting for the leader lease");
 
     public void Syncing() => state = new(false, "leading: informer caches not synced yet");

@@ -67,6 +67,21 @@ internal sealed partial class AdvisoryDatabaseRefresher : IDisposable
     /// <summary>When the current database was fetched or loaded, or null.</summary>
     public DateTimeOffset? LoadedAt { get; private set; }
 
+    /// <summary>The loaded database's advisory count, or null before the first load.</summary>
+    public int? Count => holder.Current?.Count;
+
+    /// <summary>Time since the current database was fetched or loaded, or null.</summary>
+    public TimeSpan? Age => LoadedAt is { } at ? time.GetUtcNow() - at : null;
+
+    /// <summary>One line for <c>/readyz</c>: the loaded revision and age, and the last error if the last refresh failed.</summary>
+    public string Describe()
+    {
+        var error = LastError is { } e ? "; last refresh failed: " + e : string.Empty;
+        return holder.Current is { } database && Age is { } age
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"advisory database: revision {database.Revision}, {database.Count} advisories, age {(long)age.TotalSeconds}s{error}")
+            : "advisory database: not loaded" + (LastError is null ? " yet" : error);
+    }
+
     /// <summary>Whether <paramref name="value"/> names a URL rather than a directory.</summary>
     public static bool IsUrl(string value) =>
         value.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
@@ -109,6 +124,7 @@ internal sealed partial class AdvisoryDatabaseRefresher : IDisposable
             or InvalidDataException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Interlocked.Increment(ref failures);
+            Telemetry.OperatorMetrics.AdvisoryRefreshFailures.Add(1);
             LastError = e.Message;
             Log.Failed(logger, source, e.Message);
             return false;

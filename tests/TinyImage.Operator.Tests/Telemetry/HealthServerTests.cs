@@ -54,4 +54,20 @@ public sealed class HealthServerTests
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/nope", token)).StatusCode);
     }
+
+    [Fact]
+    public async Task Readyz_Adds_The_Advisory_Database_Line_Without_Changing_Readiness()
+    {
+        using var collector = new PrometheusCollector(["unused." + Guid.NewGuid().ToString("N")], [1.0]);
+        var readiness = new Readiness { Detail = () => "advisory database: not loaded; last refresh failed: GET answered 500" };
+        readiness.Synced();
+        await using var server = HealthServer.Start(0, collector, readiness, NullLogger.Instance);
+        using var http = new HttpClient { BaseAddress = server.LocalAddress };
+        var token = TestContext.Current.CancellationToken;
+
+        using var response = await http.GetAsync("/readyz", token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("leading: caches synced\nadvisory database: not loaded; last refresh failed: GET answered 500\n", await response.Content.ReadAsStringAsync(token));
+    }
 }

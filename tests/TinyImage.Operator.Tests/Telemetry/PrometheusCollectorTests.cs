@@ -105,6 +105,7 @@ public sealed class PrometheusCollectorTests
             "tinyimage_workqueue_depth", "tinyimage_workqueue_latency_seconds", "tinyimage_builds_started_total",
             "tinyimage_builds_succeeded_total", "tinyimage_builds_failed_total", "tinyimage_build_duration_seconds",
             "tinyimage_verifications_total", "tinyimage_last_verified_image_size_bytes",
+            "tinyimage_advisory_db_refresh_failures_total",
         })
         {
             Assert.Contains("# TYPE " + metric + " ", text, StringComparison.Ordinal);

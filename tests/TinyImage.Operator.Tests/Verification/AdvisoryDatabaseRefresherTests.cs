@@ -179,6 +179,25 @@ public sealed class AdvisoryDatabaseRefresherTests
     }
 
     [Fact]
+    public async Task Describe_Names_The_Revision_And_Age_And_Keeps_Them_With_The_Last_Error()
+    {
+        var server = new ArchiveHandler { Body = Archive(Database()), ETag = "\"v1\"" };
+        var time = new FakeTimeProvider();
+        var holder = new AdvisoryDatabaseHolder();
+        using var refresher = Refresher(holder, Url, server, time);
+        Assert.Equal("advisory database: not loaded yet", refresher.Describe());
+
+        await refresher.RefreshAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(90));
+        server.Status = HttpStatusCode.BadGateway;
+        await refresher.RefreshAsync(Ct);
+
+        Assert.Equal(TimeSpan.FromSeconds(90), refresher.Age);
+        Assert.Equal(holder.Current!.Count, refresher.Count);
+        Assert.Equal($"advisory database: revision {holder.Current.Revision}, {holder.Current.Count} advisories, age 90s; last refresh failed: GET {Url} answered 502", refresher.Describe());
+    }
+
+    [Fact]
     public void A_Plain_Http_Url_Is_Refused()
     {
         Assert.Throws<ArgumentException>(() => Refresher(new AdvisoryDatabaseHolder(), "http://advisories.example/db.tar.gz", new ArchiveHandler()));
