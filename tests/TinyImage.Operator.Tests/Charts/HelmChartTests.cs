@@ -193,6 +193,24 @@ public sealed class HelmChartTests
     }
 
     [Fact]
+    public async Task An_Advisory_Database_Url_And_Refresh_Reach_The_Operator_And_Plain_Http_Is_Rejected()
+    {
+        const string url = "https://github.com/rustsec/advisory-db/archive/refs/heads/main.tar.gz";
+        var objects = await TemplateAsync(["--set", "advisories.database.url=" + url, "--set", "advisories.database.refresh=30m"]);
+        var args = objects.Single(o => (string?)o["kind"] == "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!
+            .AsArray().Select(a => (string)a!).ToList();
+
+        var (parsed, error) = TinyImage.Operator.Hosting.RunArguments.Parse(args[1..], _ => null);
+
+        Assert.True(error is null, error);
+        Assert.Equal(url, parsed!.Options.AdvisoryDatabaseDirectory);
+        Assert.Equal(TimeSpan.FromMinutes(30), parsed.Options.AdvisoryDatabaseRefresh);
+        var http = await HelmAsync(["template", "x", Chart, "--set", "advisories.database.url=http://mirror.example/db.tar.gz"]);
+        Assert.NotEqual(0, http.ExitCode);
+        Assert.Contains("advisories/database/url", http.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Values_Schema_Rejects_A_Registry_Allow_Entry_With_A_Scheme()
     {
         var result = await HelmAsync(["template", "x", Chart, "--set", "registry.allow={https://registry.example}"]);
