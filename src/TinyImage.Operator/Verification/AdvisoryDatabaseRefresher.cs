@@ -23,6 +23,7 @@ internal sealed partial class AdvisoryDatabaseRefresher : IDisposable
     private readonly ILogger logger;
     private readonly HttpClient? http;
     private readonly long maxDownloadBytes;
+    private readonly TimeSpan requestTimeout;
     private string? etag;
     private string? directoryStamp;
     private int failures;
@@ -46,6 +47,7 @@ internal sealed partial class AdvisoryDatabaseRefresher : IDisposable
         this.time = time;
         this.logger = logger;
         this.maxDownloadBytes = maxDownloadBytes;
+        this.requestTimeout = requestTimeout ?? TimeSpan.FromMinutes(2);
         if (IsUrl(source))
         {
             url = new Uri(source, UriKind.Absolute);
@@ -54,7 +56,7 @@ internal sealed partial class AdvisoryDatabaseRefresher : IDisposable
                 throw new ArgumentException("The advisory database URL must be https: " + source, nameof(source));
             }
 
-            http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true) { Timeout = requestTimeout ?? TimeSpan.FromMinutes(2) };
+            http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         }
     }
 
@@ -147,15 +149,19 @@ internal sealed partial class AdvisoryDatabaseRefresher : IDisposable
         return database;
     }
 
-    private async Task<AdvisoryDatabase?> FetchAsync(Uri target, CancellationToken cancellationToken)
+    private async Task<AdvisoryDatabase?> FetchAsync(Uri target, CancellationToken cancellation)
     {
+        // The timeout covers the body too: the response is streamed (headers first) under one deadline.
+        using var deadline = new CancellationTokenSource(requestTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, deadline.Token);
+        var cancellationToken = linked.Token;
         using var request = new HttpRequestMessage(HttpMethod.Get, target);
         if (etag is not null && holder.Current is not null)
         {
             request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(etag));
         }
 
-        using var response = await http!.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotModified)
         {
             return null;
@@ -169,6 +175,11 @@ internal sealed partial class AdvisoryDatabaseRefresher : IDisposable
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"GET {target} answered {(int)response.StatusCode}");
+        }
+
+        if (response.Content.Headers.ContentLength > maxDownloadBytes)
+        {
+            throw new HttpRequestException($"GET {target}: the archive exceeds {maxDownloadBytes} bytes");
         }
 
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);

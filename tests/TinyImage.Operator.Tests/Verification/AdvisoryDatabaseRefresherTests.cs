@@ -198,6 +198,24 @@ public sealed class AdvisoryDatabaseRefresherTests
     }
 
     [Fact]
+    public async Task A_Body_That_Never_Ends_Fails_At_The_Request_Timeout_On_The_Injected_Clock()
+    {
+        var server = new ArchiveHandler { Hang = true };
+        var time = new FakeTimeProvider();
+        var holder = new AdvisoryDatabaseHolder();
+        using var refresher = Refresher(holder, Url, server, time);
+
+        var refresh = refresher.RefreshAsync(Ct);
+        await WaitFor(() => server.Requests == 1);
+        time.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.False(await refresh);
+        Assert.Equal(1, refresher.Failures);
+        Assert.NotNull(refresher.LastError);
+        Assert.Null(holder.Current);
+    }
+
+    [Fact]
     public void A_Plain_Http_Url_Is_Refused()
     {
         Assert.Throws<ArgumentException>(() => Refresher(new AdvisoryDatabaseHolder(), "http://advisories.example/db.tar.gz", new ArchiveHandler()));
@@ -223,12 +241,20 @@ public sealed class AdvisoryDatabaseRefresherTests
 
         public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
+        public bool Hang { get; set; }
+
         public List<string?> IfNoneMatch { get; } = [];
 
         public int Requests => Volatile.Read(ref requests);
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (Hang)
+            {
+                Interlocked.Increment(ref requests);
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
             var sent = request.Headers.IfNoneMatch.FirstOrDefault()?.ToString();
             lock (IfNoneMatch)
             {
@@ -252,7 +278,7 @@ public sealed class AdvisoryDatabaseRefresherTests
             }
 
             response.RequestMessage = request;
-            return Task.FromResult(response);
+            return response;
         }
     }
 }
