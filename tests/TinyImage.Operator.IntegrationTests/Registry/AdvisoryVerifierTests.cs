@@ -53,7 +53,10 @@ public sealed class AdvisoryVerifierTests(PlainRegistryFixture registry) : IClas
         var waiting = await verifier.VerifyAsync(request, Ct);
         Assert.Equal(VerificationReasons.AdvisoryDatabaseUnavailable, waiting.Reason);
 
-        Assert.True(await AdvisoryDatabaseLoader.LoadAsync(holder, dir, NullLogger.Instance, Ct));
+        using (var refresher = new AdvisoryDatabaseRefresher(holder, dir, TimeSpan.Zero, clock, NullLogger.Instance))
+        {
+            Assert.True(await refresher.RefreshAsync(Ct));
+        }
         var ignored = await verifier.VerifyAsync(request, Ct);
         Assert.True(ignored.Passed, ignored.Message);
         Assert.Equal(AdvisoryFindingStatus.Ignored, Assert.Single(ignored.Advisories!.Findings).Status);
@@ -70,7 +73,9 @@ public sealed class AdvisoryVerifierTests(PlainRegistryFixture registry) : IClas
     {
         var holder = new AdvisoryDatabaseHolder();
 
-        var loaded = await AdvisoryDatabaseLoader.LoadAsync(holder, Path.Combine(Path.GetTempPath(), "no-advisory-db-" + Guid.NewGuid().ToString("n")), NullLogger.Instance, Ct);
+        using var refresher = new AdvisoryDatabaseRefresher(holder, Path.Combine(Path.GetTempPath(), "no-advisory-db-" + Guid.NewGuid().ToString("n")), TimeSpan.Zero, TimeProvider.System, NullLogger.Instance);
+
+        var loaded = await refresher.RefreshAsync(Ct);
 
         Assert.False(loaded);
         Assert.Null(holder.Current);
