@@ -2,6 +2,8 @@
 -- Healthy:     Ready=True and status.observedGeneration is the current metadata.generation.
 -- Degraded:    Stalled=True (a failed build or a refused image: needs a spec change or a retry), with its reason and message.
 -- Progressing: everything else (not yet observed, an older generation, building, verifying, deploying).
+-- Vulnerable=True (a RustSec advisory affects the serving image, found by the re-audit) keeps Healthy: the workload
+-- runs as verified and nothing is being changed; the finding is appended to the message so the UI shows it.
 local hs = {}
 
 if obj.status == nil then
@@ -20,11 +22,14 @@ end
 
 local ready = nil
 local stalled = nil
+local vulnerable = nil
 for _, condition in ipairs(obj.status.conditions or {}) do
   if condition.type == "Ready" then
     ready = condition
   elseif condition.type == "Stalled" then
     stalled = condition
+  elseif condition.type == "Vulnerable" then
+    vulnerable = condition
   end
 end
 
@@ -37,6 +42,9 @@ end
 if ready ~= nil and ready.status == "True" then
   hs.status = "Healthy"
   hs.message = ready.message or "Ready"
+  if vulnerable ~= nil and vulnerable.status == "True" then
+    hs.message = hs.message .. "; Vulnerable: " .. (vulnerable.message or vulnerable.reason or "")
+  end
   return hs
 end
 

@@ -29,7 +29,7 @@ public sealed class AdvisorySummary
     [JsonPropertyName("notCounted")]
     public int NotCounted { get; set; }
 
-    /// <summary>The advisory database revision the image was checked against (`sha256:` of its advisory files).</summary>
+    /// <summary>The advisory database revision the image was last checked against (`sha256:` of its advisory files).</summary>
     [JsonPropertyName("databaseRevision")]
     public string? DatabaseRevision { get; set; }
 }

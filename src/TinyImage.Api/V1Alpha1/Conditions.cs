@@ -13,6 +13,13 @@ public static class Conditions
     public const string SbomVerified = "SbomVerified";
     public const string Deployed = "Deployed";
 
+    /// <summary>
+    /// Whether a counted RustSec advisory affects the serving image (audited at verification and again whenever the
+    /// advisory database changes, from the SBOM already read: no pull). Informational for kstatus and Argo CD: it never
+    /// makes Ready False and never changes the workload.
+    /// </summary>
+    public const string Vulnerable = "Vulnerable";
+
     public const string True = "True";
     public const string False = "False";
     public const string Unknown = "Unknown";
@@ -33,6 +40,15 @@ public static class Conditions
     public const string ReasonUnavailable = "Unavailable";
     public const string ReasonReady = "Ready";
     public const string ReasonWaitingForVerification = "WaitingForVerification";
+
+    /// <summary>Vulnerable True: counted advisories affect the serving image (the message names up to three).</summary>
+    public const string ReasonAdvisoriesFound = "AdvisoriesFound";
+
+    /// <summary>Vulnerable False: no counted advisory affects the serving image.</summary>
+    public const string ReasonNoKnownAdvisories = "NoKnownAdvisories";
+
+    /// <summary>Vulnerable Unknown: no advisory database is loaded, or no SBOM of the serving image is known.</summary>
+    public const string ReasonNotAudited = "NotAudited";
 
     /// <summary>The Deployment's Progressing condition: the rollout exceeded spec.progressDeadlineSeconds.</summary>
     public const string ReasonProgressDeadlineExceeded = "ProgressDeadlineExceeded";

@@ -21,7 +21,10 @@ public sealed class SbomStatus
     [JsonPropertyName("configMapName")]
     public string? ConfigMapName { get; set; }
 
-    /// <summary>The advisory audit of the verified image, when `verify.advisories` is set and a database was loaded.</summary>
+    /// <summary>
+    /// The advisory audit of the verified image, when `verify.advisories` is set and a database was loaded: from its
+    /// verification, updated without a pull whenever the advisory database changes.
+    /// </summary>
     [JsonPropertyName("advisories")]
     public AdvisorySummary? Advisories { get; set; }
 }

@@ -15,7 +15,11 @@ public sealed class TinyImageStatus
     [EnumValues(Phases.Pending, Phases.Building, Phases.Verifying, Phases.Deploying, Phases.Ready, Phases.Failed)]
     public string? Phase { get; set; }
 
-    /// <summary>Ready, Reconciling and Stalled (kstatus), and the step conditions Built, SbomVerified and Deployed.</summary>
+    /// <summary>
+    /// Ready, Reconciling and Stalled (kstatus), the step conditions Built, SbomVerified and Deployed, and, with
+    /// `verify.advisories`, Vulnerable: whether a RustSec advisory affects the serving image (re-audited when the advisory
+    /// database changes; it never makes Ready False).
+    /// </summary>
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }
 

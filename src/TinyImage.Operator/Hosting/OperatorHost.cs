@@ -36,6 +36,9 @@ internal sealed class OperatorHost
 
     public string Identity { get; }
 
+    /// <summary>The controller this host runs (for tests: its re-audit counters).</summary>
+    internal TinyImageController Controller => controller;
+
     /// <summary>What /readyz reports for this instance.</summary>
     public Readiness Readiness { get; } = new();
 

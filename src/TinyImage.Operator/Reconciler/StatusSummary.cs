@@ -13,7 +13,7 @@ namespace TinyImage.Operator.Reconciler;
 /// </summary>
 internal static class StatusSummary
 {
-    private static readonly string[] OrderOfTypes = [C.Ready, C.Reconciling, C.Stalled, C.Built, C.SbomVerified, C.Deployed];
+    private static readonly string[] OrderOfTypes = [C.Ready, C.Reconciling, C.Stalled, C.Built, C.SbomVerified, C.Deployed, C.Vulnerable];
 
     public static void Apply(TinyImageStatus status, IReadOnlyList<StepOutcome> outcomes, WorkloadState workload, long? generation, DateTimeOffset now)
     {

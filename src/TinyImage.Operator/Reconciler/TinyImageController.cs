@@ -23,6 +23,8 @@ internal sealed class TinyImageController
     private readonly ControllerSettings settings;
     private readonly TimeProvider time;
     private readonly ILoggerFactory loggers;
+    private readonly AdvisoryReaudit reaudit;
+    private readonly SemaphoreSlim reauditing = new(1, 1);
 
     public TinyImageController(KubeConnection connection, IImageVerifier verifier, OperatorOptions options, ControllerSettings settings, TimeProvider time, ILoggerFactory loggers)
     {
@@ -32,7 +34,20 @@ internal sealed class TinyImageController
         this.settings = settings;
         this.time = time;
         this.loggers = loggers;
+        reaudit = new AdvisoryReaudit(verifier.Advisories);
     }
+
+    /// <summary>The re-audit (package lists and outcomes), kept across leadership terms; for tests and the benchmark.</summary>
+    internal AdvisoryReaudit Reaudit => reaudit;
+
+    /// <summary>Re-audit passes run since start (one per database revision seen while leading); for tests.</summary>
+    public int ReauditPasses => Volatile.Read(ref reauditPasses);
+
+    /// <summary>TinyImages the re-audit passes enqueued because their status no longer said what their audit says; for tests.</summary>
+    public int ReauditEnqueued => Volatile.Read(ref reauditEnqueued);
+
+    private int reauditPasses;
+    private int reauditEnqueued;
 
     /// <summary>The queue of the running term, for tests and metrics.</summary>
     public WorkQueue<ObjectKey>? Queue { get; private set; }
@@ -66,7 +81,7 @@ internal sealed class TinyImageController
         IInformer[] informers = [tinyImages, jobs, configMaps, deployments, services];
 
         var events = new EventRecorder(cluster.Events, new EventRecorderOptions { Controller = "tinyimage.dev/operator", Instance = settings.Instance }, time, loggers.CreateLogger("TinyImage.Operator.Events"));
-        var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"));
+        var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
         if (settings.OnReconciled is { } observe)
         {
@@ -83,6 +98,24 @@ internal sealed class TinyImageController
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = informers.Select(i => i.RunAsync(stop.Token)).ToList();
+
+        // A new advisory database: one re-audit pass over every TinyImage, off the workers; the changed ones are enqueued.
+        var synced = false;
+        var reaudits = new System.Collections.Concurrent.ConcurrentQueue<Task>();
+        void OnReplaced(TinyImage.Advisories.AdvisoryDatabase database)
+        {
+            if (Volatile.Read(ref synced))
+            {
+                reaudits.Enqueue(Task.Run(() => ReauditAsync(cluster, queue, logger, stop.Token), CancellationToken.None));
+            }
+        }
+
+        var holder = verifier.Advisories;
+        if (holder is not null)
+        {
+            holder.Replaced += OnReplaced;
+        }
+
         try
         {
             while (!informers.All(i => i.HasSynced))
@@ -90,6 +123,7 @@ internal sealed class TinyImageController
                 await Task.Delay(SyncPoll, time, cancellationToken).ConfigureAwait(false);
             }
 
+            Volatile.Write(ref synced, true);
             settings.OnSynced?.Invoke();
             logger.LogInformation("Caches synced: {TinyImages} TinyImages; reconciling with {Workers} workers", tinyImages.Cache.Count, options.Concurrency);
             await controller.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -100,9 +134,58 @@ internal sealed class TinyImageController
         }
         finally
         {
+            if (holder is not null)
+            {
+                holder.Replaced -= OnReplaced;
+            }
+
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running).ConfigureAwait(false);
+            await Task.WhenAll(reaudits).ConfigureAwait(false);
+            AdvisoryGauges.Clear(reaudit);
             Queue = null;
+        }
+    }
+
+    /// <summary>
+    /// Re-audits every cached TinyImage against the current database (one pass at a time; a pass that waited for another
+    /// audits the newest database) and enqueues those whose status no longer says what their audit says. Never pulls.
+    /// </summary>
+    private async Task ReauditAsync(ClusterView cluster, WorkQueue<ObjectKey> queue, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await reauditing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (verifier.Advisories?.Current is not { } database || cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var changed = reaudit.ReauditAll(cluster.TinyImageCache.List(), cluster.ConfigMapCache.Get, database, time.GetUtcNow());
+            Interlocked.Increment(ref reauditPasses);
+            logger.LogInformation("Re-audited the serving images against advisory database {Revision}: {Changed} TinyImages to update", database.Revision, changed.Count);
+            foreach (var key in changed)
+            {
+                queue.Add(key);
+                Interlocked.Increment(ref reauditEnqueued);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Never let a re-audit take the controller down: the next pass of each TinyImage audits it anyway.
+            logger.LogError(e, "The advisory re-audit failed");
+        }
+        finally
+        {
+            reauditing.Release();
         }
     }
 

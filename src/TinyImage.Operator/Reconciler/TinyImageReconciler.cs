@@ -8,7 +8,7 @@ using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 namespace TinyImage.Operator.Reconciler;
 
 /// <summary>
-/// One reconciler, an ordered list of sub-reconcilers (inputs, build, verify, deploy, history), one summarize-and-patch
+/// One reconciler, an ordered list of sub-reconcilers (inputs, build, verify, deploy, advisories, history), one summarize-and-patch
 /// at the end of the pass (Flux's source-controller). Level-triggered and idempotent: each pass looks at the TinyImage
 /// and its children as they are and takes every step it can; no step waits for a phase an earlier pass wrote. Status
 /// is written where a person should see progress (before verification) and once at the end, only when it changed.
@@ -20,11 +20,13 @@ internal sealed class TinyImageReconciler
     private readonly EventRecorder events;
     private readonly ILogger logger;
     private readonly DeployReconciler deploy;
+    private readonly AdvisoryReaudit reaudit;
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
 
-    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
+    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit? reaudit = null)
     {
+        this.reaudit = reaudit ?? new AdvisoryReaudit(verifier.Advisories);
         this.cluster = cluster;
         this.time = time;
         this.events = events;
@@ -34,8 +36,9 @@ internal sealed class TinyImageReconciler
         [
             new InputsReconciler(cluster, options),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
-            new VerifyReconciler(cluster, verifier, logger),
+            new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,
+            new AdvisoryReconciler(cluster, this.reaudit),
             new HistoryReconciler(cluster, options, logger),
         ];
     }
@@ -47,6 +50,8 @@ internal sealed class TinyImageReconciler
         var tinyImage = written.Newest(key, cluster.TinyImageCache.Get(key));
         if (tinyImage is null || tinyImage.Metadata.DeletionTimestamp is not null)
         {
+            reaudit.Forget(key);
+            Telemetry.AdvisoryGauges.Remove(key);
             return ReconcileResult.Done;
         }
 

@@ -19,7 +19,7 @@ namespace TinyImage.Operator.Reconciler;
 /// under the current retry annotation stands (a pass is not verified again while its SBOM ConfigMap says so; a refusal
 /// stays until the spec or the annotation changes). A refused image is never deployed: the verified one keeps serving.
 /// </summary>
-internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verifier, ILogger logger) : ISubReconciler
+internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verifier, ILogger logger, PackageListStore? packages = null) : ISubReconciler
 {
     public const string SbomKey = "bom.cdx.json";
     public const string VerifiedDigestAnnotation = "tinyimage.dev/verified-digest";
@@ -131,6 +131,12 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
                 return StepResult.Retry;
         }
 
+        if (spec.Verify.Advisories is not null && result.CycloneDxJson is { } bom)
+        {
+            // Kept for the re-audit when the advisory database changes: the list this verification audited, no pull needed.
+            packages?.Remember(digest, bom);
+        }
+
         run.Status.Image = new ImageStatus
         {
             Reference = spec.Output.Repository + "@" + digest,
@@ -193,7 +199,8 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
             _ => null,
         });
 
-    private static AdvisorySummary? Summary(AdvisoryReport? report) => report is null ? null : new AdvisorySummary
+    /// <summary>The counts by severity of <paramref name="report"/> and its database revision, as <c>status.sbom.advisories</c> shows them.</summary>
+    public static AdvisorySummary? Summary(AdvisoryReport? report) => report is null ? null : new AdvisorySummary
     {
         Critical = report.CountOf(CvssSeverity.Critical),
         High = report.CountOf(CvssSeverity.High),

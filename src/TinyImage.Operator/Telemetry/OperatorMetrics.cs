@@ -48,6 +48,8 @@ internal static class OperatorMetrics
 
     private static readonly ObservableGauge<long> AdvisoryCount = Meter.CreateObservableGauge("tinyimage_advisory_db_advisories", ObserveAdvisoryCount, description: "Advisories in the loaded advisory database.");
 
+    private static readonly ObservableGauge<long> Advisories = Meter.CreateObservableGauge("tinyimage_advisories", AdvisoryGauges.Observe, description: "Counted RustSec advisories affecting a TinyImage's serving image, by severity (from the last audit or re-audit).");
+
     /// <summary>Histogram bucket bounds (seconds) the Prometheus endpoint uses: quick passes up to long builds.</summary>
     public static IReadOnlyList<double> Buckets { get; } = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 

@@ -43,6 +43,15 @@ internal sealed class PrometheusCollector : IDisposable
     /// <summary>All series in the text format, sorted by metric name.</summary>
     public string Scrape()
     {
+        lock (gate)
+        {
+            // An observable instrument reports what exists now: a series it no longer reports (a deleted TinyImage) goes.
+            foreach (var s in series.Values)
+            {
+                s.ClearIfObservable();
+            }
+        }
+
         listener.RecordObservableInstruments();
         var text = new StringBuilder();
         lock (gate)
@@ -132,6 +141,14 @@ internal sealed class PrometheusCollector : IDisposable
         private readonly SortedDictionary<string, Point> points = new(StringComparer.Ordinal);
 
         public string Name { get; } = SanitizeName(instrument.Name);
+
+        public void ClearIfObservable()
+        {
+            if (instrument.IsObservable)
+            {
+                points.Clear();
+            }
+        }
 
         public void Record(string labels, double value, IReadOnlyList<double> buckets)
         {

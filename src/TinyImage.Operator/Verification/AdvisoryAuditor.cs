@@ -8,10 +8,17 @@ internal static class AdvisoryAuditor
 {
     public static AdvisoryReport Audit(AdvisoryDatabase database, AuditData data, AdvisoryPolicy policy, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(data);
+        return Audit(database, data.Packages.Select(p => (p.Name, p.Version)), policy, now);
+    }
+
+    /// <summary>Audits packages given as name and version (a kept <see cref="PackageList"/>): the same findings as the SBOM's audit.</summary>
+    public static AdvisoryReport Audit(AdvisoryDatabase database, IEnumerable<(string Name, string Version)> packages, AdvisoryPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(packages);
         ArgumentNullException.ThrowIfNull(policy);
-        var findings = database.Audit(data.Packages.Select(p => (p.Name, p.Version)))
+        var findings = database.Audit(packages)
             .Select(m => new AdvisoryFinding(m, StatusOf(m, policy, now)))
             .OrderBy(f => f.Status)
             .ThenByDescending(f => f.Match.Severity)

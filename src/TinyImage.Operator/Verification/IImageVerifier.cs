@@ -8,4 +8,7 @@ internal interface IImageVerifier
 {
     /// <summary>Verifies the image named by <paramref name="request"/>. Expected failures are results, not exceptions.</summary>
     Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The advisory database the verifier audits against (the re-audit follows its changes), or null: none configured.</summary>
+    AdvisoryDatabaseHolder? Advisories => null;
 }

@@ -31,6 +31,9 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         advisories = options.Advisories;
     }
 
+    /// <inheritdoc />
+    public AdvisoryDatabaseHolder? Advisories => advisories;
+
     /// <summary>Results currently cached.</summary>
     internal int CachedResults => cache.Count;
 

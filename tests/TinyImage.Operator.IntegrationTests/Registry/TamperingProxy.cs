@@ -5,12 +5,14 @@ namespace TinyImage.Operator.IntegrationTests.Registry;
 
 /// <summary>
 /// A reverse proxy in front of a real registry that flips one byte in the middle of every manifest or blob it serves by
-/// digest (same length, so only the digest check can notice). Everything else passes through unchanged.
+/// digest (same length, so only the digest check can notice). Everything else passes through unchanged. With both
+/// tamper flags off it is a plain proxy whose <see cref="Requests"/> log shows every request the registry got through it.
 /// </summary>
 internal sealed class TamperingProxy : IAsyncDisposable
 {
     private readonly TestWebServer server;
     private readonly HttpClient upstream;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> requests = new();
 
     private TamperingProxy(TestWebServer server, HttpClient upstream)
     {
@@ -20,6 +22,9 @@ internal sealed class TamperingProxy : IAsyncDisposable
 
     /// <summary>host:port of the proxy.</summary>
     public string Host => server.BaseUri.Authority;
+
+    /// <summary>Every request forwarded so far, as <c>METHOD PATH</c>, in order.</summary>
+    public IReadOnlyList<string> Requests => [.. requests];
 
     /// <summary>Tamper with manifests fetched by digest.</summary>
     public bool TamperManifests { get; set; }
@@ -38,6 +43,7 @@ internal sealed class TamperingProxy : IAsyncDisposable
 
     private async Task ForwardAsync(HttpContext context)
     {
+        requests.Enqueue(context.Request.Method + " " + context.Request.Path);
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString);
         foreach (var accept in context.Request.Headers.Accept)
         {

@@ -34,6 +34,18 @@ public sealed class ArgoHealthCheckTests
     }
 
     [Fact]
+    public async Task Ready_With_A_Vulnerable_Serving_Image_Stays_Healthy_And_Says_What_Was_Found()
+    {
+        var (status, message) = await RunAsync(Resource(generation: 3, observed: 3, phase: "Ready",
+            Condition("Ready", "True", "Ready", "Serving registry.local/hello@sha256:abc"),
+            Condition("Stalled", "False", "Ready", ""),
+            Condition("Vulnerable", "True", "AdvisoriesFound", "1 advisory affects the serving image: RUSTSEC-2019-0024")));
+
+        Assert.Equal("Healthy", status);
+        Assert.Equal("Serving registry.local/hello@sha256:abc; Vulnerable: 1 advisory affects the serving image: RUSTSEC-2019-0024", message);
+    }
+
+    [Fact]
     public async Task Building_Is_Progressing()
     {
         var (status, message) = await RunAsync(Resource(generation: 1, observed: 1, phase: "Building",
