@@ -1,4 +1,5 @@
 using TinyImage.Bench;
+using TinyImage.Bench.Advisories;
 using TinyImage.Bench.Cluster;
 using TinyImage.Bench.Images;
 using TinyImage.Bench.Micro;
@@ -23,11 +24,12 @@ return args.FirstOrDefault() switch
     "scale" => await ScaleCommand.RunAsync(parsed, rest, stop.Token),
     "startup" => await StartupCommand.RunAsync(parsed, rest, stop.Token),
     "chart" => SvgChart.Run(parsed),
+    "reaudit" => await ReauditCommand.RunAsync(parsed, stop.Token),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: TinyImage.Bench micro|images|verify|scale|startup|chart [flags] (bench/run.sh shows them all)");
+    Console.Error.WriteLine("usage: TinyImage.Bench micro|images|verify|scale|startup|chart|reaudit [flags] (bench/run.sh shows them all)");
     return 2;
 }
