@@ -146,10 +146,32 @@ public sealed class VerifyReconcilerTests
         Assert.Equal("yes", (await h.Cluster.ConfigMaps.GetAsync(Namespace, "hello-sbom", Token))!.Data["mine"]);
     }
 
-    private async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h, string? digest)
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_Verified_Image_Keeps_Its_Package_List_For_The_Re_Audit_Only_When_Its_Policy_Audits_Advisories(bool advisories)
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal)
+        {
+            Answer = r => ScriptedVerifier.Pass(r) with
+            {
+                CycloneDxJson = """{"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"type":"application","name":"hello","version":"0.1.0","purl":"pkg:cargo/hello@0.1.0"}},"components":[{"type":"library","name":"serde","version":"1.0.0","purl":"pkg:cargo/serde@1.0.0"}]}""",
+            },
+        };
+        var (_, run) = await SetUpAsync(h, Digest('b'), advisories ? spec => spec["spec"]!["verify"] = new System.Text.Json.Nodes.JsonObject { ["advisories"] = new System.Text.Json.Nodes.JsonObject() } : null);
+        var kept = new PackageListStore();
+
+        await new VerifyReconciler(h.Cluster, verifier, NullLogger.Instance, kept).ReconcileAsync(run, Token);
+
+        (string, string)[] expected = advisories ? [("hello", "0.1.0"), ("serde", "1.0.0")] : [];
+        Assert.Equal(expected, kept.Get(Digest('b'))?.Packages.ToArray() ?? []);
+    }
+
+    private async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h, string? digest, Action<System.Text.Json.Nodes.JsonObject>? edit = null)
     {
         h.CreateSource();
-        var tinyImage = await h.CreateTinyImageAsync();
+        var tinyImage = await h.CreateTinyImageAsync(edit: edit);
         return (tinyImage, await PassAsync(h, tinyImage, null, digest));
     }
 
