@@ -22,6 +22,9 @@ internal sealed record ImageVerifierOptions
     /// <summary>The advisory database for policies with <c>verify.advisories</c> (<c>--advisory-db</c>); null: none configured.</summary>
     public AdvisoryDatabaseHolder? Advisories { get; init; }
 
-    /// <summary>Verification results remembered per (digest, binary, policy).</summary>
+    /// <summary>Verification results remembered per (repository, credentials, digest, binary, policy).</summary>
     public int CacheCapacity { get; init; } = 256;
+
+    /// <summary>The most bytes the remembered results may hold (their CycloneDX documents above all).</summary>
+    public long CacheMaxBytes { get; init; } = VerificationCache.DefaultMaxBytes;
 }
