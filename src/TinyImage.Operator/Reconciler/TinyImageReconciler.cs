@@ -23,8 +23,11 @@ internal sealed class TinyImageReconciler
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
 
-    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
+    private readonly IVerificationRunner verifier;
+
+    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
     {
+        this.verifier = verifier;
         this.cluster = cluster;
         this.time = time;
         this.events = events;
@@ -47,6 +50,7 @@ internal sealed class TinyImageReconciler
         var tinyImage = written.Newest(key, cluster.TinyImageCache.Get(key));
         if (tinyImage is null || tinyImage.Metadata.DeletionTimestamp is not null)
         {
+            verifier.Forget(key);
             return ReconcileResult.Done;
         }
 
