@@ -70,7 +70,14 @@ internal sealed partial class VerificationPool : IVerificationRunner, IAsyncDisp
             {
                 if (job.State == VerificationState.Done)
                 {
-                    // Kept until superseded, forgotten or pushed out: a pass whose status write lost a race asks again.
+                    // A verdict on the image is kept until superseded, forgotten or pushed out (a pass whose status write
+                    // lost a race asks again); a transient one (registry down, no database yet) is handed out once, so the
+                    // owner's next pass verifies again.
+                    if (VerificationReasons.IsTransient(job.Result!.Reason))
+                    {
+                        jobs.Remove(owner);
+                    }
+
                     return Task.FromResult(VerificationProgress.Done(job.Result!));
                 }
 
