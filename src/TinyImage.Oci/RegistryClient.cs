@@ -104,7 +104,7 @@ public sealed class RegistryClient : IDisposable
             throw new RegistryException(RegistryErrorKind.TooLarge, $"Blob {descriptor.Digest} is {descriptor.Size} bytes, over the limit of {maxBytes}.");
         }
 
-        var timeout = new CancellationTokenSource(options.BlobTimeout);
+        var timeout = new CancellationTokenSource(options.BlobTimeout, time);
         HttpResponseMessage? response = null;
         try
         {
@@ -595,9 +595,9 @@ public sealed class RegistryClient : IDisposable
             HttpResponseMessage? response = null;
             string? error = null;
             Exception? failure = null;
-            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (var timer = new CancellationTokenSource(timeout, time))
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token))
             {
-                cts.CancelAfter(timeout);
                 try
                 {
                     response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
@@ -676,7 +676,7 @@ public sealed class RegistryClient : IDisposable
     private static AuthenticationHeaderValue Basic(RegistryCredential credential) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.Username + ":" + credential.Password)));
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -701,7 +701,7 @@ public sealed class RegistryClient : IDisposable
     /// distribution spec's <c>errors[].code</c> when the body carries them. The body's free text (messages, details, HTML)
     /// never appears: it is the registry's to write, and it would land in a tenant-visible status.
     /// </summary>
-    private static async Task<string> DescribeErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<string> DescribeErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var name = Enum.IsDefined(response.StatusCode) ? " " + SplitWords(response.StatusCode.ToString()) : string.Empty;
@@ -709,15 +709,18 @@ public sealed class RegistryClient : IDisposable
         return codes.Count == 0 ? $"{status}{name}" : $"{status}{name} (registry error {string.Join(", ", codes)})";
     }
 
-    private static async Task<IReadOnlyList<string>> ReadErrorCodesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The error codes of an error body: at most 4 KiB read, within <see cref="RegistryClientOptions.RequestTimeout"/>; a body that does not arrive in time has none.</summary>
+    private async Task<IReadOnlyList<string>> ReadErrorCodesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        using var timer = new CancellationTokenSource(options.RequestTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
             var buffer = new byte[MaxErrorBodyBytes];
             var total = 0;
             int n;
-            while (total < buffer.Length && (n = await body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            while (total < buffer.Length && (n = await body.ReadAsync(buffer.AsMemory(total), linked.Token).ConfigureAwait(false)) > 0)
             {
                 total += n;
             }
@@ -727,7 +730,8 @@ public sealed class RegistryClient : IDisposable
                 ? [.. errors.Select(e => e?.Code).Where(UntrustedText.IsErrorCode).Distinct(StringComparer.Ordinal).Take(3).Cast<string>()]
                 : [];
         }
-        catch (Exception e) when (e is IOException or JsonException or HttpRequestException)
+        catch (Exception e) when (e is IOException or JsonException or HttpRequestException
+            || (e is OperationCanceledException && timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
         {
             return [];
         }
@@ -803,26 +807,43 @@ public sealed class RegistryClient : IDisposable
         return trusted ? credential : null;
     }
 
-    /// <summary>Reads a body into memory, refusing more than <paramref name="max"/> bytes (Content-Length checked first).</summary>
-    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, long max, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a body into memory, refusing more than <paramref name="max"/> bytes (Content-Length checked first). The whole body
+    /// must arrive within <see cref="RegistryClientOptions.RequestTimeout"/> (on the injected clock): a registry that sends its
+    /// headers and then trickles the body is cut off, not waited for.
+    /// </summary>
+    private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, long max, string what, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength is { } length && length > max)
         {
             throw new RegistryException(RegistryErrorKind.TooLarge, $"{what} is {length} bytes, over the limit of {max}.");
         }
 
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var timer = new CancellationTokenSource(options.RequestTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         using var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        int n;
-        while ((n = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (buffer.Length + n > max)
+            await using var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            var chunk = new byte[16384];
+            int n;
+            while ((n = await body.ReadAsync(chunk, linked.Token).ConfigureAwait(false)) > 0)
             {
-                throw new RegistryException(RegistryErrorKind.TooLarge, $"{what} exceeds the limit of {max} bytes.");
-            }
+                if (buffer.Length + n > max)
+                {
+                    throw new RegistryException(RegistryErrorKind.TooLarge, $"{what} exceeds the limit of {max} bytes.");
+                }
 
-            buffer.Write(chunk, 0, n);
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        catch (Exception e) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            throw new RegistryException(RegistryErrorKind.Unavailable, $"{what} did not arrive within {options.RequestTimeout.TotalSeconds:0.#} s ({buffer.Length} bytes read).", e);
+        }
+        catch (IOException e)
+        {
+            throw new RegistryException(RegistryErrorKind.Unavailable, $"The connection broke while reading {what}: {e.Message}", e);
         }
 
         return buffer.ToArray();

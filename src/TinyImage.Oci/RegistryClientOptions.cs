@@ -34,10 +34,14 @@ public sealed record RegistryClientOptions
     /// <summary>Upper bound for one layer blob (compressed).</summary>
     public long MaxLayerBytes { get; init; } = 1024 * MiB;
 
-    /// <summary>Timeout for one request until response headers arrive. Timeouts run on the system clock; the injected TimeProvider drives backoff and token expiry.</summary>
+    /// <summary>
+    /// Timeout for one request until its response headers arrive, and again for reading a manifest, token or error body
+    /// whole (a registry that trickles a body is cut off). Every timeout runs on the injected TimeProvider, as do backoff and
+    /// token expiry.
+    /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Timeout for a whole blob transfer.</summary>
+    /// <summary>Timeout for a whole blob transfer (headers and body).</summary>
     public TimeSpan BlobTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Retries after a 429, a 5xx, a network error or a timeout (so at most MaxRetries + 1 attempts).</summary>

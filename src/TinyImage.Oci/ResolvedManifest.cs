@@ -14,6 +14,6 @@ public sealed record ResolvedManifest(ImageReference Image, string Digest, strin
     /// <summary>The layer descriptors (validated non-null), base layer first.</summary>
     public IReadOnlyList<OciDescriptor> Layers => Manifest.Layers!;
 
-    /// <summary>Total compressed size: every layer plus the config.</summary>
-    public long CompressedSize => Config.Size + Layers.Sum(l => l.Size);
+    /// <summary>Total compressed size: every layer plus the config (saturating at <see cref="long.MaxValue"/>: sizes are the registry's to write).</summary>
+    public long CompressedSize => Layers.Aggregate(Config.Size, static (total, l) => l.Size > long.MaxValue - total ? long.MaxValue : total + l.Size);
 }

@@ -73,7 +73,7 @@ internal static class Program
         }
 
         return new Verification.ImageVerifier(
-            new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory, Advisories = advisories, Client = new Oci.RegistryClientOptions { Outbound = options.RegistryOutbound } },
+            new Verification.ImageVerifierOptions { TempDirectory = options.TempDirectory, Advisories = advisories, Deadline = options.VerifyTimeout, Client = new Oci.RegistryClientOptions { Outbound = options.RegistryOutbound } },
             TimeProvider.System,
             Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<Verification.ImageVerifier>(loggers));
     }

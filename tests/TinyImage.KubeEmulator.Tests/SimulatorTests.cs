@@ -74,6 +74,27 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task Pod_Log_LimitBytes_Keeps_The_First_Bytes_Of_The_Tail_And_Must_Be_Positive()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, Job("chatty"));
+        kube.Jobs.Fail("default", "chatty", "BackoffLimitExceeded", "line one\nline two\nline three\n");
+        var podName = (string)kube.Jobs.PodsOf("default", "chatty").Single()["metadata"]!["name"]!;
+        var url = $"/api/v1/namespaces/default/pods/{podName}/log?container=kaniko";
+
+        var (limitedCode, limited) = await http.GetJsonAsync(url + "&tailLines=2&limitBytes=12");
+        var (wholeCode, whole) = await http.GetJsonAsync(url + "&limitBytes=1000");
+        var (zeroCode, zero) = await http.GetJsonAsync(url + "&limitBytes=0");
+
+        Assert.Equal(200, limitedCode);
+        Assert.Equal("line two\nlin", (string?)limited["text"]);
+        Assert.Equal((200, "line one\nline two\nline three\n"), (wholeCode, (string?)whole["text"]));
+        Assert.Equal(422, zeroCode);
+        Assert.Contains("limitBytes: Invalid value: 0: must be greater than 0", (string?)zero["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Registered_Runner_Sees_Every_New_Job_And_Can_Complete_It()
     {
         await using var kube = await KubeHttp.StartAsync();

@@ -400,16 +400,37 @@ internal sealed class ApiHandler(
             return;
         }
 
+        // ValidatePodLogOptions: limitBytes must be greater than 0 (422 Invalid, kind PodLogOptions).
+        long? limitBytes = null;
+        if (ctx.Request.Query["limitBytes"].ToString() is { Length: > 0 } limitText)
+        {
+            if (!long.TryParse(limitText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var limit) || limit < 1)
+            {
+                var invalid = ApiErrors.Status(422, "Invalid", $"PodLogOptions \"{route.Name}\" is invalid: limitBytes: Invalid value: {limitText}: must be greater than 0");
+                await WriteAsync(ctx, draft, invalid, ct);
+                return;
+            }
+
+            limitBytes = limit;
+        }
+
         var text = podLogs.Get(route.Namespace ?? "", route.Name!, container);
         if (int.TryParse(ctx.Request.Query["tailLines"], NumberStyles.None, CultureInfo.InvariantCulture, out var tail))
         {
             text = PodLogs.Tail(text, tail);
         }
 
+        // The kubelet's log writer applies limitBytes to what the tail selected: the first bytes, a last line maybe cut.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        if (limitBytes is { } max && bytes.Length > max)
+        {
+            bytes = bytes[..(int)max];
+        }
+
         log.Add(draft with { StatusCode = 200 });
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "text/plain";
-        await ctx.Response.WriteAsync(text, ct);
+        await ctx.Response.Body.WriteAsync(bytes, ct);
     }
 
     private ApiResult NonResource(Route route)

@@ -35,6 +35,12 @@ public static class Conditions
     public const string ReasonSourceNotFound = "SourceNotFound";
     public const string ReasonSecretNotFound = "SecretNotFound";
     public const string ReasonVerifying = "Verifying";
+
+    /// <summary>The verification waits for a free slot of the operator's verification pool (<c>--verify-concurrency</c>).</summary>
+    public const string ReasonVerificationQueued = "VerificationQueued";
+
+    /// <summary>The verification runs: the operator reads the image from the registry.</summary>
+    public const string ReasonVerificationRunning = "VerificationRunning";
     public const string ReasonDeploying = "Deploying";
     public const string ReasonAvailable = "Available";
     public const string ReasonUnavailable = "Unavailable";

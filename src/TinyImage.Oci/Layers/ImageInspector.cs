@@ -47,6 +47,8 @@ public sealed class ImageInspector
             throw new ArgumentException($"The binary name '{binaryName}' is not a single file name.", nameof(binaryName));
         }
 
+        ArgumentNullException.ThrowIfNull(manifest);
+        ImageBudget.CheckManifest(manifest, limits);
         var image = manifest.Image;
         var config = await client.GetSmallBlobAsync(image, manifest.Config, client.Options.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
         CheckConfig(config, manifest.Config.Digest!);
@@ -55,6 +57,7 @@ public sealed class ImageInspector
         try
         {
             var filesystem = new ImageFilesystem(limits);
+            var budget = new ImageBudget(limits);
             var layerFiles = new List<string>();
             for (var i = 0; i < manifest.Layers.Count; i++)
             {
@@ -62,7 +65,7 @@ public sealed class ImageInspector
                 var path = Path.Combine(work, $"layer-{i}");
                 await DownloadAsync(image, layer, path, progress, cancellationToken).ConfigureAwait(false);
                 layerFiles.Add(path);
-                filesystem.ApplyLayer(i, await ReadEntriesAsync(path, cancellationToken).ConfigureAwait(false));
+                filesystem.ApplyLayer(i, await ReadEntriesAsync(path, budget, cancellationToken).ConfigureAwait(false));
             }
 
             var name = binaryName ?? filesystem.SoleEntryInBin()
@@ -89,21 +92,27 @@ public sealed class ImageInspector
         await client.DownloadBlobAsync(image, layer, file, client.Options.MaxLayerBytes, perBlob, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads every entry header of a verified layer file (data is skipped).</summary>
-    private async Task<List<TarEntry>> ReadEntriesAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every entry header of a verified layer file (data is skipped), each counted against the image's
+    /// <paramref name="budget"/> as it is read: the first entry over a cap ends the read.
+    /// </summary>
+    private async Task<List<TarEntry>> ReadEntriesAsync(string path, ImageBudget budget, CancellationToken cancellationToken)
     {
-        await using var tar = LayerDecompression.Open(scratch.OpenRead(path), limits);
+        if (budget.RemainingUncompressed <= 0)
+        {
+            throw new ImageLayerException(LayerErrorKind.TooLarge, $"The image is larger than {limits.MaxUncompressedImageBytes} bytes uncompressed.");
+        }
+
+        await using var tar = LayerDecompression.Open(scratch.OpenRead(path), limits, budget.RemainingUncompressed);
         var reader = new TarStreamReader(tar, limits);
         var entries = new List<TarEntry>();
         while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
         {
+            budget.Count(entry);
             entries.Add(entry);
-            if (entries.Count > limits.MaxEntries)
-            {
-                throw new ImageLayerException(LayerErrorKind.TooLarge, $"A layer has more than {limits.MaxEntries} entries.");
-            }
         }
 
+        budget.AddUncompressed(((ReadOnlyStream)tar).BytesRead);
         return entries;
     }
 

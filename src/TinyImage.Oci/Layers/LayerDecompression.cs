@@ -6,12 +6,18 @@ namespace TinyImage.Oci.Layers;
 /// <summary>
 /// Opens a layer blob as a tar stream. The compression is recognised by its magic bytes (gzip <c>1f 8b</c>, zstd
 /// <c>28 b5 2f fd</c>, anything else is taken as plain tar), not by the media type, which registries and builders
-/// sometimes get wrong. The result counts uncompressed bytes and stops at <see cref="LayerLimits.MaxUncompressedLayerBytes"/>.
+/// sometimes get wrong. The result counts uncompressed bytes and stops at <see cref="LayerLimits.MaxUncompressedLayerBytes"/>
+/// (or what the image has left); a zstd frame asking for a window over <see cref="LayerLimits.MaxZstdWindowLog"/> is refused.
 /// </summary>
 public static class LayerDecompression
 {
-    public static Stream Open(Stream blob, LayerLimits limits)
+    /// <param name="blob">The verified layer file (seekable).</param>
+    /// <param name="limits">The caps (the zstd window among them).</param>
+    /// <param name="maxUncompressed">The most bytes the layer may decompress to; null: <see cref="LayerLimits.MaxUncompressedLayerBytes"/>.</param>
+    public static Stream Open(Stream blob, LayerLimits limits, long? maxUncompressed = null)
     {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(limits);
         if (!blob.CanSeek)
         {
             throw new ArgumentException("The layer blob must be seekable (a verified temp file).", nameof(blob));
@@ -28,13 +34,16 @@ public static class LayerDecompression
         }
         else if (n >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
         {
-            tar = new DecompressionStream(blob, leaveOpen: false);
+            // The frame header names the window the decoder allocates: cap it before the first read, not after.
+            var zstd = new DecompressionStream(blob, leaveOpen: false);
+            zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_dParameter.ZSTD_d_windowLogMax, limits.MaxZstdWindowLog);
+            tar = zstd;
         }
         else
         {
             tar = blob;
         }
 
-        return new LimitedReadStream(tar, limits.MaxUncompressedLayerBytes);
+        return new LimitedReadStream(tar, maxUncompressed ?? limits.MaxUncompressedLayerBytes);
     }
 }

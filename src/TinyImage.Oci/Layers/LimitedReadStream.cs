@@ -24,7 +24,10 @@ public sealed class LimitedReadStream(Stream inner, long limit) : ReadOnlyStream
         }
         catch (ZstdSharp.ZstdException e)
         {
-            throw new ImageLayerException(LayerErrorKind.Malformed, "The layer does not decompress (zstd): " + e.Message, e);
+            // A frame asking for a window over the cap fails here too: too large, not malformed.
+            var kind = e.Message.Contains("window", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("memory", StringComparison.OrdinalIgnoreCase)
+                ? LayerErrorKind.TooLarge : LayerErrorKind.Malformed;
+            throw new ImageLayerException(kind, "The layer does not decompress (zstd): " + e.Message, e);
         }
     }
 

@@ -16,6 +16,12 @@ internal sealed class BuildPods(ClusterView cluster, ILogger logger)
     private const int LogTailMaxChars = 4096;
 
     /// <summary>
+    /// The most log bytes asked of the kubelet (<c>limitBytes</c>): twenty lines can be megabytes long, and the operator holds
+    /// the answer in memory. The kubelet applies it after <c>tailLines</c>, so the first bytes of the tail come back.
+    /// </summary>
+    private const int LogLimitBytes = 16 * 1024;
+
+    /// <summary>
     /// The Job's pods, newest first, found by the Job's uid (the <c>controller-uid</c> label the Job controller sets),
     /// never by name: a Job deleted and created again under the same name has other pods.
     /// </summary>
@@ -102,7 +108,11 @@ internal sealed class BuildPods(ClusterView cluster, ILogger logger)
                     @namespace,
                     pod.Metadata.Name,
                     "log",
-                    [new("container", KanikoJobBuilder.KanikoContainerName), new("tailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                    [
+                        new("container", KanikoJobBuilder.KanikoContainerName),
+                        new("tailLines", LogTailLines.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                        new("limitBytes", LogLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    ],
                     cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (KubeErrors.IsRetryable(exception) && !cancellationToken.IsCancellationRequested)

@@ -24,9 +24,12 @@ internal sealed class TinyImageReconciler
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
 
-    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit? reaudit = null)
+    private readonly IVerificationRunner verifier;
+
+    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit)
     {
-        this.reaudit = reaudit ?? new AdvisoryReaudit(verifier.Advisories);
+        this.verifier = verifier;
+        this.reaudit = reaudit;
         this.cluster = cluster;
         this.time = time;
         this.events = events;
@@ -52,6 +55,7 @@ internal sealed class TinyImageReconciler
         {
             reaudit.Forget(key);
             Telemetry.AdvisoryGauges.Remove(key);
+            verifier.Forget(key);
             return ReconcileResult.Done;
         }
 

@@ -19,7 +19,7 @@ namespace TinyImage.Operator.Reconciler;
 /// under the current retry annotation stands (a pass is not verified again while its SBOM ConfigMap says so; a refusal
 /// stays until the spec or the annotation changes). A refused image is never deployed: the verified one keeps serving.
 /// </summary>
-internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verifier, ILogger logger, PackageListStore? packages = null) : ISubReconciler
+internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner verifier, ILogger logger, PackageListStore? packages = null) : ISubReconciler
 {
     public const string SbomKey = "bom.cdx.json";
     public const string VerifiedDigestAnnotation = "tinyimage.dev/verified-digest";
@@ -78,15 +78,20 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
             return run.ChildInTheWay("ConfigMap", sbomName);
         }
 
-        // Verification reads the image from the registry: say so while it runs.
-        run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, Conditions.ReasonVerifying, "verifying " + digest);
-        if (!await run.ReportProgressAsync(StepResult.Wait(Conditions.ReasonVerifying, "verifying " + digest), cancellationToken).ConfigureAwait(false))
+        // Verification reads the image from the registry off the reconcile workers: this pass says where it stands, and the
+        // pool wakes the TinyImage when its result is there. A new digest, policy, retry or secret supersedes the old one.
+        var request = new VerificationRequest(spec.Output.Repository, digest, spec.Binary, Policy(spec), run.Inputs?.DockerConfigJson, spec.Output.Insecure);
+        var identity = policyKey + "|" + run.Retry + "|" + VerificationCache.Scope(request.Repository, request.DockerConfigJson, request.Insecure);
+        var progress = await verifier.SubmitAsync(new ObjectKey(run.Namespace, run.Name), identity, request, cancellationToken).ConfigureAwait(false);
+        if (progress.Result is not { } result)
         {
-            return StepResult.Retry;
+            var (reason, message) = progress.State == VerificationState.Running
+                ? (Conditions.ReasonVerificationRunning, "verifying " + digest)
+                : (Conditions.ReasonVerificationQueued, $"verification of {digest} waits for a free slot ({progress.Ahead} ahead of it in this namespace)");
+            run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, reason, message);
+            return StepResult.Wait(reason, message);
         }
 
-        var request = new VerificationRequest(spec.Output.Repository, digest, spec.Binary, Policy(spec), run.Inputs?.DockerConfigJson, spec.Output.Insecure);
-        var result = await verifier.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Verified {Namespace}/{Name} {Digest}: {Reason}", run.Namespace, run.Name, digest, result.Reason);
         BuildTelemetry.Verified(result);
         if (!result.Passed && VerificationReasons.IsTransient(result.Reason))

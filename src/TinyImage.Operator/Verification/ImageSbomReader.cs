@@ -58,6 +58,12 @@ internal sealed class ImageSbomReader : IDisposable
         var clientOptions = options.Client with { Credentials = credentials, Insecure = insecure };
         using var client = new RegistryClient(insecure ? insecureHandler : verifiedHandler, disposeHandler: false, clientOptions, time, logger);
         ResolvedManifest? manifest = null;
+
+        // One deadline for the whole read, every request and body included, on the injected clock.
+        using var deadline = new CancellationTokenSource(options.Deadline, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var callerToken = cancellationToken;
+        cancellationToken = linked.Token;
         try
         {
             manifest = await client.GetManifestAsync(image, cancellationToken).ConfigureAwait(false);
@@ -71,6 +77,13 @@ internal sealed class ImageSbomReader : IDisposable
             var sbom = AuditDataReader.Read(inspection.Binary);
             var facts = new ImageFacts(repository, manifest.Digest, inspection.CompressedSize, inspection.LayerCount, inspection.OtherFiles);
             return new ImageRead(manifest, sbom, facts, null) { BinaryPath = inspection.BinaryPath, Cacheable = true };
+        }
+        catch (Exception e) when (deadline.IsCancellationRequested && !callerToken.IsCancellationRequested
+            && e is OperationCanceledException or RegistryException or ImageLayerException or IOException)
+        {
+            return Failed(manifest, VerificationReasons.VerificationTimedOut, string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Reading the image took longer than the verification deadline of {options.Deadline.TotalSeconds:0.#} s (a slow or stalling registry); it is tried again later."));
         }
         catch (RegistryException e)
         {

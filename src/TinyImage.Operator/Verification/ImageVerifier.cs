@@ -10,7 +10,8 @@ namespace TinyImage.Operator.Verification;
 /// the <c>verify</c> verb uses too), refusing an index digest or an image over the size cap before its layers are downloaded,
 /// and applies the policy (<see cref="SbomPolicyEvaluator"/>).
 /// Registry and layer failures become results with the matching <see cref="VerificationReasons"/>. Results that depend only
-/// on the image content are cached per (digest, binary, policy).
+/// on the image content are cached per (repository, credentials, digest, binary, policy): a tenant is answered from the cache only
+/// for what it could pull itself the same way.
 /// </summary>
 internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
 {
@@ -26,7 +27,7 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         this.logger = logger;
         reader = new ImageSbomReader(options, time, logger);
-        cache = new VerificationCache(options.CacheCapacity);
+        cache = new VerificationCache(options.CacheCapacity, options.CacheMaxBytes);
         this.time = time;
         advisories = options.Advisories;
     }
@@ -36,6 +37,9 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
 
     /// <summary>Results currently cached.</summary>
     internal int CachedResults => cache.Count;
+
+    /// <summary>Bytes the cached results hold.</summary>
+    internal long CachedBytes => cache.Bytes;
 
     /// <summary>Pulls performed (cache misses that reached the registry); for tests and metrics.</summary>
     internal int Pulls => Volatile.Read(ref pulls);
@@ -50,7 +54,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
 
         var database = request.Policy.Advisories is null ? null : advisories?.Current;
         var now = time.GetUtcNow();
-        var key = VerificationCache.Key(request.Digest, request.BinaryName, request.Policy, database?.Revision, now);
+        var key = VerificationCache.Scope(request.Repository, request.DockerConfigJson, request.Insecure) + "|"
+            + VerificationCache.Key(request.Digest, request.BinaryName, request.Policy, database?.Revision, now);
         if (cache.TryGet(key, out var cached))
         {
             Log.CacheHit(logger, request.Repository, request.Digest);

@@ -22,6 +22,15 @@ internal sealed record ImageVerifierOptions
     /// <summary>The advisory database for policies with <c>verify.advisories</c> (<c>--advisory-db</c>); null: none configured.</summary>
     public AdvisoryDatabaseHolder? Advisories { get; init; }
 
-    /// <summary>Verification results remembered per (digest, binary, policy).</summary>
+    /// <summary>
+    /// How long one image may take to read, every request and body of it (manifest, token, errors, config, layers), on the
+    /// injected TimeProvider (<c>--verify-timeout</c>). Past it the read ends as <see cref="VerificationReasons.VerificationTimedOut"/>.
+    /// </summary>
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Verification results remembered per (repository, credentials, digest, binary, policy).</summary>
     public int CacheCapacity { get; init; } = 256;
+
+    /// <summary>The most bytes the remembered results may hold (their CycloneDX documents above all).</summary>
+    public long CacheMaxBytes { get; init; } = VerificationCache.DefaultMaxBytes;
 }

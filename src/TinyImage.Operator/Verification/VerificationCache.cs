@@ -5,15 +5,51 @@ using TinyImage.Oci;
 namespace TinyImage.Operator.Verification;
 
 /// <summary>
-/// A bounded, least-recently-used map from (manifest digest, binary name, policy) to a verification result, so an image
-/// verified under the same policy is not pulled again. Only results that depend on the immutable image content are stored
-/// (never registry availability, authorization or digest mismatches, which a retry may change).
+/// A bounded, least-recently-used map from (who asks, manifest digest, binary name, policy) to a verification result, so an
+/// image verified under the same policy is not pulled again. Only results that depend on the immutable image content are
+/// stored (never registry availability, authorization or digest mismatches, which a retry may change). Bounded twice: by
+/// entries and by the bytes its results hold (a CycloneDX document may be close to 1 MiB). The key starts with the
+/// <see cref="Scope"/> (registry and repository, the credential's identity, insecure), so one tenant's result never answers
+/// another tenant's request for a digest: that one must pull it with its own credentials first.
 /// </summary>
-internal sealed class VerificationCache(int capacity)
+internal sealed class VerificationCache(int capacity, long maxBytes = VerificationCache.DefaultMaxBytes)
 {
+    /// <summary>16 MiB of results.</summary>
+    public const long DefaultMaxBytes = 16L * 1024 * 1024;
+
     private readonly Lock gate = new();
-    private readonly Dictionary<string, LinkedListNode<(string Key, VerificationResult Result)>> map = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Key, VerificationResult Result)> order = new();
+    private readonly Dictionary<string, LinkedListNode<(string Key, VerificationResult Result, long Bytes)>> map = new(StringComparer.Ordinal);
+    private readonly LinkedList<(string Key, VerificationResult Result, long Bytes)> order = new();
+    private long bytes;
+
+    /// <summary>The bytes the cached results hold (estimated: strings at two bytes a character plus a fixed overhead).</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return bytes;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Who asks, as part of the key: the repository with its registry, a SHA-256 of the pull credentials (<c>anonymous</c>
+    /// without), and whether the registry is reached insecurely. Two TinyImages share a result only when they would pull
+    /// the image the same way.
+    /// </summary>
+    public static string Scope(string repository, byte[]? dockerConfigJson, bool insecure) =>
+        repository + "|" + (dockerConfigJson is null ? "anonymous" : Convert.ToHexStringLower(SHA256.HashData(dockerConfigJson))) + "|" + (insecure ? "insecure" : "verified");
+
+    /// <summary>What a result holds in memory, roughly: its strings and a fixed overhead per entry and per advisory finding.</summary>
+    public static long SizeOf(string key, VerificationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var chars = (long)key.Length + result.Reason.Length + result.Message.Length + (result.CycloneDxJson?.Length ?? 0)
+            + (result.Sbom?.RootPackage.Length ?? 0);
+        return 512 + (2 * chars) + (256L * (result.Advisories?.Findings.Count ?? 0));
+    }
 
     public int Count
     {
@@ -74,7 +110,8 @@ internal sealed class VerificationCache(int capacity)
 
     public void Put(string key, VerificationResult result)
     {
-        if (capacity <= 0)
+        var size = SizeOf(key, result);
+        if (capacity <= 0 || size > maxBytes)
         {
             return;
         }
@@ -84,14 +121,17 @@ internal sealed class VerificationCache(int capacity)
             if (map.TryGetValue(key, out var existing))
             {
                 order.Remove(existing);
+                bytes -= existing.Value.Bytes;
             }
 
-            map[key] = order.AddFirst((key, result));
-            while (map.Count > capacity)
+            map[key] = order.AddFirst((key, result, size));
+            bytes += size;
+            while (map.Count > capacity || bytes > maxBytes)
             {
                 var last = order.Last!;
                 order.RemoveLast();
                 map.Remove(last.Value.Key);
+                bytes -= last.Value.Bytes;
             }
         }
     }

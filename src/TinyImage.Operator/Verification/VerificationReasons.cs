@@ -28,6 +28,9 @@ internal static class VerificationReasons
     /// <summary>With <c>advisories.action: Deny</c>, no advisory database is loaded yet: the image waits (retried, never cached).</summary>
     public const string AdvisoryDatabaseUnavailable = "AdvisoryDatabaseUnavailable";
 
+    /// <summary>Reading the image took longer than the verification deadline (<c>--verify-timeout</c>): a slow or stalling registry; retried, never cached.</summary>
+    public const string VerificationTimedOut = "VerificationTimedOut";
+
     /// <summary>Reasons that say nothing about the image: the reconciler retries them and never deploys on them.</summary>
-    public static bool IsTransient(string reason) => reason is RegistryUnavailable or ScratchSpaceUnavailable or AdvisoryDatabaseUnavailable;
+    public static bool IsTransient(string reason) => reason is RegistryUnavailable or ScratchSpaceUnavailable or AdvisoryDatabaseUnavailable or VerificationTimedOut;
 }

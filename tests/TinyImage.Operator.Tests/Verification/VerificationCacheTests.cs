@@ -39,6 +39,44 @@ public sealed class VerificationCacheTests
     }
 
     [Fact]
+    public void Cache_Evicts_The_Least_Recently_Used_Results_To_Stay_Within_Its_Byte_Budget()
+    {
+        var big = R("Verified") with { CycloneDxJson = new string('x', 200_000) };
+        var cache = new VerificationCache(capacity: 100, maxBytes: 1_000_000);
+        cache.Put("a", big);
+        cache.Put("b", big);
+        cache.Put("c", big);
+
+        Assert.False(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("b", out _));
+        Assert.True(cache.TryGet("c", out _));
+        Assert.InRange(cache.Bytes, 1, 1_000_000);
+    }
+
+    [Fact]
+    public void Result_Larger_Than_The_Whole_Budget_Is_Not_Cached()
+    {
+        var cache = new VerificationCache(capacity: 100, maxBytes: 100_000);
+        cache.Put("a", R("Verified") with { CycloneDxJson = new string('x', 60_000) });
+
+        Assert.False(cache.TryGet("a", out _));
+        Assert.Equal(0, cache.Bytes);
+    }
+
+    [Fact]
+    public void Scope_Tells_Repositories_Credentials_And_Insecure_Apart()
+    {
+        var secret = "{\"auths\":{}}"u8.ToArray();
+        var scope = VerificationCache.Scope("reg.example/team-a/app", secret, insecure: false);
+
+        Assert.NotEqual(scope, VerificationCache.Scope("reg.example/team-b/app", secret, insecure: false));
+        Assert.NotEqual(scope, VerificationCache.Scope("reg.example/team-a/app", null, insecure: false));
+        Assert.NotEqual(scope, VerificationCache.Scope("reg.example/team-a/app", "{\"auths\":{\"x\":{}}}"u8.ToArray(), insecure: false));
+        Assert.NotEqual(scope, VerificationCache.Scope("reg.example/team-a/app", secret, insecure: true));
+        Assert.Equal(scope, VerificationCache.Scope("reg.example/team-a/app", [.. secret], insecure: false));
+    }
+
+    [Fact]
     public void Verify_Options_Parse_Registry_Access()
     {
         var (options, _, error) = VerifyOptions.Parse(["r.example/app:v1", "--creds", "u:p:w", "--insecure", "--ca", "ca.pem", "--binary=hello"]);

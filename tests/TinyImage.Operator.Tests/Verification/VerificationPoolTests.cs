@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using TinyImage.Kube;
+using TinyImage.Operator.Verification;
+using Xunit;
+
+namespace TinyImage.Operator.Tests.Verification;
+
+public sealed class VerificationPoolTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static VerificationRequest Request(string repository) =>
+        new(repository, "sha256:" + new string('a', 64), "app", VerifyPolicy.Default, null, Insecure: false);
+
+    /// <summary>A verifier that holds every verification until the test releases its repository (or it is cancelled).</summary>
+    private sealed class HeldVerifier : IImageVerifier
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> gates = new(StringComparer.Ordinal);
+
+        public ConcurrentQueue<string> Started { get; } = new();
+
+        public ConcurrentQueue<string> Cancelled { get; } = new();
+
+        public void Release(string repository) => Gate(repository).TrySetResult();
+
+        public async Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken)
+        {
+            Started.Enqueue(request.Repository);
+            try
+            {
+                await Gate(request.Repository).Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled.Enqueue(request.Repository);
+                throw;
+            }
+
+            return new VerificationResult(true, VerificationReasons.Verified, "ok " + request.Repository, 1, 1, null, null);
+        }
+
+        private TaskCompletionSource Gate(string repository) =>
+            gates.GetOrAdd(repository, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.True(condition(), what);
+    }
+
+    [Fact]
+    public async Task Another_Namespace_Gets_A_Slot_While_Four_Stalled_Verifications_Of_One_Namespace_Wait()
+    {
+        var verifier = new HeldVerifier();
+        var woken = new ConcurrentQueue<ObjectKey>();
+        await using var pool = new VerificationPool(verifier, concurrency: 2, NullLogger.Instance) { OnDone = woken.Enqueue };
+
+        var hostile = new List<VerificationProgress>();
+        for (var i = 0; i < 4; i++)
+        {
+            hostile.Add(await pool.SubmitAsync(new ObjectKey("hostile", "h" + i), "id", Request("reg/hostile-" + i), Ct));
+        }
+
+        var tenant = await pool.SubmitAsync(new ObjectKey("tenant", "app"), "id", Request("reg/tenant"), Ct);
+
+        Assert.Equal([VerificationState.Running, VerificationState.Queued, VerificationState.Queued, VerificationState.Queued], hostile.Select(p => p.State));
+        Assert.Equal([0, 1, 2], hostile.Skip(1).Select(p => p.Ahead));
+        Assert.Equal(VerificationState.Running, tenant.State);
+        verifier.Release("reg/tenant");
+        await EventuallyAsync(() => woken.Contains(new ObjectKey("tenant", "app")), "the tenant's TinyImage is woken");
+        var done = await pool.SubmitAsync(new ObjectKey("tenant", "app"), "id", Request("reg/tenant"), Ct);
+        Assert.Equal((VerificationState.Done, "ok reg/tenant"), (done.State, done.Result!.Message));
+        Assert.Equal(VerificationState.Running, (await pool.SubmitAsync(new ObjectKey("hostile", "h0"), "id", Request("reg/hostile-0"), Ct)).State);
+    }
+
+    [Fact]
+    public async Task The_Next_Slot_Goes_Round_Robin_To_The_Namespace_That_Waited_Not_To_The_One_With_More_Work()
+    {
+        var verifier = new HeldVerifier();
+        await using var pool = new VerificationPool(verifier, concurrency: 1, NullLogger.Instance);
+        await pool.SubmitAsync(new ObjectKey("a", "a0"), "id", Request("reg/a0"), Ct);
+        await pool.SubmitAsync(new ObjectKey("a", "a1"), "id", Request("reg/a1"), Ct);
+        await pool.SubmitAsync(new ObjectKey("a", "a2"), "id", Request("reg/a2"), Ct);
+        await pool.SubmitAsync(new ObjectKey("b", "b0"), "id", Request("reg/b0"), Ct);
+
+        verifier.Release("reg/a0");
+        await EventuallyAsync(() => verifier.Started.Count == 2, "a second verification starts");
+        verifier.Release("reg/b0");
+        await EventuallyAsync(() => verifier.Started.Count == 3, "a third verification starts");
+
+        Assert.Equal(["reg/a0", "reg/b0", "reg/a1"], verifier.Started);
+    }
+
+    [Fact]
+    public async Task A_New_Digest_For_The_Same_TinyImage_Cancels_The_Running_Verification()
+    {
+        var verifier = new HeldVerifier();
+        var woken = new ConcurrentQueue<ObjectKey>();
+        await using var pool = new VerificationPool(verifier, concurrency: 2, NullLogger.Instance) { OnDone = woken.Enqueue };
+        var owner = new ObjectKey("ns", "app");
+        await pool.SubmitAsync(owner, "digest-1", Request("reg/one"), Ct);
+
+        var second = await pool.SubmitAsync(owner, "digest-2", Request("reg/two"), Ct);
+
+        await EventuallyAsync(() => verifier.Cancelled.Contains("reg/one"), "the superseded verification is cancelled");
+        await EventuallyAsync(() => verifier.Started.Contains("reg/two"), "the new one runs once the old one let go of its slot");
+        Assert.NotEqual(VerificationState.Done, second.State);
+        verifier.Release("reg/two");
+        await EventuallyAsync(() => pool.Running == 0 && woken.Count == 2, "the owner is woken when its queued verification starts and when it is done");
+        Assert.Equal("ok reg/two", (await pool.SubmitAsync(owner, "digest-2", Request("reg/two"), Ct)).Result!.Message);
+        Assert.DoesNotContain("reg/one", verifier.Started.Skip(1));
+    }
+
+    [Fact]
+    public async Task Disposing_The_Pool_Cancels_Every_Running_Verification()
+    {
+        var verifier = new HeldVerifier();
+        var pool = new VerificationPool(verifier, concurrency: 2, NullLogger.Instance);
+        await pool.SubmitAsync(new ObjectKey("a", "x"), "id", Request("reg/x"), Ct);
+        await pool.SubmitAsync(new ObjectKey("b", "y"), "id", Request("reg/y"), Ct);
+        await EventuallyAsync(() => verifier.Started.Count == 2, "both run");
+
+        await pool.DisposeAsync();
+
+        Assert.Equal(["reg/x", "reg/y"], verifier.Cancelled.Order());
+        Assert.Equal(0, pool.Running);
+    }
+
+    [Fact]
+    public async Task A_Result_Is_Kept_For_The_Owners_Next_Passes_And_A_Deleted_TinyImage_Is_Forgotten()
+    {
+        var verifier = new HeldVerifier();
+        await using var pool = new VerificationPool(verifier, concurrency: 2, NullLogger.Instance);
+        var owner = new ObjectKey("ns", "app");
+        await pool.SubmitAsync(owner, "id", Request("reg/app"), Ct);
+        verifier.Release("reg/app");
+        await EventuallyAsync(() => pool.Running == 0, "it finishes");
+
+        // A pass whose status write lost a race asks again: the same result, no second verification.
+        Assert.Equal(VerificationState.Done, (await pool.SubmitAsync(owner, "id", Request("reg/app"), Ct)).State);
+        Assert.Equal(VerificationState.Done, (await pool.SubmitAsync(owner, "id", Request("reg/app"), Ct)).State);
+        Assert.Single(verifier.Started);
+
+        pool.Forget(owner);
+        Assert.Equal(VerificationState.Running, (await pool.SubmitAsync(owner, "id", Request("reg/held"), Ct)).State);
+        pool.Forget(owner);
+        await EventuallyAsync(() => verifier.Cancelled.Count == 1, "the forgotten verification is cancelled");
+        await EventuallyAsync(() => pool.Running == 0, "its slot is free");
+    }
+}
