@@ -11,7 +11,10 @@ namespace TinyImage.Operator.Reconciler;
 /// One reconciler, an ordered list of sub-reconcilers (inputs, build, verify, deploy, history), one summarize-and-patch
 /// at the end of the pass (Flux's source-controller). Level-triggered and idempotent: each pass looks at the TinyImage
 /// and its children as they are and takes every step it can; no step waits for a phase an earlier pass wrote. Status
-/// is written where a person should see progress (before verification) and once at the end, only when it changed.
+/// is written where a person should see progress (a verification that lasts) and once at the end, only when it
+/// changed; the end-of-pass write of a Deploying phase that has just begun waits (<see cref="ProgressWrites"/>), so a
+/// quick rollout is reported by its Ready write alone. Events mark what a person acts on: a build started, Ready, and
+/// failures.
 /// </summary>
 internal sealed class TinyImageReconciler
 {
@@ -22,19 +25,21 @@ internal sealed class TinyImageReconciler
     private readonly DeployReconciler deploy;
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
+    private readonly ProgressWrites progress;
 
-    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
+    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, TimeSpan progressDelay)
     {
         this.cluster = cluster;
         this.time = time;
         this.events = events;
         this.logger = logger;
+        progress = new ProgressWrites(progressDelay);
         deploy = new DeployReconciler(cluster, options, logger);
         steps =
         [
             new InputsReconciler(cluster, options),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
-            new VerifyReconciler(cluster, verifier, logger),
+            new VerifyReconciler(cluster, verifier, logger, time, progressDelay),
             deploy,
             new HistoryReconciler(cluster, options, logger),
         ];
@@ -47,6 +52,7 @@ internal sealed class TinyImageReconciler
         var tinyImage = written.Newest(key, cluster.TinyImageCache.Get(key));
         if (tinyImage is null || tinyImage.Metadata.DeletionTimestamp is not null)
         {
+            progress.Forget(key);
             return ReconcileResult.Done;
         }
 
@@ -82,7 +88,12 @@ internal sealed class TinyImageReconciler
 
         StatusSummary.Apply(run.Status, outcomes, run.Workload, run.Generation, run.Now);
         run.Status.LastHandledRetry = run.Retry;
-        if (!await WriteAsync(patcher, run.Status, cancellationToken).ConfigureAwait(false))
+        if (progress.Defer(key, patcher.Current.Status, run.Status, run.Generation, run.Now) is { } wait)
+        {
+            // A rollout that has just begun: its Ready write may follow soon; look again when it has lasted.
+            requeue = requeue is { } sooner && sooner < wait ? sooner : wait;
+        }
+        else if (!await WriteAsync(patcher, run.Status, cancellationToken).ConfigureAwait(false))
         {
             return ReconcileResult.Backoff;
         }
@@ -102,7 +113,7 @@ internal sealed class TinyImageReconciler
         return WriteAsync(patcher, run.Status, cancellationToken);
     }
 
-    /// <summary>Writes the status when it changed, and records an Event when the phase changed.</summary>
+    /// <summary>Writes the status when it changed, and records an Event when the phase changed to one a person acts on.</summary>
     private async Task<bool> WriteAsync(StatusPatcher patcher, TinyImageStatus status, CancellationToken cancellationToken)
     {
         var before = patcher.Current.Status?.Phase;
@@ -111,7 +122,7 @@ internal sealed class TinyImageReconciler
             return false;
         }
 
-        if (before != status.Phase)
+        if (before != status.Phase && status.Phase is Phases.Building or Phases.Ready or Phases.Failed)
         {
             await RecordPhaseAsync(patcher.Current, cancellationToken).ConfigureAwait(false);
         }

@@ -18,8 +18,10 @@ namespace TinyImage.Operator.Reconciler;
 /// and its SBOM (CycloneDX JSON in ConfigMap <c>NAME-sbom</c>). An outcome recorded for this digest, binary and policy
 /// under the current retry annotation stands (a pass is not verified again while its SBOM ConfigMap says so; a refusal
 /// stays until the spec or the annotation changes). A refused image is never deployed: the verified one keeps serving.
+/// A verification that lasts longer than <c>progressDelay</c> (a pull) is reported as Verifying while it runs; a quick
+/// one (a cache hit) is not written on its own.
 /// </summary>
-internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verifier, ILogger logger) : ISubReconciler
+internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verifier, ILogger logger, TimeProvider time, TimeSpan progressDelay) : ISubReconciler
 {
     public const string SbomKey = "bom.cdx.json";
     public const string VerifiedDigestAnnotation = "tinyimage.dev/verified-digest";
@@ -78,15 +80,20 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
             return run.ChildInTheWay("ConfigMap", sbomName);
         }
 
-        // Verification reads the image from the registry: say so while it runs.
-        run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, Conditions.ReasonVerifying, "verifying " + digest);
-        if (!await run.ReportProgressAsync(StepResult.Wait(Conditions.ReasonVerifying, "verifying " + digest), cancellationToken).ConfigureAwait(false))
+        // Verification may read the image from the registry: say so if it lasts.
+        var request = new VerificationRequest(spec.Output.Repository, digest, spec.Binary, Policy(spec), run.Inputs?.DockerConfigJson, spec.Output.Insecure);
+        var verifying = verifier.VerifyAsync(request, cancellationToken);
+        if (!await FinishesWithinAsync(verifying, progressDelay, cancellationToken).ConfigureAwait(false))
         {
-            return StepResult.Retry;
+            run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, Conditions.ReasonVerifying, "verifying " + digest);
+            if (!await run.ReportProgressAsync(StepResult.Wait(Conditions.ReasonVerifying, "verifying " + digest), cancellationToken).ConfigureAwait(false))
+            {
+                await verifying.ConfigureAwait(false);
+                return StepResult.Retry;
+            }
         }
 
-        var request = new VerificationRequest(spec.Output.Repository, digest, spec.Binary, Policy(spec), run.Inputs?.DockerConfigJson, spec.Output.Insecure);
-        var result = await verifier.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await verifying.ConfigureAwait(false);
         logger.LogInformation("Verified {Namespace}/{Name} {Digest}: {Reason}", run.Namespace, run.Name, digest, result.Reason);
         BuildTelemetry.Verified(result);
         if (!result.Passed && VerificationReasons.IsTransient(result.Reason))
@@ -109,13 +116,16 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
             return Refused(run, result.Reason, result.Message);
         }
 
-        var desired = SbomConfigMap(run, digest, policyKey, result.CycloneDxJson);
+        // Written only when it differs (compared by its annotations: the cache holds no data), so verifying again a
+        // digest whose facts status does not hold yet (a pass whose status write waited) costs no write.
+        var desired = CachedForm.WithDataHash(SbomConfigMap(run, digest, policyKey, result.CycloneDxJson));
         var written = await ChildWriter.CreateOrUpdateAsync(
             cluster.ConfigMaps,
             cluster.ConfigMapCache,
             desired,
             run.Uid,
-            actual => false,
+            actual => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
+                && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations),
             actual =>
             {
                 actual.Metadata.Labels = desired.Metadata.Labels;
@@ -155,6 +165,26 @@ internal sealed class VerifyReconciler(ClusterView cluster, IImageVerifier verif
         }
 
         return Verified(run, result.Message);
+    }
+
+    /// <summary>Whether <paramref name="task"/> completes within <paramref name="delay"/> (on the injected clock).</summary>
+    private async Task<bool> FinishesWithinAsync(Task task, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (task.IsCompleted)
+        {
+            return true;
+        }
+
+        if (delay <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delayed = Task.Delay(delay, time, timeout.Token);
+        var first = await Task.WhenAny(task, delayed).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+        return first == task;
     }
 
     /// <summary>A stopped pass keeps the last verification facts.</summary>

@@ -61,13 +61,14 @@ internal sealed class OperatorHarness : IAsyncDisposable
     }
 
     /// <summary>Starts an operator in the background; stop it with <see cref="RunningOperator.StopAsync"/>.</summary>
-    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null)
+    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, TimeSpan? progressDelay = null)
     {
         identity ??= "op-" + (operators.Count + 1);
         var connection = new KubeConnection(Kube.CreateHttpClient(), Kube.BaseAddress) { Identity = identity };
         var settings = new ControllerSettings
         {
             Instance = identity,
+            ProgressDelay = progressDelay ?? ControllerSettings.DefaultProgressDelay,
             OnReconciled = (key, _) => Passes.AddOrUpdate(key.Name, 1, (_, n) => n + 1),
             Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },

@@ -64,7 +64,7 @@ public sealed class RolloutTests
         h.Kube.Deployments.DefaultKubelet.CrashWhen(pod => pod.Image == Repository + "@" + Digest('c'), exitCode: 101);
         await RebuildAsync(h, Digest('c'));
         await Eventually.TrueAsync(() => Rollout(h) == (2, 1, 1), "the crash-looping pod beside the old one", () => DeploymentStatus(h));
-        Assert.Equal("Deploying", h.Phase("hello"));
+        await h.WaitForPhaseAsync("hello", "Deploying");
 
         // The Deployment controller's clock passes progressDeadlineSeconds (600, the default): Progressing times out.
         var rs = (string)h.Kube.Deployments.ReplicaSetsOf(Namespace, "hello")
