@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
@@ -14,7 +15,7 @@ public sealed class VerifyReconcilerTests
     private readonly List<string> journal = [];
 
     [Fact]
-    public async Task A_Built_Digest_Is_Verified_After_A_Progress_Write_And_Its_Image_And_Sbom_Are_Recorded()
+    public async Task A_Built_Digest_That_Verifies_At_Once_Is_Recorded_With_Its_Image_And_Sbom_Without_A_Progress_Write()
     {
         await using var h = await StartAsync();
         var verifier = new ScriptedVerifier(journal);
@@ -23,7 +24,7 @@ public sealed class VerifyReconcilerTests
         var result = await Step(h, verifier).ReconcileAsync(run, Token);
 
         Assert.Equal(StepAction.Continue, result.Action);
-        Assert.Equal(["progress Verifying Unknown/Verifying", "verify"], journal);
+        Assert.Equal(["verify"], journal);
         Assert.Equal(Digest('b'), verifier.Requests.Single().Digest);
         Assert.Equal((Conditions.True, VerificationReasons.Verified), Condition(run, Conditions.SbomVerified));
         Assert.Equal(Repository + "@" + Digest('b'), run.Status.Image!.Reference);
@@ -34,6 +35,39 @@ public sealed class VerifyReconcilerTests
         Assert.Equal(run.Uid, Owners.ControllerOf(sbom!)?.Uid);
         Assert.Equal(Digest('b'), sbom!.Metadata.Annotations[VerifyReconciler.VerifiedDigestAnnotation]);
         Assert.Contains(Digest('b'), sbom.Data[VerifyReconciler.SbomKey], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Verification_That_Lasts_Past_The_Progress_Delay_Is_Reported_As_Verifying_While_It_Runs()
+    {
+        await using var h = await StartAsync();
+        var clock = new FakeTimeProvider(Now);
+        var verifier = new ScriptedVerifier(journal) { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var (_, run) = await SetUpAsync(h, Digest('b'));
+
+        var step = new VerifyReconciler(h.Cluster, verifier, NullLogger.Instance, clock, TimeSpan.FromSeconds(2)).ReconcileAsync(run, Token);
+        await WaitForAsync(() => Journal().Contains("verify"));
+
+        // Nothing is written within the delay; once the clock passes it (the step's timer may start a moment after
+        // verification does, so the clock moves a second at a time), Verifying is written while verification runs.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(["verify"], Journal());
+        for (var i = 0; i < 5 && Journal().Count < 2; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            for (var poll = 0; poll < 50 && Journal().Count < 2; poll++)
+            {
+                await Task.Delay(10, Token);
+            }
+        }
+
+        Assert.Equal(2, Journal().Count);
+        verifier.Gate.SetResult();
+        var result = await step;
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Equal(["verify", "progress Verifying Unknown/Verifying"], Journal());
+        Assert.Equal((Conditions.True, VerificationReasons.Verified), Condition(run, Conditions.SbomVerified));
     }
 
     [Fact]
@@ -159,14 +193,37 @@ public sealed class VerifyReconcilerTests
         var run = await h.PassAsync(tinyImage, status, (r, current, _) =>
         {
             var condition = ConditionSet.Find(r.Status.Conditions, Conditions.SbomVerified);
-            journal.Add("progress " + current.Reason + " " + condition?.Status + "/" + condition?.Reason);
+            lock (journal)
+            {
+                journal.Add("progress " + current.Reason + " " + condition?.Status + "/" + condition?.Reason);
+            }
+
             return Task.FromResult(true);
         });
         run.BuiltDigest = digest;
         return run;
     }
 
-    private static VerifyReconciler Step(StepHarness h, IImageVerifier verifier) => new(h.Cluster, verifier, NullLogger.Instance);
+    private static VerifyReconciler Step(StepHarness h, IImageVerifier verifier) => new(h.Cluster, verifier, NullLogger.Instance, TimeProvider.System, TimeSpan.FromSeconds(30));
+
+    private List<string> Journal()
+    {
+        lock (journal)
+        {
+            return [.. journal];
+        }
+    }
+
+    /// <summary>Polls a condition a bounded number of times (the step runs on the thread pool).</summary>
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            await Task.Delay(10, Token);
+        }
+
+        Assert.True(condition(), "still waiting");
+    }
 
     private static (string? Status, string? Reason) Condition(Reconciliation run, string type) =>
         ConditionSet.Find(run.Status.Conditions, type) is { } c ? (c.Status, c.Reason) : (null, null);
