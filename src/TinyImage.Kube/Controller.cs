@@ -85,5 +85,11 @@ public sealed class Controller<TKey>
         {
             queue.AddAfter(key, delay);
         }
+        else
+        {
+            // A level-triggered pass asks again for every recheck it still needs: one scheduled by an earlier pass
+            // (a backoff, a recheck of what has since settled) would only cost a pass that finds nothing to do.
+            queue.CancelAfter(key);
+        }
     }
 }

@@ -8,7 +8,9 @@ namespace TinyImage.Kube;
 /// <summary>
 /// Records <c>events.k8s.io/v1</c> Events about objects. Deduplicated: the same type, reason and note about the same
 /// object within a window become one Event whose series count grows (written at most every interval). Rate-limited per
-/// object with a token bucket. Events are best effort: a failed write is logged, never thrown.
+/// object with a token bucket. Events are best effort: a failed write is logged, never thrown. Forgetting is incremental:
+/// each remembered series and bucket has one entry in a queue ordered by when it may expire, so recording an event
+/// costs O(log n) in the objects remembered instead of a scan of all of them.
 /// </summary>
 public sealed class EventRecorder
 {
@@ -22,6 +24,8 @@ public sealed class EventRecorder
     private readonly Lock gate = new();
     private readonly Dictionary<string, Recorded> recorded = [];
     private readonly Dictionary<string, Bucket> buckets = [];
+    private readonly PriorityQueue<string, DateTimeOffset> recordedExpiry = new();
+    private readonly PriorityQueue<string, DateTimeOffset> bucketExpiry = new();
 
     public EventRecorder(ResourceClient<Eventsv1Event> events, EventRecorderOptions options, TimeProvider time, ILogger logger)
     {
@@ -33,6 +37,21 @@ public sealed class EventRecorder
 
     /// <summary>Events written (created or series updated) so far.</summary>
     public int Written { get; private set; }
+
+    /// <summary>Series and rate-limit buckets remembered now (both forgotten once idle); for tests.</summary>
+    internal (int Series, int Buckets) Remembered
+    {
+        get
+        {
+            lock (gate)
+            {
+                return (recorded.Count, buckets.Count);
+            }
+        }
+    }
+
+    /// <summary>Queue entries looked at by pruning so far: grows with the entries that expire, not with every event; for tests.</summary>
+    internal long PruneVisits { get; private set; }
 
     /// <summary>Records an event about <paramref name="regarding"/>.</summary>
     public async Task RecordAsync(V1ObjectReference regarding, string type, string reason, string action, string note, CancellationToken cancellationToken)
@@ -101,6 +120,12 @@ public sealed class EventRecorder
         {
             lock (gate)
             {
+                // One queue entry per remembered key: a key already remembered (a concurrent create) has its entry.
+                if (!recorded.ContainsKey(dedupKey))
+                {
+                    recordedExpiry.Enqueue(dedupKey, now + options.DedupWindow);
+                }
+
                 recorded[dedupKey] = new Recorded(name, value.Metadata.NamespaceProperty, now);
                 Written++;
             }
@@ -139,7 +164,10 @@ public sealed class EventRecorder
         if (!buckets.TryGetValue(key, out var bucket))
         {
             buckets[key] = bucket = new Bucket(options.Burst, now);
+            bucketExpiry.Enqueue(key, now + BucketIdle);
         }
+
+        bucket.LastUsed = now;
 
         var refills = (int)Math.Min(options.Burst, (now - bucket.RefilledAt).Ticks / Math.Max(1, options.RefillInterval.Ticks));
         if (refills > 0)
@@ -157,16 +185,51 @@ public sealed class EventRecorder
         return true;
     }
 
+    /// <summary>
+    /// How long a bucket must go unused before it is forgotten: by then it has refilled (a forgotten bucket and a full
+    /// one allow the same), and a series about the object is past its dedup window.
+    /// </summary>
+    private TimeSpan BucketIdle => TimeSpan.FromTicks(Math.Max(options.DedupWindow.Ticks, options.Burst * options.RefillInterval.Ticks));
+
+    /// <summary>
+    /// Forgets what expired, looking only at queue entries that are due. An entry whose key was touched since it was
+    /// queued is queued again at its new expiry, so every remembered key keeps exactly one entry.
+    /// </summary>
     private void Prune(DateTimeOffset now)
     {
-        foreach (var (key, value) in recorded.Where(e => now - e.Value.LastSeen > options.DedupWindow).ToList())
+        while (recordedExpiry.TryPeek(out var key, out var due) && due < now)
         {
-            recorded.Remove(key);
+            recordedExpiry.Dequeue();
+            PruneVisits++;
+            if (recorded.TryGetValue(key, out var value))
+            {
+                if (now - value.LastSeen > options.DedupWindow)
+                {
+                    recorded.Remove(key);
+                }
+                else
+                {
+                    recordedExpiry.Enqueue(key, value.LastSeen + options.DedupWindow);
+                }
+            }
         }
 
-        foreach (var (key, _) in buckets.Where(e => e.Value.Tokens >= options.Burst && now - e.Value.RefilledAt > options.DedupWindow).ToList())
+        var idle = BucketIdle;
+        while (bucketExpiry.TryPeek(out var key, out var due) && due < now)
         {
-            buckets.Remove(key);
+            bucketExpiry.Dequeue();
+            PruneVisits++;
+            if (buckets.TryGetValue(key, out var bucket))
+            {
+                if (now - bucket.LastUsed > idle)
+                {
+                    buckets.Remove(key);
+                }
+                else
+                {
+                    bucketExpiry.Enqueue(key, bucket.LastUsed + idle);
+                }
+            }
         }
     }
 
@@ -188,5 +251,7 @@ public sealed class EventRecorder
         public int Tokens { get; set; } = tokens;
 
         public DateTimeOffset RefilledAt { get; set; } = now;
+
+        public DateTimeOffset LastUsed { get; set; } = now;
     }
 }

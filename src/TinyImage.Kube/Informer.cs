@@ -8,7 +8,9 @@ namespace TinyImage.Kube;
 /// List, then watch from the list's resourceVersion, keeping <see cref="Cache"/> current and telling handlers what
 /// changed. Resumes a dropped watch from the last seen resourceVersion (bookmarks advance it); on 410 Gone it relists
 /// and diffs against the cache (objects that vanished become Deleted events). Errors back off exponentially up to a
-/// cap. One list+watch loop per namespace (or one cluster-wide); all share one cache.
+/// cap. One list+watch loop per namespace (or one cluster-wide); all share one cache. Objects are cached as the
+/// controller needs them: managed fields are always dropped, and a transform (client-go's <c>SetTransform</c>) may
+/// strip more (a ConfigMap's data, a Job's pod template) before an object is cached and handed to handlers.
 /// </summary>
 public sealed class Informer<T> : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -19,13 +21,15 @@ public sealed class Informer<T> : IInformer
     private readonly ILogger logger;
     private readonly List<Action<InformerEvent<T>>> handlers = [];
     private readonly IReadOnlyList<string?> scopes;
+    private readonly Func<T, T>? transform;
     private int syncedScopes;
     private long lists;
     private long watches;
 
-    public Informer(ResourceClient<T> client, InformerOptions options, TimeProvider time, ILogger logger)
+    public Informer(ResourceClient<T> client, InformerOptions options, TimeProvider time, ILogger logger, Func<T, T>? transform = null)
     {
         this.client = client;
+        this.transform = transform;
         this.options = options;
         this.time = time;
         this.logger = logger;
@@ -189,6 +193,8 @@ public sealed class Informer<T> : IInformer
 
     private void Apply(WatchEventType type, T value)
     {
+        value.Metadata.ManagedFields = null;
+        value = transform?.Invoke(value) ?? value;
         var key = ObjectKey.Of(value);
         if (type == WatchEventType.Deleted)
         {

@@ -118,6 +118,18 @@ public sealed class WorkQueue<TKey> : IDisposable
         }
     }
 
+    /// <summary>Drops a delayed add of a key (a recheck an earlier pass asked for); a key already queued stays queued.</summary>
+    public void CancelAfter(TKey key)
+    {
+        lock (gate)
+        {
+            if (waiting.Remove(key, out var entry))
+            {
+                entry.Timer.Dispose();
+            }
+        }
+    }
+
     /// <summary>Queues a key after its backoff: initial, 2x, 4x, ... up to the cap. Counts a failure.</summary>
     public void AddRateLimited(TKey key)
     {

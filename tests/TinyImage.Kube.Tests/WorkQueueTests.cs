@@ -221,6 +221,35 @@ public sealed class WorkQueueTests
         await run;
     }
 
+    [Fact]
+    public async Task A_Pass_That_Needs_No_Recheck_Cancels_The_Recheck_An_Earlier_Pass_Scheduled()
+    {
+        var clock = new FakeTimeProvider();
+        using var queue = new WorkQueue<string>(Options, clock);
+        var ct = TestContext.Current.CancellationToken;
+        var passes = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var controller = new Controller<string>(
+            queue,
+            (_, _) => Task.FromResult(Interlocked.Increment(ref passes) == 1 ? ReconcileResult.After(TimeSpan.FromSeconds(5)) : ReconcileResult.Done),
+            concurrency: 1,
+            NullLogger.Instance);
+        var run = controller.RunAsync(stop.Token);
+
+        // The first pass asks to look again in 5 s; an event wakes a second pass first, which needs no recheck.
+        queue.Add("demo/a");
+        await Eventually.TrueAsync(() => queue.WaitingCount == 1 && queue.ProcessingCount == 0, "a recheck scheduled", ct);
+        queue.Add("demo/a");
+        await Eventually.TrueAsync(() => Volatile.Read(ref passes) == 2 && queue.ProcessingCount == 0, "the second pass", ct);
+
+        Assert.Equal(0, queue.WaitingCount);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, queue.Depth);
+        Assert.Equal(2, Volatile.Read(ref passes));
+        await stop.CancelAsync();
+        await run;
+    }
+
     private static void Drain(WorkQueue<string> queue)
     {
         while (queue.Depth > 0)

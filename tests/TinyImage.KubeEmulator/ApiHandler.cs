@@ -22,6 +22,7 @@ internal sealed class ApiHandler(
     Action<Exception> onError)
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private static readonly byte[] EventEnd = "}\n"u8.ToArray();
 
     /// <summary>Authentication and RBAC in front of every request (see Auth/); null serves everyone as admin.</summary>
     public Auth.AccessControl? Access { get; init; }
@@ -291,13 +292,21 @@ internal sealed class ApiHandler(
             {
                 while (sub.Events.TryRead(out var e))
                 {
-                    var (eventType, obj) = Translate(type, e, labels, fields);
+                    var (eventType, bookmark) = Translate(type, e, labels, fields);
                     if (eventType is null)
                     {
                         continue;
                     }
 
-                    await WriteEventAsync(ctx, eventType, metadataOnly ? PartialObjectMetadata.Of(obj!) : obj!, ct);
+                    if (bookmark is not null || metadataOnly)
+                    {
+                        var obj = bookmark ?? ObjectStore.Present(type, e.Object);
+                        await WriteEventAsync(ctx, eventType, metadataOnly ? PartialObjectMetadata.Of(obj) : obj, ct);
+                    }
+                    else
+                    {
+                        await WriteEventAsync(ctx, eventType, e.PresentedJson(type), ct);
+                    }
                     if (eventType != "BOOKMARK" && faults.CloseWatchesEveryEvents is { } every && every > 0 && ++sent % every == 0)
                     {
                         return;
@@ -333,7 +342,8 @@ internal sealed class ApiHandler(
         }
     }
 
-    private static (string? Type, JsonObject? Object) Translate(ResourceType type, StoredEvent e, LabelSelector labels, FieldSelector fields)
+    /// <summary>The watch event type of <paramref name="e"/> for this watch (null: not for it), and the bookmark to send for a marker.</summary>
+    private static (string? Type, JsonObject? Bookmark) Translate(ResourceType type, StoredEvent e, LabelSelector labels, FieldSelector fields)
     {
         if (e.Type == StoredEvent.InitialEventsEnd)
         {
@@ -353,12 +363,7 @@ internal sealed class ApiHandler(
             },
             _ => newMatch ? e.Type : null,
         };
-        if (type2 is null)
-        {
-            return (null, null);
-        }
-
-        return (type2, ObjectStore.Present(type, e.Object));
+        return (type2, null);
     }
 
     private static JsonObject Bookmark(ResourceType type, long rv, bool initialEventsEnd)
@@ -482,6 +487,15 @@ internal sealed class ApiHandler(
         ctx.Response.ContentType = "application/json";
         ctx.Response.Headers.CacheControl = "no-cache, private";
         await ctx.Response.StartAsync(ct);
+        await ctx.Response.Body.FlushAsync(ct);
+    }
+
+    /// <summary>Writes one watch event whose object is already serialized: the bytes <see cref="WriteEventAsync(HttpContext, string, JsonObject, CancellationToken)"/> would write.</summary>
+    private static async Task WriteEventAsync(HttpContext ctx, string type, byte[] objectJson, CancellationToken ct)
+    {
+        await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("{\"type\":\"" + type + "\",\"object\":"), ct);
+        await ctx.Response.Body.WriteAsync(objectJson, ct);
+        await ctx.Response.Body.WriteAsync(EventEnd, ct);
         await ctx.Response.Body.FlushAsync(ct);
     }
 

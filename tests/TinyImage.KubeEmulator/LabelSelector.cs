@@ -7,9 +7,19 @@ internal sealed class LabelSelector
 {
     private readonly List<Func<JsonObject?, bool>> _requirements;
 
-    private LabelSelector(List<Func<JsonObject?, bool>> requirements) => _requirements = requirements;
+    private LabelSelector(List<Func<JsonObject?, bool>> requirements, List<(string Key, string Value)> equalities)
+    {
+        _requirements = requirements;
+        Equalities = equalities;
+    }
 
-    public static LabelSelector Everything { get; } = new([]);
+    public static LabelSelector Everything { get; } = new([], []);
+
+    /// <summary>
+    /// The <c>key=value</c> (and <c>key==value</c>) requirements: every match has these labels, so a store may look
+    /// its candidates up in an index by label and test the whole selector on those alone.
+    /// </summary>
+    public IReadOnlyList<(string Key, string Value)> Equalities { get; }
 
     /// <summary>Parses a selector; returns null and an error message when it is malformed.</summary>
     public static LabelSelector? Parse(string? text, out string? error)
@@ -21,6 +31,7 @@ internal sealed class LabelSelector
         }
 
         var requirements = new List<Func<JsonObject?, bool>>();
+        var equalities = new List<(string Key, string Value)>();
         foreach (var raw in SplitTopLevel(text))
         {
             var part = raw.Trim();
@@ -37,9 +48,13 @@ internal sealed class LabelSelector
             }
 
             requirements.Add(req);
+            if (Equality(part) is { } equality)
+            {
+                equalities.Add(equality);
+            }
         }
 
-        return new LabelSelector(requirements);
+        return new LabelSelector(requirements, equalities);
     }
 
     /// <summary>
@@ -63,6 +78,18 @@ internal sealed class LabelSelector
         }
 
         return true;
+    }
+
+    /// <summary>The key and value of a requirement already parsed as valid when it is an equality (<c>=</c> or <c>==</c>).</summary>
+    private static (string Key, string Value)? Equality(string part)
+    {
+        if (part.Contains("!=", StringComparison.Ordinal) || part.StartsWith('!'))
+        {
+            return null;
+        }
+
+        var op = part.IndexOf("==", StringComparison.Ordinal) is var eq and > 0 ? (eq, 2) : (part.IndexOf('='), 1);
+        return op.Item1 > 0 ? (part[..op.Item1].Trim(), part[(op.Item1 + op.Item2)..].Trim()) : null;
     }
 
     /// <summary>A label's value, or null when the object has no such label (or a value that is not a string).</summary>

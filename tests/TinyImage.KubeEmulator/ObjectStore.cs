@@ -82,7 +82,7 @@ internal sealed partial class ObjectStore
             var items = new JsonArray();
             string? next = null;
             var remaining = 0;
-            foreach (var (key, obj) in Bucket(type))
+            foreach (var (key, obj) in Candidates(type, labels))
             {
                 if (startAfter is not null && string.CompareOrdinal(key, startAfter) <= 0)
                 {
@@ -867,6 +867,7 @@ internal sealed partial class ObjectStore
         }
 
         IndexLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
+        IndexLabelsLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         IndexClusterIpLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
         _history.AddLast(e);

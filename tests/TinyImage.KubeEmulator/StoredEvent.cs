@@ -12,7 +12,25 @@ internal sealed record StoredEvent(long Rv, (string Group, string Plural) Storag
     /// <summary>A marker a watch turns into the <c>k8s.io/initial-events-end</c> bookmark.</summary>
     public const string InitialEventsEnd = "INITIAL-EVENTS-END";
 
+    private Tuple<ResourceType, byte[]>? _presented;
+
     public string? Namespace => (string?)Object["metadata"]?["namespace"];
+
+    /// <summary>
+    /// <see cref="Object"/> as the API of <paramref name="type"/> serves it, serialized once: every watch of that API
+    /// writes the same bytes (the committed object is never mutated, so they never go stale).
+    /// </summary>
+    public byte[] PresentedJson(ResourceType type)
+    {
+        if (Volatile.Read(ref _presented) is { } cached && ReferenceEquals(cached.Item1, type))
+        {
+            return cached.Item2;
+        }
+
+        var json = System.Text.Encoding.UTF8.GetBytes(ObjectStore.Present(type, Object).ToJsonString());
+        Volatile.Write(ref _presented, Tuple.Create(type, json));
+        return json;
+    }
 }
 
 /// <summary>Options of a DELETE request (query parameters and the DeleteOptions body).</summary>

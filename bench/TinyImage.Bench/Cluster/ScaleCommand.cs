@@ -113,7 +113,7 @@ internal static class ScaleCommand
                 ["ready"] = cluster.Watcher.ReadyCount,
                 ["createSeconds"] = Math.Round(created, 3),
                 ["readySeconds"] = Math.Round(readySeconds, 3),
-                ["readyP50Seconds"] = Math.Round(Stats.Of(readyTimes).P50, 3),
+                ["readyP50Seconds"] = readyTimes.Count == 0 ? null : Math.Round(Stats.Of(readyTimes).P50, 3),
                 ["operatorCpuSeconds"] = Math.Round(cpu, 2),
                 ["operatorCpuSecondsSinceStart"] = Math.Round(op.CpuSeconds(), 2),
                 ["emulatorCpuSeconds"] = Math.Round(emuCpu, 2),

@@ -160,14 +160,20 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         (build.JobName, build.Digest, build.StartTime, build.CompletionTime, build.LogTail) = (name, null, null, null, null);
         (build.FailureReason, build.FailureMessage, build.Retry) = (null, null, run.Retry);
 
-        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(run.Valid, hash, options);
+        // The cache holds ConfigMaps without their data: compare by the hash annotation written with it.
+        var desiredConfigMap = CachedForm.WithDataHash(KanikoJobBuilder.BuildContainerfileConfigMap(run.Valid, hash, options));
         var configMap = await ChildWriter.CreateOrUpdateAsync(
             cluster.ConfigMaps,
             cluster.ConfigMapCache,
             desiredConfigMap,
             run.Uid,
-            actual => SameData(desiredConfigMap.Data, actual.Data),
-            actual => actual.Data = desiredConfigMap.Data,
+            actual => CachedForm.DataHashOf(actual) == CachedForm.DataHashOf(desiredConfigMap),
+            actual =>
+            {
+                actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desiredConfigMap.Metadata.Annotations);
+                actual.Data = desiredConfigMap.Data;
+                actual.BinaryData = null;
+            },
             cancellationToken).ConfigureAwait(false);
         switch (configMap.Outcome)
         {
@@ -237,10 +243,6 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         var complete = conditions.Any(c => c.Type == "Complete" && c.Status == "True");
         return (complete, false, null);
     }
-
-    private static bool SameData(IDictionary<string, string>? desired, IDictionary<string, string>? actual) =>
-        (desired?.Count ?? 0) == (actual?.Count ?? 0)
-        && (desired is null || desired.All(e => actual!.TryGetValue(e.Key, out var value) && value == e.Value));
 
     [GeneratedRegex("^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex DigestPattern();

@@ -5,6 +5,15 @@ namespace TinyImage.Operator.Reconciler;
 /// <summary>Knobs of the controller's machinery that tests turn (production uses the defaults).</summary>
 internal sealed record ControllerSettings
 {
+    /// <summary>The default of <see cref="ProgressDelay"/>.</summary>
+    public static readonly TimeSpan DefaultProgressDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A verification or a rollout that lasts longer than this is reported in status while it runs; a quicker one is
+    /// reported by the write that follows it (so a cache-hit verification and a quick rollout cost no write).
+    /// </summary>
+    public TimeSpan ProgressDelay { get; init; } = DefaultProgressDelay;
+
     public WorkQueueOptions Queue { get; init; } = new();
 
     /// <summary>Watch timeout and error backoff of every informer (namespaces, selector and resync are set per informer).</summary>

@@ -70,9 +70,9 @@ internal sealed class TinyImageController
             }
         });
         cluster.TinyImageCache = tinyImages.Cache;
-        var jobs = Owned(cluster.Jobs, queue, EventFilters.WhenChanged<V1Job, (bool, bool, bool)>(JobSummary));
+        var jobs = Owned(cluster.Jobs, queue, EventFilters.WhenChanged<V1Job, (bool, bool, bool)>(JobSummary), CachedForm.Job);
         cluster.JobCache = jobs.Cache;
-        var configMaps = Owned(cluster.ConfigMaps, queue, EventFilters.WhenChanged<V1ConfigMap, bool>(_ => true));
+        var configMaps = Owned(cluster.ConfigMaps, queue, EventFilters.WhenChanged<V1ConfigMap, bool>(_ => true), CachedForm.ConfigMap);
         cluster.ConfigMapCache = configMaps.Cache;
         var deployments = Owned(cluster.Deployments, queue, EventFilters.WhenChanged<V1Deployment, (RolloutState, bool, int)>(DeploymentSummary));
         cluster.DeploymentCache = deployments.Cache;
@@ -84,7 +84,7 @@ internal sealed class TinyImageController
         // Verification runs beside the workers, in a bounded pool fair across namespaces; a finished one re-queues its TinyImage.
         // Disposed (every verification cancelled) before the queue when the term ends.
         await using var verifications = new VerificationPool(verifier, options.VerifyConcurrency, loggers.CreateLogger("TinyImage.Operator.Verification")) { OnDone = queue.Add };
-        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit);
+        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
         if (settings.OnReconciled is { } observe)
         {
@@ -192,11 +192,11 @@ internal sealed class TinyImageController
         }
     }
 
-    private Informer<T> Informer<T>(ResourceClient<T> client, TimeSpan resync, string? selector)
+    private Informer<T> Informer<T>(ResourceClient<T> client, TimeSpan resync, string? selector, Func<T, T>? transform = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var informerOptions = settings.Informer with { Namespaces = options.WatchNamespaces, LabelSelector = selector, ResyncPeriod = resync };
-        return new Informer<T>(client, informerOptions, time, loggers.CreateLogger("TinyImage.Operator.Informer." + client.Type.Kind));
+        return new Informer<T>(client, informerOptions, time, loggers.CreateLogger("TinyImage.Operator.Informer." + client.Type.Kind), transform);
     }
 
     /// <summary>
@@ -225,10 +225,10 @@ internal sealed class TinyImageController
     }
 
     /// <summary>An informer for an owned kind whose relevant events wake the controller owner (a TinyImage).</summary>
-    private Informer<T> Owned<T>(ResourceClient<T> client, WorkQueue<ObjectKey> queue, Func<InformerEvent<T>, bool> relevant)
+    private Informer<T> Owned<T>(ResourceClient<T> client, WorkQueue<ObjectKey> queue, Func<InformerEvent<T>, bool> relevant, Func<T, T>? transform = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var informer = Informer(client, TimeSpan.Zero, TinyImageTypes.ManagedSelector);
+        var informer = Informer(client, TimeSpan.Zero, TinyImageTypes.ManagedSelector, transform);
         informer.AddHandler(e =>
         {
             if (relevant(e) && Owners.ControllerKey(e.Object, TinyImageResource.ApiVersionValue, TinyImageResource.KindValue) is { } owner)

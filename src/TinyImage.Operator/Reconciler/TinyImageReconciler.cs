@@ -11,7 +11,9 @@ namespace TinyImage.Operator.Reconciler;
 /// One reconciler, an ordered list of sub-reconcilers (inputs, build, verify, deploy, advisories, history), one summarize-and-patch
 /// at the end of the pass (Flux's source-controller). Level-triggered and idempotent: each pass looks at the TinyImage
 /// and its children as they are and takes every step it can; no step waits for a phase an earlier pass wrote. Status
-/// is written where a person should see progress (before verification) and once at the end, only when it changed.
+/// is written once at the end, only when it changed; the write of a Verifying or Deploying phase that has just begun
+/// waits (<see cref="ProgressWrites"/>), so a quick verification and rollout are reported by the Ready write alone. Events mark what a person acts on: a build started, Ready, and
+/// failures.
 /// </summary>
 internal sealed class TinyImageReconciler
 {
@@ -23,10 +25,11 @@ internal sealed class TinyImageReconciler
     private readonly AdvisoryReaudit reaudit;
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
+    private readonly ProgressWrites progress;
 
     private readonly IVerificationRunner verifier;
 
-    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit)
+    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay)
     {
         this.verifier = verifier;
         this.reaudit = reaudit;
@@ -34,6 +37,7 @@ internal sealed class TinyImageReconciler
         this.time = time;
         this.events = events;
         this.logger = logger;
+        progress = new ProgressWrites(progressDelay);
         deploy = new DeployReconciler(cluster, options, logger);
         steps =
         [
@@ -56,6 +60,7 @@ internal sealed class TinyImageReconciler
             reaudit.Forget(key);
             Telemetry.AdvisoryGauges.Remove(key);
             verifier.Forget(key);
+            progress.Forget(key);
             return ReconcileResult.Done;
         }
 
@@ -91,7 +96,12 @@ internal sealed class TinyImageReconciler
 
         StatusSummary.Apply(run.Status, outcomes, run.Workload, run.Generation, run.Now);
         run.Status.LastHandledRetry = run.Retry;
-        if (!await WriteAsync(patcher, run.Status, cancellationToken).ConfigureAwait(false))
+        if (progress.Defer(key, patcher.Current.Status, run.Status, run.Generation, run.Now) is { } wait)
+        {
+            // A rollout that has just begun: its Ready write may follow soon; look again when it has lasted.
+            requeue = requeue is { } sooner && sooner < wait ? sooner : wait;
+        }
+        else if (!await WriteAsync(patcher, run.Status, cancellationToken).ConfigureAwait(false))
         {
             return ReconcileResult.Backoff;
         }
@@ -111,7 +121,7 @@ internal sealed class TinyImageReconciler
         return WriteAsync(patcher, run.Status, cancellationToken);
     }
 
-    /// <summary>Writes the status when it changed, and records an Event when the phase changed.</summary>
+    /// <summary>Writes the status when it changed, and records an Event when the phase changed to one a person acts on.</summary>
     private async Task<bool> WriteAsync(StatusPatcher patcher, TinyImageStatus status, CancellationToken cancellationToken)
     {
         var before = patcher.Current.Status?.Phase;
@@ -120,7 +130,7 @@ internal sealed class TinyImageReconciler
             return false;
         }
 
-        if (before != status.Phase)
+        if (before != status.Phase && status.Phase is Phases.Building or Phases.Ready or Phases.Failed)
         {
             await RecordPhaseAsync(patcher.Current, cancellationToken).ConfigureAwait(false);
         }

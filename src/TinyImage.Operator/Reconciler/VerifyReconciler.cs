@@ -18,6 +18,8 @@ namespace TinyImage.Operator.Reconciler;
 /// and its SBOM (CycloneDX JSON in ConfigMap <c>NAME-sbom</c>). An outcome recorded for this digest, binary and policy
 /// under the current retry annotation stands (a pass is not verified again while its SBOM ConfigMap says so; a refusal
 /// stays until the spec or the annotation changes). A refused image is never deployed: the verified one keeps serving.
+/// Verification runs in the pool beside the workers: while it is queued or running the pass waits with that reason (the
+/// end-of-pass write of Verifying waits for the progress delay, <see cref="ProgressWrites"/>).
 /// </summary>
 internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner verifier, ILogger logger, PackageListStore? packages = null) : ISubReconciler
 {
@@ -114,13 +116,16 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
             return Refused(run, result.Reason, result.Message);
         }
 
-        var desired = SbomConfigMap(run, digest, policyKey, result.CycloneDxJson);
+        // Written only when it differs (compared by its annotations: the cache holds no data), so verifying again a
+        // digest whose facts status does not hold yet (a pass whose status write waited) costs no write.
+        var desired = CachedForm.WithDataHash(SbomConfigMap(run, digest, policyKey, result.CycloneDxJson));
         var written = await ChildWriter.CreateOrUpdateAsync(
             cluster.ConfigMaps,
             cluster.ConfigMapCache,
             desired,
             run.Uid,
-            actual => false,
+            actual => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
+                && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations),
             actual =>
             {
                 actual.Metadata.Labels = desired.Metadata.Labels;

@@ -63,14 +63,16 @@ internal sealed class OperatorHarness : IAsyncDisposable
     /// <summary>Starts an operator in the background; stop it with <see cref="RunningOperator.StopAsync"/>.</summary>
     /// <param name="options">The operator's options; <see cref="FastOptions"/> by default.</param>
     /// <param name="identity">The instance's identity.</param>
+    /// <param name="progressDelay">How long a Verifying or Deploying write may wait; <see cref="ControllerSettings.DefaultProgressDelay"/> by default.</param>
     /// <param name="verifier">Another verifier than <see cref="Verifier"/> (the real one, against a real registry).</param>
-    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, Operator.Verification.IImageVerifier? verifier = null)
+    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, Operator.Verification.IImageVerifier? verifier = null, TimeSpan? progressDelay = null)
     {
         identity ??= "op-" + (operators.Count + 1);
         var connection = new KubeConnection(Kube.CreateHttpClient(), Kube.BaseAddress) { Identity = identity };
         var settings = new ControllerSettings
         {
             Instance = identity,
+            ProgressDelay = progressDelay ?? ControllerSettings.DefaultProgressDelay,
             OnReconciled = (key, _) => Passes.AddOrUpdate(key.Name, 1, (_, n) => n + 1),
             Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },

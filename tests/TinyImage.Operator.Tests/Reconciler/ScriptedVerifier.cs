@@ -22,10 +22,22 @@ internal sealed class ScriptedVerifier(List<string> journal) : IImageVerifier
     public static Func<VerificationRequest, VerificationResult> Refuse(string reason, string message) =>
         _ => new VerificationResult(false, reason, message, 1234, 1, null, null);
 
-    public Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken)
+    /// <summary>When set, verification answers only once it completes (a pull that lasts).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public async Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken)
     {
-        journal.Add("verify");
-        Requests.Add(request);
-        return Task.FromResult(Answer(request));
+        lock (journal)
+        {
+            journal.Add("verify");
+            Requests.Add(request);
+        }
+
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return Answer(request);
     }
 }

@@ -181,7 +181,11 @@ public sealed class VerifyReconcilerTests
         var run = await h.PassAsync(tinyImage, status, (r, current, _) =>
         {
             var condition = ConditionSet.Find(r.Status.Conditions, Conditions.SbomVerified);
-            journal.Add("progress " + current.Reason + " " + condition?.Status + "/" + condition?.Reason);
+            lock (journal)
+            {
+                journal.Add("progress " + current.Reason + " " + condition?.Status + "/" + condition?.Reason);
+            }
+
             return Task.FromResult(true);
         });
         run.BuiltDigest = digest;
