@@ -27,6 +27,9 @@ public static class Conditions
     public const string ReasonInvalidSpec = "InvalidSpec";
     public const string ReasonSourceNotFound = "SourceNotFound";
     public const string ReasonSecretNotFound = "SecretNotFound";
+
+    /// <summary>The spec asks for something the operator's administrator does not allow (build pod placement, a route hostname).</summary>
+    public const string ReasonNotAllowed = "NotAllowed";
     public const string ReasonVerifying = "Verifying";
     public const string ReasonDeploying = "Deploying";
     public const string ReasonAvailable = "Available";

@@ -56,7 +56,7 @@ public sealed class ContainerfileGeneratorTests
     {
         var text = ContainerfileGenerator.Generate(Samples.Hello().Valid(), Options);
 
-        Assert.Contains("FROM " + OperatorOptions.DefaultBuilderImage + " AS build\n", text, StringComparison.Ordinal);
+        Assert.Contains("FROM " + OperatorOptions.DefaultBuilderImage + " AS chef\n", text, StringComparison.Ordinal);
         Assert.Contains("RUN [\"apk\", \"add\", \"--no-cache\", \"musl-dev\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("RUN [\"cargo\", \"install\", \"cargo-auditable\", \"--locked\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("ENV RUSTFLAGS=\"-C target-feature=+crt-static\"\n", text, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class ContainerfileGeneratorTests
         var text = ContainerfileGenerator.Generate(ti.Valid(), Options with { GnuBuilderImage = "rust:1.83-bookworm" });
 
         Assert.StartsWith("# Generated", text, StringComparison.Ordinal);
-        Assert.Contains("FROM rust:1.83-bookworm AS build\n", text, StringComparison.Ordinal);
+        Assert.Contains("FROM rust:1.83-bookworm AS chef\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("apk", text, StringComparison.Ordinal);
         Assert.DoesNotContain("RUSTFLAGS", text, StringComparison.Ordinal);
         Assert.Contains("/src/target/x86_64-unknown-linux-gnu/release/hello", text, StringComparison.Ordinal);

@@ -70,6 +70,67 @@ public sealed class DeployReconcilerTests
     }
 
     [Fact]
+    public async Task An_Autoscaler_Changing_The_Replicas_Is_Left_Alone_With_Zero_Writes()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h, autoscaled: true);
+        await Step(h).ReconcileAsync(run, Token);
+        Assert.Equal(1, (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Replicas);
+
+        // The HorizontalPodAutoscaler scales the Deployment to 5 (through the scale subresource, a plain spec write).
+        var scaled = h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["replicas"] = 5);
+        Assert.True(scaled.IsSuccess, scaled.Body.ToJsonString());
+        await SyncAsync(h, status => (status["observedGeneration"], status["replicas"], status["updatedReplicas"], status["readyReplicas"], status["availableReplicas"]) = (2, 5, 5, 5, 5));
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        var result = await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Equal(writes, h.Writes());
+        Assert.Equal(5, (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Replicas);
+        Assert.Equal(5, again.Status.Deployment!.ReadyReplicas);
+    }
+
+    [Fact]
+    public async Task Without_Autoscaling_The_Operator_Writes_The_Spec_Replicas_Back()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        Assert.True(h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["replicas"] = 5).IsSuccess);
+        await SyncAsync(h, RolledOut);
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal(writes + 1, h.Writes());
+        Assert.Equal(1, (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task An_Update_Of_An_Autoscaled_Deployment_Keeps_The_Autoscalers_Replicas()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h, autoscaled: true);
+        await Step(h).ReconcileAsync(run, Token);
+        Assert.True(h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["replicas"] = 4).IsSuccess);
+        // Someone edits the pod template: the operator writes it back, and must not reset replicas on the way.
+        Assert.True(h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["template"]!["spec"]!["containers"]![0]!["args"] = new JsonArray("--drift")).IsSuccess);
+        await SyncAsync(h, RolledOut);
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal(writes + 1, h.Writes());
+        var deployment = (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!;
+        Assert.Null(deployment.Spec.Template.Spec.Containers[0].Args);
+        Assert.Equal(4, deployment.Spec.Replicas);
+    }
+
+    [Fact]
     public async Task A_Rollout_Past_Its_Progress_Deadline_Fails()
     {
         await using var h = await StartAsync();
@@ -160,10 +221,10 @@ public sealed class DeployReconcilerTests
     }
 
     /// <summary>A TinyImage whose current spec's image is verified (status.image), the inputs step done.</summary>
-    private static async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h)
+    private static async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h, bool autoscaled = false)
     {
         h.CreateSource();
-        var tinyImage = await h.CreateTinyImageAsync();
+        var tinyImage = await h.CreateTinyImageAsync(edit: autoscaled ? body => body["spec"]!["deploy"] = new JsonObject { ["autoscaling"] = new JsonObject() } : null);
         var hash = (await h.PassAsync(tinyImage)).Hash;
         var status = new TinyImageStatus
         {
