@@ -85,6 +85,17 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             return run.ChildInTheWay("Service", service.Metadata.Name);
         }
 
+        switch (await RouteApplier.ApplyAsync(run, run.Valid, cluster, cancellationToken).ConfigureAwait(false))
+        {
+            case ApplyOutcome.NotOurs:
+                return run.ChildInTheWay(run.Valid.Spec.Deploy.Route!.Kind, run.Name);
+            case ApplyOutcome.Conflict:
+                return StepResult.Retry;
+            case ApplyOutcome.Created or ApplyOutcome.Updated:
+                logger.LogInformation("Applied {Kind} {Namespace}/{Name}", run.Valid.Spec.Deploy.Route!.Kind, run.Namespace, run.Name);
+                break;
+        }
+
         return state.Rollout switch
         {
             RolloutState.Complete => StepResult.Continue,
