@@ -28,6 +28,16 @@ public sealed class ContainerfileGeneratorTests
             s.Build.Features = ["tls/rustls", "json"];
             s.Build.NoDefaultFeatures = true;
         },
+        ["build-env-and-secrets"] = s =>
+        {
+            s.Build.Env = [new BuildEnvVar { Name = "SQLX_OFFLINE", Value = "true" }];
+            s.Build.Secrets = new BuildSecretsSpec
+            {
+                CargoRegistries = [new CargoRegistryToken { Registry = "corp", SecretName = "corp-token" }],
+                GitHttpsSecret = "git-https",
+                GitSshSecret = "git-ssh",
+            };
+        },
         ["custom-builder-with-cargo-auditable"] = s =>
         {
             s.Build.BuilderImage = "ghcr.io/example/rust-auditable:1.83@sha256:" + new string('a', 64);
