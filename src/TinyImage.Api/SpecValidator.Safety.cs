@@ -45,6 +45,8 @@ public static partial class SpecValidator
         CheckOutput(p, spec.Output);
         CheckVerify(p, spec.Verify);
         CheckDeploy(p, spec.Deploy);
+        CheckBuildAccess(p, spec.Build);
+        CheckExposure(p, spec.Deploy);
     }
 
     private static void CheckSource(List<FieldError> p, SourceSpec? source)

@@ -49,6 +49,8 @@ public static partial class SpecValidator
             o => o is GitRef r && r.Branch?.Contains("..", StringComparison.Ordinal) != true && r.Tag?.Contains("..", StringComparison.Ordinal) != true,
         ["!has(self.subPath) || !self.subPath.split('/').exists(s, s == '..' || s == '.')"] =
             o => o is GitSource g && (g.SubPath is null || !HasDotSegment(g.SubPath)),
+        ["(self.kind == 'HTTPRoute') == has(self.gateway) && (self.kind == 'Ingress' || !has(self.ingressClassName))"] =
+            o => o is RouteSpec r && RouteShapeHolds(r),
         [TinyImageResource.NameRule] =
             o => o is TinyImageResource t && IsValidName(t.Metadata?.Name),
         ["has(self.git) != has(self.configMap)"] =

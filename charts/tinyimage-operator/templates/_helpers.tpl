@@ -63,6 +63,14 @@ The operator's rules: least privilege, no wildcards, Secrets only read. Kept equ
 - apiGroups: [batch]
   resources: [jobs]
   verbs: [get, list, watch, create, update, patch, delete]
+# deploy.route: read directly (no informer: only TinyImages with a route pay for it), created, kept, and deleted when
+# the route switches kind.
+- apiGroups: [networking.k8s.io]
+  resources: [ingresses]
+  verbs: [get, create, update, delete]
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes]
+  verbs: [get, create, update, delete]
 - apiGroups: [""]
   resources: [pods]
   verbs: [list]

@@ -69,13 +69,37 @@ public sealed class BuildSpec
     [MaxLength(512)]
     public string? KanikoImage { get; set; }
 
-    /// <summary>Kaniko layer caching.</summary>
+    /// <summary>Kaniko layer caching (on by default, in OUTPUT_REPOSITORY/cache).</summary>
     [JsonPropertyName("cache")]
     public CacheSpec? Cache { get; set; }
 
     /// <summary>Resources of the build container.</summary>
     [JsonPropertyName("resources")]
     public ResourceRequirementsSpec? Resources { get; set; }
+
+    /// <summary>Variables of the build step (e.g. `SQLX_OFFLINE=true`), passed as Kaniko build arguments from its environment; never written into the Containerfile.</summary>
+    [JsonPropertyName("env")]
+    [MaxLength(64)]
+    public IList<BuildEnvVar>? Env { get; set; }
+
+    /// <summary>Secrets of the build step only: cargo registry tokens, git credentials (HTTPS or SSH) for git dependencies.</summary>
+    [JsonPropertyName("secrets")]
+    public BuildSecretsSpec? Secrets { get; set; }
+
+    /// <summary>Node labels the build pod must run on. Only when the operator's administrator allows build pod placement (`--allow-build-pod-placement`).</summary>
+    [JsonPropertyName("nodeSelector")]
+    public IDictionary<string, string>? NodeSelector { get; set; }
+
+    /// <summary>Tolerations of the build pod. Only when the administrator allows build pod placement.</summary>
+    [JsonPropertyName("tolerations")]
+    [MaxLength(32)]
+    public IList<TolerationSpec>? Tolerations { get; set; }
+
+    /// <summary>The build pod's service account (its token is still not mounted). Only when the administrator allows build pod placement.</summary>
+    [JsonPropertyName("serviceAccountName")]
+    [Pattern(Patterns.ObjectName)]
+    [MaxLength(253)]
+    public string? ServiceAccountName { get; set; }
 
     /// <summary>Seconds the build may run before it fails (the Job's activeDeadlineSeconds).</summary>
     [JsonPropertyName("timeoutSeconds")]

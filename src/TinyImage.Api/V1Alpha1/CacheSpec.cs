@@ -2,13 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace TinyImage.Api.V1Alpha1;
 
-/// <summary>Kaniko's layer cache in a registry repository.</summary>
+/// <summary>
+/// Kaniko's layer cache in a registry repository, on by default (also when `build.cache` is absent): the toolchain and
+/// dependency layers are reused while Cargo.toml and Cargo.lock stay the same.
+/// </summary>
 public sealed class CacheSpec
 {
-    /// <summary>Use Kaniko's cache (`--cache=true`).</summary>
+    /// <summary>The default of <see cref="TtlHours"/>: two weeks.</summary>
+    public const int DefaultTtlHours = 336;
+
+    /// <summary>Use Kaniko's cache (`--cache=true`); `false` opts out.</summary>
     [JsonPropertyName("enabled")]
-    [Default("false")]
-    public bool Enabled { get; set; }
+    [Default("true")]
+    public bool Enabled { get; set; } = true;
 
     /// <summary>The cache repository (`--cache-repo`). Defaults to OUTPUT_REPOSITORY/cache.</summary>
     [JsonPropertyName("repository")]
@@ -20,5 +26,5 @@ public sealed class CacheSpec
     [JsonPropertyName("ttlHours")]
     [Range(1, 8760)]
     [Default("336")]
-    public int TtlHours { get; set; } = 336;
+    public int TtlHours { get; set; } = DefaultTtlHours;
 }

@@ -34,6 +34,9 @@ public static class Conditions
     public const string ReasonInvalidSpec = "InvalidSpec";
     public const string ReasonSourceNotFound = "SourceNotFound";
     public const string ReasonSecretNotFound = "SecretNotFound";
+
+    /// <summary>The spec asks for something the operator's administrator does not allow (build pod placement, a route hostname).</summary>
+    public const string ReasonNotAllowed = "NotAllowed";
     public const string ReasonVerifying = "Verifying";
 
     /// <summary>The verification waits for a free slot of the operator's verification pool (<c>--verify-concurrency</c>).</summary>

@@ -5,7 +5,7 @@ namespace TinyImage.Api.V1Alpha1;
 /// <summary>How the verified image runs.</summary>
 public sealed class DeploySpec
 {
-    /// <summary>Number of pods.</summary>
+    /// <summary>Number of pods. With `autoscaling`, only the number the Deployment starts with.</summary>
     [JsonPropertyName("replicas")]
     [Range(0, 100)]
     [Default("1")]
@@ -30,6 +30,20 @@ public sealed class DeploySpec
     /// <summary>Resources of the container.</summary>
     [JsonPropertyName("resources")]
     public ResourceRequirementsSpec? Resources { get; set; }
+
+    /// <summary>An autoscaler owns the replica count: the operator stops writing the Deployment's spec.replicas.</summary>
+    [JsonPropertyName("autoscaling")]
+    public AutoscalingSpec? Autoscaling { get; set; }
+
+    /// <summary>Secrets (`kubernetes.io/dockerconfigjson`) the workload pulls its image with. The push secret (`output.pushSecret`) never reaches the workload.</summary>
+    [JsonPropertyName("imagePullSecrets")]
+    [MaxLength(16)]
+    [Pattern(Patterns.ObjectName)]
+    public IList<string>? ImagePullSecrets { get; set; }
+
+    /// <summary>An HTTPRoute or Ingress for the Service, when the administrator allows the hostname.</summary>
+    [JsonPropertyName("route")]
+    public RouteSpec? Route { get; set; }
 
     /// <summary>The Service in front of the pods.</summary>
     [JsonPropertyName("service")]

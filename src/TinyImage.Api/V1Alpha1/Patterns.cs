@@ -55,4 +55,22 @@ public static class Patterns
 
     /// <summary>A path of a file in a ConfigMap source, as a ConfigMap key (slashes encoded as <c>__</c>, see ConfigMapSource).</summary>
     public const string ConfigMapKey = "^[-._a-zA-Z0-9]+$";
+
+    /// <summary>A cargo registry name (Cargo.toml <c>registry = "NAME"</c>); becomes part of <c>CARGO_REGISTRIES_NAME_*</c>.</summary>
+    public const string CargoRegistryName = "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$";
+
+    /// <summary>A qualified name (label key, taint key): optional DNS prefix and a slash, then a name.</summary>
+    public const string QualifiedName = "^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
+
+    /// <summary>A label value (may be empty).</summary>
+    public const string LabelValue = "^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$";
+
+    /// <summary>A DNS-1123 label (namespace, listener name).</summary>
+    public const string DnsLabel = "^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$";
+
+    /// <summary>A fully qualified lowercase host name with at least two labels, no wildcard, no trailing dot.</summary>
+    public const string Hostname = "^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)+$";
+
+    /// <summary>An HTTP path prefix: <c>/</c>, or <c>/</c>-separated non-empty segments of unreserved characters, none starting with a dot (no <c>//</c>, <c>/./</c>, <c>/../</c>, no percent-encoding).</summary>
+    public const string HttpPathPrefix = "^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)?$";
 }

@@ -26,6 +26,11 @@ namespace TinyImage.Operator.Building;
 /// bakes into the image: <c>image.runtimeBase</c>, <c>image.user</c> (the operator's RunAsUser) and
 /// <c>image.exposedPort</c> (deploy.containerPort, written as EXPOSE). Nothing else of the deploy block, and nothing of
 /// the verify block, takes part.</para>
+/// <para>The cache keys keep their legacy form: an absent <c>build.cache</c> hashes as <c>build.cache.enabled=false</c>
+/// although the cache is now on by default, so upgrading the operator rebuilds no existing TinyImage; an explicit
+/// <c>enabled: false</c> hashes the same (the Job of that hash is kept: the cache does not define the image). The keys of
+/// build env, build secrets and build pod placement (<see cref="BuildHashExtras"/>) appear only when set, so existing
+/// hashes are unchanged by them too.</para>
 /// </remarks>
 internal static class BuildHash
 {
@@ -94,13 +99,18 @@ internal static class BuildHash
         kv["build.builderImage"] = eb.BuilderImage;
         kv["build.builderHasCargoAuditable"] = Bool(b.BuilderHasCargoAuditable);
         kv["build.kanikoImage"] = eb.KanikoImage;
-        var cacheOn = b.Cache?.Enabled == true;
-        kv["build.cache.enabled"] = Bool(cacheOn);
-        if (cacheOn)
+        // Legacy form, kept so no existing TinyImage's hash changes: before the cache was on by default, an absent cache
+        // block meant off and hashed as enabled=false. It still hashes so, though an absent block now means on: the cache
+        // speeds a build up but does not define the image. Only an explicit enabled: true adds its repository and TTL.
+        var explicitlyOn = b.Cache?.Enabled == true;
+        kv["build.cache.enabled"] = Bool(explicitlyOn);
+        if (explicitlyOn)
         {
             kv["build.cache.repository"] = CacheRepository(tinyImage);
             kv["build.cache.ttlHours"] = b.Cache!.TtlHours.ToString(CultureInfo.InvariantCulture);
         }
+
+        BuildHashExtras.Put(kv, b);
 
         PutQuantities(kv, "build.resources.limits.", b.Resources?.Limits);
         PutQuantities(kv, "build.resources.requests.", b.Resources?.Requests);

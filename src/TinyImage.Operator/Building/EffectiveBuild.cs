@@ -16,6 +16,15 @@ internal sealed record EffectiveBuild(
     bool InstallCargoAuditable,
     IReadOnlyList<string> Features)
 {
+    /// <summary>cargo-chef, pinned: its planner and cook stages build the dependencies in a layer of their own (docs.rs/crate/cargo-chef/0.1.78).</summary>
+    public const string CargoChefVersion = "0.1.78";
+
+    /// <summary>Kaniko's layer cache is on (the default, also when <c>build.cache</c> is absent).</summary>
+    public bool Cache { get; init; } = true;
+
+    /// <summary>git (and ssh) are installed with apk: git dependencies need credentials and the builder is Alpine.</summary>
+    public bool InstallGit { get; init; }
+
     public const string MuslTriple = "x86_64-unknown-linux-musl";
     public const string GnuTriple = "x86_64-unknown-linux-gnu";
     public const string Scratch = "scratch";
@@ -48,7 +57,11 @@ internal sealed record EffectiveBuild(
             runtimeBase,
             InstallMuslDev: !gnu && IsAlpine(builder),
             InstallCargoAuditable: build.Auditable && !build.BuilderHasCargoAuditable,
-            features);
+            features)
+        {
+            Cache = build.Cache?.Enabled ?? true,
+            InstallGit = IsAlpine(builder) && (build.Secrets?.GitHttpsSecret is not null || build.Secrets?.GitSshSecret is not null),
+        };
     }
 
     /// <summary>An Alpine-based image by its name or tag (<c>rust:1-alpine</c>, <c>rust:1.83-alpine3.21</c>, <c>alpine</c>): needs musl-dev from apk to link.</summary>

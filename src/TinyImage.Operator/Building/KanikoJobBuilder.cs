@@ -14,8 +14,9 @@ namespace TinyImage.Operator.Building;
 /// <para><b>Kaniko runs as root inside its container</b>: it unpacks base images and runs the build's RUN steps in its
 /// own root filesystem, which needs uid 0 (that is how Kaniko works; it needs no privileged mode and no extra
 /// capabilities). What confines it: no service account token, no service links, privilege escalation off, the
-/// RuntimeDefault seccomp profile, credentials only from the two Secrets the spec names (push: docker config mounted at
-/// <c>/kaniko/.docker/config.json</c>; git: <c>GIT_USERNAME</c>/<c>GIT_PASSWORD</c>), a deadline and a TTL. The init
+/// RuntimeDefault seccomp profile, credentials only from the Secrets the spec names (push: docker config mounted at
+/// <c>/kaniko/.docker/config.json</c>; git source: <c>GIT_USERNAME</c>/<c>GIT_PASSWORD</c>; build secrets: files under
+/// <c>/kaniko/build-secrets</c>, see <see cref="BuildSecretMounts"/>), a deadline and a TTL. The init
 /// container that copies a ConfigMap source runs as the non-root user with a read-only root filesystem.</para>
 /// <para>Kaniko flags: <c>--reproducible</c> (no timestamps: the same inputs give the same digest), and
 /// <c>--snapshot-mode=redo</c> (detects changes by mtime and size instead of hashing every file: much faster for a
@@ -32,6 +33,9 @@ internal static class KanikoJobBuilder
     public const string TerminationLogPath = "/dev/termination-log";
     public const string KanikoContainerName = "kaniko";
     public const string SourceInitContainerName = "source";
+
+    /// <summary>The prefix of the Kaniko container's variables carrying <c>spec.build.env</c>.</summary>
+    public const string BuildEnvPrefix = "TINYIMAGE_BUILD_ENV_";
 
     private const string ContainerfileVolume = "containerfile";
     private const string WorkspaceVolume = "workspace";
@@ -137,11 +141,31 @@ internal static class KanikoJobBuilder
         args.Add("--digest-file=" + TerminationLogPath);
         args.Add("--reproducible");
         args.Add("--snapshot-mode=redo");
-        if (spec.Build.Cache is { Enabled: true } cache)
+        if (eb.Cache)
         {
             args.Add("--cache=true");
             args.Add("--cache-repo=" + BuildHash.CacheRepository(tinyImage));
-            args.Add("--cache-ttl=" + cache.TtlHours.ToString(CultureInfo.InvariantCulture) + "h");
+            args.Add("--cache-ttl=" + (spec.Build.Cache?.TtlHours ?? CacheSpec.DefaultTtlHours).ToString(CultureInfo.InvariantCulture) + "h");
+        }
+
+        // Build env: the Kaniko process sees only prefixed names (nothing of Kaniko's own environment can be overridden);
+        // the kubelet expands $(PREFIXED) into the --build-arg, and the Containerfile declares ARG NAME without a value.
+        foreach (var arg in ContainerfileGenerator.BuildArgNames(spec.Build))
+        {
+            var value = spec.Build.Env!.Last(e => e.Name == arg).Value;
+            env.Add(new V1EnvVar { Name = BuildEnvPrefix + arg, Value = value });
+            args.Add("--build-arg=" + arg + "=$(" + BuildEnvPrefix + arg + ")");
+        }
+
+        foreach (var (volume, mount) in BuildSecretMounts.Volumes(spec.Build))
+        {
+            volumes.Add(volume);
+            mounts.Add(mount);
+        }
+
+        if (BuildSecretMounts.Any(spec.Build))
+        {
+            args.Add("--ignore-path=" + BuildSecretMounts.Root);
         }
 
         if (spec.Output.Insecure)
@@ -204,6 +228,9 @@ internal static class KanikoJobBuilder
                         EnableServiceLinks = false,
                         SecurityContext = new V1PodSecurityContext { SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
                         InitContainers = initContainers,
+                        NodeSelector = spec.Build.NodeSelector is { Count: > 0 } selector ? new Dictionary<string, string>(selector, StringComparer.Ordinal) : null,
+                        Tolerations = spec.Build.Tolerations is { Count: > 0 } tolerations ? tolerations.Select(ToToleration).ToList() : null,
+                        ServiceAccountName = spec.Build.ServiceAccountName,
                         Containers = [kaniko],
                         Volumes = volumes,
                     },
@@ -239,6 +266,15 @@ internal static class KanikoJobBuilder
         ReadOnlyRootFilesystem = true,
         Capabilities = new V1Capabilities { Drop = ["ALL"] },
         SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
+    };
+
+    private static V1Toleration ToToleration(TolerationSpec t) => new()
+    {
+        Key = t.Key,
+        OperatorProperty = t.Operator,
+        Value = t.Value,
+        Effect = t.Effect,
+        TolerationSeconds = t.TolerationSeconds,
     };
 
     private static V1EnvVar SecretEnv(string name, string secret, string key) => new()

@@ -120,4 +120,18 @@ internal sealed record OperatorOptions
 
     /// <summary>How often the advisory database is refreshed (flag <c>--advisory-db-refresh</c>); zero loads it once.</summary>
     public TimeSpan AdvisoryDatabaseRefresh { get; init; } = TimeSpan.FromHours(1);
+
+    // --- Issue 15: what the administrator allows (to be folded into the admin policy of issue 16) ---
+
+    /// <summary>
+    /// Whether a TinyImage may set <c>build.nodeSelector</c>, <c>build.tolerations</c> and <c>build.serviceAccountName</c>
+    /// (operator flag <c>--allow-build-pod-placement</c>, chart value <c>builds.allowPodPlacement</c>). Default: no.
+    /// </summary>
+    public bool AllowBuildPodPlacement { get; init; }
+
+    /// <summary>
+    /// The hostnames a <c>deploy.route</c> may use (operator flag <c>--route-hostnames</c>, chart value <c>routes.hostnames</c>):
+    /// exact names, or <c>*.DOMAIN</c> for any name below DOMAIN. Empty (the default): no route is allowed.
+    /// </summary>
+    public IReadOnlyList<string> RouteHostnames { get; init; } = [];
 }

@@ -23,7 +23,8 @@ internal static class DeploymentBuilder
     public const string DigestReferencePattern = "^[^@]+@sha256:[a-f0-9]{64}$";
 
     /// <summary>
-    /// The Deployment; <paramref name="imageRef"/> must be <c>REPOSITORY@sha256:...</c>, never a tag. The pods run as
+    /// The Deployment (its replicas are <c>deploy.replicas</c>; with <c>deploy.autoscaling</c> the reconciler writes them at
+    /// creation only); <paramref name="imageRef"/> must be <c>REPOSITORY@sha256:...</c>, never a tag. The pods run as
     /// the options' RunAsUser (the user the Containerfile's USER names), 65532 without options.
     /// </summary>
     public static V1Deployment Build(ValidTinyImage tinyImage, string imageRef, string specHash, OperatorOptions? options = null)
@@ -106,12 +107,22 @@ internal static class DeploymentBuilder
                             RunAsGroup = user,
                             SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
                         },
-                        ImagePullSecrets = ti.Spec.Output.PushSecret is { } secret ? [new V1LocalObjectReference { Name = secret }] : null,
+                        // deploy.imagePullSecrets only: the push secret (output.pushSecret) never reaches the workload.
+                        ImagePullSecrets = deploy.ImagePullSecrets is { Count: > 0 } pullSecrets
+                            ? pullSecrets.Distinct(StringComparer.Ordinal).Select(n => new V1LocalObjectReference { Name = n }).ToList()
+                            : null,
                         Containers = [container],
                     },
                 },
             },
         };
+    }
+
+    /// <summary>True when <c>deploy.autoscaling</c> says an autoscaler owns the Deployment's <c>spec.replicas</c>.</summary>
+    public static bool AutoscalerOwnsReplicas(ValidTinyImage tinyImage)
+    {
+        ArgumentNullException.ThrowIfNull(tinyImage);
+        return tinyImage.Spec.Deploy.Autoscaling is { Enabled: true };
     }
 
     private static V1EnvVar ToEnvVar(EnvVarSpec e) => new()

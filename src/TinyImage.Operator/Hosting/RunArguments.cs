@@ -46,6 +46,10 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
           --advisory-db DIR|URL      RustSec advisory database for verify.advisories: a directory (crates/, rust/) or an
                                      https:// URL of its tar.gz; a failed refresh keeps the last good database
           --advisory-db-refresh DUR  how often the advisory database is reloaded or refetched (default: 1h; 0: once)
+          --allow-build-pod-placement=true|false
+                                     TinyImages may set build.nodeSelector, tolerations, serviceAccountName (default: false)
+          --route-hostnames NAMES    hostnames deploy.route may use: exact or *.domain; repeat or comma-separate
+                                     (default: none, so no route is created)
           --log-format json|text     JSON lines with UTC timestamps, or plain text for humans (default: json)
           --log-level LEVEL          Trace, Debug, Information, Warning or Error (default: Information)
         """;
@@ -78,6 +82,18 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
             var name = eq < 0 ? arg : arg[..eq];
             string? inline = eq < 0 ? null : arg[(eq + 1)..];
+            if (name == "--allow-build-pod-placement")
+            {
+                var text = inline ?? "true";
+                if (!bool.TryParse(text, out var allow))
+                {
+                    return (null, "--allow-build-pod-placement takes true or false, not '" + text + "'");
+                }
+
+                options = options with { AllowBuildPodPlacement = allow };
+                continue;
+            }
+
             if (name == "--leader-elect")
             {
                 var text = inline ?? "true";
@@ -126,6 +142,18 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--gnu-builder-image":
                     options = options with { GnuBuilderImage = value };
+                    break;
+                case "--route-hostnames":
+                    foreach (var host in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!Reconciler.AdminAllowance.IsHostnamePattern(host))
+                        {
+                            return (null, "--route-hostnames: '" + host + "' is not a hostname or *.domain");
+                        }
+
+                        options = options with { RouteHostnames = [.. options.RouteHostnames, host.ToLowerInvariant()] };
+                    }
+
                     break;
                 case "--registry-allow":
                     registryAllow.Add(value);

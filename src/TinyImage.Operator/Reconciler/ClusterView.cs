@@ -22,7 +22,19 @@ internal sealed class ClusterView
         Services = new ResourceClient<V1Service>(connection, ResourceTypes.Services);
         Events = new ResourceClient<Eventsv1Event>(connection, ResourceTypes.Events);
         CoreEvents = new ResourceClient<Corev1Event>(connection, ResourceTypes.CoreEvents);
+        Ingresses = new ResourceClient<V1Ingress>(connection, Ingress);
+        HttpRoutes = new ResourceClient<Deploying.Gateway.HttpRoute>(connection, Deploying.Gateway.GatewayTypes.HttpRoutes);
     }
+
+    /// <summary>networking.k8s.io/v1 Ingress.</summary>
+    public static ResourceType<V1Ingress> Ingress { get; } =
+        ResourceType<V1Ingress>.Create("networking.k8s.io", "v1", "ingresses", "Ingress", true, k8s.SourceGenerationContext.Default.V1Ingress, k8s.SourceGenerationContext.Default.V1IngressList);
+
+    /// <summary>deploy.route as an Ingress: read directly, not watched (only TinyImages with a route pay a read).</summary>
+    public ResourceClient<V1Ingress> Ingresses { get; }
+
+    /// <summary>deploy.route as a Gateway API HTTPRoute: read directly, not watched (the CRD may not be installed).</summary>
+    public ResourceClient<Deploying.Gateway.HttpRoute> HttpRoutes { get; }
 
     public ResourceClient<TinyImageResource> TinyImages { get; }
 

@@ -49,8 +49,22 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
         }
 
         var desired = DeploymentBuilder.Build(valid, workload.Reference!, workload.SpecHash!, options);
-        var replicas = desired.Spec.Replicas ?? 1;
-        var deployment = await ApplyAsync(run, cluster.Deployments, cluster.DeploymentCache, desired, d => d.Spec, (d, s) => d.Spec = s, cancellationToken).ConfigureAwait(false);
+        // With an autoscaler owning spec.replicas, deploy.replicas is written at creation only: never compared, never
+        // written back over the autoscaler's number, which every update keeps.
+        var autoscaled = DeploymentBuilder.AutoscalerOwnsReplicas(valid);
+        var deployment = await ApplyAsync(run, cluster.Deployments, cluster.DeploymentCache, desired, d => d.Spec,
+            (d, s) =>
+            {
+                var kept = d.Spec?.Replicas;
+                d.Spec = s;
+                if (autoscaled)
+                {
+                    d.Spec.Replicas = kept;
+                }
+            },
+            cancellationToken,
+            ignoreInSpec: autoscaled ? "replicas" : null).ConfigureAwait(false);
+        var replicas = autoscaled ? deployment.Value?.Spec?.Replicas ?? desired.Spec.Replicas ?? 1 : desired.Spec.Replicas ?? 1;
         if (deployment.Outcome == ApplyOutcome.NotOurs)
         {
             Record(run, new WorkloadState(workload, RolloutState.None, "the Deployment's name is taken", false, 0));
@@ -69,6 +83,17 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
         if (serviceApplied.Outcome == ApplyOutcome.NotOurs)
         {
             return run.ChildInTheWay("Service", service.Metadata.Name);
+        }
+
+        switch (await RouteApplier.ApplyAsync(run, run.Valid, cluster, cancellationToken).ConfigureAwait(false))
+        {
+            case ApplyOutcome.NotOurs:
+                return run.ChildInTheWay(run.Valid.Spec.Deploy.Route!.Kind, run.Name);
+            case ApplyOutcome.Conflict:
+                return StepResult.Retry;
+            case ApplyOutcome.Created or ApplyOutcome.Updated:
+                logger.LogInformation("Applied {Kind} {Namespace}/{Name}", run.Valid.Spec.Deploy.Route!.Kind, run.Namespace, run.Name);
+                break;
         }
 
         return state.Rollout switch
@@ -184,12 +209,17 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
     }
 
     /// <summary>Creates or updates one child: labels and annotations merged in, the spec compared semantically.</summary>
-    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken)
+    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken, string? ignoreInSpec = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TSpec : class
     {
         var info = client.Type.ItemInfo;
         var desiredSpec = Node(desired, info, "spec");
+        if (ignoreInSpec is not null && desiredSpec is System.Text.Json.Nodes.JsonObject specObject)
+        {
+            specObject.Remove(ignoreInSpec);
+        }
+
         var result = await ChildWriter.CreateOrUpdateAsync(
             client,
             cache,

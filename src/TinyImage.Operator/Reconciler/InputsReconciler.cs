@@ -25,7 +25,20 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
             return StepResult.Stop(Conditions.ReasonInvalidSpec, validation.Message);
         }
 
+        if (AdminAllowance.Refusal(valid, options) is { } refusal)
+        {
+            return StepResult.Stop(Conditions.ReasonNotAllowed, refusal);
+        }
+
         var spec = valid.Spec;
+        foreach (var (field, name) in AdminAllowance.BuildSecretNames(spec))
+        {
+            if (await cluster.Secrets.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return StepResult.Stop(Conditions.ReasonSecretNotFound, "Secret " + name + " (" + field + ") does not exist in namespace " + run.Namespace, StepResult.Recheck);
+            }
+        }
+
         string? sourceDigest = null;
         if (spec.Source.ConfigMap is { } source)
         {

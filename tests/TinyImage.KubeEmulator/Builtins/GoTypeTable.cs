@@ -3,7 +3,7 @@ namespace TinyImage.KubeEmulator.Builtins;
 /// <summary>
 /// The Go types the API server decodes built-in objects into, as data: one struct per line, each field as
 /// <c>jsonName:type[,oe][,oz]</c> (oe = omitempty, oz = omitzero, <c>^</c> = inline). Read from the json struct
-/// tags of k8s.io/api v0.35.0 (core/v1, apps/v1, batch/v1, events/v1, coordination/v1) and
+/// tags of k8s.io/api v0.35.0 (core/v1, apps/v1, batch/v1, events/v1, coordination/v1, networking/v1 Ingress) and
 /// k8s.io/apimachinery v0.35.0 (pkg/apis/meta/v1): only the structs reachable from the served kinds; named
 /// string and integer types are resolved to their underlying type; quantity, intorstring, time, microtime and
 /// raw are the special encoders of resource.Quantity, intstr.IntOrString, metav1.Time, metav1.MicroTime and
@@ -82,6 +82,20 @@ internal static class GoTypeTable
         core.PersistentVolumeClaimSpec accessModes:[]string,oe selector:*meta.LabelSelector,oe resources:core.VolumeResourceRequirements,oe volumeName:string,oe storageClassName:*string,oe volumeMode:*string,oe dataSource:*core.TypedLocalObjectReference,oe dataSourceRef:*core.TypedObjectReference,oe volumeAttributesClassName:*string,oe
         core.VolumeResourceRequirements limits:map[string]quantity,oe requests:map[string]quantity,oe
         core.TypedLocalObjectReference apiGroup:*string kind:string name:string
+        networking.Ingress apiVersion:string,oe kind:string,oe metadata:meta.ObjectMeta,oe spec:networking.IngressSpec,oe status:networking.IngressStatus,oe
+        networking.IngressSpec ingressClassName:*string,oe defaultBackend:*networking.IngressBackend,oe tls:[]networking.IngressTLS,oe rules:[]networking.IngressRule,oe
+        networking.IngressTLS hosts:[]string,oe secretName:string,oe
+        networking.IngressRule host:string,oe ^:networking.IngressRuleValue
+        networking.IngressRuleValue http:*networking.HTTPIngressRuleValue,oe
+        networking.HTTPIngressRuleValue paths:[]networking.HTTPIngressPath
+        networking.HTTPIngressPath path:string,oe pathType:*string backend:networking.IngressBackend
+        networking.IngressBackend service:*networking.IngressServiceBackend,oe resource:*core.TypedLocalObjectReference,oe
+        networking.IngressServiceBackend name:string port:networking.ServiceBackendPort,oe
+        networking.ServiceBackendPort name:string,oe number:int32,oe
+        networking.IngressStatus loadBalancer:networking.IngressLoadBalancerStatus,oe
+        networking.IngressLoadBalancerStatus ingress:[]networking.IngressLoadBalancerIngress,oe
+        networking.IngressLoadBalancerIngress ip:string,oe hostname:string,oe ports:[]networking.IngressPortStatus,oe
+        networking.IngressPortStatus port:int32 protocol:string error:*string,oe
         core.TypedObjectReference apiGroup:*string kind:string name:string namespace:*string,oe
         core.ImageVolumeSource reference:string,oe pullPolicy:string,oe
         core.Container name:string image:string,oe command:[]string,oe args:[]string,oe workingDir:string,oe ports:[]core.ContainerPort,oe envFrom:[]core.EnvFromSource,oe env:[]core.EnvVar,oe resources:core.ResourceRequirements,oe resizePolicy:[]core.ContainerResizePolicy,oe restartPolicy:*string,oe restartPolicyRules:[]core.ContainerRestartRule,oe volumeMounts:[]core.VolumeMount,oe volumeDevices:[]core.VolumeDevice,oe livenessProbe:*core.Probe,oe readinessProbe:*core.Probe,oe startupProbe:*core.Probe,oe lifecycle:*core.Lifecycle,oe terminationMessagePath:string,oe terminationMessagePolicy:string,oe imagePullPolicy:string,oe securityContext:*core.SecurityContext,oe stdin:bool,oe stdinOnce:bool,oe tty:bool,oe

@@ -32,6 +32,9 @@ internal static class Validation
             case ("", "configmaps"):
                 ConfigMap(obj, errors);
                 break;
+            case ("networking.k8s.io", "ingresses"):
+                IngressValidation.Validate(obj, errors);
+                break;
             case ("", "secrets"):
                 Secret(obj, errors);
                 break;

@@ -21,6 +21,15 @@ public sealed record KanikoBuildRecord(
     long ConfigBytes,
     long ManifestBytes)
 {
+    /// <summary>The RUN steps of the build stages as Kaniko's layer cache saw them (empty without <c>--cache</c>).</summary>
+    public IReadOnlyList<KanikoCacheStep> CacheSteps { get; init; } = [];
+
+    /// <summary>The cache images pushed for the steps that missed, as <c>REPOSITORY:KEY</c>.</summary>
+    public IReadOnlyList<string> CacheImages { get; init; } = [];
+
+    /// <summary>The Secrets mounted into the Kaniko container (other than the push credentials), by mount path.</summary>
+    public IReadOnlyDictionary<string, string> MountedSecrets { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Layer plus config plus manifest.</summary>
     public long TotalBytes => LayerBytes + ConfigBytes + ManifestBytes;
 }

@@ -29,6 +29,9 @@ public sealed class KanikoStandIn
         _options = options;
     }
 
+    /// <summary>Kaniko's layer cache as this stand-in models it (see <see cref="KanikoLayerCache"/>).</summary>
+    public KanikoLayerCache Cache { get; } = new();
+
     /// <summary>Every image built and pushed, in order.</summary>
     public ConcurrentQueue<KanikoBuildRecord> Builds { get; } = new();
 
@@ -85,7 +88,14 @@ public sealed class KanikoStandIn
             return Fail("the container's command is not /kaniko/executor: " + command.ToJsonString());
         }
 
-        var args = KanikoArguments.Parse([.. (container["args"] as JsonArray ?? []).Select(a => (string?)a ?? "")]);
+        // The kubelet expands $(VAR) in args from the container's env; value-less --build-arg reads the same env.
+        var literalEnv = (container["env"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(e => e["name"] is not null && e["value"] is not null)
+            .GroupBy(e => (string)e["name"]!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (string)g.Last()["value"]!, StringComparer.Ordinal);
+        var args = KanikoArguments.Parse(
+            [.. (container["args"] as JsonArray ?? []).Select(a => PodEnvironment.Expand((string?)a ?? "", literalEnv))],
+            name => literalEnv.TryGetValue(name, out var v) ? v : null);
         if (!args.IsSuccess)
         {
             return Fail(args.Error!);
@@ -126,6 +136,46 @@ public sealed class KanikoStandIn
             return Fail(authFile.Error!);
         }
 
+        var secrets = MountedSecrets(ns, podSpec, container);
+        if (!secrets.IsSuccess)
+        {
+            return Fail(secrets.Error!);
+        }
+
+        var (cacheSteps, cacheImages) = (Array.Empty<KanikoCacheStep>() as IReadOnlyList<KanikoCacheStep>, new List<string>());
+        if (kaniko.Cache)
+        {
+            var stages = ContainerfileParser.ParseStages(containerfile.Value!).Value!;
+            var repository = kaniko.CacheRepository ?? RepositoryOf(kaniko.Destinations[0]) + "/cache";
+            if (repository.Split('/')[0] != _options.RegistryHost)
+            {
+                return Fail($"--cache-repo={repository}: not on the registry the stand-in can reach ({_options.RegistryHost})");
+            }
+
+            cacheSteps = Cache.Evaluate(stages, ReadContext(ns, podSpec, kaniko), kaniko.BuildArgs, repository, kaniko.CacheTtl, _options.TimeProvider.GetUtcNow());
+            foreach (var step in cacheSteps.Where(c => !c.Hit && c.Key is not null))
+            {
+                // The layer a RUN step leaves: the stand-in cannot run cargo, so it writes what the step saw of its
+                // environment (ENV and build arguments), which a real step can write into its outputs. Files under
+                // mount points and ignore paths (/kaniko, --ignore-path) are never snapshotted, so never here.
+                var env = CacheStepEnvironment(stages, step, kaniko.BuildArgs);
+                var cacheImage = OciImageWriter.CacheLayer(
+                    new Dictionary<string, byte[]>(StringComparer.Ordinal) { [".kaniko-standin/run-" + step.Line.ToString(CultureInfo.InvariantCulture) + ".env"] = Encoding.UTF8.GetBytes(env) },
+                    "RUN " + step.Command);
+                var cacheLayout = Path.Combine(_options.WorkDirectory, name + "-cache-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture));
+                cacheImage.WriteDirLayout(cacheLayout);
+                var reference = repository + ":" + step.Key;
+                var cachePush = await Skopeo.PushAsync(cacheLayout, reference, authFile.Value, _options.CertDirectory,
+                    tlsVerify: !(kaniko.Insecure || kaniko.SkipTlsVerify), cancellationToken);
+                if (!cachePush.IsSuccess)
+                {
+                    return Fail("push of the cache layer " + reference + " failed: " + cachePush.Error);
+                }
+
+                cacheImages.Add(reference);
+            }
+        }
+
         var copyInstruction = ContainerfileParser.LogicalLines(containerfile.Value!).Last(i => i.Keyword == "COPY");
         var binary = await File.ReadAllBytesAsync(binaryPath.Value!, cancellationToken);
         var mode = OperatingSystem.IsWindows() ? Convert.ToInt32("755", 8) : (int)File.GetUnixFileMode(binaryPath.Value!) & Convert.ToInt32("7777", 8);
@@ -149,9 +199,140 @@ public sealed class KanikoStandIn
         }
 
         return StandInResult<KanikoBuildRecord>.Ok(new KanikoBuildRecord(ns, name, tinyImage, kaniko.Destinations, image.Digest, binaryPath.Value!,
-            image.LayerBytes, image.Config.LongLength, image.Manifest.LongLength));
+            image.LayerBytes, image.Config.LongLength, image.Manifest.LongLength)
+        {
+            CacheSteps = cacheSteps,
+            CacheImages = cacheImages,
+            MountedSecrets = secrets.Value!,
+        });
 
         static StandInResult<KanikoBuildRecord> Fail(string message) => StandInResult<KanikoBuildRecord>.Fail(message);
+    }
+
+    private static string RepositoryOf(string destination)
+    {
+        var tag = destination.LastIndexOf(':');
+        return tag > destination.LastIndexOf('/') ? destination[..tag] : destination;
+    }
+
+    /// <summary>ENV and ARG values in effect at a RUN step of its stage (earlier stages it builds on included).</summary>
+    private static string CacheStepEnvironment(IReadOnlyList<BuildStage> stages, KanikoCacheStep step, IReadOnlyDictionary<string, string> buildArgs)
+    {
+        var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var chain = new List<BuildStage>();
+        for (var stage = stages.FirstOrDefault(s => (s.Name ?? "") == step.Stage); stage is not null; stage = stages.FirstOrDefault(s => s.Name == stage.Base.ToLowerInvariant() && s != stage))
+        {
+            chain.Insert(0, stage);
+        }
+
+        foreach (var ins in chain.SelectMany(s => s.Instructions).TakeWhile(i => i.Line < step.Line))
+        {
+            if (ins.Keyword == "ENV")
+            {
+                foreach (var w in ContainerfileParser.Words(ins.Arguments).Where(w => w.Contains('=', StringComparison.Ordinal)))
+                {
+                    env[w[..w.IndexOf('=', StringComparison.Ordinal)]] = w[(w.IndexOf('=', StringComparison.Ordinal) + 1)..];
+                }
+            }
+            else if (ins.Keyword == "ARG")
+            {
+                var arg = ins.Arguments.Split('=')[0].Trim();
+                env[arg] = buildArgs.TryGetValue(arg, out var v) ? v : "";
+            }
+        }
+
+        return string.Concat(env.Select(e => e.Key + "=" + e.Value + "\n"));
+    }
+
+    /// <summary>
+    /// Every Secret volume mounted into the Kaniko container but the Docker config: each must exist with the keys its
+    /// items name, or the kubelet could not start the pod. Mount path to Secret name.
+    /// </summary>
+    private StandInResult<IReadOnlyDictionary<string, string>> MountedSecrets(string ns, JsonObject podSpec, JsonObject container)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var volumes = (podSpec["volumes"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(v => (string?)v["name"] ?? "", StringComparer.Ordinal);
+        foreach (var m in (container["volumeMounts"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var path = (string?)m["mountPath"] ?? "";
+            if (!volumes.TryGetValue((string?)m["name"] ?? "", out var volume) || volume["secret"] is not JsonObject secret || path == "/kaniko/.docker")
+            {
+                continue;
+            }
+
+            var secretName = (string?)secret["secretName"] ?? "";
+            var obj = _get("v1", "secrets", ns, secretName);
+            if (obj is null)
+            {
+                return StandInResult<IReadOnlyDictionary<string, string>>.Fail($"Secret {ns}/{secretName} (mounted at {path}) does not exist: the pod could not start");
+            }
+
+            foreach (var key in (secret["items"] as JsonArray ?? []).OfType<JsonObject>().Select(i => (string?)i["key"] ?? ""))
+            {
+                if (obj["data"]?[key] is null && obj["stringData"]?[key] is null)
+                {
+                    return StandInResult<IReadOnlyDictionary<string, string>>.Fail($"Secret {ns}/{secretName} has no key {key} (mounted under {path}): the pod could not start");
+                }
+            }
+
+            result[path] = secretName;
+        }
+
+        return StandInResult<IReadOnlyDictionary<string, string>>.Ok(result);
+    }
+
+    /// <summary>
+    /// The build context's files when the stand-in can read them: a <c>dir://</c> context filled by an init container
+    /// from a ConfigMap volume (the operator's ConfigMap source). Null for anything else (a git context).
+    /// </summary>
+    private Dictionary<string, byte[]>? ReadContext(string ns, JsonObject podSpec, KanikoArguments kaniko)
+    {
+        if (kaniko.Context?.StartsWith("dir://", StringComparison.Ordinal) != true)
+        {
+            return null;
+        }
+
+        var volumes = (podSpec["volumes"] as JsonArray ?? []).OfType<JsonObject>().ToDictionary(v => (string?)v["name"] ?? "", StringComparer.Ordinal);
+        foreach (var init in (podSpec["initContainers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            foreach (var m in (init["volumeMounts"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (!volumes.TryGetValue((string?)m["name"] ?? "", out var volume) || volume["configMap"] is not JsonObject source)
+                {
+                    continue;
+                }
+
+                var cm = _get("v1", "configmaps", ns, (string?)source["name"] ?? "");
+                if (cm is null)
+                {
+                    return null;
+                }
+
+                var data = PodEnvironment.Data(cm, "configmaps");
+                var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                if (source["items"] is JsonArray items)
+                {
+                    foreach (var item in items.OfType<JsonObject>())
+                    {
+                        if (data.TryGetValue((string?)item["key"] ?? "", out var text))
+                        {
+                            files[(string?)item["path"] ?? ""] = Encoding.UTF8.GetBytes(text);
+                        }
+                    }
+                }
+                else
+                {
+                    foreach (var (key, text) in data)
+                    {
+                        files[key] = Encoding.UTF8.GetBytes(text);
+                    }
+                }
+
+                return files;
+            }
+        }
+
+        return null;
     }
 
     private StandInResult<string> ReadContainerfile(string ns, JsonObject podSpec, JsonObject container, KanikoArguments kaniko)

@@ -77,6 +77,59 @@ public static class OciImageWriter
         return ms.ToArray();
     }
 
+    /// <summary>
+    /// A cache image as Kaniko pushes one per RUN step to <c>--cache-repo</c> (tagged with the step's key): one layer
+    /// holding <paramref name="files"/>, a config with one history entry <paramref name="createdBy"/>, epoch timestamps.
+    /// </summary>
+    public static OciImage CacheLayer(IReadOnlyDictionary<string, byte[]> files, string createdBy)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(createdBy);
+        using var ms = new MemoryStream();
+        using (var writer = new TarWriter(ms, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            foreach (var (path, content) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, path.TrimStart('/'))
+                {
+                    Mode = (UnixFileMode)Convert.ToInt32("644", 8),
+                    ModificationTime = DateTimeOffset.UnixEpoch,
+                    DataStream = new MemoryStream(content, writable: false),
+                });
+            }
+        }
+
+        var tar = ms.ToArray();
+        var diffId = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tar));
+        var blob = Gzip(tar);
+        using var cs = new MemoryStream();
+        using (var w = new Utf8JsonWriter(cs))
+        {
+            w.WriteStartObject();
+            w.WriteString("architecture", "amd64");
+            w.WriteString("created", "1970-01-01T00:00:00Z");
+            w.WriteStartArray("history");
+            w.WriteStartObject();
+            w.WriteString("created", "1970-01-01T00:00:00Z");
+            w.WriteString("created_by", createdBy);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteString("os", "linux");
+            w.WriteStartObject("rootfs");
+            w.WriteString("type", "layers");
+            w.WriteStartArray("diff_ids");
+            w.WriteStringValue(diffId);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartObject("config");
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        var config = cs.ToArray();
+        return new OciImage([blob], [diffId], config, Manifest(config, [blob]));
+    }
+
     /// <summary>The directory WORKDIR creates (with its parents), or null when it needs none (/, /bin).</summary>
     private static byte[]? WorkdirTar(string? workingDir, DateTimeOffset time)
     {

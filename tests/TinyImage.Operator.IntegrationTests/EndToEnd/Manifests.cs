@@ -28,6 +28,8 @@ internal static class Manifests
             pushSecret: registry-push
           verify:
             {verify ?? "requireSbom: true"}
+          deploy:
+            imagePullSecrets: [registry-push]
 
         """;
 }

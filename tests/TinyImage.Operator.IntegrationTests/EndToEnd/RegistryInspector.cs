@@ -62,6 +62,19 @@ internal sealed record RegistryImage(
         return new RegistryImage(manifestBytes.LongLength, config.LongLength, sizes, files, JsonNode.Parse(config)!.AsObject(), contents);
     }
 
+    /// <summary>Fetches <paramref name="repository"/>:<paramref name="tag"/> by the digest the registry reports for the tag.</summary>
+    public static async Task<RegistryImage> FetchTagAsync(LocalRegistry registry, string repository, string tag, CancellationToken cancellationToken)
+    {
+        using var client = registry.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/manifests/{tag}");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(OciImage.ManifestMediaType));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.oci.image.manifest.v1+json"));
+        using var response = await client.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var digest = response.Headers.GetValues("Docker-Content-Digest").Single();
+        return await FetchAsync(registry, repository, digest, cancellationToken);
+    }
+
     private static async Task<byte[]> BlobAsync(HttpClient client, string repository, string digest, CancellationToken cancellationToken)
     {
         var bytes = await client.GetByteArrayAsync(new Uri($"v2/{repository}/blobs/{digest}", UriKind.Relative), cancellationToken);

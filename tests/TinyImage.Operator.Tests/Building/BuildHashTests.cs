@@ -48,7 +48,43 @@ public sealed class BuildHashTests
         ["push secret"] = s => s.Output.PushSecret = "other",
         ["insecure"] = s => s.Output.Insecure = true,
         ["exposed port"] = s => s.Deploy.ContainerPort = 8080,
+        ["build env"] = s => s.Build.Env = [new BuildEnvVar { Name = "SQLX_OFFLINE", Value = "true" }],
+        ["cargo registry token"] = s => s.Build.Secrets = new BuildSecretsSpec { CargoRegistries = [new CargoRegistryToken { Registry = "corp", SecretName = "corp-token" }] },
+        ["git https secret"] = s => s.Build.Secrets = new BuildSecretsSpec { GitHttpsSecret = "git-https" },
+        ["git ssh secret"] = s => s.Build.Secrets = new BuildSecretsSpec { GitSshSecret = "git-ssh" },
+        ["build node selector"] = s => s.Build.NodeSelector = new Dictionary<string, string> { ["pool"] = "builds" },
+        ["build toleration"] = s => s.Build.Tolerations = [new TolerationSpec { Key = "builds", Operator = "Exists", Effect = "NoSchedule" }],
+        ["build service account"] = s => s.Build.ServiceAccountName = "builder",
     };
+
+    [Fact]
+    public void A_TinyImage_Without_A_Cache_Block_Keeps_The_Hash_It_Had_Before_The_Cache_Was_On_By_Default()
+    {
+        // b25f6caa17 is the hello sample's hash before issue 15 (Cli/golden/render-hello.yaml at that commit): an absent
+        // cache block hashes in its legacy form although it now means "on", so upgrading the operator rebuilds nothing.
+        var hello = Samples.Hello();
+        hello.Spec.Binary = "hello-service";
+        hello.Spec.Build.Cache = null;
+
+        var canonical = BuildHash.Canonicalize(hello.Valid(), Options);
+
+        Assert.Contains("build.cache.enabled=\"false\"\n", canonical, StringComparison.Ordinal);
+        Assert.DoesNotContain("build.cache.repository", canonical, StringComparison.Ordinal);
+        Assert.DoesNotContain("build.env", canonical, StringComparison.Ordinal);
+        Assert.True(KanikoJobBuilder.BuildJob(hello.Valid(), "0123456789", Options).Spec.Template.Spec.Containers[0].Args.Contains("--cache=true"));
+    }
+
+    [Fact]
+    public void Explicitly_Turning_The_Cache_Off_Keeps_The_Hash_Of_The_Absent_Block_Since_The_Cache_Does_Not_Define_The_Image()
+    {
+        var absent = Samples.Hello();
+        absent.Spec.Build.Cache = null;
+        var off = Samples.Hello();
+        off.Spec.Build.Cache = new CacheSpec { Enabled = false };
+
+        Assert.Equal(BuildHash.Compute(absent.Valid(), Options), BuildHash.Compute(off.Valid(), Options));
+        Assert.DoesNotContain("--cache=true", KanikoJobBuilder.BuildJob(off.Valid(), "0123456789", Options).Spec.Template.Spec.Containers[0].Args);
+    }
 
     [Theory]
     [MemberData(nameof(ImageDefiningChanges))]

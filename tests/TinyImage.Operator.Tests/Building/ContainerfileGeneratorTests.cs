@@ -28,6 +28,16 @@ public sealed class ContainerfileGeneratorTests
             s.Build.Features = ["tls/rustls", "json"];
             s.Build.NoDefaultFeatures = true;
         },
+        ["build-env-and-secrets"] = s =>
+        {
+            s.Build.Env = [new BuildEnvVar { Name = "SQLX_OFFLINE", Value = "true" }];
+            s.Build.Secrets = new BuildSecretsSpec
+            {
+                CargoRegistries = [new CargoRegistryToken { Registry = "corp", SecretName = "corp-token" }],
+                GitHttpsSecret = "git-https",
+                GitSshSecret = "git-ssh",
+            };
+        },
         ["custom-builder-with-cargo-auditable"] = s =>
         {
             s.Build.BuilderImage = "ghcr.io/example/rust-auditable:1.83@sha256:" + new string('a', 64);
@@ -56,7 +66,7 @@ public sealed class ContainerfileGeneratorTests
     {
         var text = ContainerfileGenerator.Generate(Samples.Hello().Valid(), Options);
 
-        Assert.Contains("FROM " + OperatorOptions.DefaultBuilderImage + " AS build\n", text, StringComparison.Ordinal);
+        Assert.Contains("FROM " + OperatorOptions.DefaultBuilderImage + " AS chef\n", text, StringComparison.Ordinal);
         Assert.Contains("RUN [\"apk\", \"add\", \"--no-cache\", \"musl-dev\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("RUN [\"cargo\", \"install\", \"cargo-auditable\", \"--locked\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("ENV RUSTFLAGS=\"-C target-feature=+crt-static\"\n", text, StringComparison.Ordinal);
@@ -80,7 +90,7 @@ public sealed class ContainerfileGeneratorTests
         var text = ContainerfileGenerator.Generate(ti.Valid(), Options with { GnuBuilderImage = "rust:1.83-bookworm" });
 
         Assert.StartsWith("# Generated", text, StringComparison.Ordinal);
-        Assert.Contains("FROM rust:1.83-bookworm AS build\n", text, StringComparison.Ordinal);
+        Assert.Contains("FROM rust:1.83-bookworm AS chef\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("apk", text, StringComparison.Ordinal);
         Assert.DoesNotContain("RUSTFLAGS", text, StringComparison.Ordinal);
         Assert.Contains("/src/target/x86_64-unknown-linux-gnu/release/hello", text, StringComparison.Ordinal);

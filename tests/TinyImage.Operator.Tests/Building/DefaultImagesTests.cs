@@ -59,9 +59,9 @@ public sealed partial class DefaultImagesTests
         var muslText = ContainerfileGenerator.Generate(musl.Valid(), new OperatorOptions());
         var gnuText = ContainerfileGenerator.Generate(gnu.Valid(), new OperatorOptions());
 
-        Assert.Contains("\nFROM " + OperatorOptions.DefaultBuilderImage + " AS build\n", "\n" + muslText, StringComparison.Ordinal);
+        Assert.Contains("\nFROM " + OperatorOptions.DefaultBuilderImage + " AS chef\n", "\n" + muslText, StringComparison.Ordinal);
         Assert.Contains("\"apk\", \"add\", \"--no-cache\", \"musl-dev\"", muslText, StringComparison.Ordinal); // still recognised as Alpine behind the digest
-        Assert.Contains("\nFROM " + OperatorOptions.DefaultGnuBuilderImage + " AS build\n", "\n" + gnuText, StringComparison.Ordinal);
+        Assert.Contains("\nFROM " + OperatorOptions.DefaultGnuBuilderImage + " AS chef\n", "\n" + gnuText, StringComparison.Ordinal);
         Assert.Contains("\nFROM " + EffectiveBuild.DistrolessCcImage + "\n", gnuText, StringComparison.Ordinal);
     }
 

@@ -178,13 +178,13 @@ public sealed class SchemaValidationTests
     {
         var rules = ApiServerEmulation.Instance.Rules;
 
-        Assert.Equal(12, rules.Count);
+        Assert.Equal(13, rules.Count);
         foreach (var rule in rules.Distinct())
         {
             // An empty object: every has() is false; rules that read a field unguarded report a missing key.
             var self = new JsonObject
             {
-                ["base"] = "scratch", ["staticLinking"] = true, ["builderHasCargoAuditable"] = false, ["path"] = "src/main.rs",
+                ["base"] = "scratch", ["staticLinking"] = true, ["kind"] = "Ingress", ["builderHasCargoAuditable"] = false, ["path"] = "src/main.rs",
                 ["metadata"] = new JsonObject { ["name"] = "hello" },
             };
             var exception = Record.Exception(() => ApiServerEmulation.Instance.Evaluate(rule, self));

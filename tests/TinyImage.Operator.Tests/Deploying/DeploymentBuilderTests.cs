@@ -61,6 +61,7 @@ public sealed class DeploymentBuilderTests
             new EnvVarSpec { Name = "MODE", ValueFrom = new EnvVarSourceSpec { ConfigMapKeyRef = new KeyReference { Name = "cfg", Key = "mode" } } },
         ];
         ti.Spec.Deploy.Resources = new ResourceRequirementsSpec { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("64Mi") } };
+        ti.Spec.Deploy.ImagePullSecrets = ["registry-pull"];
 
         var d = DeploymentBuilder.Build(ti.Valid(), Image, Hash, new OperatorOptions { RunAsUser = 10001 });
         var c = d.Spec.Template.Spec.Containers[0];
@@ -73,7 +74,7 @@ public sealed class DeploymentBuilderTests
         Assert.Equal(("app", "token"), (c.Env[1].ValueFrom.SecretKeyRef.Name, c.Env[1].ValueFrom.SecretKeyRef.Key));
         Assert.Equal(("cfg", "mode"), (c.Env[2].ValueFrom.ConfigMapKeyRef.Name, c.Env[2].ValueFrom.ConfigMapKeyRef.Key));
         Assert.Equal("64Mi", c.Resources.Limits["memory"].ToString());
-        Assert.Equal("registry-push", d.Spec.Template.Spec.ImagePullSecrets[0].Name);
+        Assert.Equal(["registry-pull"], d.Spec.Template.Spec.ImagePullSecrets.Select(s => s.Name));
         Assert.Equal(10001, d.Spec.Template.Spec.SecurityContext.RunAsUser);
     }
 

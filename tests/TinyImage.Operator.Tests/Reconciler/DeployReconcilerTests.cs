@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
+using TinyImage.KubeEmulator;
 using TinyImage.Operator.Reconciler;
 using Xunit;
 using static TinyImage.Operator.Tests.Reconciler.StepHarness;
@@ -67,6 +68,143 @@ public sealed class DeployReconcilerTests
         Assert.True(again.Workload.Available);
         Assert.Equal(1, again.Status.Deployment!.ReadyReplicas);
         Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task An_Autoscaler_Changing_The_Replicas_Is_Left_Alone_With_Zero_Writes()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h, autoscaled: true);
+        await Step(h).ReconcileAsync(run, Token);
+        Assert.Equal(1, (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Replicas);
+
+        // The HorizontalPodAutoscaler scales the Deployment to 5 (through the scale subresource, a plain spec write).
+        var scaled = h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["replicas"] = 5);
+        Assert.True(scaled.IsSuccess, scaled.Body.ToJsonString());
+        await SyncAsync(h, status => (status["observedGeneration"], status["replicas"], status["updatedReplicas"], status["readyReplicas"], status["availableReplicas"]) = (2, 5, 5, 5, 5));
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        var result = await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Equal(writes, h.Writes());
+        Assert.Equal(5, (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Replicas);
+        Assert.Equal(5, again.Status.Deployment!.ReadyReplicas);
+    }
+
+    [Fact]
+    public async Task Without_Autoscaling_The_Operator_Writes_The_Spec_Replicas_Back()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        Assert.True(h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["replicas"] = 5).IsSuccess);
+        await SyncAsync(h, RolledOut);
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal(writes + 1, h.Writes());
+        Assert.Equal(1, (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task An_Update_Of_An_Autoscaled_Deployment_Keeps_The_Autoscalers_Replicas()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h, autoscaled: true);
+        await Step(h).ReconcileAsync(run, Token);
+        Assert.True(h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["replicas"] = 4).IsSuccess);
+        // Someone edits the pod template: the operator writes it back, and must not reset replicas on the way.
+        Assert.True(h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["template"]!["spec"]!["containers"]![0]!["args"] = new JsonArray("--drift")).IsSuccess);
+        await SyncAsync(h, RolledOut);
+        var writes = h.Writes();
+
+        var again = await h.PassAsync(tinyImage, run.Status);
+        await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal(writes + 1, h.Writes());
+        var deployment = (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!;
+        Assert.Null(deployment.Spec.Template.Spec.Containers[0].Args);
+        Assert.Equal(4, deployment.Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task An_Ingress_For_An_Allowed_Hostname_Is_Accepted_By_The_Strict_Emulator_And_Kept_Without_Writes()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h, deploy: new JsonObject
+        {
+            ["route"] = new JsonObject { ["kind"] = "Ingress", ["hostname"] = "hello.apps.example.com", ["path"] = "/api", ["ingressClassName"] = "nginx" },
+        });
+
+        await Step(h).ReconcileAsync(run, Token);
+
+        var ingress = await h.Cluster.Ingresses.GetAsync(Namespace, "hello", Token);
+        Assert.NotNull(ingress);
+        Assert.Equal(run.Uid, Owners.ControllerOf(ingress)?.Uid);
+        Assert.Equal(("hello.apps.example.com", "/api", "Prefix"), (ingress.Spec.Rules[0].Host, ingress.Spec.Rules[0].Http.Paths[0].Path, ingress.Spec.Rules[0].Http.Paths[0].PathType));
+        Assert.Equal(("hello", 3000), (ingress.Spec.Rules[0].Http.Paths[0].Backend.Service.Name, ingress.Spec.Rules[0].Http.Paths[0].Backend.Service.Port.Number));
+        await SyncAsync(h, RolledOut);
+        var writes = h.Writes();
+
+        await Step(h).ReconcileAsync(await h.PassAsync(tinyImage, run.Status), Token);
+
+        Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task An_HttpRoute_Is_Accepted_By_The_Strict_Emulator_With_The_Real_Gateway_Api_Crd_And_Kept_Without_Writes()
+    {
+        await using var h = await StartAsync();
+        var crd = YamlJson.Parse(await File.ReadAllTextAsync(TinyImage.Testing.RepoPaths.Repo("tests", "data", "gateway-api", "gateway.networking.k8s.io_httproutes.yaml"), Token))!.AsObject();
+        Assert.True(h.Kube.Create("apiextensions.k8s.io/v1", "customresourcedefinitions", crd).IsSuccess);
+        var (tinyImage, run) = await SetUpAsync(h, deploy: new JsonObject
+        {
+            ["route"] = new JsonObject
+            {
+                ["kind"] = "HTTPRoute", ["hostname"] = "hello.apps.example.com",
+                ["gateway"] = new JsonObject { ["name"] = "public", ["namespace"] = "gateways", ["sectionName"] = "https" },
+            },
+        });
+
+        await Step(h).ReconcileAsync(run, Token);
+
+        var route = await h.Cluster.HttpRoutes.GetAsync(Namespace, "hello", Token);
+        Assert.NotNull(route);
+        Assert.Equal(run.Uid, Owners.ControllerOf(route)?.Uid);
+        Assert.Equal(["hello.apps.example.com"], route.Spec.Hostnames);
+        Assert.Equal(("public", "gateways", "https"), (route.Spec.ParentRefs![0].Name, route.Spec.ParentRefs[0].Namespace, route.Spec.ParentRefs[0].SectionName));
+        Assert.Equal(("hello", 3000), (route.Spec.Rules![0].BackendRefs![0].Name, route.Spec.Rules[0].BackendRefs![0].Port));
+        await SyncAsync(h, RolledOut);
+        var writes = h.Writes();
+
+        await Step(h).ReconcileAsync(await h.PassAsync(tinyImage, run.Status), Token);
+
+        Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task Switching_The_Route_From_Ingress_To_HttpRoute_Removes_The_Ingress()
+    {
+        await using var h = await StartAsync();
+        var crd = YamlJson.Parse(await File.ReadAllTextAsync(TinyImage.Testing.RepoPaths.Repo("tests", "data", "gateway-api", "gateway.networking.k8s.io_httproutes.yaml"), Token))!.AsObject();
+        Assert.True(h.Kube.Create("apiextensions.k8s.io/v1", "customresourcedefinitions", crd).IsSuccess);
+        var (tinyImage, run) = await SetUpAsync(h, deploy: new JsonObject { ["route"] = new JsonObject { ["kind"] = "Ingress", ["hostname"] = "hello.apps.example.com" } });
+        await Step(h).ReconcileAsync(run, Token);
+        Assert.NotNull(await h.Cluster.Ingresses.GetAsync(Namespace, "hello", Token));
+
+        Assert.True(h.Kube.Mutate("tinyimage.dev/v1alpha1", "tinyimages", Namespace, "hello", t => t["spec"]!["deploy"]!["route"] = new JsonObject
+        {
+            ["kind"] = "HTTPRoute", ["hostname"] = "hello.apps.example.com", ["gateway"] = new JsonObject { ["name"] = "public" },
+        }).IsSuccess);
+        var edited = await h.ReadTinyImageAsync();
+        await Step(h).ReconcileAsync(await h.PassAsync(edited, run.Status), Token);
+
+        Assert.Null(await h.Cluster.Ingresses.GetAsync(Namespace, "hello", Token));
+        Assert.NotNull(await h.Cluster.HttpRoutes.GetAsync(Namespace, "hello", Token));
     }
 
     [Fact]
@@ -160,10 +298,11 @@ public sealed class DeployReconcilerTests
     }
 
     /// <summary>A TinyImage whose current spec's image is verified (status.image), the inputs step done.</summary>
-    private static async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h)
+    private static async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h, bool autoscaled = false, JsonObject? deploy = null)
     {
         h.CreateSource();
-        var tinyImage = await h.CreateTinyImageAsync();
+        deploy ??= autoscaled ? new JsonObject { ["autoscaling"] = new JsonObject() } : null;
+        var tinyImage = await h.CreateTinyImageAsync(edit: deploy is null ? null : body => body["spec"]!["deploy"] = deploy);
         var hash = (await h.PassAsync(tinyImage)).Hash;
         var status = new TinyImageStatus
         {

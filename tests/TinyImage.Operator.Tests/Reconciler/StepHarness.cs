@@ -35,7 +35,7 @@ internal sealed class StepHarness : IAsyncDisposable
 
     public ClusterView Cluster { get; }
 
-    public static OperatorOptions Options { get; } = new() { BuildHistoryLimit = 1 };
+    public static OperatorOptions Options { get; } = new() { BuildHistoryLimit = 1, RouteHostnames = ["*.apps.example.com"] };
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 

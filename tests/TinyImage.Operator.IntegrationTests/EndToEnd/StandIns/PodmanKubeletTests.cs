@@ -102,6 +102,8 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
             Source = new SourceSpec { ConfigMap = new ConfigMapSource { Name = "hello-src" } },
             Binary = "hello-service",
             Output = new OutputSpec { Repository = registryHost + "/demo/hello", PushSecret = "push" },
+            // The workload pulls with its own Secret: the push secret never reaches it (here the same credentials).
+            Deploy = new DeploySpec { ImagePullSecrets = ["push"] },
         },
     };
 
