@@ -27,6 +27,9 @@ public static class Conditions
     public const string ReasonInvalidSpec = "InvalidSpec";
     public const string ReasonSourceNotFound = "SourceNotFound";
     public const string ReasonSecretNotFound = "SecretNotFound";
+
+    /// <summary>The git branch or tag could not be resolved to a commit (and no earlier resolution is known).</summary>
+    public const string ReasonSourceUnresolved = "SourceUnresolved";
     public const string ReasonVerifying = "Verifying";
     public const string ReasonDeploying = "Deploying";
     public const string ReasonAvailable = "Available";

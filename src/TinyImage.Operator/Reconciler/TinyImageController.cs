@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
 using TinyImage.Kube;
+using TinyImage.Operator.Sources;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
@@ -33,6 +34,9 @@ internal sealed class TinyImageController
         this.time = time;
         this.loggers = loggers;
     }
+
+    /// <summary>The source revisions of the running term, for tests.</summary>
+    public SourceRevisions? Sources { get; private set; }
 
     /// <summary>The queue of the running term, for tests and metrics.</summary>
     public WorkQueue<ObjectKey>? Queue { get; private set; }
@@ -66,7 +70,9 @@ internal sealed class TinyImageController
         IInformer[] informers = [tinyImages, jobs, configMaps, deployments, services];
 
         var events = new EventRecorder(cluster.Events, new EventRecorderOptions { Controller = "tinyimage.dev/operator", Instance = settings.Instance }, time, loggers.CreateLogger("TinyImage.Operator.Events"));
-        var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"));
+        var sources = settings.GitResolver is { } resolver ? new SourceRevisions(resolver, time) : null;
+        Sources = sources;
+        var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), sources);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
         if (settings.OnReconciled is { } observe)
         {
@@ -83,6 +89,12 @@ internal sealed class TinyImageController
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = informers.Select(i => i.RunAsync(stop.Token)).ToList();
+        if (sources is not null)
+        {
+            // Only the leader runs this term, so only the leader polls git hosts.
+            running.Add(SourcePoller.RunAsync(sources, queue.Add, key => tinyImages.Cache.Get(key) is not null, time, loggers.CreateLogger("TinyImage.Operator.Sources"), stop.Token));
+        }
+
         try
         {
             while (!informers.All(i => i.HasSynced))

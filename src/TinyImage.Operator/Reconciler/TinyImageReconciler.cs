@@ -23,7 +23,7 @@ internal sealed class TinyImageReconciler
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
 
-    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
+    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, Sources.SourceRevisions? sources = null)
     {
         this.cluster = cluster;
         this.time = time;
@@ -32,7 +32,7 @@ internal sealed class TinyImageReconciler
         deploy = new DeployReconciler(cluster, options, logger);
         steps =
         [
-            new InputsReconciler(cluster, options),
+            new InputsReconciler(cluster, options, sources),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
             new VerifyReconciler(cluster, verifier, logger),
             deploy,
