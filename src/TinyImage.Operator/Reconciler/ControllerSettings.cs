@@ -19,6 +19,9 @@ internal sealed record ControllerSettings
     /// <summary>Resolves git refs to commits (the operator's host sets one); null: git branches and tags are not resolved.</summary>
     public Sources.GitRefResolver? GitResolver { get; init; }
 
+    /// <summary>The shortest git poll interval honoured (a spec's smaller pollIntervalSeconds is raised to it).</summary>
+    public TimeSpan GitPollMinimum { get; init; } = Sources.SourceRevisions.DefaultMinimumInterval;
+
     /// <summary>Called once every informer cache has synced (readiness).</summary>
     public Action? OnSynced { get; init; }
 }

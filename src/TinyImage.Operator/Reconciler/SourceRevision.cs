@@ -59,7 +59,7 @@ internal static class SourceRevision
         var fresh = push is not null && push != previous?.LastHandledPush;
         var refName = GitRefResolver.RefName(git.Ref?.Branch, git.Ref?.Tag);
         var revisionKey = new GitRevisionKey(git.Url, refName, git.CredentialsSecret is null ? null : run.Namespace, git.CredentialsSecret);
-        var result = await sources.ResolveAsync(key, revisionKey, credential, SourceRevisions.Interval(git.PollIntervalSeconds), fresh, cancellationToken).ConfigureAwait(false);
+        var result = await sources.ResolveAsync(key, revisionKey, credential, sources.Interval(git.PollIntervalSeconds), fresh, cancellationToken).ConfigureAwait(false);
         if (result.Commit is { } commit)
         {
             run.Status.Source = new SourceStatus { Commit = commit, Ref = result.RefName, LastHandledPush = push };

@@ -70,7 +70,7 @@ internal sealed class TinyImageController
         IInformer[] informers = [tinyImages, jobs, configMaps, deployments, services];
 
         var events = new EventRecorder(cluster.Events, new EventRecorderOptions { Controller = "tinyimage.dev/operator", Instance = settings.Instance }, time, loggers.CreateLogger("TinyImage.Operator.Events"));
-        var sources = settings.GitResolver is { } resolver ? new SourceRevisions(resolver, time) : null;
+        var sources = settings.GitResolver is { } resolver ? new SourceRevisions(resolver, time, settings.GitPollMinimum) : null;
         Sources = sources;
         var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), sources);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);

@@ -11,10 +11,12 @@ namespace TinyImage.Operator.Sources;
 /// interval among its subscribers plus up to a tenth of jitter, and names the subscribers whose commit moved.
 /// Nothing here outlives the leadership term; a new leader resolves again on its first pass.
 /// </summary>
-internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time)
+internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time, TimeSpan? minimumInterval = null)
 {
-    /// <summary>The shortest poll interval honoured.</summary>
-    public static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(30);
+    /// <summary>The shortest poll interval honoured in production.</summary>
+    public static readonly TimeSpan DefaultMinimumInterval = TimeSpan.FromSeconds(30);
+
+    private readonly TimeSpan minimum = minimumInterval ?? DefaultMinimumInterval;
 
     private readonly ConcurrentDictionary<GitRevisionKey, Tracked> tracked = new();
     private readonly ConcurrentDictionary<ObjectKey, GitRevisionKey> subscriptions = new();
@@ -24,9 +26,9 @@ internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time
 
     private int resolutionCount;
 
-    /// <summary>The interval a spec's <c>pollIntervalSeconds</c> means: null for 0 (off), else at least <see cref="MinimumInterval"/>.</summary>
-    public static TimeSpan? Interval(int seconds) =>
-        seconds <= 0 ? null : TimeSpan.FromSeconds(Math.Max(seconds, MinimumInterval.TotalSeconds));
+    /// <summary>The interval a spec's <c>pollIntervalSeconds</c> means: null for 0 (off), else at least the minimum (30 s).</summary>
+    public TimeSpan? Interval(int seconds) =>
+        seconds <= 0 ? null : TimeSpan.FromSeconds(seconds) < minimum ? minimum : TimeSpan.FromSeconds(seconds);
 
     /// <summary>
     /// The commit of <paramref name="key"/> for <paramref name="subscriber"/>: the one known, or resolved now when none is
@@ -51,6 +53,7 @@ internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time
             lock (entry.Gate)
             {
                 entry.Subscribers.Remove(subscriber);
+                entry.Due = Schedule(entry, entry.ResolvedAt ?? time.GetUtcNow());
             }
         }
     }
@@ -63,7 +66,7 @@ internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time
         {
             lock (entry.Gate)
             {
-                if (entry.Due is { } due && entry.Subscribers.Count > 0 && (next is null || due < next))
+                if (entry.Due is { } due && (next is null || due < next))
                 {
                     next = due;
                 }
@@ -133,14 +136,7 @@ internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time
         lock (entry.Gate)
         {
             entry.Credential = credential;
-            if (interval is { } every)
-            {
-                entry.Subscribers[subscriber] = every;
-            }
-            else
-            {
-                entry.Subscribers.Remove(subscriber);
-            }
+            entry.Subscribers[subscriber] = interval;
 
             entry.Due = Schedule(entry, entry.ResolvedAt ?? time.GetUtcNow());
         }
@@ -193,12 +189,11 @@ internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time
     /// <summary>The next poll after <paramref name="from"/>: the shortest subscriber interval plus up to 10 % jitter; null when none polls.</summary>
     private static DateTimeOffset? Schedule(Tracked entry, DateTimeOffset from)
     {
-        if (entry.Subscribers.Count == 0)
+        if (entry.Subscribers.Values.Where(v => v is not null).Min() is not { } interval)
         {
             return null;
         }
 
-        var interval = entry.Subscribers.Values.Min();
         return from + interval + TimeSpan.FromTicks((long)(interval.Ticks * 0.1 * Random.Shared.NextDouble()));
     }
 
@@ -208,7 +203,8 @@ internal sealed class SourceRevisions(GitRefResolver resolver, TimeProvider time
 
         public SemaphoreSlim Single { get; } = new(1, 1);
 
-        public Dictionary<ObjectKey, TimeSpan> Subscribers { get; } = [];
+        /// <summary>Every TinyImage that uses the key, with its poll interval (null: it does not poll, webhooks only).</summary>
+        public Dictionary<ObjectKey, TimeSpan?> Subscribers { get; } = [];
 
         public GitCredential? Credential { get; set; }
 

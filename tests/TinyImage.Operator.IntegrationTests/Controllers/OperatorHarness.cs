@@ -61,7 +61,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
     }
 
     /// <summary>Starts an operator in the background; stop it with <see cref="RunningOperator.StopAsync"/>.</summary>
-    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null)
+    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, Func<ControllerSettings, ControllerSettings>? configure = null)
     {
         identity ??= "op-" + (operators.Count + 1);
         var connection = new KubeConnection(Kube.CreateHttpClient(), Kube.BaseAddress) { Identity = identity };
@@ -72,7 +72,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
             Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },
         };
-        var host = new OperatorHost(connection, Verifier, options ?? FastOptions, settings, TimeProvider.System, Loggers, identity);
+        var host = new OperatorHost(connection, Verifier, options ?? FastOptions, configure is null ? settings : configure(settings), TimeProvider.System, Loggers, identity);
         var running = new RunningOperator(host, connection);
         operators.Add(running);
         return running;

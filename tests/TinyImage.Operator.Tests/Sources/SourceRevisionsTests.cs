@@ -86,13 +86,15 @@ public sealed class SourceRevisionsTests
     [Fact]
     public async Task Interval_Zero_Turns_Polling_Off_But_A_Push_Still_Resolves_At_Once()
     {
-        Assert.Null(SourceRevisions.Interval(0));
+        Assert.Null(sources.Interval(0));
         await sources.ResolveAsync(Ti("a"), Main, null, null, false, TestContext.Current.CancellationToken);
         Assert.Null(sources.NextPoll());
         time.Advance(TimeSpan.FromDays(1));
         Assert.Empty(await sources.PollDueAsync(_ => true, TestContext.Current.CancellationToken));
-
         head = Second;
+        var later = await sources.ResolveAsync(Ti("a"), Main, null, null, false, TestContext.Current.CancellationToken);
+        Assert.Equal((First, 1), (later.Commit, sources.Resolutions));
+
         var pushed = await sources.ResolveAsync(Ti("a"), Main, null, null, fresh: true, TestContext.Current.CancellationToken);
         Assert.Equal(Second, pushed.Commit);
         Assert.Equal(2, sources.Resolutions);
@@ -101,8 +103,8 @@ public sealed class SourceRevisionsTests
     [Fact]
     public void A_Short_Interval_Is_Raised_To_Thirty_Seconds()
     {
-        Assert.Equal(TimeSpan.FromSeconds(30), SourceRevisions.Interval(1));
-        Assert.Equal(TimeSpan.FromSeconds(600), SourceRevisions.Interval(600));
+        Assert.Equal(TimeSpan.FromSeconds(30), sources.Interval(1));
+        Assert.Equal(TimeSpan.FromSeconds(600), sources.Interval(600));
     }
 
     [Fact]
