@@ -108,7 +108,15 @@ public sealed class GitSourceTests
             ["repository"] = new JsonObject { ["clone_url"] = git.RepositoryUrl, ["default_branch"] = "main" },
         }.ToJsonString());
 
-        // A forged delivery: signed with another secret.
+        // A GitLab-style delivery with the wrong token, then a forged GitHub one (signed with another secret).
+        using (var gitLab = new HttpRequestMessage(HttpMethod.Post, server.LocalAddress) { Content = new ByteArrayContent(payload) })
+        {
+            gitLab.Headers.Add("X-Gitlab-Event", "Push Hook");
+            gitLab.Headers.Add("X-Gitlab-Token", "guess");
+            using var refused = await client.SendAsync(gitLab, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
         var forged = await DeliverAsync(client, server, payload, WebhookSignature.GitHubHeader(payload, "wrong"u8));
         Assert.Equal(HttpStatusCode.Unauthorized, forged);
         Assert.Null(h.TinyImage("hello")!["metadata"]!["annotations"]?["tinyimage.dev/push"]);
