@@ -58,6 +58,12 @@ public sealed class GitSourceTests
         var seen = git.RefAdvertisements;
         await Eventually.TrueAsync(() => git.RefAdvertisements >= seen + 2, "two more polls");
         Assert.Equal(2, h.JobCreates());
+
+        // A spec change at the same commit is a SpecChanged build.
+        h.EditSpec("hello", spec => spec["build"] = new JsonObject { ["noDefaultFeatures"] = true });
+        await Eventually.TrueAsync(() => (string?)h.TinyImage("hello")?["status"]?["build"]?["reason"] == "SpecChanged", "a build for the spec change");
+        AssertBuild(h, "hello", second, "SpecChanged");
+        Assert.Equal(3, h.JobCreates());
     }
 
     [Fact]
