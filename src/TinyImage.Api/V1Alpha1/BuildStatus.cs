@@ -37,6 +37,14 @@ public sealed class BuildStatus
     [JsonPropertyName("retry")]
     public string? Retry { get; set; }
 
+    /// <summary>The git commit the build's source was pinned to (resolved from the branch or tag, or the spec's ref.commit).</summary>
+    [JsonPropertyName("commit")]
+    public string? Commit { get; set; }
+
+    /// <summary>Why this build ran: FirstBuild, SpecChanged, NewCommit, NewToolchain or Retry.</summary>
+    [JsonPropertyName("reason")]
+    public string? Reason { get; set; }
+
     /// <summary>The last lines of the build log when the build failed.</summary>
     [JsonPropertyName("logTail")]
     public string? LogTail { get; set; }

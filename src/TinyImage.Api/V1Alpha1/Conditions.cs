@@ -37,6 +37,9 @@ public static class Conditions
 
     /// <summary>The spec asks for something the operator's administrator does not allow (build pod placement, a route hostname).</summary>
     public const string ReasonNotAllowed = "NotAllowed";
+
+    /// <summary>The git branch or tag could not be resolved to a commit (and no earlier resolution is known).</summary>
+    public const string ReasonSourceUnresolved = "SourceUnresolved";
     public const string ReasonVerifying = "Verifying";
 
     /// <summary>The verification waits for a free slot of the operator's verification pool (<c>--verify-concurrency</c>).</summary>

@@ -28,4 +28,19 @@ public sealed class GitSource
     [Pattern(Patterns.ObjectName)]
     [MaxLength(253)]
     public string? CredentialsSecret { get; set; }
+
+    /// <summary>How often, in seconds, the operator resolves a branch or tag to its commit (git's smart-HTTP protocol) and rebuilds when it moved; a random jitter of up to a tenth is added. `0` turns polling off (a webhook, or a spec change, still resolves). Values between 1 and 29 are taken as 30. A pinned ref.commit is never polled.</summary>
+    [JsonPropertyName("pollIntervalSeconds")]
+    [Range(0, 86400)]
+    [Default("300")]
+    public int PollIntervalSeconds { get; set; } = DefaultPollIntervalSeconds;
+
+    /// <summary>A Secret in the same namespace whose key `token` authenticates push webhooks for this repository: GitHub's webhook secret (checked as the X-Hub-Signature-256 HMAC) or GitLab's secret token (X-Gitlab-Token). Without it, webhooks never trigger this TinyImage.</summary>
+    [JsonPropertyName("webhookSecret")]
+    [Pattern(Patterns.ObjectName)]
+    [MaxLength(253)]
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>The poll interval when the field is not set.</summary>
+    public const int DefaultPollIntervalSeconds = 300;
 }

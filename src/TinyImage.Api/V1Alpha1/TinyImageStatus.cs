@@ -23,6 +23,10 @@ public sealed class TinyImageStatus
     [JsonPropertyName("conditions")]
     public IList<V1Condition>? Conditions { get; set; }
 
+    /// <summary>The git source's revision the current build hash is made of.</summary>
+    [JsonPropertyName("source")]
+    public SourceStatus? Source { get; set; }
+
     /// <summary>The build of the current spec.</summary>
     [JsonPropertyName("build")]
     public BuildStatus? Build { get; set; }

@@ -39,9 +39,9 @@ internal static class BuildHash
     public const string FormatVersion = "tinyimage-build-hash/v1";
 
     /// <summary>The build hash of the validated TinyImage's spec.</summary>
-    public static string Compute(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null)
+    public static string Compute(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null, string? commit = null)
     {
-        var canonical = Canonicalize(tinyImage, options, sourceContentDigest);
+        var canonical = Canonicalize(tinyImage, options, sourceContentDigest, commit);
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
         return Convert.ToHexStringLower(digest)[..Length];
     }
@@ -50,7 +50,7 @@ internal static class BuildHash
     public static bool IsValid(string? hash) => hash is not null && SpecValidator.IsFullMatch(hash, Pattern);
 
     /// <summary>The canonical text that is hashed (see remarks of <see cref="BuildHash"/>).</summary>
-    public static string Canonicalize(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null)
+    public static string Canonicalize(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null, string? commit = null)
     {
         ArgumentNullException.ThrowIfNull(tinyImage);
         ArgumentNullException.ThrowIfNull(options);
@@ -67,6 +67,10 @@ internal static class BuildHash
             Put(kv, "source.git.ref.commit", git.Ref?.Commit);
             Put(kv, "source.git.subPath", git.SubPath);
             Put(kv, "source.git.credentialsSecret", git.CredentialsSecret);
+            if (git.Ref?.Commit is null)
+            {
+                Put(kv, "source.git.commit", commit);
+            }
         }
         else if (spec.Source.ConfigMap is { } cm)
         {

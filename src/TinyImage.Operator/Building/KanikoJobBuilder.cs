@@ -63,7 +63,7 @@ internal static class KanikoJobBuilder
     private static string Destination(TinyImageSpec spec, string hash) => spec.Output.Repository + ":" + (spec.Output.Tag ?? "build-" + hash);
 
     /// <summary>The Kaniko Job <c>NAME-build-HASH</c>.</summary>
-    public static V1Job BuildJob(ValidTinyImage tinyImage, string hash, OperatorOptions o)
+    public static V1Job BuildJob(ValidTinyImage tinyImage, string hash, OperatorOptions o, string? commit = null, string? resolvedRef = null)
     {
         ArgumentNullException.ThrowIfNull(tinyImage);
         ArgumentNullException.ThrowIfNull(o);
@@ -92,7 +92,7 @@ internal static class KanikoJobBuilder
         var args = new List<string> { "--dockerfile=" + ContainerfileMountPath + "/" + ContainerfileKey };
         if (spec.Source.Git is { } git)
         {
-            args.Add("--context=" + GitContext(git));
+            args.Add("--context=" + GitContext(git, commit, resolvedRef));
             if (git.SubPath is not null)
             {
                 args.Add("--context-sub-path=" + git.SubPath);
@@ -241,19 +241,28 @@ internal static class KanikoJobBuilder
 
     /// <summary>
     /// Kaniko's git context: <c>git://HOST/PATH</c> (Kaniko clones over HTTPS), with <c>#refs/heads/BRANCH</c>,
-    /// <c>#refs/tags/TAG</c> or <c>#COMMIT</c>; without a ref, the remote's default branch.
+    /// <c>#refs/tags/TAG</c> or <c>#COMMIT</c>; without a ref, the remote's default branch. With the
+    /// <paramref name="commit"/> the operator resolved, the ref is pinned to it, Kaniko's
+    /// <c>git://REPO#REF#COMMIT</c> (the default branch as the <paramref name="resolvedRef"/> HEAD pointed at), so the
+    /// build checks out exactly the commit its hash names.
     /// </summary>
-    public static string GitContext(GitSource git)
+    public static string GitContext(GitSource git, string? commit = null, string? resolvedRef = null)
     {
         ArgumentNullException.ThrowIfNull(git);
         var context = "git://" + git.Url["https://".Length..];
-        return git.Ref switch
+        var reference = git.Ref switch
         {
-            { Branch: { } branch } => context + "#refs/heads/" + branch,
-            { Tag: { } tag } => context + "#refs/tags/" + tag,
-            { Commit: { } commit } => context + "#" + commit,
-            _ => context,
+            { Branch: { } branch } => "refs/heads/" + branch,
+            { Tag: { } tag } => "refs/tags/" + tag,
+            { Commit: { } pinned } => pinned,
+            _ => resolvedRef,
         };
+        if (git.Ref?.Commit is not null || commit is null)
+        {
+            return reference is null ? context : context + "#" + reference;
+        }
+
+        return context + "#" + (reference ?? "HEAD") + "#" + commit;
     }
 
     /// <summary>The restricted Pod Security Standard for a container running as <paramref name="user"/>.</summary>

@@ -108,6 +108,9 @@ internal sealed record OperatorOptions
     /// <summary>Port of /metrics, /healthz and /readyz.</summary>
     public int MetricsPort { get; init; } = 8080;
 
+    /// <summary>Port of the git push webhook receiver (<c>--webhook-port</c>, chart value <c>webhook.enabled</c>); null: no receiver.</summary>
+    public int? WebhookPort { get; init; }
+
     // --- Advisories (issue 13) ---
 
     /// <summary>

@@ -31,7 +31,9 @@ internal sealed class OperatorHost
         logger = loggers.CreateLogger("TinyImage.Operator.Host");
 
         // One controller; each leadership term runs it afresh (new informers, queue and caches).
-        controller = new TinyImageController(connection, verifier, options, settings with { OnSynced = Readiness.Synced }, time, loggers);
+        // Git hosts are reached under the registries' outbound policy.
+        var git = settings.GitResolver ?? new Sources.GitRefResolver(Sources.GitRefResolver.CreateHandler(options.RegistryOutbound), new Sources.GitResolverOptions(), time);
+        controller = new TinyImageController(connection, verifier, options, settings with { OnSynced = Readiness.Synced, GitResolver = git }, time, loggers);
     }
 
     public string Identity { get; }

@@ -38,6 +38,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
           --resync DURATION          re-check every TinyImage this often, e.g. 10m, 30s (default: 10m)
           --build-history N          finished build Jobs kept per TinyImage (default: 3)
           --metrics-port N           port of /metrics, /healthz and /readyz (default: 8080)
+          --webhook-port N           receive GitHub/GitLab push webhooks on POST /hooks/git at this port (default: off)
           --temp-dir DIR             writable directory for verification's temporary files (default: $TMPDIR, else /tmp)
           --registry-allow HOST|CIDR registry host (or *.domain) or address range verification may reach although it is
                                      loopback, link-local or a denied cluster range; repeat for several (default: none)
@@ -188,6 +189,9 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--metrics-port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 65535:
                     options = options with { MetricsPort = n };
                     break;
+                case "--webhook-port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 65535:
+                    options = options with { WebhookPort = n };
+                    break;
                 case "--advisory-db-refresh" when TryParseDuration(value, out var d) && d >= TimeSpan.Zero:
                     options = options with { AdvisoryDatabaseRefresh = d };
                     break;
@@ -204,7 +208,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--log-level":
                     return (null, "--log-level takes Trace, Debug, Information, Warning or Error, not '" + value + "'");
-                case "--concurrency" or "--verify-concurrency" or "--verify-timeout" or "--max-concurrent-builds" or "--max-concurrent-builds-per-namespace" or "--build-history" or "--metrics-port" or "--resync" or "--temp-dir" or "--advisory-db" or "--advisory-db-refresh":
+                case "--concurrency" or "--verify-concurrency" or "--verify-timeout" or "--max-concurrent-builds" or "--max-concurrent-builds-per-namespace" or "--build-history" or "--metrics-port" or "--webhook-port" or "--resync" or "--temp-dir" or "--advisory-db" or "--advisory-db-refresh":
                     return (null, name + ": invalid value '" + value + "'");
                 default:
                     return (null, "unknown flag " + name);

@@ -81,6 +81,23 @@ internal static class RunCommand
         }
 
         await using var disposeHealth = health;
+        Sources.Webhooks.WebhookServer? webhooks = null;
+        if (arguments.Options.WebhookPort is { } webhookPort)
+        {
+            var cluster = new ClusterView(connection);
+            var receiver = new Sources.Webhooks.WebhookReceiver(cluster.TinyImages, cluster.Secrets, arguments.Options.WatchNamespaces, TimeProvider.System, loggers.CreateLogger("TinyImage.Operator.Webhooks"));
+            try
+            {
+                webhooks = Sources.Webhooks.WebhookServer.Start(webhookPort, receiver, loggers.CreateLogger("TinyImage.Operator.Webhooks"));
+            }
+            catch (InvalidOperationException exception)
+            {
+                await stderr.WriteLineAsync("tinyimage-operator: cannot receive webhooks: " + exception.Message + " (--webhook-port)").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        await using var disposeWebhooks = webhooks;
         await host.RunAsync(shutdown.Token).ConfigureAwait(false);
         return 0;
     }

@@ -19,11 +19,13 @@ internal sealed class AdvisoryReconciler(ClusterView cluster, AdvisoryReaudit re
 
     public string Phase => Phases.Ready;
 
-    public Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
+    public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
     {
         using var span = OperatorTracing.Step(Name);
         var key = new ObjectKey(run.Namespace, run.Name);
-        var sbom = cluster.ConfigMapCache.Get(run.Namespace, VerifyReconciler.SbomConfigMapName(run.Name));
+        // The informer caches ConfigMaps without their data (CachedForm): a package list not kept in memory (after a
+        // restart) is read back from the SBOM ConfigMap through the API, once per digest.
+        var sbom = NeedsSbom(run) ? await cluster.ConfigMaps.GetAsync(run.Namespace, VerifyReconciler.SbomConfigMapName(run.Name), cancellationToken).ConfigureAwait(false) : null;
         var outcome = reaudit.Evaluate(run.TinyImage, run.Status, sbom, reaudit.Holder?.Current, run.Now);
         var before = ConditionSet.Find(run.Status.Conditions, Conditions.Vulnerable);
         var (wasStatus, wasMessage) = (before?.Status, before?.Message);
@@ -35,7 +37,7 @@ internal sealed class AdvisoryReconciler(ClusterView cluster, AdvisoryReaudit re
             }
 
             AdvisoryGauges.Remove(key);
-            return Task.FromResult(StepResult.Continue);
+            return StepResult.Continue;
         }
 
         run.SetCondition(Conditions.Vulnerable, outcome.Status, outcome.Reason, outcome.Message);
@@ -58,8 +60,13 @@ internal sealed class AdvisoryReconciler(ClusterView cluster, AdvisoryReaudit re
             run.Warnings.Add((Conditions.ReasonAdvisoriesFound, outcome.Message));
         }
 
-        return Task.FromResult(NextExpiry(run) is { } after ? StepResult.Continue with { RequeueAfter = after } : StepResult.Continue);
+        return NextExpiry(run) is { } after ? StepResult.Continue with { RequeueAfter = after } : StepResult.Continue;
     }
+
+    /// <summary>Whether this pass audits a digest whose package list is not kept (so its SBOM ConfigMap must be read).</summary>
+    private bool NeedsSbom(Reconciliation run) =>
+        run.TinyImage.Spec.Verify.Advisories is not null && reaudit.Holder?.Current is not null
+        && AdvisoryReaudit.AuditedDigest(run.Status) is { } digest && reaudit.Store.Get(digest) is null;
 
     /// <summary>A stopped pass keeps the last audit.</summary>
     public void Skip(Reconciliation run)

@@ -6,4 +6,6 @@ namespace TinyImage.Operator.Reconciler;
 /// <param name="TinyImage">The pass's TinyImage, validated once.</param>
 /// <param name="SourceDigest">The digest of the source ConfigMap's content, or null for a git source.</param>
 /// <param name="DockerConfigJson">The push Secret's <c>.dockerconfigjson</c>, or null for anonymous access.</param>
-internal sealed record BuildInputs(ValidTinyImage TinyImage, string? SourceDigest, byte[]? DockerConfigJson);
+/// <param name="Commit">The git commit the build is pinned to (resolved, or the spec's ref.commit), or null.</param>
+/// <param name="ResolvedRef">The full ref the commit was resolved from (the default branch's name for HEAD), or null.</param>
+internal sealed record BuildInputs(ValidTinyImage TinyImage, string? SourceDigest, byte[]? DockerConfigJson, string? Commit = null, string? ResolvedRef = null);

@@ -29,7 +29,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         var name = ChildMetadata.BuildName(run.Name, hash);
         if (run.Status.Build?.SpecHash != hash)
         {
-            run.Status.Build = new BuildStatus { SpecHash = hash, JobName = name };
+            run.Status.Build = new BuildStatus { SpecHash = hash, JobName = name, Commit = run.Inputs?.Commit, Reason = ReasonFor(run, run.Status.Build) };
         }
 
         var job = cluster.JobCache.Get(run.Namespace, name);
@@ -100,6 +100,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         build.JobName = job.Metadata.Name;
         build.StartTime = job.Status?.StartTime ?? job.Metadata.CreationTimestamp;
         build.Retry = jobRetry;
+        build.Commit = Annotation(job, Annotations.SourceCommit) ?? build.Commit;
+        build.Reason = Annotation(job, Annotations.BuildReason) ?? build.Reason;
         if (!finished)
         {
             (build.CompletionTime, build.Digest, build.LogTail, build.FailureReason, build.FailureMessage) = (null, null, null, null, null);
@@ -183,11 +185,22 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 return StepResult.Retry;
         }
 
-        var desiredJob = KanikoJobBuilder.BuildJob(run.Valid, hash, options);
+        var desiredJob = KanikoJobBuilder.BuildJob(run.Valid, hash, options, run.Inputs?.Commit, run.Inputs?.ResolvedRef);
+        desiredJob.Metadata.Annotations ??= new Dictionary<string, string>();
         if (run.Retry is { } retry)
         {
-            desiredJob.Metadata.Annotations ??= new Dictionary<string, string>();
             desiredJob.Metadata.Annotations[Annotations.Retry] = retry;
+        }
+
+        // What the build is and why it ran outlive the operator's memory: a restarted operator reads them back.
+        if (build.Commit is { } commit)
+        {
+            desiredJob.Metadata.Annotations[Annotations.SourceCommit] = commit;
+        }
+
+        if (build.Reason is { } reason)
+        {
+            desiredJob.Metadata.Annotations[Annotations.BuildReason] = reason;
         }
 
         var job = await ChildWriter.CreateOrUpdateAsync(cluster.Jobs, cluster.JobCache, desiredJob, run.Uid, _ => true, _ => { }, cancellationToken).ConfigureAwait(false);
@@ -206,6 +219,30 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 return Running(run, null, "adopting build Job " + name);
         }
     }
+
+    /// <summary>
+    /// Why a build of a new hash runs: the first build; a new commit when only the commit changed (the previous build's
+    /// hash comes out again with the previous commit); else a spec change.
+    /// </summary>
+    private string ReasonFor(Reconciliation run, BuildStatus? previous)
+    {
+        if (previous?.SpecHash is null)
+        {
+            return BuildReasons.FirstBuild;
+        }
+
+        var inputs = run.Inputs;
+        if (inputs is not null && previous.Commit is { } before && inputs.Commit is { } now && before != now
+            && BuildHash.Compute(inputs.TinyImage, options, inputs.SourceDigest, before) == previous.SpecHash)
+        {
+            return BuildReasons.NewCommit;
+        }
+
+        return BuildReasons.SpecChanged;
+    }
+
+    private static string? Annotation(V1Job job, string key) =>
+        job.Metadata.Annotations?.TryGetValue(key, out var value) == true ? value : null;
 
     private static StepResult Succeeded(Reconciliation run, string digest)
     {

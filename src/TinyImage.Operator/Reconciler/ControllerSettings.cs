@@ -25,6 +25,12 @@ internal sealed record ControllerSettings
     /// <summary>Called after each reconcile pass with its key and result (tests count passes).</summary>
     public Action<ObjectKey, ReconcileResult>? OnReconciled { get; init; }
 
+    /// <summary>Resolves git refs to commits (the operator's host sets one); null: git branches and tags are not resolved.</summary>
+    public Sources.GitRefResolver? GitResolver { get; init; }
+
+    /// <summary>The shortest git poll interval honoured (a spec's smaller pollIntervalSeconds is raised to it).</summary>
+    public TimeSpan GitPollMinimum { get; init; } = Sources.SourceRevisions.DefaultMinimumInterval;
+
     /// <summary>Called once every informer cache has synced (readiness).</summary>
     public Action? OnSynced { get; init; }
 }

@@ -2,15 +2,17 @@ using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
+using TinyImage.Operator.Sources;
 
 namespace TinyImage.Operator.Reconciler;
 
 /// <summary>
 /// Step 1: validate the spec (once per pass), find the source ConfigMap (its content feeds the build hash) and the
 /// Secrets, and compute the build hash. A problem stalls the TinyImage with the field or object named; the workload
-/// keeps running.
+/// keeps running. A git branch or tag is resolved to its commit through <see cref="SourceRevisions"/> (owner of
+/// <c>status.source</c>); the commit is part of the build hash.
 /// </summary>
-internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options) : ISubReconciler
+internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null) : ISubReconciler
 {
     public string Name => "inputs";
 
@@ -51,10 +53,22 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
             sourceDigest = BuildHash.DigestConfigMapData(configMap.Data, configMap.BinaryData);
         }
 
-        if (spec.Source.Git?.CredentialsSecret is { } credentials
-            && await cluster.Secrets.GetAsync(run.Namespace, credentials, cancellationToken).ConfigureAwait(false) is null)
+        GitCredential? gitCredential = null;
+        if (spec.Source.Git?.CredentialsSecret is { } credentials)
         {
-            return StepResult.Stop(Conditions.ReasonSecretNotFound, "Secret " + credentials + " (spec.source.git.credentialsSecret) does not exist in namespace " + run.Namespace, StepResult.Recheck);
+            var secret = await cluster.Secrets.GetAsync(run.Namespace, credentials, cancellationToken).ConfigureAwait(false);
+            if (secret is null)
+            {
+                return StepResult.Stop(Conditions.ReasonSecretNotFound, "Secret " + credentials + " (spec.source.git.credentialsSecret) does not exist in namespace " + run.Namespace, StepResult.Recheck);
+            }
+
+            gitCredential = SourceRevision.Credential(secret);
+        }
+
+        var revision = await SourceRevision.ResolveAsync(run, sources, gitCredential, cancellationToken).ConfigureAwait(false);
+        if (revision.Stop is { } unresolved)
+        {
+            return unresolved;
         }
 
         byte[]? dockerConfig = null;
@@ -72,8 +86,8 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
             }
         }
 
-        run.Inputs = new BuildInputs(valid, sourceDigest, dockerConfig);
-        run.Hash = BuildHash.Compute(valid, options, sourceDigest);
+        run.Inputs = new BuildInputs(valid, sourceDigest, dockerConfig, revision.Commit, revision.RefName);
+        run.Hash = BuildHash.Compute(valid, options, sourceDigest, revision.Commit);
         return StepResult.Continue;
     }
 

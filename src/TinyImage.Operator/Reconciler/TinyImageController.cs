@@ -3,6 +3,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using TinyImage.Operator.Configuration;
 using TinyImage.Kube;
+using TinyImage.Operator.Sources;
 using TinyImage.Operator.Telemetry;
 using TinyImage.Operator.Verification;
 using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
@@ -49,6 +50,9 @@ internal sealed class TinyImageController
     private int reauditPasses;
     private int reauditEnqueued;
 
+    /// <summary>The source revisions of the running term, for tests.</summary>
+    public SourceRevisions? Sources { get; private set; }
+
     /// <summary>The queue of the running term, for tests and metrics.</summary>
     public WorkQueue<ObjectKey>? Queue { get; private set; }
 
@@ -81,10 +85,12 @@ internal sealed class TinyImageController
         IInformer[] informers = [tinyImages, jobs, configMaps, deployments, services];
 
         var events = new EventRecorder(cluster.Events, new EventRecorderOptions { Controller = "tinyimage.dev/operator", Instance = settings.Instance }, time, loggers.CreateLogger("TinyImage.Operator.Events"));
+        var sources = settings.GitResolver is { } resolver ? new SourceRevisions(resolver, time, settings.GitPollMinimum) : null;
+        Sources = sources;
         // Verification runs beside the workers, in a bounded pool fair across namespaces; a finished one re-queues its TinyImage.
         // Disposed (every verification cancelled) before the queue when the term ends.
         await using var verifications = new VerificationPool(verifier, options.VerifyConcurrency, loggers.CreateLogger("TinyImage.Operator.Verification")) { OnDone = queue.Add };
-        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay);
+        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
         if (settings.OnReconciled is { } observe)
         {
@@ -101,6 +107,11 @@ internal sealed class TinyImageController
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = informers.Select(i => i.RunAsync(stop.Token)).ToList();
+        if (sources is not null)
+        {
+            // Only the leader runs this term, so only the leader polls git hosts.
+            running.Add(SourcePoller.RunAsync(sources, queue.Add, key => tinyImages.Cache.Get(key) is not null, time, loggers.CreateLogger("TinyImage.Operator.Sources"), stop.Token));
+        }
 
         // A new advisory database: one re-audit pass over every TinyImage, off the workers; the changed ones are enqueued.
         var synced = false;

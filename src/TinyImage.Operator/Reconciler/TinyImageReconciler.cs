@@ -29,7 +29,7 @@ internal sealed class TinyImageReconciler
 
     private readonly IVerificationRunner verifier;
 
-    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay)
+    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay, Sources.SourceRevisions? sources = null)
     {
         this.verifier = verifier;
         this.reaudit = reaudit;
@@ -41,7 +41,7 @@ internal sealed class TinyImageReconciler
         deploy = new DeployReconciler(cluster, options, logger);
         steps =
         [
-            new InputsReconciler(cluster, options),
+            new InputsReconciler(cluster, options, sources),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,

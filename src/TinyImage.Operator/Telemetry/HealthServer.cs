@@ -57,7 +57,7 @@ internal sealed class HealthServer : IAsyncDisposable
         stop.Dispose();
     }
 
-    private static (HttpListener Listener, int Port) Listen(int port)
+    internal static (HttpListener Listener, int Port) Listen(int port)
     {
         if (port != 0)
         {

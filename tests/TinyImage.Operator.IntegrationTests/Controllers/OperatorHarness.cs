@@ -64,8 +64,9 @@ internal sealed class OperatorHarness : IAsyncDisposable
     /// <param name="options">The operator's options; <see cref="FastOptions"/> by default.</param>
     /// <param name="identity">The instance's identity.</param>
     /// <param name="progressDelay">How long a Verifying or Deploying write may wait; <see cref="ControllerSettings.DefaultProgressDelay"/> by default.</param>
+    /// <param name="configure">Changes to the controller settings (a git resolver, poll minimum).</param>
     /// <param name="verifier">Another verifier than <see cref="Verifier"/> (the real one, against a real registry).</param>
-    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, Operator.Verification.IImageVerifier? verifier = null, TimeSpan? progressDelay = null)
+    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, Operator.Verification.IImageVerifier? verifier = null, TimeSpan? progressDelay = null, Func<ControllerSettings, ControllerSettings>? configure = null)
     {
         identity ??= "op-" + (operators.Count + 1);
         var connection = new KubeConnection(Kube.CreateHttpClient(), Kube.BaseAddress) { Identity = identity };
@@ -77,7 +78,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
             Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },
         };
-        var host = new OperatorHost(connection, verifier ?? Verifier, options ?? FastOptions, settings, TimeProvider.System, Loggers, identity);
+        var host = new OperatorHost(connection, verifier ?? Verifier, options ?? FastOptions, configure is null ? settings : configure(settings), TimeProvider.System, Loggers, identity);
         var running = new RunningOperator(host, connection);
         operators.Add(running);
         return running;

@@ -29,6 +29,7 @@ public sealed class RbacMatchesCodeTests
         [("events.k8s.io", "events", "patch")] = "a repeated event's series count is patched",
         [("coordination.k8s.io", "leases", "update")] = "renewal and release of the lease",
         [("apps", "deployments", "update")] = "a spec change rolls the Deployment to the new digest",
+        [("tinyimage.dev", "tinyimages", "patch")] = "the webhook receiver records a push as the tinyimage.dev/push annotation (Sources/Webhooks/WebhookReceiver.cs)",
         [("tinyimage.dev", "tinyimages", "get")] = "a direct read when the cache is behind a write (409)",
         [("", "services", "get")] = "a direct read before creating a child the cache has not seen",
         [("apps", "deployments", "get")] = "a direct read before creating a child the cache has not seen",

@@ -138,7 +138,7 @@ public sealed class ContainerfileGeneratorTests
     [Fact]
     public void Every_Line_Is_A_Comment_An_Instruction_Or_A_Continuation()
     {
-        string[] instructions = ["FROM ", "RUN ", "ENV ", "WORKDIR ", "COPY ", "EXPOSE ", "USER ", "CMD "];
+        string[] instructions = ["FROM ", "ARG ", "RUN ", "ENV ", "WORKDIR ", "COPY ", "EXPOSE ", "USER ", "CMD "];
         foreach (var name in Cases.Keys)
         {
             var ti = Samples.Hello();
