@@ -44,7 +44,11 @@ internal sealed record Route(
         string resource;
         string? name = null;
         string? sub = null;
-        if (rest.Length >= 3 && rest[0] == "namespaces" && registry.Find(group, version, rest[2]) is { Namespaced: true })
+        // As the real RequestInfoFactory (apiserver pkg/endpoints/request/requestinfo.go), which knows no types: a path
+        // under namespaces/NS/ names a namespaced resource unless the next segment is a namespace subresource; so a
+        // request for a kind that is not served (a CRD not installed) is logged and authorized in its namespace.
+        if (rest.Length >= 3 && rest[0] == "namespaces"
+            && (registry.Find(group, version, rest[2]) is { Namespaced: true } || (registry.Find(group, version, rest[2]) is null && rest[2] is not ("status" or "finalize"))))
         {
             ns = rest[1];
             resource = rest[2];

@@ -38,9 +38,6 @@ internal sealed class TinyImageController
         reaudit = new AdvisoryReaudit(verifier.Advisories);
     }
 
-    /// <summary>The re-audit (package lists and outcomes), kept across leadership terms; for tests and the benchmark.</summary>
-    internal AdvisoryReaudit Reaudit => reaudit;
-
     /// <summary>Re-audit passes run since start (one per database revision seen while leading); for tests.</summary>
     public int ReauditPasses => Volatile.Read(ref reauditPasses);
 

@@ -36,6 +36,8 @@ public sealed class RbacMatchesCodeTests
         [("batch", "jobs", "get")] = "a direct read before creating a Job the cache has not seen (never two builds for one hash)",
         [("", "configmaps", "update")] = "the SBOM ConfigMap of a newly verified digest, and the Containerfile ConfigMap's retry note",
         [("batch", "jobs", "delete")] = "build history pruning (options.BuildHistoryLimit) and retries",
+        [("gateway.networking.k8s.io", "httproutes", "update")] = "an HTTPRoute edited by someone else, or a changed deploy.route, is written back (as the Ingress update the scenario shows)",
+        [("gateway.networking.k8s.io", "httproutes", "delete")] = "deploy.route switching from HTTPRoute to Ingress (the scenario shows the other direction)",
         [("", "events", "list")] = "the Job controller's FailedCreate Events about a build Job that has no pod (refused by Pod Security admission, a missing service account, a quota)",
     };
 
@@ -48,13 +50,25 @@ public sealed class RbacMatchesCodeTests
         h.Kube.Deployments.AutoReady = true;
         h.CreateSource();
         CreatePushSecret(h);
-        h.StartOperator(FastOptions with { LeaderElection = true });
+        h.StartOperator(FastOptions with { LeaderElection = true, RouteHostnames = ["*.apps.example.com"] });
 
         h.CreateTinyImage("hello");
         h.EditSpec("hello", spec => spec["output"]!["pushSecret"] = "registry-push");
         await h.WaitForPhaseAsync("hello", "Ready");
         h.EditSpec("hello", spec => spec["deploy"] = new JsonObject { ["replicas"] = 2 });
         await Eventually.TrueAsync(() => (int?)h.Object("apps/v1", "deployments", "hello")?["spec"]?["replicas"] == 2, "the Deployment follows the spec");
+
+        // deploy.route: an Ingress, then a changed path, then an HTTPRoute instead (the real Gateway API CRD applied).
+        h.EditSpec("hello", spec => spec["deploy"] = new JsonObject { ["replicas"] = 2, ["route"] = new JsonObject { ["kind"] = "Ingress", ["hostname"] = "hello.apps.example.com" } });
+        await Eventually.TrueAsync(() => h.Object("networking.k8s.io/v1", "ingresses", "hello") is not null, "the Ingress is created");
+        h.EditSpec("hello", spec => spec["deploy"]!["route"]!["path"] = "/v2");
+        await Eventually.TrueAsync(() => (string?)h.Object("networking.k8s.io/v1", "ingresses", "hello")?["spec"]?["rules"]?[0]?["http"]?["paths"]?[0]?["path"] == "/v2", "the Ingress follows the spec");
+        var crd = YamlJson.Parse(File.ReadAllText(RepoPaths.Repo("tests", "data", "gateway-api", "gateway.networking.k8s.io_httproutes.yaml")))!.AsObject();
+        Assert.True(h.Kube.Create("apiextensions.k8s.io/v1", "customresourcedefinitions", crd).IsSuccess);
+        h.EditSpec("hello", spec => spec["deploy"]!["route"] = new JsonObject { ["kind"] = "HTTPRoute", ["hostname"] = "hello.apps.example.com", ["gateway"] = new JsonObject { ["name"] = "public" } });
+        await Eventually.TrueAsync(
+            () => h.Object("networking.k8s.io/v1", "ingresses", "hello") is null && h.Object("gateway.networking.k8s.io/v1", "httproutes", "hello") is not null,
+            "the HTTPRoute replaces the Ingress");
 
         h.Kube.Jobs.Runner = JobRunners.FailWith("BackoffLimitExceeded", "error: build failed");
         h.CreateTinyImage("broken", build: new JsonObject { ["noDefaultFeatures"] = true });
