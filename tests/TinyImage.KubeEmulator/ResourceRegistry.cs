@@ -95,6 +95,7 @@ public sealed class ResourceRegistry
         new("apps", "v1", "ReplicaSet", "replicasets", true) { ShortNames = ["rs"], Categories = ["all"], HasStatus = true },
         new("batch", "v1", "Job", "jobs", true) { Categories = ["all"], HasStatus = true, SelectableFields = ["status.successful"] },
         new("coordination.k8s.io", "v1", "Lease", "leases", true) { HasGeneration = false },
+        new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true) { ShortNames = ["netpol"] },
         new("events.k8s.io", "v1", "Event", "events", true)
         {
             ShortNames = ["ev"], HasGeneration = false,

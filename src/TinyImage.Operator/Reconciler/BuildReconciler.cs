@@ -160,6 +160,12 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         (build.JobName, build.Digest, build.StartTime, build.CompletionTime, build.LogTail) = (name, null, null, null, null);
         (build.FailureReason, build.FailureMessage, build.Retry) = (null, null, run.Retry);
 
+        // The build pods' NetworkPolicy first, so no build pod of this TinyImage ever runs without it.
+        if (options.BuildNetworkPolicy && await EnsureNetworkPolicyAsync(run, cancellationToken).ConfigureAwait(false) is { } blocked)
+        {
+            return blocked;
+        }
+
         var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(run.Valid, hash, options);
         var configMap = await ChildWriter.CreateOrUpdateAsync(
             cluster.ConfigMaps,
@@ -200,6 +206,34 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 return Running(run, null, "adopting build Job " + name);
         }
     }
+
+    /// <summary>
+    /// Creates or corrects the NetworkPolicy <c>NAME-build</c>; null when it is in place. Not watched (one read per build
+    /// start): a policy under that name the TinyImage does not control stops the build, as any child in the way does.
+    /// </summary>
+    private async Task<StepResult?> EnsureNetworkPolicyAsync(Reconciliation run, CancellationToken cancellationToken)
+    {
+        var desired = BuildNetworkPolicyBuilder.Build(run.Valid, options);
+        var written = await ChildWriter.CreateOrUpdateAsync(
+            cluster.NetworkPolicies,
+            new ResourceCache<V1NetworkPolicy>(),
+            desired,
+            run.Uid,
+            actual => SameSpec(desired.Spec, actual.Spec),
+            actual => actual.Spec = desired.Spec,
+            cancellationToken).ConfigureAwait(false);
+        return written.Outcome switch
+        {
+            ApplyOutcome.NotOurs => run.ChildInTheWay("NetworkPolicy", desired.Metadata.Name),
+            ApplyOutcome.Conflict => StepResult.Retry,
+            _ => null,
+        };
+    }
+
+    private static bool SameSpec(V1NetworkPolicySpec desired, V1NetworkPolicySpec? actual) =>
+        actual is not null
+        && System.Text.Json.JsonSerializer.Serialize(desired, k8s.SourceGenerationContext.Default.V1NetworkPolicySpec)
+            == System.Text.Json.JsonSerializer.Serialize(actual, k8s.SourceGenerationContext.Default.V1NetworkPolicySpec);
 
     private static StepResult Succeeded(Reconciliation run, string digest)
     {

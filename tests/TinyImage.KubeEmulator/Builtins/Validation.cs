@@ -29,6 +29,9 @@ internal static class Validation
             case ("apps", "deployments"):
                 Deployment(obj, old, errors);
                 break;
+            case ("networking.k8s.io", "networkpolicies"):
+                NetworkPolicyValidation.Validate(obj, old, errors);
+                break;
             case ("", "configmaps"):
                 ConfigMap(obj, errors);
                 break;
@@ -308,6 +311,9 @@ internal static class Validation
             errors.Add(FieldError.Invalid(field, "", $"can have at most {max} characters"));
         }
     }
+
+    /// <summary>IsQualifiedName's messages for a label key (empty when valid).</summary>
+    public static List<string> QualifiedNameErrors(string value) => QualifiedName(value);
 
     private static List<string> QualifiedName(string value)
     {
