@@ -35,6 +35,8 @@ public sealed class RbacMatchesCodeTests
         [("batch", "jobs", "get")] = "a direct read before creating a Job the cache has not seen (never two builds for one hash)",
         [("", "configmaps", "update")] = "the SBOM ConfigMap of a newly verified digest, and the Containerfile ConfigMap's retry note",
         [("batch", "jobs", "delete")] = "build history pruning (options.BuildHistoryLimit) and retries",
+        [("networking.k8s.io", "networkpolicies", "get")] = "a build NetworkPolicy that exists already (an earlier build of the TinyImage, or someone else's under its name) is read before it is corrected or reported",
+        [("networking.k8s.io", "networkpolicies", "update")] = "a build NetworkPolicy whose rules differ from the admin's (changed flags) is corrected when the next build starts",
         [("", "events", "list")] = "the Job controller's FailedCreate Events about a build Job that has no pod (refused by Pod Security admission, a missing service account, a quota)",
     };
 
