@@ -52,7 +52,7 @@ internal static class KanikoJobBuilder
     private const string SourceVolume = "source";
     private const string DockerConfigVolume = "docker-config";
 
-    /// <summary>The ConfigMap <c>NAME-build-HASH</c> holding the Containerfile under the key <c>Containerfile</c>.</summary>
+    /// <summary>The immutable ConfigMap <c>NAME-build-HASH</c> holding the Containerfile under the key <c>Containerfile</c>.</summary>
     public static V1ConfigMap BuildContainerfileConfigMap(ValidTinyImage tinyImage, string hash, OperatorOptions o)
     {
         ArgumentNullException.ThrowIfNull(tinyImage);
@@ -64,6 +64,10 @@ internal static class KanikoJobBuilder
             Kind = "ConfigMap",
             Metadata = ChildMetadata.Metadata(ti, ChildMetadata.BuildName(ti.Metadata.Name, hash), ChildMetadata.Labels(ti, ChildMetadata.ComponentBuild, hash)),
             Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ContainerfileKey] = containerfile },
+
+            // Nobody (a tenant with ConfigMap rights included) can change the Containerfile between its write and the
+            // build pod's start; only a delete and a new create can, and that new ConfigMap is not adopted unless ours.
+            Immutable = true,
         };
     }
 

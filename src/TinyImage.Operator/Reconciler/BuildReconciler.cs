@@ -172,14 +172,17 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             cluster.ConfigMapCache,
             desiredConfigMap,
             run.Uid,
-            actual => SameData(desiredConfigMap.Data, actual.Data),
-            actual => actual.Data = desiredConfigMap.Data,
+            actual => actual.Immutable == true, // an immutable one cannot be corrected (see below); any other is made ours
+            actual => (actual.Data, actual.Immutable) = (desiredConfigMap.Data, true),
             cancellationToken).ConfigureAwait(false);
         switch (configMap.Outcome)
         {
             case ApplyOutcome.NotOurs:
                 return run.ChildInTheWay("ConfigMap", name);
             case ApplyOutcome.Conflict:
+                return StepResult.Retry;
+            case ApplyOutcome.Unchanged when !SameData(desiredConfigMap.Data, configMap.Value?.Data):
+                await DeleteTamperedAsync(run, name, cancellationToken).ConfigureAwait(false);
                 return StepResult.Retry;
         }
 
@@ -205,6 +208,17 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 logger.LogInformation("Build {Namespace}/{Job} exists already; adopting it", run.Namespace, name);
                 return Running(run, null, "adopting build Job " + name);
         }
+    }
+
+    /// <summary>
+    /// A Containerfile ConfigMap that names this TinyImage as its controller (an owner reference anyone may write) but
+    /// is immutable with other content cannot be corrected: it is deleted, and the next pass creates ours. No Job is
+    /// created from it meanwhile.
+    /// </summary>
+    private async Task DeleteTamperedAsync(Reconciliation run, string name, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Containerfile ConfigMap {Namespace}/{ConfigMap} is immutable with content the operator did not write; deleting it", run.Namespace, name);
+        await cluster.ConfigMaps.DeleteAsync(run.Namespace, name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -33,9 +33,11 @@ internal static class Validation
                 NetworkPolicyValidation.Validate(obj, old, errors);
                 break;
             case ("", "configmaps"):
+                ImmutableData.Validate(obj, old, secret: false, errors);
                 ConfigMap(obj, errors);
                 break;
             case ("", "secrets"):
+                ImmutableData.Validate(obj, old, secret: true, errors);
                 Secret(obj, errors);
                 break;
             case ("", "events"):
