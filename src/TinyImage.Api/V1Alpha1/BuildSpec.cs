@@ -52,7 +52,7 @@ public sealed class BuildSpec
     [Default("false")]
     public bool NoDefaultFeatures { get; set; }
 
-    /// <summary>The builder stage's image. Defaults to the operator's builder image (rust:1-alpine).</summary>
+    /// <summary>The builder stage's image. Defaults to the operator's builder image (rust:1-alpine). Another image must be allowed by the operator's admin policy (chart value `policy.allowedBuilderImages`), else the TinyImage stalls with `PolicyDenied`.</summary>
     [JsonPropertyName("builderImage")]
     [Pattern(Patterns.ImageReference)]
     [MaxLength(512)]
@@ -63,7 +63,7 @@ public sealed class BuildSpec
     [Default("false")]
     public bool BuilderHasCargoAuditable { get; set; }
 
-    /// <summary>The Kaniko executor image for this TinyImage. Defaults to the operator's configured Kaniko image.</summary>
+    /// <summary>The Kaniko executor image for this TinyImage. Defaults to the operator's configured Kaniko image. Another image must be allowed by the operator's admin policy (chart value `policy.allowedKanikoImages`), else the TinyImage stalls with `PolicyDenied`.</summary>
     [JsonPropertyName("kanikoImage")]
     [Pattern(Patterns.ImageReference)]
     [MaxLength(512)]
