@@ -24,6 +24,9 @@ public static class ResourceTypes
     public static ResourceType<V1Deployment> Deployments { get; } =
         ResourceType<V1Deployment>.Create("apps", "v1", "deployments", "Deployment", true, Ctx.Default.V1Deployment, Ctx.Default.V1DeploymentList);
 
+    public static ResourceType<V1NetworkPolicy> NetworkPolicies { get; } =
+        ResourceType<V1NetworkPolicy>.Create("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, Ctx.Default.V1NetworkPolicy, Ctx.Default.V1NetworkPolicyList);
+
     public static ResourceType<V1Lease> Leases { get; } =
         ResourceType<V1Lease>.Create("coordination.k8s.io", "v1", "leases", "Lease", true, Ctx.Default.V1Lease, Ctx.Default.V1LeaseList);
 

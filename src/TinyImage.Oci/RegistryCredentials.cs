@@ -41,7 +41,9 @@ public sealed class RegistryCredentials
         }
         catch (JsonException e)
         {
-            throw new RegistryException(RegistryErrorKind.Malformed, "The docker config JSON is not valid JSON: " + e.Message, e);
+            // The parser's message quotes the Secret's bytes ("'h' is an invalid start of a value"): only the position
+            // goes into status, which more people read than the Secret.
+            throw new RegistryException(RegistryErrorKind.Malformed, "The docker config JSON is not valid JSON (line " + (e.LineNumber + 1) + ", byte " + (e.BytePositionInLine + 1) + ").", e);
         }
 
         if (file?.Auths is null)

@@ -96,6 +96,7 @@ public sealed class ResourceRegistry
         new("batch", "v1", "Job", "jobs", true) { Categories = ["all"], HasStatus = true, SelectableFields = ["status.successful"] },
         new("coordination.k8s.io", "v1", "Lease", "leases", true) { HasGeneration = false },
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true) { ShortNames = ["ing"], HasStatus = true },
+        new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true) { ShortNames = ["netpol"] },
         new("events.k8s.io", "v1", "Event", "events", true)
         {
             ShortNames = ["ev"], HasGeneration = false,

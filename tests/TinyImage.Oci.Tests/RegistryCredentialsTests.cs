@@ -56,4 +56,17 @@ public sealed class RegistryCredentialsTests
         Assert.Equal("registry-1.docker.io", RegistryHosts.ApiHost("docker.io"));
         Assert.Equal("reg.example:5000", RegistryHosts.ApiHost("Reg.Example:5000"));
     }
+
+    [Theory]
+    [InlineData("hunter2")]
+    [InlineData("{\"auths\":{\"r\":{\"auth\":hunter2}}}")]
+    public void A_Docker_Config_That_Is_No_Json_Is_Refused_Without_Quoting_Its_Bytes(string content)
+    {
+        var e = Assert.Throws<RegistryException>(() => RegistryCredentials.FromDockerConfigJson(Encoding.UTF8.GetBytes(content)));
+
+        Assert.Equal(RegistryErrorKind.Malformed, e.Kind);
+        Assert.StartsWith("The docker config JSON is not valid JSON (line 1, byte ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'h'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -15,6 +15,10 @@ namespace TinyImage.Operator.E2E;
 /// imported into K3s, the chart installed with `helm template | kubectl apply` (CRD, least-privilege RBAC, the locked-down
 /// Deployment with its scratch volume), a registry in the same network, the hello sample built by a real Kaniko,
 /// verified, deployed, and answering on port 3000 through its Service; then a spec change that Ready waits for.
+/// The build runs as the operator confines it (issue 16): Kaniko with every capability dropped but the seven it needs,
+/// no privilege escalation, seccomp RuntimeDefault, and the NetworkPolicy NAME-build, which K3s enforces (its embedded
+/// network policy controller); this is the one place those are proven against a real Kaniko and a real network. A
+/// TinyImage asking for a Kaniko image the admin policy does not allow stalls with PolicyDenied.
 /// Runs on the oldest and the newest Kubernetes minor the README declares supported, only where a Docker engine exists.
 /// </summary>
 public sealed class K3sEndToEndTests
@@ -28,7 +32,7 @@ public sealed class K3sEndToEndTests
 
     [Theory]
     [MemberData(nameof(SupportedK3s))]
-    public async Task The_Chart_Installed_Operator_Takes_The_Sample_To_Ready_And_A_Spec_Change_Rolls_Out(string k3sImage)
+    public async Task The_Chart_Installed_Operator_Builds_The_Sample_With_A_Least_Privilege_Kaniko_Takes_It_To_Ready_And_Rolls_Out_A_Spec_Change(string k3sImage)
     {
         if (DockerEngine.UnavailableReason is { } reason)
         {
@@ -76,10 +80,13 @@ public sealed class K3sEndToEndTests
         await File.WriteAllTextAsync(admin, await k3s.GetKubeconfigAsync(), ct);
         Task<string> Kubectl(string args) => Run(kubectl, $"--kubeconfig {admin} {args}", ct);
 
-        // 4. The chart, as a user installs it (helm template keeps helm's cluster access out of the test).
+        // 4. The chart, as a user installs it (helm template keeps helm's cluster access out of the test). The admin lets
+        //    the sample use the plain-HTTP registry and lets build pods reach it (it is in a private range, port 5000).
         await Kubectl($"create namespace {OperatorNamespace}");
+        var values = Path.Combine(work.FullName, "values.yaml");
+        await File.WriteAllTextAsync(values, BuildPodValues(registryHost, registry.IpAddress), ct);
         var manifest = await Run(helm, $"template tinyimage {RepoPaths.Repo("charts", "tinyimage-operator")} --namespace {OperatorNamespace} "
-            + $"--set image.repository=tinyimage-operator --set image.tag=e2e --set image.pullPolicy=Never", ct);
+            + $"--set image.repository=tinyimage-operator --set image.tag=e2e --set image.pullPolicy=Never -f {values}", ct);
         var manifestPath = Path.Combine(work.FullName, "chart.yaml");
         await File.WriteAllTextAsync(manifestPath, manifest, ct);
         await Kubectl($"apply -f {manifestPath}");
@@ -100,6 +107,34 @@ public sealed class K3sEndToEndTests
         Assert.Contains("hello from tinyimage", answer, StringComparison.Ordinal);
         var firstDigest = await Kubectl($"-n {Namespace} get tinyimage hello -o jsonpath={{.status.image.digest}}");
 
+        // 6b. That build ran as confined: real Kaniko with ALL dropped and only the listed capabilities, no escalation.
+        var job = (await Kubectl($"-n {Namespace} get tinyimage hello -o jsonpath={{.status.build.jobName}}")).Trim();
+        var security = await Kubectl($"-n {Namespace} get job {job} -o jsonpath={{.spec.template.spec.containers[0].securityContext}}");
+        Assert.Contains("\"drop\":[\"ALL\"]", security, StringComparison.Ordinal);
+        Assert.Contains("\"add\":[\"CHOWN\",\"DAC_OVERRIDE\",\"FOWNER\",\"SETGID\",\"SETUID\",\"SETFCAP\",\"KILL\"]", security, StringComparison.Ordinal);
+        Assert.Contains("\"allowPrivilegeEscalation\":false", security, StringComparison.Ordinal);
+
+        // 6c. The build NetworkPolicy is enforced: a pod with the build labels reaches the registry but not the API server.
+        Assert.Contains("hello-build", await Kubectl($"-n {Namespace} get networkpolicy hello-build -o name"), StringComparison.Ordinal);
+        var probe = $"run egress-probe --image=busybox:1.36 --restart=Never "
+            + "--labels=app.kubernetes.io/managed-by=tinyimage-operator,app.kubernetes.io/component=build,tinyimage.dev/name=hello "
+            + $"--command -- sh -c \"wget -T 10 -qO /dev/null http://{registryHost}/v2/ && echo registry-ok; "
+            + "if wget -T 5 -qO /dev/null http://kubernetes.default.svc:443/ 2>&1 | grep -q 'timed out'; then echo api-blocked; else echo api-reachable; fi\"";
+        await Kubectl($"-n {Namespace} {probe}");
+        await Kubectl($"-n {Namespace} wait --for=jsonpath={{.status.phase}}=Succeeded pod/egress-probe --timeout=5m");
+        var probeLog = await Kubectl($"-n {Namespace} logs egress-probe");
+        Assert.Contains("registry-ok", probeLog, StringComparison.Ordinal);
+        Assert.Contains("api-blocked", probeLog, StringComparison.Ordinal);
+
+        // 6d. The admin policy: a Kaniko image of the tenant's choice stalls before anything is built.
+        var greedyPath = Path.Combine(work.FullName, "greedy.yaml");
+        await File.WriteAllTextAsync(greedyPath, sample.Replace("name: hello\n", "name: greedy\n", StringComparison.Ordinal)
+            .Replace("  binary: hello-service", "  binary: hello-service\n  build:\n    kanikoImage: attacker.example/kaniko:latest", StringComparison.Ordinal), ct);
+        await Kubectl($"-n {Namespace} apply -f {greedyPath}");
+        await Kubectl($"-n {Namespace} wait --for=condition=Stalled tinyimage/greedy --timeout=2m");
+        Assert.Equal("PolicyDenied", (await Kubectl($"-n {Namespace} get tinyimage greedy -o jsonpath={{.status.conditions[?(@.type=='Stalled')].reason}}")).Trim());
+        Assert.Equal("", (await Kubectl($"-n {Namespace} get jobs -l tinyimage.dev/name=greedy -o name")).Trim());
+
         // 7. A spec change: Ready with Reconciling=False only once the new pod serves, and the Deployment has no old pods.
         var patchPath = Path.Combine(work.FullName, "features.json");
         await File.WriteAllTextAsync(patchPath, """{"spec":{"build":{"features":["greeting-v2"]}}}""", ct);
@@ -113,6 +148,28 @@ public sealed class K3sEndToEndTests
         Assert.NotEqual(firstDigest, secondDigest);
         work.Delete(recursive: true);
     }
+
+    /// <summary>
+    /// Chart values for this cluster: the sample's registry may be insecure, and build pods may reach it as well as
+    /// DNS and public addresses on 80/443 (the chart's default egress, which the list replaces as a whole).
+    /// </summary>
+    private static string BuildPodValues(string registryHost, string registryIp) => $$$"""
+        policy:
+          insecureRegistries: ["{{{registryHost}}}"]
+        buildPods:
+          networkPolicy:
+            egress:
+            - to:
+              - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
+                podSelector: {matchLabels: {k8s-app: kube-dns}}
+              ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]
+            - to:
+              - ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 100.64.0.0/10, 169.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16]}
+              ports: [{protocol: TCP, port: 443}, {protocol: TCP, port: 80}]
+            - to:
+              - ipBlock: {cidr: {{{registryIp}}}/32}
+              ports: [{protocol: TCP, port: 5000}]
+        """;
 
     private static async Task<string> Run(string file, string args, CancellationToken ct)
     {

@@ -86,4 +86,21 @@ The operator's rules: least privilege, no wildcards, Secrets only read. Kept equ
 - apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [create, patch]
+{{- if .Values.buildPods.networkPolicy.enabled }}
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [get, create, update]
+{{- end }}
+{{- end -}}
+
+{{/*
+A build-pod resource list as one flag: "--build-limits=cpu=2,memory=4Gi" (keys sorted, as Helm ranges over maps).
+*/}}
+{{- define "tinyimage-operator.resourceFlag" -}}
+{{- $flag := index . 0 -}}
+{{- $pairs := list -}}
+{{- range $k, $v := (index . 1) -}}
+{{- $pairs = append $pairs (printf "%s=%v" $k $v) -}}
+{{- end -}}
+{{- printf "%s=%s" $flag (join "," $pairs) -}}
 {{- end -}}

@@ -52,7 +52,7 @@ public sealed class BuildSpec
     [Default("false")]
     public bool NoDefaultFeatures { get; set; }
 
-    /// <summary>The builder stage's image. Defaults to the operator's builder image (rust:1-alpine).</summary>
+    /// <summary>The builder stage's image. Defaults to the operator's builder image (rust:1-alpine). Another image must be allowed by the operator's admin policy (chart value `policy.allowedBuilderImages`), else the TinyImage stalls with `PolicyDenied`.</summary>
     [JsonPropertyName("builderImage")]
     [Pattern(Patterns.ImageReference)]
     [MaxLength(512)]
@@ -63,7 +63,7 @@ public sealed class BuildSpec
     [Default("false")]
     public bool BuilderHasCargoAuditable { get; set; }
 
-    /// <summary>The Kaniko executor image for this TinyImage. Defaults to the operator's configured Kaniko image.</summary>
+    /// <summary>The Kaniko executor image for this TinyImage. Defaults to the operator's configured Kaniko image. Another image must be allowed by the operator's admin policy (chart value `policy.allowedKanikoImages`), else the TinyImage stalls with `PolicyDenied`.</summary>
     [JsonPropertyName("kanikoImage")]
     [Pattern(Patterns.ImageReference)]
     [MaxLength(512)]
@@ -86,16 +86,16 @@ public sealed class BuildSpec
     [JsonPropertyName("secrets")]
     public BuildSecretsSpec? Secrets { get; set; }
 
-    /// <summary>Node labels the build pod must run on. Only when the operator's administrator allows build pod placement (`--allow-build-pod-placement`).</summary>
+    /// <summary>Node labels the build pod must run on. Only when the operator's administrator allows it (`--allow-build-node-selector`).</summary>
     [JsonPropertyName("nodeSelector")]
     public IDictionary<string, string>? NodeSelector { get; set; }
 
-    /// <summary>Tolerations of the build pod. Only when the administrator allows build pod placement.</summary>
+    /// <summary>Tolerations of the build pod. Only when the administrator allows it (`--allow-build-tolerations`).</summary>
     [JsonPropertyName("tolerations")]
     [MaxLength(32)]
     public IList<TolerationSpec>? Tolerations { get; set; }
 
-    /// <summary>The build pod's service account (its token is still not mounted). Only when the administrator allows build pod placement.</summary>
+    /// <summary>The build pod's service account (its token is still not mounted). Only when the administrator allows it (`--allow-build-service-account`).</summary>
     [JsonPropertyName("serviceAccountName")]
     [Pattern(Patterns.ObjectName)]
     [MaxLength(253)]

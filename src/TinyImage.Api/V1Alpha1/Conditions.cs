@@ -65,6 +65,9 @@ public static class Conditions
     /// <summary>The Deployment's Progressing condition: the rollout exceeded spec.progressDeadlineSeconds.</summary>
     public const string ReasonProgressDeadlineExceeded = "ProgressDeadlineExceeded";
 
+    /// <summary>The spec asks for something the operator's admin policy does not allow (an image, a Service type, an insecure registry): each field and the policy named; nothing is built.</summary>
+    public const string ReasonPolicyDenied = "PolicyDenied";
+
     /// <summary>A child's name is taken by an object this TinyImage does not control: nothing is written to it.</summary>
     public const string ReasonChildConflict = "ChildConflict";
 

@@ -24,7 +24,7 @@ public sealed class OutputSpec
     [MaxLength(253)]
     public string? PushSecret { get; set; }
 
-    /// <summary>The registry speaks plain HTTP or has an untrusted certificate (Kaniko `--insecure`, `--skip-tls-verify`). For local registries only.</summary>
+    /// <summary>The registry speaks plain HTTP or has an untrusted certificate (Kaniko `--insecure`, `--skip-tls-verify`). For local registries only, and only those the operator's admin policy lists (chart value `policy.insecureRegistries`); otherwise the TinyImage stalls with `PolicyDenied`.</summary>
     [JsonPropertyName("insecure")]
     [Default("false")]
     public bool Insecure { get; set; }

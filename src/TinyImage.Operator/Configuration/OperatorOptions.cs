@@ -1,4 +1,6 @@
+using k8s.Models;
 using TinyImage.Oci;
+using TinyImage.Operator.Policy;
 
 namespace TinyImage.Operator.Configuration;
 
@@ -105,6 +107,24 @@ internal sealed record OperatorOptions
     /// </summary>
     public OutboundPolicy RegistryOutbound { get; init; } = OutboundPolicy.Default;
 
+    /// <summary>What a TinyImage may ask for (flags <c>--allow-*</c>; chart values <c>policy.*</c>; README "Security model").</summary>
+    public AdminPolicy Policy { get; init; } = new();
+
+    /// <summary>The RuntimeClass of build pods, e.g. <c>gvisor</c> (flag <c>--build-runtime-class</c>); null: the node's default runtime.</summary>
+    public string? BuildRuntimeClassName { get; init; }
+
+    /// <summary>Requests and limits of the Kaniko container when a TinyImage sets none (flags <c>--build-requests</c>, <c>--build-limits</c>).</summary>
+    public BuildPodResources BuildResources { get; init; } = BuildPodResources.Default;
+
+    /// <summary>
+    /// Whether the operator writes a NetworkPolicy <c>NAME-build</c> for each TinyImage's build pods before the first
+    /// build (flag <c>--build-network-policy</c>; chart <c>buildPods.networkPolicy.enabled</c>).
+    /// </summary>
+    public bool BuildNetworkPolicy { get; init; } = true;
+
+    /// <summary>The egress rules of that NetworkPolicy (flag <c>--build-egress</c>, JSON; chart <c>buildPods.networkPolicy.egress</c>).</summary>
+    public IReadOnlyList<V1NetworkPolicyEgressRule> BuildEgress { get; init; } = Building.BuildNetworkPolicyBuilder.DefaultEgress;
+
     /// <summary>Port of /metrics, /healthz and /readyz.</summary>
     public int MetricsPort { get; init; } = 8080;
 
@@ -125,12 +145,6 @@ internal sealed record OperatorOptions
     public TimeSpan AdvisoryDatabaseRefresh { get; init; } = TimeSpan.FromHours(1);
 
     // --- Issue 15: what the administrator allows (to be folded into the admin policy of issue 16) ---
-
-    /// <summary>
-    /// Whether a TinyImage may set <c>build.nodeSelector</c>, <c>build.tolerations</c> and <c>build.serviceAccountName</c>
-    /// (operator flag <c>--allow-build-pod-placement</c>, chart value <c>builds.allowPodPlacement</c>). Default: no.
-    /// </summary>
-    public bool AllowBuildPodPlacement { get; init; }
 
     /// <summary>
     /// The hostnames a <c>deploy.route</c> may use (operator flag <c>--route-hostnames</c>, chart value <c>routes.hostnames</c>):

@@ -44,11 +44,23 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                                      loopback, link-local or a denied cluster range; repeat for several (default: none)
           --deny-cidr CIDR           a cluster range verification must not reach, e.g. the pod and service CIDRs; repeat
                                      for several (loopback, link-local and metadata addresses are always denied)
+          --allow-builder-image IMG  a builder image (exact, or a prefix ending in *) TinyImages may name besides the
+                                     defaults; repeat for several (default: only the defaults)
+          --allow-kaniko-image IMG   the same for spec.build.kanikoImage (default: only --kaniko-image)
+          --allow-service-type TYPE  a Service type TinyImages may ask for; repeat (default: ClusterIP)
+          --allow-insecure-registry HOST  a registry (host[:port] or *.domain) TinyImages may mark output.insecure;
+                                     repeat (default: none)
+          --allow-build-service-account, --allow-build-node-selector, --allow-build-tolerations =true|false
+                                     whether a TinyImage may set these on its build pod (default: false)
+          --build-runtime-class NAME RuntimeClass of build pods, e.g. gvisor (default: the node's runtime)
+          --build-requests LIST      Kaniko's requests when a TinyImage sets none (default: cpu=250m,memory=512Mi)
+          --build-limits LIST        Kaniko's limits when a TinyImage sets none (default: cpu=2,memory=4Gi)
+          --build-network-policy=true|false  write a NetworkPolicy NAME-build for build pods (default: true)
+          --build-egress JSON        its egress rules, a JSON list of NetworkPolicyEgressRule (default: DNS to kube-dns,
+                                     TCP 80/443 to public addresses)
           --advisory-db DIR|URL      RustSec advisory database for verify.advisories: a directory (crates/, rust/) or an
                                      https:// URL of its tar.gz; a failed refresh keeps the last good database
           --advisory-db-refresh DUR  how often the advisory database is reloaded or refetched (default: 1h; 0: once)
-          --allow-build-pod-placement=true|false
-                                     TinyImages may set build.nodeSelector, tolerations, serviceAccountName (default: false)
           --route-hostnames NAMES    hostnames deploy.route may use: exact or *.domain; repeat or comma-separate
                                      (default: none, so no route is created)
           --log-format json|text     JSON lines with UTC timestamps, or plain text for humans (default: json)
@@ -67,6 +79,10 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
         var jsonLogs = true;
         var registryAllow = new List<string>();
         var denyCidrs = new List<string>();
+        var builderImages = new List<string>();
+        var kanikoImages = new List<string>();
+        var serviceTypes = new List<string>();
+        var insecureRegistries = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -83,27 +99,22 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
             var name = eq < 0 ? arg : arg[..eq];
             string? inline = eq < 0 ? null : arg[(eq + 1)..];
-            if (name == "--allow-build-pod-placement")
+            if (name is "--leader-elect" or "--allow-build-service-account" or "--allow-build-node-selector" or "--allow-build-tolerations" or "--build-network-policy")
             {
                 var text = inline ?? "true";
-                if (!bool.TryParse(text, out var allow))
+                if (!bool.TryParse(text, out var on))
                 {
-                    return (null, "--allow-build-pod-placement takes true or false, not '" + text + "'");
+                    return (null, name + " takes true or false, not '" + text + "'");
                 }
 
-                options = options with { AllowBuildPodPlacement = allow };
-                continue;
-            }
-
-            if (name == "--leader-elect")
-            {
-                var text = inline ?? "true";
-                if (!bool.TryParse(text, out var elect))
+                options = name switch
                 {
-                    return (null, "--leader-elect takes true or false, not '" + text + "'");
-                }
-
-                options = options with { LeaderElection = elect };
+                    "--leader-elect" => options with { LeaderElection = on },
+                    "--build-network-policy" => options with { BuildNetworkPolicy = on },
+                    "--allow-build-service-account" => options with { Policy = options.Policy with { AllowBuildServiceAccount = on } },
+                    "--allow-build-node-selector" => options with { Policy = options.Policy with { AllowBuildNodeSelector = on } },
+                    _ => options with { Policy = options.Policy with { AllowBuildTolerations = on } },
+                };
                 continue;
             }
 
@@ -155,6 +166,42 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                         options = options with { RouteHostnames = [.. options.RouteHostnames, host.ToLowerInvariant()] };
                     }
 
+                    break;
+                case "--allow-builder-image" when value.Length > 0:
+                    builderImages.Add(value);
+                    break;
+                case "--allow-kaniko-image" when value.Length > 0:
+                    kanikoImages.Add(value);
+                    break;
+                case "--allow-service-type" when value is "ClusterIP" or "NodePort" or "LoadBalancer":
+                    serviceTypes.Add(value);
+                    break;
+                case "--allow-service-type":
+                    return (null, "--allow-service-type takes ClusterIP, NodePort or LoadBalancer, not '" + value + "'");
+                case "--allow-insecure-registry" when value.Length > 0:
+                    insecureRegistries.Add(value);
+                    break;
+                case "--build-runtime-class" when value.Length > 0:
+                    options = options with { BuildRuntimeClassName = value };
+                    break;
+                case "--build-requests" or "--build-limits":
+                    if (BuildPodFlags.ParseResources(value) is not { } quantities)
+                    {
+                        return (null, name + " takes name=quantity pairs, e.g. cpu=500m,memory=1Gi, not '" + value + "'");
+                    }
+
+                    options = options with
+                    {
+                        BuildResources = name == "--build-requests" ? options.BuildResources with { Requests = quantities } : options.BuildResources with { Limits = quantities },
+                    };
+                    break;
+                case "--build-egress":
+                    if (BuildPodFlags.ParseEgress(value, out var egress) is { } egressError)
+                    {
+                        return (null, "--build-egress: " + egressError);
+                    }
+
+                    options = options with { BuildEgress = egress };
                     break;
                 case "--registry-allow":
                     registryAllow.Add(value);
@@ -225,7 +272,18 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
             return (null, "--deny-cidr: " + denyError);
         }
 
-        options = options with { WatchNamespaces = [.. namespaces.Distinct()], RegistryOutbound = outbound };
+        options = options with
+        {
+            WatchNamespaces = [.. namespaces.Distinct()],
+            RegistryOutbound = outbound,
+            Policy = options.Policy with
+            {
+                AllowedBuilderImages = builderImages,
+                AllowedKanikoImages = kanikoImages,
+                AllowedServiceTypes = serviceTypes.Count == 0 ? options.Policy.AllowedServiceTypes : [.. serviceTypes.Distinct()],
+                InsecureRegistries = insecureRegistries,
+            },
+        };
         if (!string.IsNullOrEmpty(operatorNamespace))
         {
             options = options with { OperatorNamespace = operatorNamespace };

@@ -5,9 +5,10 @@ using TinyImage.Operator.Configuration;
 namespace TinyImage.Operator.Reconciler;
 
 /// <summary>
-/// What the operator's administrator allows of issue 15's fields, from two operator flags that deny by default:
-/// build pod placement (<c>--allow-build-pod-placement</c>) and route hostnames (<c>--route-hostnames</c>). A refusal
-/// stalls the TinyImage with <c>NotAllowed</c> and the field named. Meant to be folded into the admin policy (issue 16).
+/// What the operator's administrator allows of the build pod placement and route fields, denied by default: each
+/// placement field by its admin policy switch (<c>--allow-build-service-account</c>, <c>--allow-build-node-selector</c>,
+/// <c>--allow-build-tolerations</c>; chart <c>policy.buildPods.*</c>) and route hostnames by <c>--route-hostnames</c>.
+/// A refusal stalls the TinyImage with <c>NotAllowed</c> and names the field and the flag.
 /// </summary>
 internal static class AdminAllowance
 {
@@ -17,28 +18,26 @@ internal static class AdminAllowance
         ArgumentNullException.ThrowIfNull(tinyImage);
         ArgumentNullException.ThrowIfNull(options);
         var build = tinyImage.Spec.Build;
-        if (!options.AllowBuildPodPlacement)
+        var policy = options.Policy;
+        var asked = new List<string>();
+        if (build.NodeSelector is { Count: > 0 } && !policy.AllowBuildNodeSelector)
         {
-            var asked = new List<string>();
-            if (build.NodeSelector is { Count: > 0 })
-            {
-                asked.Add("spec.build.nodeSelector");
-            }
+            asked.Add("spec.build.nodeSelector (--allow-build-node-selector)");
+        }
 
-            if (build.Tolerations is { Count: > 0 })
-            {
-                asked.Add("spec.build.tolerations");
-            }
+        if (build.Tolerations is { Count: > 0 } && !policy.AllowBuildTolerations)
+        {
+            asked.Add("spec.build.tolerations (--allow-build-tolerations)");
+        }
 
-            if (build.ServiceAccountName is not null)
-            {
-                asked.Add("spec.build.serviceAccountName");
-            }
+        if (build.ServiceAccountName is not null && !policy.AllowBuildServiceAccount)
+        {
+            asked.Add("spec.build.serviceAccountName (--allow-build-service-account)");
+        }
 
-            if (asked.Count > 0)
-            {
-                return string.Join(", ", asked) + ": the operator does not allow build pod placement (--allow-build-pod-placement)";
-            }
+        if (asked.Count > 0)
+        {
+            return string.Join(", ", asked) + ": the operator's policy does not allow it for build pods";
         }
 
         if (tinyImage.Spec.Deploy.Route is { } route && !HostnameAllowed(route.Hostname, options.RouteHostnames))

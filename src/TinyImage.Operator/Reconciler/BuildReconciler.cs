@@ -162,6 +162,12 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         (build.JobName, build.Digest, build.StartTime, build.CompletionTime, build.LogTail) = (name, null, null, null, null);
         (build.FailureReason, build.FailureMessage, build.Retry) = (null, null, run.Retry);
 
+        // The build pods' NetworkPolicy first, so no build pod of this TinyImage ever runs without it.
+        if (options.BuildNetworkPolicy && await EnsureNetworkPolicyAsync(run, cancellationToken).ConfigureAwait(false) is { } blocked)
+        {
+            return blocked;
+        }
+
         // The cache holds ConfigMaps without their data: compare by the hash annotation written with it.
         var desiredConfigMap = CachedForm.WithDataHash(KanikoJobBuilder.BuildContainerfileConfigMap(run.Valid, hash, options));
         var configMap = await ChildWriter.CreateOrUpdateAsync(
@@ -169,12 +175,11 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             cluster.ConfigMapCache,
             desiredConfigMap,
             run.Uid,
-            actual => CachedForm.DataHashOf(actual) == CachedForm.DataHashOf(desiredConfigMap),
+            actual => actual.Immutable == true, // an immutable one cannot be corrected (see below); any other is made ours
             actual =>
             {
                 actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desiredConfigMap.Metadata.Annotations);
-                actual.Data = desiredConfigMap.Data;
-                actual.BinaryData = null;
+                (actual.Data, actual.BinaryData, actual.Immutable) = (desiredConfigMap.Data, null, true);
             },
             cancellationToken).ConfigureAwait(false);
         switch (configMap.Outcome)
@@ -182,6 +187,11 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             case ApplyOutcome.NotOurs:
                 return run.ChildInTheWay("ConfigMap", name);
             case ApplyOutcome.Conflict:
+                return StepResult.Retry;
+            // The cache holds ConfigMaps without data, and a hash annotation is as easy to forge as an owner reference:
+            // the immutable ConfigMap a Job would mount is read from the API server and compared by its content.
+            case ApplyOutcome.Unchanged when !SameData(desiredConfigMap.Data, (await cluster.ConfigMaps.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false))?.Data):
+                await DeleteTamperedAsync(run, name, cancellationToken).ConfigureAwait(false);
                 return StepResult.Retry;
         }
 
@@ -244,6 +254,45 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
     private static string? Annotation(V1Job job, string key) =>
         job.Metadata.Annotations?.TryGetValue(key, out var value) == true ? value : null;
 
+    /// <summary>
+    /// A Containerfile ConfigMap that names this TinyImage as its controller (an owner reference anyone may write) but
+    /// is immutable with other content cannot be corrected: it is deleted, and the next pass creates ours. No Job is
+    /// created from it meanwhile.
+    /// </summary>
+    private async Task DeleteTamperedAsync(Reconciliation run, string name, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Containerfile ConfigMap {Namespace}/{ConfigMap} is immutable with content the operator did not write; deleting it", run.Namespace, name);
+        await cluster.ConfigMaps.DeleteAsync(run.Namespace, name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates or corrects the NetworkPolicy <c>NAME-build</c>; null when it is in place. Not watched (one read per build
+    /// start): a policy under that name the TinyImage does not control stops the build, as any child in the way does.
+    /// </summary>
+    private async Task<StepResult?> EnsureNetworkPolicyAsync(Reconciliation run, CancellationToken cancellationToken)
+    {
+        var desired = BuildNetworkPolicyBuilder.Build(run.Valid, options);
+        var written = await ChildWriter.CreateOrUpdateAsync(
+            cluster.NetworkPolicies,
+            new ResourceCache<V1NetworkPolicy>(),
+            desired,
+            run.Uid,
+            actual => SameSpec(desired.Spec, actual.Spec),
+            actual => actual.Spec = desired.Spec,
+            cancellationToken).ConfigureAwait(false);
+        return written.Outcome switch
+        {
+            ApplyOutcome.NotOurs => run.ChildInTheWay("NetworkPolicy", desired.Metadata.Name),
+            ApplyOutcome.Conflict => StepResult.Retry,
+            _ => null,
+        };
+    }
+
+    private static bool SameSpec(V1NetworkPolicySpec desired, V1NetworkPolicySpec? actual) =>
+        actual is not null
+        && System.Text.Json.JsonSerializer.Serialize(desired, k8s.SourceGenerationContext.Default.V1NetworkPolicySpec)
+            == System.Text.Json.JsonSerializer.Serialize(actual, k8s.SourceGenerationContext.Default.V1NetworkPolicySpec);
+
     private static StepResult Succeeded(Reconciliation run, string digest)
     {
         run.BuiltDigest = digest;
@@ -283,4 +332,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
 
     [GeneratedRegex("^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex DigestPattern();
+
+    private static bool SameData(IDictionary<string, string>? desired, IDictionary<string, string>? actual) =>
+        (desired?.Count ?? 0) == (actual?.Count ?? 0)
+        && (desired is null || desired.All(e => actual!.TryGetValue(e.Key, out var value) && value == e.Value));
 }

@@ -20,6 +20,7 @@ internal sealed class ClusterView
         Pods = new ResourceClient<V1Pod>(connection, ResourceTypes.Pods);
         Deployments = new ResourceClient<V1Deployment>(connection, ResourceTypes.Deployments);
         Services = new ResourceClient<V1Service>(connection, ResourceTypes.Services);
+        NetworkPolicies = new ResourceClient<V1NetworkPolicy>(connection, ResourceTypes.NetworkPolicies);
         Events = new ResourceClient<Eventsv1Event>(connection, ResourceTypes.Events);
         CoreEvents = new ResourceClient<Corev1Event>(connection, ResourceTypes.CoreEvents);
         Ingresses = new ResourceClient<V1Ingress>(connection, Ingress);
@@ -49,6 +50,9 @@ internal sealed class ClusterView
     public ResourceClient<V1Deployment> Deployments { get; }
 
     public ResourceClient<V1Service> Services { get; }
+
+    /// <summary>Write only (get, create, update): the build pods' NetworkPolicy, written when a build starts; not watched.</summary>
+    public ResourceClient<V1NetworkPolicy> NetworkPolicies { get; }
 
     public ResourceClient<Eventsv1Event> Events { get; }
 

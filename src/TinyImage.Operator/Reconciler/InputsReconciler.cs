@@ -3,6 +3,7 @@ using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Operator.Sources;
+using TinyImage.Operator.Policy;
 
 namespace TinyImage.Operator.Reconciler;
 
@@ -32,6 +33,12 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
             return StepResult.Stop(Conditions.ReasonNotAllowed, refusal);
         }
 
+        // The admin's policy, before any Secret is read or child written: a denied TinyImage builds nothing.
+        if (PolicyEvaluator.Evaluate(valid, options) is { Count: > 0 } denied)
+        {
+            return StepResult.Stop(Conditions.ReasonPolicyDenied, string.Join("; ", denied));
+        }
+
         var spec = valid.Spec;
         foreach (var (field, name) in AdminAllowance.BuildSecretNames(spec))
         {
@@ -53,16 +60,18 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
             sourceDigest = BuildHash.DigestConfigMapData(configMap.Data, configMap.BinaryData);
         }
 
+        // A missing Secret and one without the keys the build needs read the same in status: a tenant who may create
+        // TinyImages learns nothing of the namespace's other Secrets (their existence, type or keys) from it.
         GitCredential? gitCredential = null;
         if (spec.Source.Git?.CredentialsSecret is { } credentials)
         {
-            var secret = await cluster.Secrets.GetAsync(run.Namespace, credentials, cancellationToken).ConfigureAwait(false);
-            if (secret is null)
+            var gitSecret = await cluster.Secrets.GetAsync(run.Namespace, credentials, cancellationToken).ConfigureAwait(false);
+            if (gitSecret?.Data is not { } gitData || !gitData.ContainsKey("username") || !gitData.ContainsKey("password"))
             {
-                return StepResult.Stop(Conditions.ReasonSecretNotFound, "Secret " + credentials + " (spec.source.git.credentialsSecret) does not exist in namespace " + run.Namespace, StepResult.Recheck);
+                return StepResult.Stop(Conditions.ReasonSecretNotFound, Unusable(credentials, "spec.source.git.credentialsSecret", run.Namespace, "the keys username and password"), StepResult.Recheck);
             }
 
-            gitCredential = SourceRevision.Credential(secret);
+            gitCredential = SourceRevision.Credential(gitSecret);
         }
 
         var revision = await SourceRevision.ResolveAsync(run, sources, gitCredential, cancellationToken).ConfigureAwait(false);
@@ -75,14 +84,9 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
         if (spec.Output.PushSecret is { } pushSecret)
         {
             var secret = await cluster.Secrets.GetAsync(run.Namespace, pushSecret, cancellationToken).ConfigureAwait(false);
-            if (secret is null)
+            if (secret?.Data?.TryGetValue(".dockerconfigjson", out dockerConfig) != true)
             {
-                return StepResult.Stop(Conditions.ReasonSecretNotFound, "Secret " + pushSecret + " (spec.output.pushSecret) does not exist in namespace " + run.Namespace, StepResult.Recheck);
-            }
-
-            if (secret.Data?.TryGetValue(".dockerconfigjson", out dockerConfig) != true)
-            {
-                return StepResult.Stop(Conditions.ReasonSecretNotFound, "Secret " + pushSecret + " (spec.output.pushSecret) has no .dockerconfigjson key: it must be of type kubernetes.io/dockerconfigjson", StepResult.Recheck);
+                return StepResult.Stop(Conditions.ReasonSecretNotFound, Unusable(pushSecret, "spec.output.pushSecret", run.Namespace, "the key .dockerconfigjson (type kubernetes.io/dockerconfigjson)"), StepResult.Recheck);
             }
         }
 
@@ -90,6 +94,10 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
         run.Hash = BuildHash.Compute(valid, options, sourceDigest, revision.Commit);
         return StepResult.Continue;
     }
+
+    /// <summary>One sentence for a Secret that is missing or lacks the build's keys, the same either way.</summary>
+    private static string Unusable(string secret, string field, string ns, string keys) =>
+        "Secret " + secret + " (" + field + ") is not usable: it must exist in namespace " + ns + " with " + keys;
 
     /// <summary>The first step is never skipped.</summary>
     public void Skip(Reconciliation run)

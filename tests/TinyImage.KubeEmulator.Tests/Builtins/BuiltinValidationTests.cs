@@ -245,4 +245,28 @@ public sealed class BuiltinValidationTests
         Assert.Contains("action", fields);
         Assert.Contains("reason", fields);
     }
+
+    [Fact]
+    public async Task An_Immutable_Config_Map_Or_Secret_Keeps_Its_Data_And_Its_Flag_And_Can_Only_Be_Deleted()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var (created, _) = await http.PostJsonAsync("/api/v1/namespaces/default/configmaps", JsonNode.Parse("""{"metadata":{"name":"frozen"},"immutable":true,"data":{"k":"v1"}}""")!.AsObject());
+        var (secretCreated, _) = await http.PostJsonAsync("/api/v1/namespaces/default/secrets", JsonNode.Parse("""{"metadata":{"name":"frozen"},"immutable":true,"data":{"k":"djE="}}""")!.AsObject());
+
+        var (changed, changedStatus) = await http.PutJsonAsync("/api/v1/namespaces/default/configmaps/frozen", JsonNode.Parse("""{"metadata":{"name":"frozen"},"immutable":true,"data":{"k":"v2"}}""")!.AsObject());
+        var (unfrozen, unfrozenStatus) = await http.PutJsonAsync("/api/v1/namespaces/default/configmaps/frozen", JsonNode.Parse("""{"metadata":{"name":"frozen"},"immutable":false,"data":{"k":"v1"}}""")!.AsObject());
+        var (secretChanged, secretStatus) = await http.PatchJsonAsync("/api/v1/namespaces/default/secrets/frozen", JsonNode.Parse("""{"data":{"k":"djI="}}""")!);
+        var (labelled, _) = await http.PatchJsonAsync("/api/v1/namespaces/default/configmaps/frozen", JsonNode.Parse("""{"metadata":{"labels":{"a":"b"}}}""")!);
+        var (deleted, _) = await http.DeleteJsonAsync("/api/v1/namespaces/default/configmaps/frozen");
+
+        Assert.Equal((201, 201), (created, secretCreated));
+        Assert.Equal(422, changed);
+        Assert.Equal("ConfigMap \"frozen\" is invalid: data: Forbidden: field is immutable when `immutable` is set", (string?)changedStatus["message"]);
+        Assert.Equal(422, unfrozen);
+        Assert.Equal("ConfigMap \"frozen\" is invalid: immutable: Forbidden: field is immutable when `immutable` is set", (string?)unfrozenStatus["message"]);
+        Assert.Equal(422, secretChanged);
+        Assert.Equal("Secret \"frozen\" is invalid: data: Forbidden: field is immutable when `immutable` is set", (string?)secretStatus["message"]);
+        Assert.Equal((200, 200), (labelled, deleted));
+    }
 }

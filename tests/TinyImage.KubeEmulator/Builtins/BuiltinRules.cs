@@ -110,6 +110,7 @@ internal static class BuiltinRules
         ("batch", "v1", "jobs") => "batch.Job",
         ("coordination.k8s.io", "v1", "leases") => "coordination.Lease",
         ("networking.k8s.io", "v1", "ingresses") => "networking.Ingress",
+        ("networking.k8s.io", "v1", "networkpolicies") => "networking.NetworkPolicy",
         ("events.k8s.io", "v1", "events") => "events.Event",
         _ => null,
     };

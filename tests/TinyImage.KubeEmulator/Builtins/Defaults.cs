@@ -38,6 +38,9 @@ internal static partial class Defaults
             case ("", "secrets"):
                 Secret(obj);
                 break;
+            case ("networking.k8s.io", "networkpolicies"):
+                NetworkPolicy(obj);
+                break;
             case ("", "namespaces"):
                 if ((string?)obj["metadata"]?["name"] is { Length: > 0 } nsName)
                 {

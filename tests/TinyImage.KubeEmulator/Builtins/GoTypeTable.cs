@@ -3,7 +3,7 @@ namespace TinyImage.KubeEmulator.Builtins;
 /// <summary>
 /// The Go types the API server decodes built-in objects into, as data: one struct per line, each field as
 /// <c>jsonName:type[,oe][,oz]</c> (oe = omitempty, oz = omitzero, <c>^</c> = inline). Read from the json struct
-/// tags of k8s.io/api v0.35.0 (core/v1, apps/v1, batch/v1, events/v1, coordination/v1, networking/v1 Ingress) and
+/// tags of k8s.io/api v0.35.0 (core/v1, apps/v1, batch/v1, events/v1, coordination/v1, networking/v1 Ingress and NetworkPolicy) and
 /// k8s.io/apimachinery v0.35.0 (pkg/apis/meta/v1): only the structs reachable from the served kinds; named
 /// string and integer types are resolved to their underlying type; quantity, intorstring, time, microtime and
 /// raw are the special encoders of resource.Quantity, intstr.IntOrString, metav1.Time, metav1.MicroTime and
@@ -199,5 +199,12 @@ internal static class GoTypeTable
         coordination.LeaseSpec holderIdentity:*string,oe leaseDurationSeconds:*int32,oe acquireTime:*microtime,oe renewTime:*microtime,oe leaseTransitions:*int32,oe strategy:*string,oe preferredHolder:*string,oe
         events.Event apiVersion:string,oe kind:string,oe metadata:meta.ObjectMeta eventTime:microtime series:*events.EventSeries,oe reportingController:string,oe reportingInstance:string,oe action:string,oe reason:string,oe regarding:core.ObjectReference,oe related:*core.ObjectReference,oe note:string,oe type:string,oe deprecatedSource:core.EventSource,oe deprecatedFirstTimestamp:time,oe deprecatedLastTimestamp:time,oe deprecatedCount:int32,oe
         events.EventSeries count:int32 lastObservedTime:microtime
+        networking.NetworkPolicy apiVersion:string,oe kind:string,oe metadata:meta.ObjectMeta,oe spec:networking.NetworkPolicySpec,oe
+        networking.NetworkPolicySpec podSelector:meta.LabelSelector ingress:[]networking.NetworkPolicyIngressRule,oe egress:[]networking.NetworkPolicyEgressRule,oe policyTypes:[]string,oe
+        networking.NetworkPolicyIngressRule ports:[]networking.NetworkPolicyPort,oe from:[]networking.NetworkPolicyPeer,oe
+        networking.NetworkPolicyEgressRule ports:[]networking.NetworkPolicyPort,oe to:[]networking.NetworkPolicyPeer,oe
+        networking.NetworkPolicyPort protocol:*string,oe port:*intorstring,oe endPort:*int32,oe
+        networking.NetworkPolicyPeer podSelector:*meta.LabelSelector,oe namespaceSelector:*meta.LabelSelector,oe ipBlock:*networking.IPBlock,oe
+        networking.IPBlock cidr:string except:[]string,oe
         """;
 }

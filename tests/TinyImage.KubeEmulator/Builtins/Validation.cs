@@ -29,13 +29,18 @@ internal static class Validation
             case ("apps", "deployments"):
                 Deployment(obj, old, errors);
                 break;
+            case ("networking.k8s.io", "networkpolicies"):
+                NetworkPolicyValidation.Validate(obj, old, errors);
+                break;
             case ("", "configmaps"):
+                ImmutableData.Validate(obj, old, secret: false, errors);
                 ConfigMap(obj, errors);
                 break;
             case ("networking.k8s.io", "ingresses"):
                 IngressValidation.Validate(obj, errors);
                 break;
             case ("", "secrets"):
+                ImmutableData.Validate(obj, old, secret: true, errors);
                 Secret(obj, errors);
                 break;
             case ("", "events"):
@@ -311,6 +316,9 @@ internal static class Validation
             errors.Add(FieldError.Invalid(field, "", $"can have at most {max} characters"));
         }
     }
+
+    /// <summary>IsQualifiedName's messages for a label key (empty when valid).</summary>
+    public static List<string> QualifiedNameErrors(string value) => QualifiedName(value);
 
     private static List<string> QualifiedName(string value)
     {

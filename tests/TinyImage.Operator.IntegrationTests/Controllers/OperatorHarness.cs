@@ -46,6 +46,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
         Concurrency = 2,
         ResyncPeriod = TimeSpan.FromMinutes(10),
         BuildHistoryLimit = 1,
+        Policy = new TinyImage.Operator.Policy.AdminPolicy { InsecureRegistries = ["registry.local:5000"] },
     };
 
     public static async Task<OperatorHarness> StartAsync(ApiServerEmulatorOptions? options = null)

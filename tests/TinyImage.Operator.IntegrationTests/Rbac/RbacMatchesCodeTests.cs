@@ -38,6 +38,8 @@ public sealed class RbacMatchesCodeTests
         [("batch", "jobs", "delete")] = "build history pruning (options.BuildHistoryLimit) and retries",
         [("gateway.networking.k8s.io", "httproutes", "update")] = "an HTTPRoute edited by someone else, or a changed deploy.route, is written back (as the Ingress update the scenario shows)",
         [("gateway.networking.k8s.io", "httproutes", "delete")] = "deploy.route switching from HTTPRoute to Ingress (the scenario shows the other direction)",
+        [("networking.k8s.io", "networkpolicies", "get")] = "a build NetworkPolicy that exists already (an earlier build of the TinyImage, or someone else's under its name) is read before it is corrected or reported",
+        [("networking.k8s.io", "networkpolicies", "update")] = "a build NetworkPolicy whose rules differ from the admin's (changed flags) is corrected when the next build starts",
         [("", "events", "list")] = "the Job controller's FailedCreate Events about a build Job that has no pod (refused by Pod Security admission, a missing service account, a quota)",
     };
 

@@ -18,8 +18,11 @@ public sealed class AdminAllowanceTests
 
         var refusal = AdminAllowance.Refusal(ti.Valid(), new OperatorOptions());
 
-        Assert.Contains("spec.build.nodeSelector, spec.build.serviceAccountName", refusal, StringComparison.Ordinal);
-        Assert.Null(AdminAllowance.Refusal(ti.Valid(), new OperatorOptions { AllowBuildPodPlacement = true }));
+        Assert.Contains("spec.build.nodeSelector (--allow-build-node-selector), spec.build.serviceAccountName (--allow-build-service-account)", refusal, StringComparison.Ordinal);
+        var selectorOnly = new OperatorOptions { Policy = new Operator.Policy.AdminPolicy { AllowBuildNodeSelector = true } };
+        Assert.Contains("spec.build.serviceAccountName", AdminAllowance.Refusal(ti.Valid(), selectorOnly), StringComparison.Ordinal);
+        Assert.DoesNotContain("nodeSelector", AdminAllowance.Refusal(ti.Valid(), selectorOnly), StringComparison.Ordinal);
+        Assert.Null(AdminAllowance.Refusal(ti.Valid(), new OperatorOptions { Policy = new Operator.Policy.AdminPolicy { AllowBuildNodeSelector = true, AllowBuildServiceAccount = true } }));
     }
 
     [Theory]
@@ -46,12 +49,13 @@ public sealed class AdminAllowanceTests
     [Fact]
     public void The_Flags_Set_The_Allowances_And_Refuse_What_Is_Not_A_Hostname()
     {
-        var (parsed, error) = RunArguments.Parse(["--allow-build-pod-placement", "--route-hostnames", "*.apps.example.com, api.example.com"], _ => null);
+        var (parsed, error) = RunArguments.Parse(["--allow-build-node-selector", "--route-hostnames", "*.apps.example.com, api.example.com"], _ => null);
 
         Assert.Null(error);
-        Assert.True(parsed!.Options.AllowBuildPodPlacement);
+        Assert.True(parsed!.Options.Policy.AllowBuildNodeSelector);
+        Assert.False(parsed.Options.Policy.AllowBuildTolerations);
         Assert.Equal(["*.apps.example.com", "api.example.com"], parsed.Options.RouteHostnames);
         Assert.Contains("not a hostname", RunArguments.Parse(["--route-hostnames", "*"], _ => null).Error, StringComparison.Ordinal);
-        Assert.False(RunArguments.Parse([], _ => null).Arguments!.Options.AllowBuildPodPlacement);
+        Assert.False(RunArguments.Parse([], _ => null).Arguments!.Options.Policy.AllowBuildNodeSelector);
     }
 }

@@ -202,8 +202,58 @@ public sealed class BuildReconcilerTests
         var result = await Step(h).ReconcileAsync(run, Token);
 
         Assert.Equal((StepAction.Stop, Conditions.ReasonChildConflict), (result.Action, result.Reason));
-        Assert.Equal(0, h.Writes());
+        Assert.Equal(0, h.Writes("configmaps") + h.Writes("jobs"));
         Assert.Equal("yes", (await h.Cluster.ConfigMaps.GetAsync(Namespace, name, Token))!.Data["mine"]);
+    }
+
+    [Fact]
+    public async Task A_New_Build_Writes_Its_NetworkPolicy_Before_The_ConfigMap_And_The_Job()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        h.Kube.Requests.Clear();
+
+        var result = await Step(h).ReconcileAsync(run, Token);
+
+        Assert.Equal(StepAction.Wait, result.Action);
+        var creates = h.Kube.Requests.All.Where(r => r.Verb == "create" && r.StatusCode == 201).Select(r => r.Resource).ToList();
+        Assert.Equal(["networkpolicies", "configmaps", "jobs"], creates);
+        var policy = (await h.Cluster.NetworkPolicies.GetAsync(Namespace, "hello-build", Token))!;
+        Assert.Equal(run.Uid, policy.Metadata.OwnerReferences.Single().Uid);
+        Assert.Equal(["Ingress", "Egress"], policy.Spec.PolicyTypes);
+    }
+
+    [Fact]
+    public async Task A_NetworkPolicy_Under_The_Build_Policy_Name_Held_By_Another_Owner_Stops_With_ChildConflict_And_Builds_Nothing()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        var permissive = h.Kube.Create("networking.k8s.io/v1", "networkpolicies", System.Text.Json.Nodes.JsonNode.Parse("""
+            {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"hello-build","namespace":"demo"},
+             "spec":{"podSelector":{},"egress":[{}]}}
+            """)!.AsObject());
+        Assert.True(permissive.IsSuccess, permissive.Body.ToJsonString());
+        h.Kube.Requests.Clear();
+
+        var result = await Step(h).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Stop, Conditions.ReasonChildConflict), (result.Action, result.Reason));
+        Assert.Equal("NetworkPolicy demo/hello-build exists and is not controlled by this TinyImage", result.Message);
+        Assert.DoesNotContain(h.Kube.Requests.All, r => r.IsWrite && r.StatusCode < 300);
+        Assert.Null((await h.Cluster.NetworkPolicies.GetAsync(Namespace, "hello-build", Token))!.Metadata.OwnerReferences);
+    }
+
+    [Fact]
+    public async Task With_The_NetworkPolicy_Turned_Off_No_NetworkPolicy_Is_Read_Or_Written()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        h.Kube.Requests.Clear();
+
+        await new BuildReconciler(h.Cluster, new BuildPods(h.Cluster, NullLogger.Instance), Options with { BuildNetworkPolicy = false }, NullLogger.Instance).ReconcileAsync(run, Token);
+
+        Assert.DoesNotContain(h.Kube.Requests.All, r => r.Resource == "networkpolicies");
+        Assert.Equal(1, h.Writes("jobs"));
     }
 
     private static async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h)

@@ -79,6 +79,30 @@ public sealed class InputsReconcilerTests
     }
 
     [Fact]
+    public async Task A_Spec_Outside_The_Admin_Policy_Stops_With_PolicyDenied_Naming_The_Field_Before_Any_Secret_Is_Read()
+    {
+        await using var h = await StartAsync();
+        h.CreateSource();
+        var tinyImage = await h.CreateTinyImageAsync(edit: ti =>
+        {
+            ti["spec"]!["output"]!["pushSecret"] = "push";
+            ti["spec"]!["build"] = new JsonObject { ["kanikoImage"] = "evil.example.com/kaniko:1" };
+        });
+        h.Kube.Requests.Clear();
+        var run = new Reconciliation(tinyImage, Now);
+
+        var result = await Step(h).ReconcileAsync(run, Token);
+        var strict = await new InputsReconciler(h.Cluster, Options with { Policy = new() }).ReconcileAsync(new Reconciliation(tinyImage, Now), Token);
+
+        Assert.Equal((StepAction.Stop, Conditions.ReasonPolicyDenied), (result.Action, result.Reason));
+        Assert.Equal("spec.build.kanikoImage: 'evil.example.com/kaniko:1' is not allowed by the operator's policy (policy.allowedKanikoImages: only the operator's defaults)", result.Message);
+        Assert.Null(result.RequeueAfter);
+        Assert.Null(run.Hash);
+        Assert.Contains("spec.output.insecure: 'true for registry registry.local:5000'", strict.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Kube.Requests.All);
+    }
+
+    [Fact]
     public async Task A_Missing_Push_Secret_Or_One_Without_A_Docker_Config_Stops_With_SecretNotFound()
     {
         await using var h = await StartAsync();
@@ -95,10 +119,10 @@ public sealed class InputsReconcilerTests
         }).IsSuccess);
         var wrongType = await Step(h).ReconcileAsync(new Reconciliation(tinyImage, Now), Token);
 
+        // Secret probing: a missing Secret and an existing one of another type read the same in status.
         Assert.Equal((StepAction.Stop, Conditions.ReasonSecretNotFound), (missing.Action, missing.Reason));
-        Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
-        Assert.Equal((StepAction.Stop, Conditions.ReasonSecretNotFound), (wrongType.Action, wrongType.Reason));
-        Assert.Contains(".dockerconfigjson", wrongType.Message, StringComparison.Ordinal);
+        Assert.Equal("Secret push (spec.output.pushSecret) is not usable: it must exist in namespace demo with the key .dockerconfigjson (type kubernetes.io/dockerconfigjson)", missing.Message);
+        Assert.Equal((missing.Action, missing.Reason, missing.Message), (wrongType.Action, wrongType.Reason, wrongType.Message));
     }
 
     private static InputsReconciler Step(StepHarness h) => new(h.Cluster, Options);

@@ -35,7 +35,8 @@ internal sealed class StepHarness : IAsyncDisposable
 
     public ClusterView Cluster { get; }
 
-    public static OperatorOptions Options { get; } = new() { BuildHistoryLimit = 1, RouteHostnames = ["*.apps.example.com"] };
+    /// <summary>The test registry speaks plain HTTP: the admin policy allows it to be insecure.</summary>
+    public static OperatorOptions Options { get; } = new() { BuildHistoryLimit = 1, RouteHostnames = ["*.apps.example.com"], Policy = new TinyImage.Operator.Policy.AdminPolicy { InsecureRegistries = ["registry.local:5000"] } };
 
     public static CancellationToken Token => TestContext.Current.CancellationToken;
 
