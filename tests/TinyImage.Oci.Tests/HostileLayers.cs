@@ -64,6 +64,13 @@ internal static class HostileLayers
         return TestImageBuilder.Image(layers);
     }
 
+    /// <summary>An image manifest naming one small layer <paramref name="count"/> times (a registry stores the blob once).</summary>
+    public static TestImage RepeatedLayer(int count)
+    {
+        var layer = TestImageBuilder.GzipLayer(TestImageBuilder.File("bin/app", "x"));
+        return TestImageBuilder.Image(Enumerable.Repeat(layer, count));
+    }
+
     private static void WriteZeroFile(Stream destination, string name, long bytes)
     {
         // A ustar header, then the zeros in chunks, then the padding and the end-of-archive marker.

@@ -23,7 +23,7 @@ internal sealed record TestImage(IReadOnlyList<TestBlob> Layers, TestBlob Config
     /// <summary>Pushes every blob and the manifest under <paramref name="tag"/>; returns the manifest digest.</summary>
     public async Task<string> PushAsync(RegistryClient client, ImageReference repository, string tag, CancellationToken cancellationToken)
     {
-        foreach (var blob in Layers.Append(Config))
+        foreach (var blob in Layers.Append(Config).DistinctBy(b => b.Digest))
         {
             using var content = new MemoryStream(blob.Bytes, writable: false);
             await client.PushBlobAsync(repository, content, blob.Digest, cancellationToken);

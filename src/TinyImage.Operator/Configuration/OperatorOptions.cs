@@ -70,15 +70,6 @@ internal sealed record OperatorOptions
     /// <summary>How long one verification may read its image, every body included (flag <c>--verify-timeout</c>).</summary>
     public TimeSpan VerifyTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>
-    /// Build Jobs running at once in the watched cluster (flag <c>--max-concurrent-builds</c>); a TinyImage whose build
-    /// would exceed it waits as <c>BuildQueued</c>, oldest first. Zero: no cap.
-    /// </summary>
-    public int MaxConcurrentBuilds { get; init; } = 10;
-
-    /// <summary>Build Jobs running at once in one namespace (flag <c>--max-concurrent-builds-per-namespace</c>). Zero: no cap.</summary>
-    public int MaxConcurrentBuildsPerNamespace { get; init; } = 3;
-
     /// <summary>Every cached object is re-queued this often (level-triggered safety net).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 

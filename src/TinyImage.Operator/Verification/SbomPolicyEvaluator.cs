@@ -24,6 +24,15 @@ internal static class SbomPolicyEvaluator
     /// <summary>At most this many advisories are spelt out in a message (the full list is in the CycloneDX document).</summary>
     public const int MaxAdvisoriesListed = 5;
 
+    /// <summary>The most packages an SBOM may list (the JSON itself is capped at 8 MiB when it is inflated).</summary>
+    public const int MaxPackages = 10_000;
+
+    /// <summary>
+    /// The largest CycloneDX document kept (UTF-8 bytes): below the 1 MiB Kubernetes allows a ConfigMap, leaving room for
+    /// its metadata. A larger one is refused as <see cref="VerificationReasons.SbomTooLarge"/>, not written and refused by the API.
+    /// </summary>
+    public const int MaxCycloneDxBytes = 900 * 1024;
+
     public static VerificationResult Evaluate(VerifyPolicy policy, SbomOutcome<AuditData> sbom, ImageFacts? image) =>
         Evaluate(policy, sbom, image, null, default);
 
@@ -88,7 +97,21 @@ internal static class SbomPolicyEvaluator
         var summary = sbom.IsSuccess
             ? new SbomSummary(sbom.Value.Packages.Length, $"{sbom.Value.Root.Name} {sbom.Value.Root.Version}", (int)Math.Min(sbom.Value.Format, int.MaxValue))
             : null;
-        var cycloneDx = sbom.IsSuccess ? CycloneDxWriter.Write(sbom.Value, image, report is null ? null : AdvisoryAuditor.ToCycloneDx(report)) : null;
+        string? cycloneDx = null;
+        if (sbom.IsSuccess && sbom.Value.Packages.Length > MaxPackages)
+        {
+            failures.Insert(0, (VerificationReasons.SbomTooLarge, string.Create(CultureInfo.InvariantCulture, $"The SBOM lists {sbom.Value.Packages.Length} packages, over the limit of {MaxPackages}.")));
+        }
+        else if (sbom.IsSuccess)
+        {
+            cycloneDx = CycloneDxWriter.Write(sbom.Value, image, report is null ? null : AdvisoryAuditor.ToCycloneDx(report));
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(cycloneDx);
+            if (bytes > MaxCycloneDxBytes)
+            {
+                cycloneDx = null;
+                failures.Insert(0, (VerificationReasons.SbomTooLarge, string.Create(CultureInfo.InvariantCulture, $"The SBOM's CycloneDX document is {bytes} bytes, over the {MaxCycloneDxBytes} bytes the SBOM ConfigMap can hold (Kubernetes caps a ConfigMap at 1 MiB).")));
+            }
+        }
 
         if (failures.Count == 0)
         {

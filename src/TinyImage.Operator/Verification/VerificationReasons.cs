@@ -22,6 +22,12 @@ internal static class VerificationReasons
     public const string ScratchSpaceUnavailable = "ScratchSpaceUnavailable";
     public const string ImageMalformed = "ImageMalformed";
 
+    /// <summary>
+    /// The SBOM lists more packages than the operator accepts, or its CycloneDX document would not fit the SBOM ConfigMap
+    /// (Kubernetes caps a ConfigMap at 1 MiB): refused with both numbers, never retried in a loop.
+    /// </summary>
+    public const string SbomTooLarge = "SbomTooLarge";
+
     /// <summary>With <c>advisories.action: Deny</c>, the SBOM has a counted advisory: the image is refused.</summary>
     public const string AdvisoryFound = "AdvisoryFound";
 
