@@ -29,7 +29,12 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         var name = ChildMetadata.BuildName(run.Name, hash);
         if (run.Status.Build?.SpecHash != hash)
         {
-            run.Status.Build = new BuildStatus { SpecHash = hash, JobName = name };
+            run.Status.Build = BuildRecords.NewBuild(run, hash, name);
+        }
+        else
+        {
+            // A build recorded by an earlier release keeps its hash; from now on its inputs say when it is out of date.
+            run.Status.Build.Inputs ??= run.Plan?.Inputs;
         }
 
         var job = cluster.JobCache.Get(run.Namespace, name);
@@ -63,6 +68,13 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
     private static StepResult? Recorded(Reconciliation run)
     {
         var build = run.Status.Build!;
+        if (run.RetryRequested && build.Retry != run.Retry && build.CompletionTime is not null)
+        {
+            // The retry annotation re-runs any build, a succeeded one too: its outcome no longer stands.
+            BuildRecords.Rerun(build);
+            return null;
+        }
+
         if (build.Digest is not null)
         {
             return Succeeded(run, build.Digest);
@@ -88,9 +100,10 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         var jobRetry = job.Metadata.Annotations?.TryGetValue(Annotations.Retry, out var value) == true ? value : null;
         var (finished, failed, failure) = Finished(job);
         var trouble = finished ? null : await pods.DiagnoseAsync(job, cancellationToken).ConfigureAwait(false);
-        if ((failed || trouble is { Permanent: true }) && jobRetry != run.Retry)
+        if ((failed || trouble is { Permanent: true } || run.RetryRequested) && jobRetry != run.Retry)
         {
             logger.LogInformation("Retrying build {Namespace}/{Job}: retry annotation changed", run.Namespace, job.Metadata.Name);
+            BuildRecords.Rerun(build);
             await cluster.Jobs.DeleteAsync(run.Namespace, job.Metadata.Name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
             return Running(run, null, "retrying: the previous build Job is being deleted");
         }
@@ -160,7 +173,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         (build.JobName, build.Digest, build.StartTime, build.CompletionTime, build.LogTail) = (name, null, null, null, null);
         (build.FailureReason, build.FailureMessage, build.Retry) = (null, null, run.Retry);
 
-        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(run.Valid, hash, options);
+        var pinned = run.Plan?.Pinned ?? run.Valid;
+        var desiredConfigMap = KanikoJobBuilder.BuildContainerfileConfigMap(pinned, hash, options);
         var configMap = await ChildWriter.CreateOrUpdateAsync(
             cluster.ConfigMaps,
             cluster.ConfigMapCache,
@@ -177,7 +191,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 return StepResult.Retry;
         }
 
-        var desiredJob = KanikoJobBuilder.BuildJob(run.Valid, hash, options);
+        var desiredJob = KanikoJobBuilder.BuildJob(pinned, hash, options);
+        ImageLabels.AddTo(desiredJob, pinned, build, run.Inputs?.SourceDigest, run.Now);
         if (run.Retry is { } retry)
         {
             desiredJob.Metadata.Annotations ??= new Dictionary<string, string>();

@@ -10,8 +10,10 @@ namespace TinyImage.Operator.Reconciler;
 /// Secrets, and compute the build hash. A problem stalls the TinyImage with the field or object named; the workload
 /// keeps running.
 /// </summary>
-internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options) : ISubReconciler
+internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, BuildPlanner? planner = null) : ISubReconciler
 {
+    private readonly BuildPlanner planner = planner ?? new BuildPlanner(UnavailableToolchainResolver.Instance, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
     public string Name => "inputs";
 
     public string Phase => Phases.Pending;
@@ -60,8 +62,7 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
         }
 
         run.Inputs = new BuildInputs(valid, sourceDigest, dockerConfig);
-        run.Hash = BuildHash.Compute(valid, options, sourceDigest);
-        return StepResult.Continue;
+        return await planner.PlanAsync(run, sourceDigest, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The first step is never skipped.</summary>

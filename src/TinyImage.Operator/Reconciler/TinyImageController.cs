@@ -66,7 +66,8 @@ internal sealed class TinyImageController
         IInformer[] informers = [tinyImages, jobs, configMaps, deployments, services];
 
         var events = new EventRecorder(cluster.Events, new EventRecorderOptions { Controller = "tinyimage.dev/operator", Instance = settings.Instance }, time, loggers.CreateLogger("TinyImage.Operator.Events"));
-        var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"));
+        using var registryToolchain = settings.Toolchain is null ? new Building.RegistryToolchainResolver(new Oci.RegistryClientOptions { Outbound = options.RegistryOutbound }, time, loggers.CreateLogger("TinyImage.Operator.Toolchain")) : null;
+        var reconciler = new TinyImageReconciler(cluster, verifier, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), settings.Toolchain ?? registryToolchain);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
         if (settings.OnReconciled is { } observe)
         {

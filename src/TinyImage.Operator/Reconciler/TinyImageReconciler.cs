@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TinyImage.Api.V1Alpha1;
+using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Kube;
 using TinyImage.Operator.Verification;
@@ -23,7 +24,7 @@ internal sealed class TinyImageReconciler
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
 
-    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger)
+    public TinyImageReconciler(ClusterView cluster, IImageVerifier verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, IToolchainResolver? toolchain = null)
     {
         this.cluster = cluster;
         this.time = time;
@@ -32,7 +33,7 @@ internal sealed class TinyImageReconciler
         deploy = new DeployReconciler(cluster, options, logger);
         steps =
         [
-            new InputsReconciler(cluster, options),
+            new InputsReconciler(cluster, options, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger)),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
             new VerifyReconciler(cluster, verifier, logger),
             deploy,
