@@ -61,7 +61,7 @@ internal sealed class OperatorHarness : IAsyncDisposable
     }
 
     /// <summary>Starts an operator in the background; stop it with <see cref="RunningOperator.StopAsync"/>.</summary>
-    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null)
+    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, TimeProvider? time = null, Building.IToolchainResolver? toolchain = null)
     {
         identity ??= "op-" + (operators.Count + 1);
         var connection = new KubeConnection(Kube.CreateHttpClient(), Kube.BaseAddress) { Identity = identity };
@@ -71,8 +71,9 @@ internal sealed class OperatorHarness : IAsyncDisposable
             OnReconciled = (key, _) => Passes.AddOrUpdate(key.Name, 1, (_, n) => n + 1),
             Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },
+            Toolchain = toolchain,
         };
-        var host = new OperatorHost(connection, Verifier, options ?? FastOptions, settings, TimeProvider.System, Loggers, identity);
+        var host = new OperatorHost(connection, Verifier, options ?? FastOptions, settings, time ?? TimeProvider.System, Loggers, identity);
         var running = new RunningOperator(host, connection);
         operators.Add(running);
         return running;
