@@ -28,6 +28,20 @@ internal static class PinnedBuildHash
         return Convert.ToHexStringLower(digest)[..BuildHash.Length];
     }
 
+    /// <summary>
+    /// The v2 hash without asking a registry, when every toolchain image is already pinned by digest (the defaults are);
+    /// null when one is named by tag only (the operator resolves it when the build starts).
+    /// </summary>
+    public static string? ComputeOffline(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null)
+    {
+        var toolchain = ToolchainPins.Images(tinyImage, options)
+            .Select(i => new Api.V1Alpha1.ToolchainImage { Role = i.Role, Image = i.Image, Digest = ToolchainPins.DigestOf(i.Image) })
+            .ToList();
+        return toolchain.Any(t => t.Digest is null) || ToolchainPins.Apply(tinyImage, options, toolchain) is not { } pinned
+            ? null
+            : Compute(pinned, options, sourceContentDigest);
+    }
+
     /// <summary>The canonical v2 text.</summary>
     public static string Canonicalize(ValidTinyImage pinned, OperatorOptions options, string? sourceContentDigest)
     {
