@@ -35,7 +35,7 @@ internal static class ToolchainPins
     /// <summary><c>role=digest</c> pairs, comma-separated, in role order: for a history record.</summary>
     public static string? Text(IEnumerable<ToolchainImage>? toolchain) => toolchain is null
         ? null
-        : string.Join(',', toolchain.OrderBy(t => t.Role, StringComparer.Ordinal).Select(t => t.Role + "=" + t.Image + "@" + t.Digest));
+        : string.Join(',', toolchain.OrderBy(t => t.Role, StringComparer.Ordinal).Select(t => t.Role + "=" + (t.Image ?? "").Split('@')[0] + "@" + t.Digest));
 
     /// <summary>
     /// The TinyImage with its builder and Kaniko images pinned to the digests in <paramref name="toolchain"/> (an image

@@ -14,7 +14,8 @@ namespace TinyImage.Operator.Reconciler;
 /// its outcome. The Job's name is deterministic, so a restarted or second operator adopts it. The Job carries the
 /// value of the <c>tinyimage.dev/retry</c> annotation it was created under, and status records the outcome with that
 /// value, so a finished build (its Job gone after its TTL or not) is never run again unless the annotation changed
-/// since, and then only a failed one.
+/// since: a failed build until it runs under the new value; any other build (succeeded or running) when a pass first
+/// sees the new value (<see cref="Reconciliation.RetryRequested"/>).
 /// </summary>
 internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pods, OperatorOptions options, ILogger logger) : ISubReconciler
 {
