@@ -144,6 +144,8 @@ public static partial class SpecValidator
 
         Check(p, "spec.build.builderImage", build.BuilderImage, Patterns.ImageReference, 512);
         Check(p, "spec.build.kanikoImage", build.KanikoImage, Patterns.ImageReference, 512);
+        Check(p, "spec.build.cargoAuditableVersion", build.CargoAuditableVersion, Patterns.CrateVersion, 64);
+        CheckRange(p, "spec.build.historyLimit", build.HistoryLimit, 1, 20);
         if (build.Cache is { } cache)
         {
             Check(p, "spec.build.cache.repository", cache.Repository, Patterns.ImageRepository, 255);
@@ -205,6 +207,7 @@ public static partial class SpecValidator
 
         CheckRange(p, "spec.deploy.replicas", deploy.Replicas, 0, 100);
         CheckRange(p, "spec.deploy.containerPort", deploy.ContainerPort, 1, 65535);
+        Check(p, "spec.deploy.pinDigest", deploy.PinDigest, Patterns.Sha256Digest, 71);
         if (deploy.Args is { } args)
         {
             for (var i = 0; i < args.Count; i++)

@@ -239,6 +239,33 @@ public sealed class RegistryClient : IDisposable
         return digest;
     }
 
+    /// <summary>
+    /// The digest a tag names now, from a manifest HEAD's <c>Docker-Content-Digest</c> (a HEAD costs no pull on Docker Hub's
+    /// rate limit); when the registry sends no valid digest header, the manifest is fetched and hashed instead. The digest
+    /// is the top-level one (an index's for a multi-platform image): pulling <c>NAME@DIGEST</c> then checks every byte.
+    /// </summary>
+    public async Task<string> ResolveDigestAsync(ImageReference image, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Digest is { } pinned)
+        {
+            return pinned;
+        }
+
+        var call = new Call(HttpMethod.Head, image, $"/manifests/{image.Reference}", Push: false) { Accept = OciMediaTypes.ManifestAccept };
+        using (var response = await SendAsync(call, cancellationToken).ConfigureAwait(false))
+        {
+            await EnsureSuccessAsync(response, $"manifest {image.Registry}/{image.Repository}:{image.Reference}", cancellationToken).ConfigureAwait(false);
+            if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } served && Digests.IsValid(served))
+            {
+                return served;
+            }
+        }
+
+        var (_, digest, _) = await FetchManifestBytesAsync(image, image.Reference, null, cancellationToken).ConfigureAwait(false);
+        return digest;
+    }
+
     private async Task<(byte[] Bytes, string Digest, string MediaType)> FetchManifestBytesAsync(ImageReference image, string reference, string? expectedDigest, CancellationToken cancellationToken)
     {
         var call = new Call(HttpMethod.Get, image, $"/manifests/{reference}", Push: false) { Accept = OciMediaTypes.ManifestAccept };

@@ -3,7 +3,7 @@ namespace TinyImage.Api.V1Alpha1;
 /// <summary>Labels and annotations the operator reads or writes.</summary>
 public static class Annotations
 {
-    /// <summary>Set (to any new value, e.g. a timestamp) to retry a failed build or verification for the same spec.</summary>
+    /// <summary>Set (to any new value, e.g. a timestamp) to run the build and verification of the same spec again, a successful one too.</summary>
     public const string Retry = "tinyimage.dev/retry";
 
     /// <summary>Written by the webhook receiver when a push to the tracked repository arrives: the leader resolves the ref at once.</summary>

@@ -1,20 +1,20 @@
 namespace TinyImage.Api.V1Alpha1;
 
-/// <summary>Why a build ran (<c>status.build.reason</c>).</summary>
+/// <summary>Why a build ran (status.build.reason).</summary>
 public static class BuildReasons
 {
-    /// <summary>The TinyImage's first build.</summary>
+    /// <summary>The TinyImage had no build yet.</summary>
     public const string FirstBuild = "FirstBuild";
 
-    /// <summary>The spec (or a source ConfigMap's content) changed.</summary>
+    /// <summary>An input of the build hash changed (spec, source content, operator configuration).</summary>
     public const string SpecChanged = "SpecChanged";
 
-    /// <summary>Only the tracked branch or tag moved to a new commit.</summary>
+    /// <summary>The tracked git ref moved to a new commit.</summary>
     public const string NewCommit = "NewCommit";
 
-    /// <summary>A tracked toolchain image tag moved to a new digest.</summary>
+    /// <summary>A toolchain image named by tag moved to a new digest (spec.build.rebuildOnToolchainUpdate).</summary>
     public const string NewToolchain = "NewToolchain";
 
-    /// <summary>The tinyimage.dev/retry annotation asked for the build again.</summary>
+    /// <summary>The tinyimage.dev/retry annotation changed.</summary>
     public const string Retry = "Retry";
 }

@@ -63,6 +63,29 @@ public sealed class BuildSpec
     [Default("false")]
     public bool BuilderHasCargoAuditable { get; set; }
 
+    /// <summary>
+    /// The cargo-auditable version installed in the builder stage (`cargo install cargo-auditable --locked --version`).
+    /// Unset: the operator's pinned default. Part of the build hash.
+    /// </summary>
+    [JsonPropertyName("cargoAuditableVersion")]
+    [Pattern(Patterns.CrateVersion)]
+    [MaxLength(64)]
+    public string? CargoAuditableVersion { get; set; }
+
+    /// <summary>
+    /// Rebuild once when a builder or Kaniko image named by tag only moves to a new digest (checked periodically, by
+    /// default daily); status.build.reason then says NewToolchain.
+    /// </summary>
+    [JsonPropertyName("rebuildOnToolchainUpdate")]
+    [Default("false")]
+    public bool RebuildOnToolchainUpdate { get; set; }
+
+    /// <summary>How many verified builds status.build.history keeps, newest first (rollback targets for deploy.pinDigest).</summary>
+    [JsonPropertyName("historyLimit")]
+    [Range(1, 20)]
+    [Default("10")]
+    public int HistoryLimit { get; set; } = 10;
+
     /// <summary>The Kaniko executor image for this TinyImage. Defaults to the operator's configured Kaniko image. Another image must be allowed by the operator's admin policy (chart value `policy.allowedKanikoImages`), else the TinyImage stalls with `PolicyDenied`.</summary>
     [JsonPropertyName("kanikoImage")]
     [Pattern(Patterns.ImageReference)]

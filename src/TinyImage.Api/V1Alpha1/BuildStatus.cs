@@ -41,11 +41,33 @@ public sealed class BuildStatus
     [JsonPropertyName("commit")]
     public string? Commit { get; set; }
 
-    /// <summary>Why this build ran: FirstBuild, SpecChanged, NewCommit, NewToolchain or Retry.</summary>
-    [JsonPropertyName("reason")]
-    public string? Reason { get; set; }
-
     /// <summary>The last lines of the build log when the build failed.</summary>
     [JsonPropertyName("logTail")]
     public string? LogTail { get; set; }
+
+    /// <summary>Why this build ran: FirstBuild, SpecChanged, NewCommit, NewToolchain or Retry.</summary>
+    [JsonPropertyName("reason")]
+    [EnumValues(BuildReasons.FirstBuild, BuildReasons.SpecChanged, BuildReasons.NewCommit, BuildReasons.NewToolchain, BuildReasons.Retry)]
+    public string? Reason { get; set; }
+
+    /// <summary>The toolchain images of this build and the digests they were pinned to.</summary>
+    [JsonPropertyName("toolchain")]
+    [MaxLength(4)]
+    public IList<ToolchainImage>? Toolchain { get; set; }
+
+    /// <summary>
+    /// A digest of the TinyImage's own build inputs (spec and source, no operator defaults), so an operator upgrade that
+    /// changes the build hash's form or its pinned defaults keeps this build until the inputs really change.
+    /// </summary>
+    [JsonPropertyName("inputs")]
+    public string? Inputs { get; set; }
+
+    /// <summary>When the toolchain tags were last resolved (spec.build.rebuildOnToolchainUpdate).</summary>
+    [JsonPropertyName("toolchainCheckedTime")]
+    public DateTime? ToolchainCheckedTime { get; set; }
+
+    /// <summary>The latest verified builds, newest first, at most spec.build.historyLimit.</summary>
+    [JsonPropertyName("history")]
+    [MaxLength(20)]
+    public IList<BuildRecord>? History { get; set; }
 }

@@ -88,4 +88,13 @@ public static class Conditions
 
     /// <summary>The build pod was evicted by its node (pod status.reason Evicted).</summary>
     public const string ReasonBuildEvicted = "BuildEvicted";
+
+    /// <summary>A toolchain image named by tag could not be resolved to a digest: no unpinned build starts.</summary>
+    public const string ReasonToolchainUnresolved = "ToolchainUnresolved";
+
+    /// <summary>spec.deploy.pinDigest names a digest that is not in status.build.history.</summary>
+    public const string ReasonPinDigestNotInHistory = "PinDigestNotInHistory";
+
+    /// <summary>The workload runs spec.deploy.pinDigest, a person's pin, whatever newer builds' verification says.</summary>
+    public const string ReasonPinnedDigest = "PinnedDigest";
 }

@@ -27,6 +27,15 @@ public sealed class DeploySpec
     [MaxLength(128)]
     public IList<EnvVarSpec>? Env { get; set; }
 
+    /// <summary>
+    /// Run this digest instead of the latest verified build: a rollback, without a build, to any digest in
+    /// status.build.history. A person's pin wins over the verification of newer builds (an advisory Deny included), and the
+    /// Deployed condition says so. A digest not in the history is refused (Deployed False, PinDigestNotInHistory).
+    /// </summary>
+    [JsonPropertyName("pinDigest")]
+    [Pattern(Patterns.Sha256Digest)]
+    public string? PinDigest { get; set; }
+
     /// <summary>Resources of the container.</summary>
     [JsonPropertyName("resources")]
     public ResourceRequirementsSpec? Resources { get; set; }

@@ -10,6 +10,12 @@ public static class Patterns
     public const string BinaryName = "^[A-Za-z][A-Za-z0-9_-]{0,63}$";
 
     /// <summary>A cargo feature, optionally <c>dependency/feature</c>.</summary>
+    /// <summary>A semver version <c>MAJOR.MINOR.PATCH</c> as cargo install --version takes it (no ranges).</summary>
+    public const string CrateVersion = "^(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})\\.(0|[1-9][0-9]{0,5})$";
+
+    /// <summary>A sha256 digest.</summary>
+    public const string Sha256Digest = "^sha256:[a-f0-9]{64}$";
+
     public const string CargoFeature = "^[A-Za-z0-9_][A-Za-z0-9_+.-]{0,63}(/[A-Za-z0-9_][A-Za-z0-9_+.-]{0,63})?$";
 
     /// <summary>A RustSec advisory id (for <c>verify.advisories.ignore</c>).</summary>

@@ -50,7 +50,23 @@ internal static class BuildHash
     public static bool IsValid(string? hash) => hash is not null && SpecValidator.IsFullMatch(hash, Pattern);
 
     /// <summary>The canonical text that is hashed (see remarks of <see cref="BuildHash"/>).</summary>
-    public static string Canonicalize(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null, string? commit = null)
+    public static string Canonicalize(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest = null, string? commit = null) =>
+        Render(FormatVersion, Keys(tinyImage, options, sourceContentDigest, commit));
+
+    /// <summary>The canonical lines: the version line, then KEY=VALUE sorted by key, each value a JSON string.</summary>
+    internal static string Render(string version, SortedDictionary<string, string> kv)
+    {
+        var sb = new StringBuilder(version).Append('\n');
+        foreach (var (key, value) in kv)
+        {
+            sb.Append(key).Append('=').Append(JsonStrings.Quote(value)).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The inputs of the v1 form as sorted keys (see remarks of <see cref="BuildHash"/>).</summary>
+    internal static SortedDictionary<string, string> Keys(ValidTinyImage tinyImage, OperatorOptions options, string? sourceContentDigest, string? commit = null)
     {
         ArgumentNullException.ThrowIfNull(tinyImage);
         ArgumentNullException.ThrowIfNull(options);
@@ -128,14 +144,7 @@ internal static class BuildHash
         kv["image.runtimeBase"] = eb.RuntimeBase;
         kv["image.user"] = options.RunAsUser.ToString(CultureInfo.InvariantCulture);
         kv["image.exposedPort"] = spec.Deploy.ContainerPort.ToString(CultureInfo.InvariantCulture);
-
-        var sb = new StringBuilder(FormatVersion).Append('\n');
-        foreach (var (key, value) in kv)
-        {
-            sb.Append(key).Append('=').Append(JsonStrings.Quote(value)).Append('\n');
-        }
-
-        return sb.ToString();
+        return kv;
     }
 
     /// <summary>

@@ -91,7 +91,7 @@ internal static class ContainerfileGenerator
 
         if (eb.InstallCargoAuditable)
         {
-            sb.Append("RUN ").Append(ExecForm("cargo", "install", "cargo-auditable", "--locked")).Append('\n');
+            sb.Append("RUN ").Append(ExecForm("cargo", "install", "cargo-auditable", "--locked", "--version", build.CargoAuditableVersion ?? options.CargoAuditableVersion)).Append('\n');
         }
 
         sb.Append("RUN ").Append(ExecForm("cargo", "install", "cargo-chef", "--locked", "--version", EffectiveBuild.CargoChefVersion)).Append('\n');

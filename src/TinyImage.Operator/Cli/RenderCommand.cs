@@ -145,7 +145,7 @@ internal static class RenderCommand
             }
 
             var ti = resources[0].TinyImage;
-            stdout.Write(ContainerfileGenerator.Generate(ti, BuildHash.Compute(ti, options), options));
+            stdout.Write(ContainerfileGenerator.Generate(ti, RenderHash(ti, options), options));
             return ExitRendered;
         }
 
@@ -159,12 +159,20 @@ internal static class RenderCommand
         return ExitRendered;
     }
 
+    /// <summary>The build hash the operator gives a first build (v2, toolchain pinned), or v1 while a toolchain tag is unresolved.</summary>
+    internal static string RenderHash(ValidTinyImage ti, OperatorOptions options) =>
+        PinnedBuildHash.ComputeOffline(ti, options) ?? BuildHash.Compute(ti, options);
+
     /// <summary>The four children of one TinyImage, with the comments that explain placeholders.</summary>
     internal static IEnumerable<(JsonNode? Node, string? Comment)> Render(ValidTinyImage ti, bool uidPlaceholder, OperatorOptions options)
     {
-        var hash = BuildHash.Compute(ti, options);
+        var hash = RenderHash(ti, options);
         var name = ti.Name;
         var header = "TinyImage " + name + ", build hash " + hash + " (without the source's content digest, which the operator adds).";
+        if (PinnedBuildHash.ComputeOffline(ti, options) is null)
+        {
+            header += "\nA toolchain image is named by tag: the operator resolves it to a digest when the build starts, which changes the hash.";
+        }
         if (uidPlaceholder)
         {
             header += "\nThe manifest has no metadata.uid: owner references carry the placeholder uid " + PlaceholderUid + ".";

@@ -25,6 +25,9 @@ internal sealed record OperatorOptions
     /// digest (BinChicken-AppSec/bc-sast <c>Dockerfile</c>; docs/default-images.md).</summary>
     public const string DefaultGnuBuilderImage = "rust:1-slim-bookworm@sha256:1469a27c125cb5a3aebfa4f4e4665d935b02fb72cc093b2c974b3d740e43f157";
 
+    /// <summary>The cargo-auditable release installed when a TinyImage names none (crates.io, 2026-10-02).</summary>
+    public const string DefaultCargoAuditableVersion = "0.7.7";
+
     /// <summary>The numeric non-root user of the final image and the deployed pods (distroless's `nonroot`).</summary>
     public const long DefaultRunAsUser = 65532;
 
@@ -39,6 +42,12 @@ internal sealed record OperatorOptions
 
     /// <summary>The image of the init container that copies a ConfigMap source into the build context (needs <c>cp</c>); defaults to the builder image.</summary>
     public string? SourceInitImage { get; init; }
+
+    /// <summary>The cargo-auditable version installed when spec.build.cargoAuditableVersion is unset.</summary>
+    public string CargoAuditableVersion { get; init; } = DefaultCargoAuditableVersion;
+
+    /// <summary>How often toolchain tags are resolved again for TinyImages with spec.build.rebuildOnToolchainUpdate.</summary>
+    public TimeSpan ToolchainCheckInterval { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>Namespaces to watch; empty means cluster-wide.</summary>
     public IReadOnlyList<string> WatchNamespaces { get; init; } = [];

@@ -14,7 +14,8 @@ namespace TinyImage.Operator.Reconciler;
 /// its outcome. The Job's name is deterministic, so a restarted or second operator adopts it. The Job carries the
 /// value of the <c>tinyimage.dev/retry</c> annotation it was created under, and status records the outcome with that
 /// value, so a finished build (its Job gone after its TTL or not) is never run again unless the annotation changed
-/// since, and then only a failed one.
+/// since: a failed build until it runs under the new value; any other build (succeeded or running) when a pass first
+/// sees the new value (<see cref="Reconciliation.RetryRequested"/>).
 /// </summary>
 internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pods, OperatorOptions options, ILogger logger) : ISubReconciler
 {
@@ -29,7 +30,12 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         var name = ChildMetadata.BuildName(run.Name, hash);
         if (run.Status.Build?.SpecHash != hash)
         {
-            run.Status.Build = new BuildStatus { SpecHash = hash, JobName = name, Commit = run.Inputs?.Commit, Reason = ReasonFor(run, run.Status.Build) };
+            run.Status.Build = BuildRecords.NewBuild(run, hash, name);
+        }
+        else
+        {
+            // A build recorded by an earlier release keeps its hash; from now on its inputs say when it is out of date.
+            run.Status.Build.Inputs ??= run.Plan?.Inputs;
         }
 
         var job = cluster.JobCache.Get(run.Namespace, name);
@@ -63,6 +69,13 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
     private static StepResult? Recorded(Reconciliation run)
     {
         var build = run.Status.Build!;
+        if (run.RetryRequested && build.Retry != run.Retry && build.CompletionTime is not null)
+        {
+            // The retry annotation re-runs any build, a succeeded one too: its outcome no longer stands.
+            BuildRecords.Rerun(build);
+            return null;
+        }
+
         if (build.Digest is not null)
         {
             return Succeeded(run, build.Digest);
@@ -88,9 +101,10 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         var jobRetry = job.Metadata.Annotations?.TryGetValue(Annotations.Retry, out var value) == true ? value : null;
         var (finished, failed, failure) = Finished(job);
         var trouble = finished ? null : await pods.DiagnoseAsync(job, cancellationToken).ConfigureAwait(false);
-        if ((failed || trouble is { Permanent: true }) && jobRetry != run.Retry)
+        if ((failed || trouble is { Permanent: true } || run.RetryRequested) && jobRetry != run.Retry)
         {
             logger.LogInformation("Retrying build {Namespace}/{Job}: retry annotation changed", run.Namespace, job.Metadata.Name);
+            BuildRecords.Rerun(build);
             await cluster.Jobs.DeleteAsync(run.Namespace, job.Metadata.Name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
             return Running(run, null, "retrying: the previous build Job is being deleted");
         }
@@ -169,7 +183,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         }
 
         // The cache holds ConfigMaps without their data: compare by the hash annotation written with it.
-        var desiredConfigMap = CachedForm.WithDataHash(KanikoJobBuilder.BuildContainerfileConfigMap(run.Valid, hash, options));
+        var pinned = run.Plan?.Pinned ?? run.Valid;
+        var desiredConfigMap = CachedForm.WithDataHash(KanikoJobBuilder.BuildContainerfileConfigMap(pinned, hash, options));
         var configMap = await ChildWriter.CreateOrUpdateAsync(
             cluster.ConfigMaps,
             cluster.ConfigMapCache,
@@ -195,7 +210,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 return StepResult.Retry;
         }
 
-        var desiredJob = KanikoJobBuilder.BuildJob(run.Valid, hash, options, run.Inputs?.Commit, run.Inputs?.ResolvedRef);
+        var desiredJob = KanikoJobBuilder.BuildJob(pinned, hash, options, run.Inputs?.Commit, run.Inputs?.ResolvedRef);
+        ImageLabels.AddTo(desiredJob, pinned, build, run.Inputs?.SourceDigest, run.Now);
         desiredJob.Metadata.Annotations ??= new Dictionary<string, string>();
         if (run.Retry is { } retry)
         {
@@ -228,27 +244,6 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 logger.LogInformation("Build {Namespace}/{Job} exists already; adopting it", run.Namespace, name);
                 return Running(run, null, "adopting build Job " + name);
         }
-    }
-
-    /// <summary>
-    /// Why a build of a new hash runs: the first build; a new commit when only the commit changed (the previous build's
-    /// hash comes out again with the previous commit); else a spec change.
-    /// </summary>
-    private string ReasonFor(Reconciliation run, BuildStatus? previous)
-    {
-        if (previous?.SpecHash is null)
-        {
-            return BuildReasons.FirstBuild;
-        }
-
-        var inputs = run.Inputs;
-        if (inputs is not null && previous.Commit is { } before && inputs.Commit is { } now && before != now
-            && BuildHash.Compute(inputs.TinyImage, options, inputs.SourceDigest, before) == previous.SpecHash)
-        {
-            return BuildReasons.NewCommit;
-        }
-
-        return BuildReasons.SpecChanged;
     }
 
     private static string? Annotation(V1Job job, string key) =>

@@ -33,4 +33,7 @@ internal sealed record ControllerSettings
 
     /// <summary>Called once every informer cache has synced (readiness).</summary>
     public Action? OnSynced { get; init; }
+
+    /// <summary>Resolves toolchain tags to digests; null: the registry, under the operator's outbound policy.</summary>
+    public Building.IToolchainResolver? Toolchain { get; init; }
 }

@@ -27,6 +27,15 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
     public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
     {
         using var span = OperatorTracing.Step(Name);
+        if (run.TinyImage.Spec.Deploy.PinDigest is { } pin && BuildRecords.Find(run.Status, pin) is null)
+        {
+            // A pin can only name a verified build: the workload stays as it is, and the condition says why.
+            Record(run, Observe(run));
+            var refused = "spec.deploy.pinDigest " + pin + " is not in status.build.history (the last " + run.TinyImage.Spec.Build.HistoryLimit + " verified builds); the workload is left as it is";
+            run.SetCondition(C.Deployed, C.False, C.ReasonPinDigestNotInHistory, refused);
+            return StepResult.Fail(C.ReasonPinDigestNotInHistory, refused);
+        }
+
         if (Workload(run, run.Hash) is not { } workload)
         {
             Record(run, WorkloadState.NoImage);
@@ -134,6 +143,20 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
     public static ServingStatus? Workload(Reconciliation run, string? hash)
     {
         var (image, serving, spec) = (run.Status.Image, run.Status.Serving, run.TinyImage.Spec);
+        if (spec.Deploy.PinDigest is { } pin && BuildRecords.Find(run.Status, pin) is { SpecHash: not null } pinned)
+        {
+            return new ServingStatus
+            {
+                Reference = spec.Output.Repository + "@" + pin,
+                Digest = pin,
+                SpecHash = pinned.SpecHash,
+                Binary = pinned.Binary ?? spec.Binary,
+                Args = spec.Deploy.Args is { Count: > 0 } pinnedArgs ? [.. pinnedArgs] : null,
+                Env = spec.Deploy.Env is { Count: > 0 } pinnedEnv ? [.. pinnedEnv.Select(EnvVarStatus.From)] : null,
+                ContainerPort = spec.Deploy.ContainerPort,
+            };
+        }
+
         if (image is not { Reference: not null, SpecHash: not null })
         {
             return serving is { Reference: not null, SpecHash: not null } ? serving : null;
@@ -179,7 +202,22 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             RolloutState.DeadlineExceeded => (C.False, C.ReasonProgressDeadlineExceeded, state.Detail),
             _ => (C.False, C.ReasonDeploying, "waiting for the rollout of " + workload.Reference + ": " + state.Detail),
         };
+        if (state.Rollout == RolloutState.Complete && run.TinyImage.Spec.Deploy.PinDigest == workload.Digest)
+        {
+            (reason, message) = (C.ReasonPinnedDigest, PinnedMessage(run, workload));
+        }
+
         run.SetCondition(C.Deployed, status, reason, message);
+    }
+
+    /// <summary>What the Deployed condition says while a person's pin serves: the pin, and what it overrides.</summary>
+    private static string PinnedMessage(Reconciliation run, ServingStatus workload)
+    {
+        var message = workload.Reference + " is rolled out as pinned by spec.deploy.pinDigest (a rollback without a build; a person's pin wins over verification)";
+        var verified = ConditionSet.Find(run.Status.Conditions, C.SbomVerified);
+        return verified?.Status == C.False
+            ? message + "; the current build's image is refused and not deployed: " + verified.Reason + ": " + Text.Shorten(verified.Message ?? "", 300)
+            : message;
     }
 
     /// <summary>The TinyImage with the binary, args, env and port the workload was verified and deployed with.</summary>

@@ -13,8 +13,10 @@ namespace TinyImage.Operator.Reconciler;
 /// keeps running. A git branch or tag is resolved to its commit through <see cref="SourceRevisions"/> (owner of
 /// <c>status.source</c>); the commit is part of the build hash.
 /// </summary>
-internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null) : ISubReconciler
+internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null, BuildPlanner? planner = null) : ISubReconciler
 {
+    private readonly BuildPlanner planner = planner ?? new BuildPlanner(UnavailableToolchainResolver.Instance, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
     public string Name => "inputs";
 
     public string Phase => Phases.Pending;
@@ -91,8 +93,7 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
         }
 
         run.Inputs = new BuildInputs(valid, sourceDigest, dockerConfig, revision.Commit, revision.RefName);
-        run.Hash = BuildHash.Compute(valid, options, sourceDigest, revision.Commit);
-        return StepResult.Continue;
+        return await planner.PlanAsync(run, sourceDigest, revision.Commit, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One sentence for a Secret that is missing or lacks the build's keys, the same either way.</summary>

@@ -50,6 +50,15 @@ internal sealed class Reconciliation
     /// <summary>The build hash of the current spec and inputs (set by the inputs step).</summary>
     public string? Hash { get; set; }
 
+    /// <summary>
+    /// Whether this pass is the first to see a new value of the retry annotation (it differs from
+    /// <c>status.lastHandledRetry</c>): any build of the current spec runs again, not only a failed one.
+    /// </summary>
+    public bool RetryRequested => Retry is not null && Retry != TinyImage.Status?.LastHandledRetry;
+
+    /// <summary>What the build of the current hash is made of and why it runs (set by the inputs step).</summary>
+    public BuildPlan? Plan { get; set; }
+
     /// <summary>The pushed digest of the current hash's build once it succeeded (set by the build step).</summary>
     public string? BuiltDigest { get; set; }
 

@@ -82,12 +82,13 @@ internal sealed class TinyImageController
         IInformer[] informers = [tinyImages, jobs, configMaps, deployments, services];
 
         var events = new EventRecorder(cluster.Events, new EventRecorderOptions { Controller = "tinyimage.dev/operator", Instance = settings.Instance }, time, loggers.CreateLogger("TinyImage.Operator.Events"));
+        using var registryToolchain = settings.Toolchain is null ? new Building.RegistryToolchainResolver(new Oci.RegistryClientOptions { Outbound = options.RegistryOutbound }, time, loggers.CreateLogger("TinyImage.Operator.Toolchain")) : null;
         var sources = settings.GitResolver is { } resolver ? new SourceRevisions(resolver, time, settings.GitPollMinimum) : null;
         Sources = sources;
         // Verification runs beside the workers, in a bounded pool fair across namespaces; a finished one re-queues its TinyImage.
         // Disposed (every verification cancelled) before the queue when the term ends.
         await using var verifications = new VerificationPool(verifier, options.VerifyConcurrency, loggers.CreateLogger("TinyImage.Operator.Verification")) { OnDone = queue.Add };
-        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources);
+        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources, settings.Toolchain ?? registryToolchain);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
         if (settings.OnReconciled is { } observe)
         {

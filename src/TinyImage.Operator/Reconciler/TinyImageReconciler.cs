@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TinyImage.Api.V1Alpha1;
+using TinyImage.Operator.Building;
 using TinyImage.Operator.Configuration;
 using TinyImage.Kube;
 using TinyImage.Operator.Verification;
@@ -29,7 +30,7 @@ internal sealed class TinyImageReconciler
 
     private readonly IVerificationRunner verifier;
 
-    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay, Sources.SourceRevisions? sources = null)
+    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay, Sources.SourceRevisions? sources = null, IToolchainResolver? toolchain = null)
     {
         this.verifier = verifier;
         this.reaudit = reaudit;
@@ -41,7 +42,7 @@ internal sealed class TinyImageReconciler
         deploy = new DeployReconciler(cluster, options, logger);
         steps =
         [
-            new InputsReconciler(cluster, options, sources),
+            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger)),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,

@@ -164,6 +164,7 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
             ConfigMapName = result.CycloneDxJson is null ? null : sbomName,
             Advisories = Summary(result.Advisories),
         };
+        BuildRecords.Verified(run, digest, result);
         if (result.Advisories?.Counted.Count > 0)
         {
             // Warn: the image deploys; say what was found where a person looks (Deny refused it above).
@@ -222,7 +223,7 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
     };
 
     /// <summary>Identifies what was verified: the build (hash and digest), the binary and the policy.</summary>
-    private static string PolicyKey(TinyImageSpec spec, string? hash, string digest)
+    internal static string PolicyKey(TinyImageSpec spec, string? hash, string digest)
     {
         var text = hash + "\n" + digest + "\n" + spec.Binary + "\n" + ApiJson.Serialize(spec.Verify);
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -66,8 +66,10 @@ internal sealed class OperatorHarness : IAsyncDisposable
     /// <param name="identity">The instance's identity.</param>
     /// <param name="progressDelay">How long a Verifying or Deploying write may wait; <see cref="ControllerSettings.DefaultProgressDelay"/> by default.</param>
     /// <param name="configure">Changes to the controller settings (a git resolver, poll minimum).</param>
+    /// <param name="time">The operator's clock; the system clock by default.</param>
+    /// <param name="toolchain">Resolves toolchain tags to digests; by default every tag resolves to a fixed digest.</param>
     /// <param name="verifier">Another verifier than <see cref="Verifier"/> (the real one, against a real registry).</param>
-    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, Operator.Verification.IImageVerifier? verifier = null, TimeSpan? progressDelay = null, Func<ControllerSettings, ControllerSettings>? configure = null)
+    public RunningOperator StartOperator(OperatorOptions? options = null, string? identity = null, Operator.Verification.IImageVerifier? verifier = null, TimeSpan? progressDelay = null, Func<ControllerSettings, ControllerSettings>? configure = null, TimeProvider? time = null, Building.IToolchainResolver? toolchain = null)
     {
         identity ??= "op-" + (operators.Count + 1);
         var connection = new KubeConnection(Kube.CreateHttpClient(), Kube.BaseAddress) { Identity = identity };
@@ -78,8 +80,9 @@ internal sealed class OperatorHarness : IAsyncDisposable
             OnReconciled = (key, _) => Passes.AddOrUpdate(key.Name, 1, (_, n) => n + 1),
             Queue = new WorkQueueOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500) },
             Informer = new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(500), WatchTimeoutSeconds = 60 },
+            Toolchain = toolchain,
         };
-        var host = new OperatorHost(connection, verifier ?? Verifier, options ?? FastOptions, configure is null ? settings : configure(settings), TimeProvider.System, Loggers, identity);
+        var host = new OperatorHost(connection, verifier ?? Verifier, options ?? FastOptions, configure is null ? settings : configure(settings), time ?? TimeProvider.System, Loggers, identity);
         var running = new RunningOperator(host, connection);
         operators.Add(running);
         return running;

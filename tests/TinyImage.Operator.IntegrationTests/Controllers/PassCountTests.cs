@@ -47,11 +47,12 @@ public sealed class PassCountTests
         var before = h.Passes.GetValueOrDefault("hello");
 
         // The annotation is metadata a pass reads: it wakes a pass, which records the token it handled (as Flux's
-        // lastHandledReconcileAt); a successful build is not run again for it.
+        // lastHandledReconcileAt) and runs the build again, a successful one too, once.
         h.Annotate("hello", "tinyimage.dev/retry", "2026-12-02T01:00:00Z");
         await Eventually.TrueAsync(() => (string?)h.TinyImage("hello")?["status"]?["lastHandledRetry"] == "2026-12-02T01:00:00Z", "status.lastHandledRetry", () => h.TinyImage("hello")!["status"]!.ToJsonString());
         await Eventually.TrueAsync(() => h.Passes.GetValueOrDefault("hello") > before, "a pass counted");
-        await h.WaitForPhaseAsync("hello", "Ready");
-        Assert.Equal(1, h.JobCreates());
+        await Eventually.TrueAsync(() => h.JobCreates() == 2 && h.Phase("hello") == "Ready", "the build run again and Ready");
+        Assert.Equal("Retry", (string?)h.TinyImage("hello")!["status"]!["build"]!["reason"]);
+        Assert.Equal(2, h.JobCreates());
     }
 }

@@ -158,7 +158,8 @@ public sealed class TinyImageLifecycleTests
         await h.WaitForPhaseAsync("hello", "Building");
         Assert.Equal(Repository + "@" + Digest('b'), h.DeployedImage("hello"));
         Assert.Equal("True", (string?)h.Condition("hello", "Ready")?["status"]);
-        var third = (string)h.JobFor("hello")!["metadata"]!["name"]!;
+        var third = (string)h.TinyImage("hello")!["status"]!["build"]!["jobName"]!;
+        Assert.NotEqual(second, third);
         h.Kube.Jobs.Complete(Namespace, third, Digest('c'));
         await h.WaitForPhaseAsync("hello", "Verifying");
         Assert.Equal(Repository + "@" + Digest('b'), h.DeployedImage("hello"));

@@ -68,7 +68,7 @@ public sealed class ContainerfileGeneratorTests
 
         Assert.Contains("FROM " + OperatorOptions.DefaultBuilderImage + " AS chef\n", text, StringComparison.Ordinal);
         Assert.Contains("RUN [\"apk\", \"add\", \"--no-cache\", \"musl-dev\"]\n", text, StringComparison.Ordinal);
-        Assert.Contains("RUN [\"cargo\", \"install\", \"cargo-auditable\", \"--locked\"]\n", text, StringComparison.Ordinal);
+        Assert.Contains("RUN [\"cargo\", \"install\", \"cargo-auditable\", \"--locked\", \"--version\", \"" + OperatorOptions.DefaultCargoAuditableVersion + "\"]\n", text, StringComparison.Ordinal);
         Assert.Contains("ENV RUSTFLAGS=\"-C target-feature=+crt-static\"\n", text, StringComparison.Ordinal);
         Assert.Contains("CARGO_PROFILE_RELEASE_OPT_LEVEL=z", text, StringComparison.Ordinal);
         Assert.Contains("[\"cargo\", \"auditable\", \"build\", \"--release\", \"--locked\", \"--target\", \"x86_64-unknown-linux-musl\", \"--bin\", \"hello\"]", text, StringComparison.Ordinal);

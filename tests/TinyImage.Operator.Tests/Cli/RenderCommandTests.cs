@@ -111,7 +111,7 @@ public sealed class RenderCommandTests
 
         Assert.Equal(0, outcome.Exit);
         var valid = ti.Valid();
-        Assert.Equal(ContainerfileGenerator.Generate(valid, BuildHash.Compute(valid, options), options), outcome.Stdout);
+        Assert.Equal(ContainerfileGenerator.Generate(valid, PinnedBuildHash.ComputeOffline(valid, options)!, options), outcome.Stdout);
         Assert.Contains("\"--bin\", \"greeter\", \"--features\", \"json\"", outcome.Stdout, StringComparison.Ordinal);
     }
 

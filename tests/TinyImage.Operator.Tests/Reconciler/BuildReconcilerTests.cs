@@ -83,16 +83,39 @@ public sealed class BuildReconcilerTests
         Assert.Equal(Digest('a'), done.Status.Build!.Digest);
         Assert.Equal((Conditions.True, Conditions.ReasonBuildSucceeded), Condition(done, Conditions.Built));
 
-        // The Job goes (its TTL), a retry is asked for: the recorded success stands, nothing is built again.
+        // The Job goes (its TTL): the recorded success stands, nothing is built again.
         await h.DeleteJobAsync(name);
-        var retried = await h.AnnotateAsync("hello", Annotations.Retry, "1");
         var writes = h.Writes();
-        var later = await h.PassAsync(retried, done.Status);
+        var later = await h.PassAsync(tinyImage, done.Status);
         var again = await Step(h).ReconcileAsync(later, Token);
 
         Assert.Equal(StepAction.Continue, again.Action);
         Assert.Equal(Digest('a'), later.BuiltDigest);
         Assert.Equal(writes, h.Writes());
+    }
+
+    [Fact]
+    public async Task A_Changed_Retry_Annotation_Runs_A_Succeeded_Build_Again_With_Reason_Retry()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        var name = run.Status.Build!.JobName!;
+        h.Kube.Jobs.Complete(Namespace, name, Digest('a'));
+        await h.SyncAsync(h.Cluster.Jobs, h.Cluster.JobCache, name);
+        var done = await h.PassAsync(tinyImage, run.Status);
+        await Step(h).ReconcileAsync(done, Token);
+        await h.DeleteJobAsync(name);
+        Assert.Equal(BuildReasons.FirstBuild, done.Status.Build!.Reason);
+
+        var retried = await h.AnnotateAsync("hello", Annotations.Retry, "1");
+        var later = await h.PassAsync(retried, done.Status);
+        var again = await Step(h).ReconcileAsync(later, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonBuilding), (again.Action, again.Reason));
+        Assert.Null(later.BuiltDigest);
+        Assert.Equal((BuildReasons.Retry, "1", (string?)null), (later.Status.Build!.Reason, later.Status.Build.Retry, later.Status.Build.Digest));
+        Assert.Equal(2, h.Kube.Requests.Count("create", "jobs"));
     }
 
     [Fact]
