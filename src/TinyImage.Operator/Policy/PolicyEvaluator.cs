@@ -49,9 +49,8 @@ internal static class PolicyEvaluator
             }
         }
 
-        // Issue 15 hook: build-pod serviceAccountName, nodeSelector and tolerations are checked here against
-        // policy.AllowBuildServiceAccount, AllowBuildNodeSelector and AllowBuildTolerations once the spec has them, e.g.
-        // if (spec.Build.NodeSelector is { Count: > 0 } && !policy.AllowBuildNodeSelector) denied.Add(NotAllowed(...)).
+        // Build-pod serviceAccountName, nodeSelector and tolerations are checked against AllowBuildServiceAccount,
+        // AllowBuildNodeSelector and AllowBuildTolerations by Reconciler/AdminAllowance (reason NotAllowed), with routes.
         return denied;
     }
 

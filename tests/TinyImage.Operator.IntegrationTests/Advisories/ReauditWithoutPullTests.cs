@@ -86,7 +86,8 @@ public sealed class ReauditWithoutPullTests(PlainRegistryFixture registry) : ICl
             var before = holder.Current!;
 
             // Deny, with the snapshot's one finding for this crate ignored: the image verifies, deploys and is not vulnerable.
-            var running = h.StartOperator(verifier: verifier);
+            // The proxy speaks plain HTTP: the admin policy allows it to be insecure.
+            var running = h.StartOperator(OperatorHarness.FastOptions with { Policy = OperatorHarness.FastOptions.Policy with { InsecureRegistries = [proxy.Host] } }, verifier: verifier);
             CreateTinyImage(h, repository);
             await h.WaitForPhaseAsync(Name, "Ready");
             await Eventually.TrueAsync(() => (string?)Condition(h, "Vulnerable")?["reason"] == "NoKnownAdvisories", "Vulnerable False NoKnownAdvisories", () => Status(h));

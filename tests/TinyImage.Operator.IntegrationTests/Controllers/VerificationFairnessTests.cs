@@ -56,7 +56,7 @@ public sealed class VerificationFairnessTests
         CreateSource(h, Tenant);
         var routing = new RoutingVerifier(real, h.Verifier, hostileRegistry);
         var connection = new TinyImage.Kube.KubeConnection(h.Kube.CreateHttpClient(), h.Kube.BaseAddress) { Identity = "op-fair" };
-        var op = new RunningOperator(new Hosting.OperatorHost(connection, routing, FastOptions with { VerifyConcurrency = 2 }, new Reconciler.ControllerSettings { Instance = "op-fair" }, TimeProvider.System, h.Loggers, "op-fair"), connection);
+        var op = new RunningOperator(new Hosting.OperatorHost(connection, routing, FastOptions with { VerifyConcurrency = 2, Policy = FastOptions.Policy with { InsecureRegistries = [.. FastOptions.Policy.InsecureRegistries, hostileRegistry] } }, new Reconciler.ControllerSettings { Instance = "op-fair" }, TimeProvider.System, h.Loggers, "op-fair"), connection);
         try
         {
             // Four hostile TinyImages: one verification runs (stalled on the trickling manifest), three wait in their namespace's queue.
