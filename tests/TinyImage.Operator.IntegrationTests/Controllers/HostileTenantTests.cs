@@ -248,7 +248,7 @@ public sealed class HostileTenantTests
         var resource = JsonSerializer.Deserialize(h.TinyImage(tinyImage)!.ToJsonString(), TinyImageTypes.TinyImages.ItemInfo)!;
         var valid = SpecValidator.Validate(resource).Valid!;
         var data = h.Object("v1", "configmaps", "hello-src")!["data"]!.AsObject().ToDictionary(e => e.Key, e => (string)e.Value!, StringComparer.Ordinal);
-        return ChildMetadata.BuildName(tinyImage, BuildHash.Compute(valid, FastOptions, BuildHash.DigestConfigMapData(data, null)));
+        return ChildMetadata.BuildName(tinyImage, Building.PinnedBuildHash.ComputeOffline(valid, FastOptions, BuildHash.DigestConfigMapData(data, null))!);
     }
 
     private static JsonObject OurBuildLabels(string tinyImage) => new()

@@ -33,14 +33,14 @@ public sealed class ToolchainUpdateTests(PlainRegistryFixture registry) : IClass
         h.CreateSource();
         var clock = new ShiftedTimeProvider();
         using var resolver = new RegistryToolchainResolver(LoopbackAllowed.Options, clock, NullLogger.Instance);
-        h.StartOperator(time: clock, toolchain: resolver);
+        h.StartOperator(FastOptions with { Policy = FastOptions.Policy with { AllowedBuilderImages = [builderTag] } }, time: clock, toolchain: resolver); // the admin policy allows the tag
 
         // Step 1: the first build uses the digest the tag names now, and status says so.
         h.CreateTinyImage("hello", build: new JsonObject { ["builderImage"] = builderTag, ["rebuildOnToolchainUpdate"] = true });
         await h.WaitForPhaseAsync("hello", "Ready");
         Assert.Equal((first, "FirstBuild"), (BuilderDigest(h), Reason(h)));
         var containerfile = (string?)h.Object("v1", "configmaps", (string)h.JobFor("hello")!["metadata"]!["name"]!)!["data"]!["Containerfile"];
-        Assert.Contains("FROM " + builderTag + "@" + first + " AS build", containerfile, StringComparison.Ordinal);
+        Assert.Contains("FROM " + builderTag + "@" + first + " AS chef", containerfile, StringComparison.Ordinal);
 
         // Step 2: the tag moves; an hour later nothing is rebuilt (the check is daily).
         var second = await BinaryImage("cargo", [4, 5, 6]).PushAsync(client, registry.Ref("tools/rust"), "1-alpine", Ct);
