@@ -11,21 +11,18 @@ namespace TinyImage.Operator.Reconciler;
 /// </summary>
 internal sealed class Reconciliation
 {
-    private readonly Func<Reconciliation, StepResult, CancellationToken, Task<bool>> progress;
-
-    public Reconciliation(TinyImageResource tinyImage, DateTimeOffset now, Func<Reconciliation, StepResult, CancellationToken, Task<bool>>? progress = null)
+    public Reconciliation(TinyImageResource tinyImage, DateTimeOffset now)
     {
         TinyImage = tinyImage;
         Now = now;
         Status = tinyImage.Status is null ? new TinyImageStatus() : ObjectCopy.Clone(tinyImage.Status, ApiJson.TypeInfo<TinyImageStatus>());
         Status.Conditions ??= [];
-        this.progress = progress ?? ((_, _, _) => Task.FromResult(true));
     }
 
     /// <summary>The cached object. Never change it.</summary>
     public TinyImageResource TinyImage { get; }
 
-    /// <summary>The status this pass writes (at the end, and where a step reports progress).</summary>
+    /// <summary>The status this pass writes at its end.</summary>
     public TinyImageStatus Status { get; }
 
     public DateTimeOffset Now { get; }
@@ -81,10 +78,4 @@ internal sealed class Reconciliation
     /// <summary>Sets one condition of the draft, for the current generation and time.</summary>
     public void SetCondition(string type, string status, string reason, string message) =>
         ConditionSet.Set(Status.Conditions!, type, status, reason, message, Generation, Now);
-
-    /// <summary>
-    /// Writes the status drafted so far, summarized with <paramref name="current"/> as the running step's result, so a
-    /// person sees a slow step (verification) while it runs. False: the write lost a race.
-    /// </summary>
-    public Task<bool> ReportProgressAsync(StepResult current, CancellationToken cancellationToken) => progress(this, current, cancellationToken);
 }

@@ -68,8 +68,7 @@ internal sealed class TinyImageReconciler
         using var scope = logger.BeginScope("{Namespace}/{Name}", key.Namespace, key.Name);
         var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage);
         var outcomes = new List<StepOutcome>(steps.Count);
-        ISubReconciler? running = null;
-        var run = new Reconciliation(tinyImage, time.GetUtcNow(), (r, current, token) => ReportProgressAsync(patcher, r, [.. outcomes, new StepOutcome(running!.Phase, current)], token));
+        var run = new Reconciliation(tinyImage, time.GetUtcNow());
         TimeSpan? requeue = null;
         foreach (var step in steps)
         {
@@ -79,7 +78,6 @@ internal sealed class TinyImageReconciler
                 continue;
             }
 
-            running = step;
             var result = await step.ReconcileAsync(run, cancellationToken).ConfigureAwait(false);
             if (result.Action == StepAction.Retry)
             {
@@ -113,13 +111,6 @@ internal sealed class TinyImageReconciler
         }
 
         return requeue is { } delay ? ReconcileResult.After(delay) : ReconcileResult.Done;
-    }
-
-    /// <summary>The status so far, summarized as if the pass ended with the running step's result, written now.</summary>
-    private Task<bool> ReportProgressAsync(StatusPatcher patcher, Reconciliation run, IReadOnlyList<StepOutcome> outcomes, CancellationToken cancellationToken)
-    {
-        StatusSummary.Apply(run.Status, outcomes, deploy.Observe(run), run.Generation, run.Now);
-        return WriteAsync(patcher, run.Status, cancellationToken);
     }
 
     /// <summary>Writes the status when it changed, and records an Event when the phase changed to one a person acts on.</summary>

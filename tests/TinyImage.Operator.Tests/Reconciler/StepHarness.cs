@@ -108,7 +108,7 @@ internal sealed class StepHarness : IAsyncDisposable
     }
 
     /// <summary>A pass over <paramref name="tinyImage"/> with <paramref name="status"/> as its recorded status, the inputs step done.</summary>
-    public async Task<Reconciliation> PassAsync(TinyImageResource tinyImage, TinyImageStatus? status = null, Func<Reconciliation, StepResult, CancellationToken, Task<bool>>? progress = null)
+    public async Task<Reconciliation> PassAsync(TinyImageResource tinyImage, TinyImageStatus? status = null)
     {
         if (status is not null)
         {
@@ -116,7 +116,7 @@ internal sealed class StepHarness : IAsyncDisposable
             tinyImage.Status = status;
         }
 
-        var run = new Reconciliation(tinyImage, Now, progress);
+        var run = new Reconciliation(tinyImage, Now);
         var inputs = await new InputsReconciler(Cluster, Options).ReconcileAsync(run, Token);
         Assert.Equal(StepAction.Continue, inputs.Action);
         return run;
