@@ -41,6 +41,13 @@ public sealed class BuildStatus
     [JsonPropertyName("commit")]
     public string? Commit { get; set; }
 
+    /// <summary>
+    /// When this build began waiting for a build slot (the operator's caps on concurrent builds, cluster-wide and per
+    /// namespace); waiting builds start oldest first. Unset once its Job is created, or when it does not wait.
+    /// </summary>
+    [JsonPropertyName("queuedTime")]
+    public DateTime? QueuedTime { get; set; }
+
     /// <summary>The last lines of the build log when the build failed.</summary>
     [JsonPropertyName("logTail")]
     public string? LogTail { get; set; }

@@ -28,6 +28,10 @@ public static class Conditions
     public const string ReasonPending = "Pending";
     public const string ReasonBuilding = "Building";
     public const string ReasonBuildSucceeded = "BuildSucceeded";
+
+    /// <summary>A build waits for a slot: the cluster-wide or per-namespace cap on concurrent builds is reached.</summary>
+    public const string ReasonBuildQueued = "BuildQueued";
+
     public const string ReasonBuildFailed = "BuildFailed";
     public const string ReasonBuildTimedOut = "BuildTimedOut";
     public const string ReasonInvalidDigest = "InvalidDigest";

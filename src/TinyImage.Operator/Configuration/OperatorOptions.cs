@@ -79,6 +79,18 @@ internal sealed record OperatorOptions
     /// <summary>How long one verification may read its image, every body included (flag <c>--verify-timeout</c>).</summary>
     public TimeSpan VerifyTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Build Jobs running at once across every watched namespace (flag <c>--max-concurrent-builds</c>; chart
+    /// <c>builds.maxConcurrent</c>); 0: unlimited. A TinyImage that wants a build beyond it waits (<c>BuildQueued</c>).
+    /// </summary>
+    public int MaxConcurrentBuilds { get; init; } = 8;
+
+    /// <summary>
+    /// Build Jobs running at once in one namespace (flag <c>--max-concurrent-builds-per-namespace</c>; chart
+    /// <c>builds.maxConcurrentPerNamespace</c>), so one namespace never takes the whole cluster-wide cap; 0: unlimited.
+    /// </summary>
+    public int MaxConcurrentBuildsPerNamespace { get; init; } = 4;
+
     /// <summary>Every cached object is re-queued this often (level-triggered safety net).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -31,6 +31,10 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
           --verify-concurrency N     image verifications run at once, beside the reconcilers, fair across namespaces
                                      (default: 2)
           --verify-timeout DURATION  how long one verification may read its image, every body included (default: 5m)
+          --max-concurrent-builds N  build Jobs running at once across the cluster; more wait as BuildQueued, oldest
+                                     first (default: 8; 0: unlimited)
+          --max-concurrent-builds-per-namespace N  build Jobs running at once in one namespace (default: 4;
+                                     0: unlimited)
           --resync DURATION          re-check every TinyImage this often, e.g. 10m, 30s (default: 10m)
           --build-history N          finished build Jobs kept per TinyImage (default: 3)
           --metrics-port N           port of /metrics, /healthz and /readyz (default: 8080)
@@ -220,6 +224,12 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--verify-timeout" when TryParseDuration(value, out var d) && d >= TimeSpan.FromSeconds(1):
                     options = options with { VerifyTimeout = d };
                     break;
+                case "--max-concurrent-builds" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 10000:
+                    options = options with { MaxConcurrentBuilds = n };
+                    break;
+                case "--max-concurrent-builds-per-namespace" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 10000:
+                    options = options with { MaxConcurrentBuildsPerNamespace = n };
+                    break;
                 case "--build-history" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100:
                     options = options with { BuildHistoryLimit = n };
                     break;
@@ -245,7 +255,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--log-level":
                     return (null, "--log-level takes Trace, Debug, Information, Warning or Error, not '" + value + "'");
-                case "--concurrency" or "--verify-concurrency" or "--verify-timeout" or "--build-history" or "--metrics-port" or "--webhook-port" or "--resync" or "--temp-dir" or "--advisory-db" or "--advisory-db-refresh":
+                case "--concurrency" or "--verify-concurrency" or "--verify-timeout" or "--max-concurrent-builds" or "--max-concurrent-builds-per-namespace" or "--build-history" or "--metrics-port" or "--webhook-port" or "--resync" or "--temp-dir" or "--advisory-db" or "--advisory-db-refresh":
                     return (null, name + ": invalid value '" + value + "'");
                 default:
                     return (null, "unknown flag " + name);

@@ -15,9 +15,10 @@ namespace TinyImage.Operator.Reconciler;
 /// value of the <c>tinyimage.dev/retry</c> annotation it was created under, and status records the outcome with that
 /// value, so a finished build (its Job gone after its TTL or not) is never run again unless the annotation changed
 /// since: a failed build until it runs under the new value; any other build (succeeded or running) when a pass first
-/// sees the new value (<see cref="Reconciliation.RetryRequested"/>).
+/// sees the new value (<see cref="Reconciliation.RetryRequested"/>). A build that would exceed a cap on concurrent
+/// builds (<see cref="BuildSlots"/>; null: no cap) creates nothing and waits (<c>BuildQueued</c>), oldest first.
 /// </summary>
-internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pods, OperatorOptions options, ILogger logger) : ISubReconciler
+internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pods, OperatorOptions options, ILogger logger, BuildSlots? slots = null) : ISubReconciler
 {
     public string Name => "build";
 
@@ -28,9 +29,12 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         using var span = OperatorTracing.Step(Name);
         var hash = run.Hash ?? throw new InvalidOperationException("the inputs step sets the hash");
         var name = ChildMetadata.BuildName(run.Name, hash);
+        var queued = run.Status.Build?.QueuedTime;
         if (run.Status.Build?.SpecHash != hash)
         {
+            // A waiting build whose spec changed keeps its place in line: it still waits for a slot.
             run.Status.Build = BuildRecords.NewBuild(run, hash, name);
+            run.Status.Build.QueuedTime = queued;
         }
         else
         {
@@ -60,9 +64,16 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             : run.ChildInTheWay("Job", name);
     }
 
-    /// <summary>A stopped pass keeps the last build facts: an inputs problem says nothing new about the build.</summary>
+    /// <summary>
+    /// A stopped pass keeps the last build facts: an inputs problem says nothing new about the build. Only a build that
+    /// waited for a slot leaves the line (it cannot start while its inputs are wrong, and must not hold up others).
+    /// </summary>
     public void Skip(Reconciliation run)
     {
+        if (run.Status.Build is { QueuedTime: not null } build)
+        {
+            build.QueuedTime = null;
+        }
     }
 
     /// <summary>The outcome status recorded for a Job that is gone: a success, or a failure no retry was asked for since.</summary>
@@ -175,11 +186,52 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         var build = run.Status.Build!;
         (build.JobName, build.Digest, build.StartTime, build.CompletionTime, build.LogTail) = (name, null, null, null, null);
         (build.FailureReason, build.FailureMessage, build.Retry) = (null, null, run.Retry);
+        if (slots?.Caps.Enabled == true)
+        {
+            // Waiting since it was first queued (recorded in status, so a restart keeps the order), else from now.
+            var since = build.QueuedTime is { } queued ? BuildSlots.Since(queued) : Seconds(run.Now);
+            var admission = slots.TryStart(new ObjectKey(run.Namespace, run.Name), name, since);
+            if (!admission.Admitted)
+            {
+                build.QueuedTime = since.UtcDateTime;
+                run.SetCondition(Conditions.Built, Conditions.Unknown, Conditions.ReasonBuildQueued, admission.Message!);
+                return StepResult.Wait(Conditions.ReasonBuildQueued, admission.Message!, QueuedRecheck);
+            }
+
+            var started = false;
+            try
+            {
+                (var result, started) = await CreateAsync(run, hash, name, cancellationToken).ConfigureAwait(false);
+                if (started)
+                {
+                    build.QueuedTime = null;
+                }
+
+                return result;
+            }
+            finally
+            {
+                if (!started)
+                {
+                    // Not created (a child in the way, a conflict, an error): the slot goes back; the build keeps its place.
+                    slots.Release(run.Namespace, name);
+                }
+            }
+        }
+
+        build.QueuedTime = null;
+        return (await CreateAsync(run, hash, name, cancellationToken).ConfigureAwait(false)).Result;
+    }
+
+    /// <summary>Writes the build's NetworkPolicy, ConfigMap and Job; whether its Job now exists (created or adopted).</summary>
+    private async Task<(StepResult Result, bool Started)> CreateAsync(Reconciliation run, string hash, string name, CancellationToken cancellationToken)
+    {
+        var build = run.Status.Build!;
 
         // The build pods' NetworkPolicy first, so no build pod of this TinyImage ever runs without it.
         if (options.BuildNetworkPolicy && await EnsureNetworkPolicyAsync(run, cancellationToken).ConfigureAwait(false) is { } blocked)
         {
-            return blocked;
+            return (blocked, false);
         }
 
         // The cache holds ConfigMaps without their data: compare by the hash annotation written with it.
@@ -200,14 +252,14 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         switch (configMap.Outcome)
         {
             case ApplyOutcome.NotOurs:
-                return run.ChildInTheWay("ConfigMap", name);
+                return (run.ChildInTheWay("ConfigMap", name), false);
             case ApplyOutcome.Conflict:
-                return StepResult.Retry;
+                return (StepResult.Retry, false);
             // The cache holds ConfigMaps without data, and a hash annotation is as easy to forge as an owner reference:
             // the immutable ConfigMap a Job would mount is read from the API server and compared by its content.
             case ApplyOutcome.Unchanged when !SameData(desiredConfigMap.Data, (await cluster.ConfigMaps.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false))?.Data):
                 await DeleteTamperedAsync(run, name, cancellationToken).ConfigureAwait(false);
-                return StepResult.Retry;
+                return (StepResult.Retry, false);
         }
 
         var desiredJob = KanikoJobBuilder.BuildJob(pinned, hash, options, run.Inputs?.Commit, run.Inputs?.ResolvedRef);
@@ -235,16 +287,22 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             case ApplyOutcome.Created:
                 logger.LogInformation("Started build {Namespace}/{Job}", run.Namespace, name);
                 OperatorMetrics.BuildsStarted.Add(1);
-                return Running(run, null, "build Job " + name + " created");
+                return (Running(run, null, "build Job " + name + " created"), true);
             case ApplyOutcome.NotOurs:
-                return run.ChildInTheWay("Job", name);
+                return (run.ChildInTheWay("Job", name), false);
             case ApplyOutcome.Conflict:
-                return StepResult.Retry;
+                return (StepResult.Retry, false);
             default:
                 logger.LogInformation("Build {Namespace}/{Job} exists already; adopting it", run.Namespace, name);
-                return Running(run, null, "adopting build Job " + name);
+                return (Running(run, null, "adopting build Job " + name), true);
         }
     }
+
+    /// <summary>A waiting build is looked at again this often without an event (a missed wake costs only this delay).</summary>
+    private static readonly TimeSpan QueuedRecheck = TimeSpan.FromMinutes(1);
+
+    /// <summary>An instant to whole seconds, as status keeps it, so a pass and the status it read agree.</summary>
+    private static DateTimeOffset Seconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     private static string? Annotation(V1Job job, string key) =>
         job.Metadata.Annotations?.TryGetValue(key, out var value) == true ? value : null;

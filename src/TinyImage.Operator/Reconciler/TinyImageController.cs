@@ -89,6 +89,7 @@ internal sealed class TinyImageController
         // Disposed (every verification cancelled) before the queue when the term ends.
         await using var verifications = new VerificationPool(verifier, options.VerifyConcurrency, loggers.CreateLogger("TinyImage.Operator.Verification")) { OnDone = queue.Add };
         var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources, settings.Toolchain ?? registryToolchain);
+        WireBuildSlots(reconciler.Slots, tinyImages, jobs, queue);
         var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
         if (settings.OnReconciled is { } observe)
         {
@@ -199,6 +200,34 @@ internal sealed class TinyImageController
         {
             reauditing.Release();
         }
+    }
+
+    /// <summary>
+    /// Waiting builds start when a slot frees: a build Job finished or went away, or a TinyImage began waiting (its
+    /// queued status reached the cache after the slot it could take freed).
+    /// </summary>
+    private static void WireBuildSlots(BuildSlots slots, Informer<TinyImageResource> tinyImages, Informer<V1Job> jobs, WorkQueue<ObjectKey> queue)
+    {
+        if (!slots.Caps.Enabled)
+        {
+            return;
+        }
+
+        slots.Wake = queue.Add;
+        jobs.AddHandler(e =>
+        {
+            if (e.Type == InformerEventType.Deleted || (JobSummary(e.Object).Finished && !JobSummary(e.Old).Finished))
+            {
+                slots.WakeNext();
+            }
+        });
+        tinyImages.AddHandler(e =>
+        {
+            if (e.Object.Status?.Build?.QueuedTime is not null && e.Old?.Status?.Build?.QueuedTime is null)
+            {
+                slots.WakeNext();
+            }
+        });
     }
 
     private Informer<T> Informer<T>(ResourceClient<T> client, TimeSpan resync, string? selector, Func<T, T>? transform = null)

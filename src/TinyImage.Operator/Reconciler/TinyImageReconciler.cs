@@ -40,16 +40,20 @@ internal sealed class TinyImageReconciler
         this.logger = logger;
         progress = new ProgressWrites(progressDelay);
         deploy = new DeployReconciler(cluster, options, logger);
+        Slots = new BuildSlots(new BuildCaps(options.MaxConcurrentBuilds, options.MaxConcurrentBuildsPerNamespace), cluster, time);
         steps =
         [
             new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger)),
-            new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
+            new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger, Slots),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,
             new AdvisoryReconciler(cluster, this.reaudit),
             new HistoryReconciler(cluster, options, logger),
         ];
     }
+
+    /// <summary>The caps on concurrent builds; the controller wakes waiting builds through it.</summary>
+    public BuildSlots Slots { get; }
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
