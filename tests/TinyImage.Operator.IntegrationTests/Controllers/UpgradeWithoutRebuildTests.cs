@@ -32,7 +32,8 @@ public sealed class UpgradeWithoutRebuildTests
         var hashes = new Dictionary<string, string>();
         foreach (var name in new[] { "hello", "other" })
         {
-            hashes[name] = await StoreAsPreviousReleaseAsync(h, cluster, name);
+            var source = (await cluster.ConfigMaps.GetAsync(Namespace, "hello-src", Ct))!;
+            hashes[name] = await StoreAsPreviousReleaseAsync(h, cluster, name, BuildHash.DigestConfigMapData(source.Data, source.BinaryData));
         }
 
         await Eventually.TrueAsync(() => h.Jobs().All(j => j["status"]?["succeeded"] is not null), "the previous release's Jobs complete");
@@ -73,13 +74,13 @@ public sealed class UpgradeWithoutRebuildTests
     /// <summary>
     /// What the previous release left for a Ready TinyImage: its build ConfigMap and Job (v1 hash; the Containerfile
     /// without a cargo-auditable version), the SBOM ConfigMap, the Deployment and Service, and its status. Returns the hash.
+    /// A ConfigMap source's content digest was part of that hash; a git source's branch was, never its commit.
     /// </summary>
-    private static async Task<string> StoreAsPreviousReleaseAsync(OperatorHarness h, ClusterView cluster, string name)
+    internal static async Task<string> StoreAsPreviousReleaseAsync(OperatorHarness h, ClusterView cluster, string name, string? sourceDigest)
     {
         var tinyImage = (await cluster.TinyImages.GetAsync(Namespace, name, Ct))!;
         var valid = SpecValidator.Validate(tinyImage).Valid!;
-        var source = (await cluster.ConfigMaps.GetAsync(Namespace, "hello-src", Ct))!;
-        var hash = BuildHash.Compute(valid, FastOptions, BuildHash.DigestConfigMapData(source.Data, source.BinaryData));
+        var hash = BuildHash.Compute(valid, FastOptions, sourceDigest);
         var digest = Digest('a');
         var reference = Repository + "@" + digest;
 

@@ -148,7 +148,7 @@ public sealed class GitSourceTests
         return response.StatusCode;
     }
 
-    private static GitRefResolver Resolver(GitHttpServer git) =>
+    internal static GitRefResolver Resolver(GitHttpServer git) =>
         new(GitRefResolver.CreateHandler(OutboundPolicy.Create(["127.0.0.1"]), new X509Certificate2Collection(git.Pki!.Ca)), new GitResolverOptions(), TimeProvider.System);
 
     private static void StartOperator(OperatorHarness h, GitHttpServer git) =>
@@ -188,7 +188,7 @@ public sealed class GitSourceTests
         Assert.True(result.IsSuccess, result.Body.ToJsonString());
     }
 
-    private static void CreateGitTinyImage(OperatorHarness h, string name, GitHttpServer git, int pollIntervalSeconds, string? credentials = null, string? webhookSecret = null)
+    internal static void CreateGitTinyImage(OperatorHarness h, string name, GitHttpServer git, int pollIntervalSeconds, string? credentials = null, string? webhookSecret = null)
     {
         var source = new JsonObject { ["url"] = git.RepositoryUrl, ["ref"] = new JsonObject { ["branch"] = "main" }, ["pollIntervalSeconds"] = pollIntervalSeconds };
         if (credentials is not null)
