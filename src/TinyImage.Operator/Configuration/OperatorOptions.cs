@@ -43,10 +43,16 @@ internal sealed record OperatorOptions
     /// <summary>The image of the init container that copies a ConfigMap source into the build context (needs <c>cp</c>); defaults to the builder image.</summary>
     public string? SourceInitImage { get; init; }
 
-    /// <summary>The cargo-auditable version installed when spec.build.cargoAuditableVersion is unset.</summary>
+    /// <summary>
+    /// The cargo-auditable version installed when spec.build.cargoAuditableVersion is unset (flag
+    /// <c>--cargo-auditable-version</c>; chart <c>builds.cargoAuditableVersion</c>).
+    /// </summary>
     public string CargoAuditableVersion { get; init; } = DefaultCargoAuditableVersion;
 
-    /// <summary>How often toolchain tags are resolved again for TinyImages with spec.build.rebuildOnToolchainUpdate.</summary>
+    /// <summary>
+    /// How often toolchain tags are resolved again for TinyImages with spec.build.rebuildOnToolchainUpdate (flag
+    /// <c>--toolchain-check-interval</c>; chart <c>builds.toolchainCheckInterval</c>).
+    /// </summary>
     public TimeSpan ToolchainCheckInterval { get; init; } = TimeSpan.FromDays(1);
 
     /// <summary>Namespaces to watch; empty means cluster-wide.</summary>

@@ -35,6 +35,10 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                                      first (default: 8; 0: unlimited)
           --max-concurrent-builds-per-namespace N  build Jobs running at once in one namespace (default: 4;
                                      0: unlimited)
+          --toolchain-check-interval DURATION  how often toolchain tags are resolved again for TinyImages with
+                                     spec.build.rebuildOnToolchainUpdate, e.g. 12h (default: 24h; at least 1m)
+          --cargo-auditable-version V  the cargo-auditable release installed when a TinyImage names none
+                                     (MAJOR.MINOR.PATCH; default: 0.7.7)
           --resync DURATION          re-check every TinyImage this often, e.g. 10m, 30s (default: 10m)
           --build-history N          finished build Jobs kept per TinyImage (default: 3)
           --metrics-port N           port of /metrics, /healthz and /readyz (default: 8080)
@@ -230,6 +234,12 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--max-concurrent-builds-per-namespace" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 10000:
                     options = options with { MaxConcurrentBuildsPerNamespace = n };
                     break;
+                case "--toolchain-check-interval" when TryParseDuration(value, out var d) && d >= TimeSpan.FromMinutes(1):
+                    options = options with { ToolchainCheckInterval = d };
+                    break;
+                case "--cargo-auditable-version" when Api.SpecValidator.IsFullMatch(value, Api.V1Alpha1.Patterns.CrateVersion):
+                    options = options with { CargoAuditableVersion = value };
+                    break;
                 case "--build-history" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100:
                     options = options with { BuildHistoryLimit = n };
                     break;
@@ -255,7 +265,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                     break;
                 case "--log-level":
                     return (null, "--log-level takes Trace, Debug, Information, Warning or Error, not '" + value + "'");
-                case "--concurrency" or "--verify-concurrency" or "--verify-timeout" or "--max-concurrent-builds" or "--max-concurrent-builds-per-namespace" or "--build-history" or "--metrics-port" or "--webhook-port" or "--resync" or "--temp-dir" or "--advisory-db" or "--advisory-db-refresh":
+                case "--concurrency" or "--verify-concurrency" or "--verify-timeout" or "--max-concurrent-builds" or "--max-concurrent-builds-per-namespace" or "--toolchain-check-interval" or "--cargo-auditable-version" or "--build-history" or "--metrics-port" or "--webhook-port" or "--resync" or "--temp-dir" or "--advisory-db" or "--advisory-db-refresh":
                     return (null, name + ": invalid value '" + value + "'");
                 default:
                     return (null, "unknown flag " + name);

@@ -241,14 +241,14 @@ public sealed class HelmChartTests
         }
     }
 
-    private static async Task<List<JsonObject>> TemplateAsync(string[] set)
+    internal static async Task<List<JsonObject>> TemplateAsync(string[] set)
     {
         var result = await HelmAsync(["template", "t", Chart, "--namespace", "tinyimage-system", .. set]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         return [.. YamlReader.ReadRoots(result.Stdout).OfType<JsonObject>()];
     }
 
-    private static async Task<ExternalTool.Result> HelmAsync(string[] args)
+    internal static async Task<ExternalTool.Result> HelmAsync(string[] args)
     {
         var helm = ExternalTool.Find("helm", RepoPaths.Tools("bin", "helm"));
         Assert.SkipWhen(helm is null, "helm is not installed: run scripts/install-tools.sh (it puts helm in .tools/bin)");

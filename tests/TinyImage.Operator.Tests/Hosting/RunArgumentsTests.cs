@@ -38,7 +38,19 @@ public sealed class RunArgumentsTests
         Assert.Equal("from-flag", RunArguments.Parse(["--operator-namespace", "from-flag"], n => n == "POD_NAMESPACE" ? "from-env" : null).Arguments!.Options.OperatorNamespace);
     }
 
+    [Fact]
+    public void Build_Caps_Toolchain_Check_And_Cargo_Auditable_Flags_Become_Operator_Options()
+    {
+        var options = RunArguments.Parse(["--max-concurrent-builds", "0", "--max-concurrent-builds-per-namespace=3", "--toolchain-check-interval", "6h", "--cargo-auditable-version=0.6.9"], _ => null).Arguments!.Options;
+
+        Assert.Equal((0, 3, TimeSpan.FromHours(6), "0.6.9"), (options.MaxConcurrentBuilds, options.MaxConcurrentBuildsPerNamespace, options.ToolchainCheckInterval, options.CargoAuditableVersion));
+    }
+
     [Theory]
+    [InlineData("--max-concurrent-builds", "-1")]
+    [InlineData("--max-concurrent-builds-per-namespace", "many")]
+    [InlineData("--toolchain-check-interval", "10s")]
+    [InlineData("--cargo-auditable-version", "^0.7")]
     [InlineData("--concurrency", "0")]
     [InlineData("--resync", "soon")]
     [InlineData("--leader-elect=maybe", null)]
