@@ -288,7 +288,10 @@ public static partial class SpecValidator
         CheckRelativePath(p, at + ".key", reference.Key, Patterns.ConfigMapKey, 253, required: true);
     }
 
-    /// <summary>True when <paramref name="pattern"/> matches all of <paramref name="value"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="pattern"/> matches all of <paramref name="value"/>. A match that runs out of time throws
+    /// <see cref="RegexMatchTimeoutException"/>: no verdict on the value (the reconciler retries the pass).
+    /// </summary>
     public static bool IsFullMatch(string value, string pattern)
     {
         var regex = FullMatchRegexes.GetOrAdd(pattern, static p => new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));

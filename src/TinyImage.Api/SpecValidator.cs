@@ -19,7 +19,6 @@ namespace TinyImage.Api;
 /// </summary>
 public static partial class SpecValidator
 {
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly ConcurrentDictionary<string, Regex> Regexes = new(StringComparer.Ordinal);
     private static readonly Regex Quantity = Compile(SchemaMarkers.QuantityPattern);
     private static readonly Regex Name = Compile(TinyImageResource.NamePattern);
@@ -289,27 +288,19 @@ public static partial class SpecValidator
         return true;
     }
 
-    private static bool Matches(string pattern, string s)
-    {
-        try
-        {
-            return Regexes.GetOrAdd(pattern, Compile).IsMatch(s);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            // A string that takes this long to match is not a name we want.
-            return false;
-        }
-    }
+    private static bool Matches(string pattern, string s) => Regexes.GetOrAdd(pattern, Compile).IsMatch(s);
 
     /// <summary>
     /// Compiles a schema pattern once. The API server matches with Go's RE2, where <c>$</c> is the end of the text;
-    /// .NET's <c>$</c> also matches before a final newline, so a trailing <c>$</c> becomes <c>\z</c>.
+    /// .NET's <c>$</c> also matches before a final newline, so a trailing <c>$</c> becomes <c>\z</c>. Like RE2, the
+    /// pattern runs on the non-backtracking engine: whether it matches is the same answer, found in time linear in the
+    /// input, so no match timeout is needed, and none can turn a valid value into an error on a loaded machine (a
+    /// wall-clock timeout fires when the thread is descheduled, not only when a pattern backtracks).
     /// </summary>
     public static Regex Compile(string pattern)
     {
         var dotnet = pattern.EndsWith('$') && !pattern.EndsWith("\\$", StringComparison.Ordinal) ? pattern[..^1] + "\\z" : pattern;
-        return new Regex(dotnet, RegexOptions.CultureInvariant, MatchTimeout);
+        return new Regex(dotnet, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
     }
 
     private static bool HasDotSegment(string path) => path.Split('/').Any(s => s is "." or "..");

@@ -107,13 +107,27 @@ public sealed class SpecValidatorTests
     }
 
     [Fact]
-    public void Patterns_Are_Compiled_With_A_Match_Timeout_And_End_Of_Text_Anchors()
+    public void Patterns_Are_Compiled_Non_Backtracking_As_RE2_Is_With_No_Timeout_To_Fire_Under_Load_And_End_Of_Text_Anchors()
     {
         var regex = SpecValidator.Compile(Patterns.BinaryName);
 
-        Assert.True(regex.MatchTimeout > TimeSpan.Zero && regex.MatchTimeout < TimeSpan.FromSeconds(5));
+        Assert.True(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+        Assert.Equal(System.Text.RegularExpressions.Regex.InfiniteMatchTimeout, regex.MatchTimeout);
         Assert.Matches(regex, "hello");
         Assert.DoesNotMatch(regex, "hello\n");
+    }
+
+    [Fact]
+    public void Every_Schema_Pattern_Compiles_On_The_Non_Backtracking_Engine()
+    {
+        var patterns = typeof(Patterns).GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToList();
+
+        Assert.NotEmpty(patterns);
+        foreach (var pattern in patterns.Append(SchemaMarkers.QuantityPattern).Append(TinyImageResource.NamePattern))
+        {
+            var regex = SpecValidator.Compile(pattern);
+            Assert.True(regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking), pattern);
+        }
     }
 
     private static TinyImageResource Minimal() => new()

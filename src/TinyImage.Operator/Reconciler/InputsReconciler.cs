@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Operator.Building;
@@ -11,11 +14,14 @@ namespace TinyImage.Operator.Reconciler;
 /// Step 1: validate the spec (once per pass), find the source ConfigMap (its content feeds the build hash) and the
 /// Secrets, and compute the build hash. A problem stalls the TinyImage with the field or object named; the workload
 /// keeps running. A git branch or tag is resolved to its commit through <see cref="SourceRevisions"/> (owner of
-/// <c>status.source</c>); the commit is part of the build hash.
+/// <c>status.source</c>); the commit is part of the build hash. A validation that ran out of time (a pattern's match
+/// timeout on a loaded machine) is no verdict on the spec: the pass ends and is retried with backoff, nothing stalls.
 /// </summary>
-internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null, BuildPlanner? planner = null) : ISubReconciler
+internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null, BuildPlanner? planner = null, Func<Api.V1Alpha1.TinyImage, SpecValidation>? validator = null, ILogger? logger = null) : ISubReconciler
 {
-    private readonly BuildPlanner planner = planner ?? new BuildPlanner(UnavailableToolchainResolver.Instance, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    private readonly BuildPlanner planner = planner ?? new BuildPlanner(UnavailableToolchainResolver.Instance, options, NullLogger.Instance);
+    private readonly Func<Api.V1Alpha1.TinyImage, SpecValidation> validate = validator ?? SpecValidator.Validate;
+    private readonly ILogger logger = logger ?? NullLogger.Instance;
 
     public string Name => "inputs";
 
@@ -24,7 +30,17 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
     public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
     {
         // The one validation of the pass: every error, each with its field; a spec a retry cannot fix stops without a requeue.
-        var validation = SpecValidator.Validate(run.TinyImage);
+        SpecValidation validation;
+        try
+        {
+            validation = validate(run.TinyImage);
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            logger.LogWarning("Validating {Namespace}/{Name} ran out of time matching {Pattern}; trying again with backoff", run.Namespace, run.Name, e.Pattern);
+            return StepResult.Retry;
+        }
+
         if (validation.Valid is not { } valid)
         {
             return StepResult.Stop(Conditions.ReasonInvalidSpec, validation.Message);

@@ -43,7 +43,7 @@ internal sealed class TinyImageReconciler
         Slots = new BuildSlots(new BuildCaps(options.MaxConcurrentBuilds, options.MaxConcurrentBuildsPerNamespace), cluster, time);
         steps =
         [
-            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger)),
+            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger), logger: logger),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger, Slots),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,

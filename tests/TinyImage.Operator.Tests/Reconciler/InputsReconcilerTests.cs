@@ -46,6 +46,30 @@ public sealed class InputsReconcilerTests
     }
 
     [Fact]
+    public async Task A_Validation_Whose_Regex_Times_Out_Is_Retried_Not_Reported_As_InvalidSpec()
+    {
+        await using var h = await StartAsync();
+        h.CreateSource();
+        var tinyImage = await h.CreateTinyImageAsync();
+        var run = new Reconciliation(tinyImage, Now);
+
+        // A validator whose pattern backtracks past its timeout, as any match may on a machine too loaded to finish in time.
+        var slow = new System.Text.RegularExpressions.Regex("^(a+)+$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(1));
+        var timingOut = new InputsReconciler(h.Cluster, Options, validator: t => slow.IsMatch(new string('a', 40) + "!") ? throw new InvalidOperationException("matched") : TinyImage.Api.SpecValidator.Validate(t));
+        var result = await timingOut.ReconcileAsync(run, Token);
+
+        Assert.Equal(StepAction.Retry, result.Action);
+        Assert.True(result.EndsPass);
+        Assert.DoesNotContain(run.Status.Conditions!, c => c.Reason == Conditions.ReasonInvalidSpec);
+        Assert.Null(run.Hash);
+        Assert.Equal(0, h.Writes());
+
+        // The next pass, with time to finish, finds the spec valid.
+        var next = await Step(h).ReconcileAsync(new Reconciliation(tinyImage, Now), Token);
+        Assert.Equal(StepAction.Continue, next.Action);
+    }
+
+    [Fact]
     public async Task A_Missing_Source_ConfigMap_Stops_With_SourceNotFound_And_Looks_Again_Later()
     {
         await using var h = await StartAsync();
