@@ -47,6 +47,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         {
             if (Recorded(run) is { } recorded)
             {
+                run.Status.Build.QueuedTime = null;
                 return recorded;
             }
 
@@ -59,6 +60,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             return await StartAsync(run, hash, name, cancellationToken).ConfigureAwait(false);
         }
 
+        // Its Job exists (created by this pass's predecessor, or adopted): it waits for no slot.
+        run.Status.Build.QueuedTime = null;
         return run.IsOursOrAbsent(job)
             ? await FollowAsync(run, job, cancellationToken).ConfigureAwait(false)
             : run.ChildInTheWay("Job", name);
