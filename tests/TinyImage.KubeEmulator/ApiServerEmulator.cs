@@ -328,7 +328,7 @@ public sealed class ApiServerEmulator : IAsyncDisposable
     /// deleted (finalizers to run, dependents to delete), or an object that references an owner that is not stored. A
     /// change of an object whose owners are all present cannot, so it schedules no sweep (a sweep reads every object).
     /// </summary>
-    private bool NeedsCollection(StoredEvent e) =>
+    internal bool NeedsCollection(StoredEvent e) =>
         e.Type == StoredEvent.Deleted
         || e.Object["metadata"]?["deletionTimestamp"] is not null
         || !_store.OwnersPresent(e.Object);
