@@ -71,6 +71,18 @@ internal sealed partial class ObjectStore
         }
     }
 
+    /// <summary>
+    /// The stored object for a controller that only reads it: the committed object itself when it is served as stored
+    /// (read-only: committed objects are never mutated), else a presented copy; null when there is none.
+    /// </summary>
+    internal JsonObject? Peek(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Find(type, ns, name) is { } obj ? (PresentsAsStored(type, obj) ? obj : Present(type, obj)) : null;
+        }
+    }
+
     public ApiResult List(ResourceType type, string? ns, LabelSelector labels, FieldSelector fields, int? limit, string? continueToken)
     {
         lock (_gate)
