@@ -85,6 +85,29 @@ public sealed class FinalizerAndGarbageCollectionTests
     }
 
     [Fact]
+    public async Task Only_A_Change_That_Can_Leave_Work_For_The_Collector_Schedules_A_Sweep()
+    {
+        // A sweep reads every stored object: a change of a dependent whose owners are all stored must not schedule one,
+        // while a deletion, an object being deleted and a reference to a missing owner must.
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var (_, owner) = await http.PostJsonAsync(KubeHttp.WidgetsPath, KubeHttp.Widget("owner"));
+        var (_, child) = await http.PostJsonAsync(ConfigMaps, OwnedConfigMap("child", owner));
+        var ghost = KubeHttp.Widget("ghost");
+        ghost["metadata"]!["uid"] = Guid.NewGuid().ToString();
+        var deleting = (JsonObject)child.DeepClone();
+        deleting["metadata"]!["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+
+        StoredEvent Change(string type, JsonObject obj) => new(1, ("", "configmaps"), type, obj, null);
+
+        Assert.False(kube.NeedsCollection(Change(StoredEvent.Modified, child)));
+        Assert.False(kube.NeedsCollection(Change(StoredEvent.Added, KubeHttp.ConfigMap("plain"))));
+        Assert.True(kube.NeedsCollection(Change(StoredEvent.Added, OwnedConfigMap("orphan", ghost))));
+        Assert.True(kube.NeedsCollection(Change(StoredEvent.Modified, deleting)));
+        Assert.True(kube.NeedsCollection(Change(StoredEvent.Deleted, child)));
+    }
+
+    [Fact]
     public async Task A_Dependent_With_A_Second_Live_Owner_Loses_Only_The_Dangling_Reference()
     {
         await using var kube = await KubeHttp.StartAsync();

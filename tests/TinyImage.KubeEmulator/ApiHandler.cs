@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -23,6 +24,9 @@ internal sealed class ApiHandler(
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private static readonly byte[] EventEnd = "}\n"u8.ToArray();
+    private static readonly byte[] AddedPrefix = "{\"type\":\"ADDED\",\"object\":"u8.ToArray();
+    private static readonly byte[] ModifiedPrefix = "{\"type\":\"MODIFIED\",\"object\":"u8.ToArray();
+    private static readonly byte[] DeletedPrefix = "{\"type\":\"DELETED\",\"object\":"u8.ToArray();
 
     /// <summary>Authentication and RBAC in front of every request (see Auth/); null serves everyone as admin.</summary>
     public Auth.AccessControl? Access { get; init; }
@@ -166,14 +170,14 @@ internal sealed class ApiHandler(
 
             case "create":
             {
-                var (body, error, text) = await ReadObjectAsync(ctx, ct);
-                return error ?? ValidateFields(ctx, type, body!, text, patch: false) ?? store.Create(type, route.Namespace, body!, dryRun);
+                var (body, error, duplicates) = await ReadObjectAsync(ctx, ct);
+                return error ?? ValidateFields(ctx, type, body!, duplicates, patch: false) ?? store.Create(type, route.Namespace, body!, dryRun);
             }
 
             case "update":
             {
-                var (body, error, text) = await ReadObjectAsync(ctx, ct);
-                return error ?? ValidateFields(ctx, type, body!, text, patch: false) ?? store.Update(type, route.Namespace, route.Name!, body!, statusOnly, dryRun);
+                var (body, error, duplicates) = await ReadObjectAsync(ctx, ct);
+                return error ?? ValidateFields(ctx, type, body!, duplicates, patch: false) ?? store.Update(type, route.Namespace, route.Name!, body!, statusOnly, dryRun);
             }
 
             case "patch":
@@ -192,11 +196,12 @@ internal sealed class ApiHandler(
                     return ApiErrors.UnsupportedMediaType(mediaType);
                 }
 
-                var text = await ReadTextAsync(ctx, ct);
+                var bytes = await ReadBytesAsync(ctx, ct);
+                var duplicates = kind == PatchKind.Apply ? null : new List<string>();
                 JsonNode? patch;
                 try
                 {
-                    patch = kind == PatchKind.Apply ? YamlJson.Parse(text) : LastWinsJson.Parse(text);
+                    patch = kind == PatchKind.Apply ? YamlJson.Parse(Text(bytes)) : LastWinsJson.Parse(Utf8(bytes), duplicates);
                 }
                 catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
                 {
@@ -208,7 +213,7 @@ internal sealed class ApiHandler(
                     return ApiErrors.BadRequest("empty patch");
                 }
 
-                if (ValidatePatchFields(ctx, type, kind.Value, patch, text) is { } refused)
+                if (ValidatePatchFields(ctx, type, kind.Value, patch, duplicates) is { } refused)
                 {
                     return refused;
                 }
@@ -305,13 +310,18 @@ internal sealed class ApiHandler(
                     }
                     else
                     {
-                        await WriteEventAsync(ctx, eventType, e.PresentedJson(type), ct);
+                        // Written to the response pipe; flushed once the queue is drained (one send for a burst of events).
+                        WriteEvent(ctx, eventType, e.PresentedJson(type));
                     }
+
                     if (eventType != "BOOKMARK" && faults.CloseWatchesEveryEvents is { } every && every > 0 && ++sent % every == 0)
                     {
+                        await ctx.Response.BodyWriter.FlushAsync(ct);
                         return;
                     }
                 }
+
+                await ctx.Response.BodyWriter.FlushAsync(ct);
 
                 waiting ??= sub.Events.WaitToReadAsync(ct).AsTask();
                 if (bookmarks)
@@ -478,7 +488,7 @@ internal sealed class ApiHandler(
         log.Add(draft with { StatusCode = result.Code });
         ctx.Response.StatusCode = result.Code;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.WriteAsync(result.Body.ToJsonString(), ct);
+        await ctx.Response.Body.WriteAsync(result.Json(), ct);
     }
 
     private static async Task StartStreamAsync(HttpContext ctx, CancellationToken ct)
@@ -490,14 +500,25 @@ internal sealed class ApiHandler(
         await ctx.Response.Body.FlushAsync(ct);
     }
 
-    /// <summary>Writes one watch event whose object is already serialized: the bytes <see cref="WriteEventAsync(HttpContext, string, JsonObject, CancellationToken)"/> would write.</summary>
-    private static async Task WriteEventAsync(HttpContext ctx, string type, byte[] objectJson, CancellationToken ct)
+    /// <summary>
+    /// Writes one watch event whose object is already serialized (the bytes <see cref="WriteEventAsync(HttpContext, string, JsonObject, CancellationToken)"/>
+    /// would write) into the response pipe, without flushing it.
+    /// </summary>
+    private static void WriteEvent(HttpContext ctx, string type, byte[] objectJson)
     {
-        await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("{\"type\":\"" + type + "\",\"object\":"), ct);
-        await ctx.Response.Body.WriteAsync(objectJson, ct);
-        await ctx.Response.Body.WriteAsync(EventEnd, ct);
-        await ctx.Response.Body.FlushAsync(ct);
+        var pipe = ctx.Response.BodyWriter;
+        pipe.Write(EventPrefix(type));
+        pipe.Write(objectJson);
+        pipe.Write(EventEnd);
     }
+
+    private static byte[] EventPrefix(string type) => type switch
+    {
+        StoredEvent.Added => AddedPrefix,
+        StoredEvent.Modified => ModifiedPrefix,
+        StoredEvent.Deleted => DeletedPrefix,
+        _ => Encoding.UTF8.GetBytes("{\"type\":\"" + type + "\",\"object\":"),
+    };
 
     private static async Task WriteEventAsync(HttpContext ctx, string type, JsonObject obj, CancellationToken ct)
     {
@@ -508,7 +529,7 @@ internal sealed class ApiHandler(
     }
 
     /// <summary>Server-side field validation of a create or update body: null to go on, or the 400 of a strict refusal.</summary>
-    private ApiResult? ValidateFields(HttpContext ctx, ResourceType type, JsonObject body, string? json, bool patch)
+    private ApiResult? ValidateFields(HttpContext ctx, ResourceType type, JsonObject body, List<string>? duplicates, bool patch)
     {
         var (mode, modeError) = StrictFields.Mode(ctx.Request.Query["fieldValidation"].ToString());
         if (modeError is not null || mode == FieldValidationMode.Ignore)
@@ -516,7 +537,7 @@ internal sealed class ApiHandler(
             return modeError;
         }
 
-        var problems = json is null ? [] : StrictFields.Duplicates(json);
+        var problems = duplicates is null ? [] : new List<string>(duplicates);
         problems.AddRange(StrictFields.Unknown(body, type));
         if (problems.Count == 0)
         {
@@ -537,14 +558,14 @@ internal sealed class ApiHandler(
     }
 
     /// <summary>Field validation of a patch: the fields it sets (merge, strategic merge, apply) or adds (JSON patch values).</summary>
-    private ApiResult? ValidatePatchFields(HttpContext ctx, ResourceType type, PatchKind kind, JsonNode patch, string text)
+    private ApiResult? ValidatePatchFields(HttpContext ctx, ResourceType type, PatchKind kind, JsonNode patch, List<string>? duplicates)
     {
         if (kind == PatchKind.Json)
         {
             return null; // JSON patch ops carry paths and values, not an object; upstream checks the patched result.
         }
 
-        return patch is JsonObject partial ? ValidateFields(ctx, type, partial, kind == PatchKind.Apply ? null : text, patch: true) : null;
+        return patch is JsonObject partial ? ValidateFields(ctx, type, partial, duplicates, patch: true) : null;
     }
 
     private static async Task<string> ReadTextAsync(HttpContext ctx, CancellationToken ct)
@@ -553,10 +574,35 @@ internal sealed class ApiHandler(
         return await reader.ReadToEndAsync(ct);
     }
 
+    /// <summary>The request body's bytes (no decoding to a string: JSON is parsed from UTF-8).</summary>
+    private static async Task<MemoryStream> ReadBytesAsync(HttpContext ctx, CancellationToken ct)
+    {
+        var buffer = new MemoryStream(ctx.Request.ContentLength is > 0 and <= MaxRequestBodyBytes and var n ? (int)n : 256);
+        await ctx.Request.Body.CopyToAsync(buffer, ct);
+        return buffer;
+    }
+
+    /// <summary>
+    /// The body as UTF-8 for the JSON reader: a leading byte order mark skipped and invalid sequences replaced by U+FFFD, as
+    /// decoding to a string did (the reader would refuse them).
+    /// </summary>
+    private static ReadOnlySpan<byte> Utf8(MemoryStream buffer)
+    {
+        var span = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (span.StartsWith("\uFEFF"u8))
+        {
+            span = span[3..];
+        }
+
+        return System.Text.Unicode.Utf8.IsValid(span) ? span : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(span));
+    }
+
+    private static string Text(MemoryStream buffer) => Encoding.UTF8.GetString(Utf8(buffer));
+
     /// <summary>The generic API server's limit on a write's body (3 MiB, twice etcd's limit to leave room for JSON).</summary>
     internal const int MaxRequestBodyBytes = 3 * 1024 * 1024;
 
-    private static async Task<(JsonObject? Body, ApiResult? Error, string? Json)> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
+    private static async Task<(JsonObject? Body, ApiResult? Error, List<string>? Duplicates)> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
     {
         var media = (ctx.Request.ContentType ?? "application/json").Split(';')[0].Trim();
         if (media == KubeProtobuf.MediaType)
@@ -571,17 +617,20 @@ internal sealed class ApiHandler(
                 $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, {KubeProtobuf.MediaType} (got {media})"), null);
         }
 
-        var text = await ReadTextAsync(ctx, ct);
-        if (Encoding.UTF8.GetByteCount(text) > MaxRequestBodyBytes)
+        var bytes = await ReadBytesAsync(ctx, ct);
+        var body = Utf8(bytes);
+        if (body.Length > MaxRequestBodyBytes)
         {
             return (null, ApiErrors.Status(413, "RequestEntityTooLarge", $"Request entity too large: limit is {MaxRequestBodyBytes}"), null);
         }
 
         var yaml = media is "application/yaml" or "application/x-yaml";
+        var duplicates = yaml ? null : new List<string>();
         try
         {
-            var node = yaml ? YamlJson.Parse(text) : LastWinsJson.Parse(text);
-            return node is JsonObject o ? (o, null, yaml ? null : text) : (null, ApiErrors.BadRequest("the body of the request must be a JSON object"), null);
+            // JSON is parsed once from its bytes; the same pass collects the duplicate keys field validation reports.
+            var node = yaml ? YamlJson.Parse(Text(bytes)) : LastWinsJson.Parse(body, duplicates);
+            return node is JsonObject o ? (o, null, duplicates) : (null, ApiErrors.BadRequest("the body of the request must be a JSON object"), null);
         }
         catch (Exception e) when (e is JsonException or YamlDotNet.Core.YamlException)
         {

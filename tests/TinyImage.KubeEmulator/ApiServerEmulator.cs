@@ -323,10 +323,15 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         }
     }
 
-    private static bool NeedsCollection(StoredEvent e) =>
+    /// <summary>
+    /// Whether a change can give the garbage collector work: a deletion (dependents may be orphaned), an object being
+    /// deleted (finalizers to run, dependents to delete), or an object that references an owner that is not stored. A
+    /// change of an object whose owners are all present cannot, so it schedules no sweep (a sweep reads every object).
+    /// </summary>
+    internal bool NeedsCollection(StoredEvent e) =>
         e.Type == StoredEvent.Deleted
         || e.Object["metadata"]?["deletionTimestamp"] is not null
-        || e.Object["metadata"]?["ownerReferences"] is not null;
+        || !_store.OwnersPresent(e.Object);
 
     private void AddError(Exception e)
     {

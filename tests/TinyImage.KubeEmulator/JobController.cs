@@ -129,13 +129,12 @@ internal sealed class JobController : IDisposable
 
     private (ApiResult Result, bool Created) EnsurePodLocked(string ns, string jobName)
     {
-        var jobResult = _store.Get(JobType, ns, jobName);
-        if (!jobResult.IsSuccess)
+        // Read-only: the pod is built from copies of the template's parts.
+        if (_store.Peek(JobType, ns, jobName) is not { } job)
         {
-            return (jobResult, false);
+            return (ApiErrors.NotFound(JobType, jobName), false);
         }
 
-        var job = jobResult.Body;
         var uid = (string)job["metadata"]!["uid"]!;
         if (PodsOf(ns, uid) is [var existing, ..])
         {

@@ -46,17 +46,37 @@ internal sealed partial class ObjectStore
 
             var copy = Present(type, existing);
             mutate(copy);
-            var next = (JsonObject)existing.DeepClone();
-            next["status"] = copy["status"]?.DeepClone();
-            if (copy["status"] is null)
+            JsonObject next;
+            if (OnlyStatusAndAnnotationsDiffer(copy, existing))
             {
-                next.Remove("status");
-            }
+                // The usual case: the mutated copy is the next object as it stands (no second copy of the stored one).
+                next = copy;
+                next["apiVersion"] = existing["apiVersion"]?.DeepClone();
+                next["kind"] = existing["kind"]?.DeepClone();
+                if (next["status"] is null)
+                {
+                    next.Remove("status");
+                }
 
-            next["metadata"]!["annotations"] = copy["metadata"]?["annotations"]?.DeepClone();
-            if (next["metadata"]!["annotations"] is null)
+                if (next["metadata"] is JsonObject meta && meta["annotations"] is null)
+                {
+                    meta.Remove("annotations");
+                }
+            }
+            else
             {
-                next["metadata"]!.AsObject().Remove("annotations");
+                next = (JsonObject)existing.DeepClone();
+                next["status"] = copy["status"]?.DeepClone();
+                if (copy["status"] is null)
+                {
+                    next.Remove("status");
+                }
+
+                next["metadata"]!["annotations"] = copy["metadata"]?["annotations"]?.DeepClone();
+                if (next["metadata"]!["annotations"] is null)
+                {
+                    next["metadata"]!.AsObject().Remove("annotations");
+                }
             }
 
             if (JsonNode.DeepEquals(next, existing))
@@ -64,7 +84,7 @@ internal sealed partial class ObjectStore
                 return new ApiResult(200, Present(type, existing));
             }
 
-            return new ApiResult(200, Present(type, CommitLocked(type.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified)));
+            return Answer(200, type, CommitLocked(type.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true));
         }
     }
 
@@ -85,8 +105,40 @@ internal sealed partial class ObjectStore
             var next = (JsonObject)existing.DeepClone();
             EnsureObject(next, "spec")["nodeName"] = nodeName;
             setScheduled(EnsureObject(next, "status"));
-            return Present(podType, CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified));
+            return Present(podType, CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true));
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="copy"/> equals <paramref name="existing"/> but for status and metadata.annotations (and the
+    /// apiVersion and kind a presented copy carries); compared in place.
+    /// </summary>
+    private static bool OnlyStatusAndAnnotationsDiffer(JsonObject copy, JsonObject existing)
+    {
+        static bool SameExcept(JsonObject a, JsonObject b, Func<string, bool> ignored)
+        {
+            foreach (var (key, value) in a)
+            {
+                if (!ignored(key) && (!b.TryGetPropertyValue(key, out var other) || !JsonNode.DeepEquals(value, other)))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var (key, _) in b)
+            {
+                if (!ignored(key) && !a.ContainsKey(key))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return copy["metadata"] is JsonObject meta && existing["metadata"] is JsonObject oldMeta
+            && SameExcept(copy, existing, static k => k is "status" or "metadata" or "apiVersion" or "kind")
+            && SameExcept(meta, oldMeta, static k => k == "annotations");
     }
 
     private void IndexLocked((string, string) storageKey, string key, JsonObject committed, bool deleted)

@@ -23,6 +23,8 @@ internal sealed partial class ObjectStore
     private readonly TimeProvider _time;
     private readonly Random _names;
     private long _rv;
+    private StoredEvent? _lastCommitted;
+    private readonly HashSet<string> _uids = new(StringComparer.Ordinal);
     private long _compactedRv;
     private int _historyCapacity;
 
@@ -66,6 +68,18 @@ internal sealed partial class ObjectStore
         lock (_gate)
         {
             return Find(type, ns, name) is { } obj ? new ApiResult(200, Present(type, obj)) : ApiErrors.NotFound(type, name);
+        }
+    }
+
+    /// <summary>
+    /// The stored object for a controller that only reads it: the committed object itself when it is served as stored
+    /// (read-only: committed objects are never mutated), else a presented copy; null when there is none.
+    /// </summary>
+    internal JsonObject? Peek(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Find(type, ns, name) is { } obj ? (PresentsAsStored(type, obj) ? obj : Present(type, obj)) : null;
         }
     }
 
@@ -150,8 +164,33 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return _data.Values.Any(b => b.Values.Any(o => (string?)o["metadata"]?["uid"] == uid));
+            return _uids.Contains(uid);
         }
+    }
+
+    /// <summary>
+    /// Whether every owner <paramref name="obj"/> references is stored now (looked up in the uid index kept at every commit):
+    /// when one is missing, the garbage collector has work.
+    /// </summary>
+    public bool OwnersPresent(JsonObject obj)
+    {
+        if (obj["metadata"]?["ownerReferences"] is not JsonArray refs)
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            foreach (var r in refs)
+            {
+                if ((string?)r?["uid"] is { } uid && !_uids.Contains(uid))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     // ---------------------------------------------------------------- writes
@@ -277,7 +316,7 @@ internal sealed partial class ObjectStore
                 return ApiErrors.Conflict(type, name);
             }
 
-            return UpdateLocked(type, existing, patched, statusOnly, dryRun);
+            return UpdateLocked(type, existing, patched, statusOnly, dryRun, owned: true);
         }
     }
 
@@ -338,7 +377,7 @@ internal sealed partial class ObjectStore
 
             var copy = Present(type, existing);
             mutate(copy);
-            return UpdateLocked(type, existing, copy, statusOnly, dryRun: false);
+            return UpdateLocked(type, existing, copy, statusOnly, dryRun: false, owned: true);
         }
     }
 
@@ -613,16 +652,22 @@ internal sealed partial class ObjectStore
             return new ApiResult(201, Present(type, obj));
         }
 
-        var committed = CommitLocked(type.StorageKey, Key(ns, name), obj, null, StoredEvent.Added);
+        var committed = CommitLocked(type.StorageKey, Key(ns, name), obj, null, StoredEvent.Added, take: true);
         if (type.Group == "apiextensions.k8s.io" && type.Plural == "customresourcedefinitions")
         {
             committed = CrdRegistrar.Established(this, type, committed);
         }
 
-        return new ApiResult(201, Present(type, committed));
+        return Answer(201, type, committed);
     }
 
-    private ApiResult UpdateLocked(ResourceType type, JsonObject existing, JsonObject candidate, bool statusOnly, bool dryRun)
+    /// <param name="type">The resource.</param>
+    /// <param name="existing">The stored object.</param>
+    /// <param name="candidate">The object the write asks for.</param>
+    /// <param name="statusOnly">A write of the status subresource.</param>
+    /// <param name="dryRun">Answer without storing.</param>
+    /// <param name="owned">The candidate is the caller's own copy (a patch's result, a controller's mutated copy), used without copying it again.</param>
+    private ApiResult UpdateLocked(ResourceType type, JsonObject existing, JsonObject candidate, bool statusOnly, bool dryRun, bool owned = false)
     {
         JsonObject next;
         if (statusOnly)
@@ -630,7 +675,15 @@ internal sealed partial class ObjectStore
             next = (JsonObject)existing.DeepClone();
             if (candidate["status"] is { } status)
             {
-                next["status"] = status.DeepClone();
+                if (owned)
+                {
+                    candidate.Remove("status");
+                    next["status"] = status;
+                }
+                else
+                {
+                    next["status"] = status.DeepClone();
+                }
             }
             else
             {
@@ -639,7 +692,7 @@ internal sealed partial class ObjectStore
         }
         else
         {
-            next = (JsonObject)candidate.DeepClone();
+            next = owned ? candidate : (JsonObject)candidate.DeepClone();
             if (CheckKind(type, next) is { } badKind)
             {
                 return badKind;
@@ -734,18 +787,18 @@ internal sealed partial class ObjectStore
         var key = KeyOf(existing);
         if (nextMeta["deletionTimestamp"] is not null && finalizers is null or { Count: 0 })
         {
-            var removed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Deleted);
+            var removed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Deleted, take: true);
             AfterDeleteLocked(type, removed);
             return new ApiResult(200, Present(type, removed));
         }
 
-        var committed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Modified);
+        var committed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Modified, take: true);
         if (type.Group == "apiextensions.k8s.io" && type.Plural == "customresourcedefinitions" && !statusOnly)
         {
             CrdRegistrar.Register(_registry, committed);
         }
 
-        return new ApiResult(200, Present(type, committed));
+        return Answer(200, type, committed);
     }
 
     private ApiResult DeleteLocked(ResourceType type, JsonObject existing, DeleteOptions options)
@@ -800,7 +853,7 @@ internal sealed partial class ObjectStore
                 return new ApiResult(200, Present(type, next));
             }
 
-            var marked = JsonNode.DeepEquals(next, existing) ? existing : CommitLocked(type.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified);
+            var marked = JsonNode.DeepEquals(next, existing) ? existing : CommitLocked(type.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true);
             return new ApiResult(options.OrphanDependents == false ? 202 : 200, Present(type, marked));
         }
 
@@ -845,10 +898,14 @@ internal sealed partial class ObjectStore
             or ("apps", "deployments") or ("batch", "jobs") or ("coordination.k8s.io", "leases") or ("events.k8s.io", "events")
             or ("rbac.authorization.k8s.io", _);
 
-    /// <summary>Stores (or removes, for DELETED) an object under a new resourceVersion and announces it.</summary>
-    internal JsonObject CommitLocked((string, string) storageKey, string key, JsonObject obj, JsonObject? old, string eventType)
+    /// <summary>
+    /// Stores (or removes, for DELETED) an object under a new resourceVersion and announces it. With
+    /// <paramref name="take"/> the caller hands over <paramref name="obj"/>, a copy of its own that nothing else references
+    /// and that it does not touch again, and it is stored as it is; otherwise a copy is stored.
+    /// </summary>
+    internal JsonObject CommitLocked((string, string) storageKey, string key, JsonObject obj, JsonObject? old, string eventType, bool take = false)
     {
-        var committed = (JsonObject)obj.DeepClone();
+        var committed = take ? obj : (JsonObject)obj.DeepClone();
         _rv++;
         committed["metadata"]!["resourceVersion"] = Rv(_rv);
         if (!_data.TryGetValue(storageKey, out var bucket))
@@ -867,9 +924,22 @@ internal sealed partial class ObjectStore
         }
 
         IndexLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
+        if ((string?)committed["metadata"]?["uid"] is { } committedUid)
+        {
+            if (eventType == StoredEvent.Deleted)
+            {
+                _uids.Remove(committedUid);
+            }
+            else
+            {
+                _uids.Add(committedUid);
+            }
+        }
+
         IndexLabelsLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         IndexClusterIpLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
+        _lastCommitted = e;
         _history.AddLast(e);
         TrimHistoryLocked();
         foreach (var w in _watchers)
@@ -880,6 +950,15 @@ internal sealed partial class ObjectStore
         _changes.Writer.TryWrite(e);
         return committed;
     }
+
+    /// <summary>
+    /// The answer to a write whose last commit stored <paramref name="committed"/>: its body made on demand and its JSON
+    /// shared with the commit's watch events; any other object is presented now.
+    /// </summary>
+    private ApiResult Answer(int code, ResourceType type, JsonObject committed) =>
+        _lastCommitted is { } e && ReferenceEquals(e.Object, committed) && e.Type != StoredEvent.Deleted
+            ? new ApiResult(code, type, e)
+            : new ApiResult(code, Present(type, committed));
 
     internal JsonObject? FindLocked(ResourceType type, string? ns, string name) => Find(type, ns, name);
 
@@ -924,6 +1003,15 @@ internal sealed partial class ObjectStore
         copy["kind"] = type.Kind;
         return copy;
     }
+
+    /// <summary>
+    /// Whether <see cref="Present"/> would give an equal copy of <paramref name="stored"/> (no conversion, no schema defaults,
+    /// the served apiVersion and kind already in place, in that order of fields), so that it can be serialized as it is.
+    /// </summary>
+    internal static bool PresentsAsStored(ResourceType type, JsonObject stored) =>
+        type.Schema is null && !EventConversion.IsEventsV1(type)
+        && stored["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var apiVersion) && apiVersion == type.ApiVersion
+        && stored["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && kind == type.Kind;
 
     internal static JsonObject EnsureObject(JsonObject parent, string field)
     {
@@ -979,23 +1067,28 @@ internal sealed partial class ObjectStore
         return null;
     }
 
+    /// <summary>Whether anything but metadata, kind, apiVersion (and status, for a type with the status subresource) differs; compared in place, without copies.</summary>
     private static bool SpecChanged(ResourceType type, JsonObject before, JsonObject after)
     {
-        static JsonObject Strip(JsonObject o, bool dropStatus)
-        {
-            var c = (JsonObject)o.DeepClone();
-            c.Remove("metadata");
-            c.Remove("kind");
-            c.Remove("apiVersion");
-            if (dropStatus)
-            {
-                c.Remove("status");
-            }
+        bool Ignored(string key) => key is "metadata" or "kind" or "apiVersion" || (type.HasStatus && key == "status");
 
-            return c;
+        foreach (var (key, value) in before)
+        {
+            if (!Ignored(key) && (!after.TryGetPropertyValue(key, out var other) || !JsonNode.DeepEquals(value, other)))
+            {
+                return true;
+            }
         }
 
-        return !JsonNode.DeepEquals(Strip(before, type.HasStatus), Strip(after, type.HasStatus));
+        foreach (var (key, _) in after)
+        {
+            if (!Ignored(key) && !before.ContainsKey(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void InitialiseStatus(ResourceType type, JsonObject obj)

@@ -27,7 +27,7 @@ internal sealed record StoredEvent(long Rv, (string Group, string Plural) Storag
             return cached.Item2;
         }
 
-        var json = System.Text.Encoding.UTF8.GetBytes(ObjectStore.Present(type, Object).ToJsonString());
+        var json = JsonBytes.Of(ObjectStore.PresentsAsStored(type, Object) ? Object : ObjectStore.Present(type, Object));
         Volatile.Write(ref _presented, Tuple.Create(type, json));
         return json;
     }

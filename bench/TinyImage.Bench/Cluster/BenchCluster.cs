@@ -54,6 +54,9 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public static string Name(int i) => "ti-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
+    /// <summary>The source commit every bench TinyImage pins: a branch would be resolved over the network (no git server here).</summary>
+    private const string PinnedCommit = "0123456789abcdef0123456789abcdef01234567";
+
     public JsonObject TinyImage(int i) => new()
     {
         ["apiVersion"] = "tinyimage.dev/v1alpha1",
@@ -61,7 +64,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         ["metadata"] = new JsonObject { ["name"] = Name(i), ["namespace"] = Namespace },
         ["spec"] = new JsonObject
         {
-            ["source"] = new JsonObject { ["git"] = new JsonObject { ["url"] = "https://git.example.com/bench/hello.git", ["ref"] = new JsonObject { ["branch"] = "main" } } },
+            ["source"] = new JsonObject { ["git"] = new JsonObject { ["url"] = "https://git.example.com/bench/hello.git", ["ref"] = new JsonObject { ["commit"] = PinnedCommit } } },
             ["binary"] = Images.ImagesCommand.BinaryName,
             ["output"] = new JsonObject { ["repository"] = Repository, ["insecure"] = true },
         },
@@ -79,6 +82,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         OperatorProcess.Start(binary, env ?? new Dictionary<string, string>(), ["run", "--kubeconfig", Kubeconfig, "--leader-elect=false", "--namespace", Namespace, "--metrics-port", "0",
             "--registry-allow", "127.0.0.1", // the bench registry is on loopback, which the outbound policy refuses by default
             "--max-concurrent-builds=0", "--max-concurrent-builds-per-namespace=0", // as measured before the caps: no BuildQueued passes in the numbers
+            "--allow-insecure-registry", Repository.Split('/')[0], // and plain HTTP, which the admin policy refuses for a registry it does not name
             "--resync", ((int)resync.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"], logFile);
 
     /// <summary>Waits until the operator has opened its TinyImage watch (it is then ready to see creates).</summary>

@@ -18,6 +18,8 @@ internal static partial class GoJson
 
     private readonly record struct Value(JsonNode? Json, bool Empty, bool Zero);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<GoType, Value> ZeroStructs = new();
+
     /// <summary>The object as the server stores it; throws <see cref="GoDecodeException"/> when the decoder refuses it.</summary>
     public static JsonObject RoundTrip(JsonObject input, GoType type) => (JsonObject)Decode(input, type, type.Name, "").Json!;
 
@@ -86,9 +88,12 @@ internal static partial class GoJson
             case GoKind.Struct:
                 if (kind == JsonValueKind.Null)
                 {
-                    node = null;
+                    // An absent struct always encodes the same (its zero value): built once per type, then copied.
+                    var zeroValue = ZeroStructs.GetOrAdd(type, static t => DecodeStruct(null, t, ""));
+                    return zeroValue with { Json = zeroValue.Json?.DeepClone() };
                 }
-                else if (node is not JsonObject)
+
+                if (node is not JsonObject)
                 {
                     throw Mismatch(kind, node, type, owner, path);
                 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace TinyImage.KubeEmulator.CustomResources;
@@ -42,7 +41,7 @@ internal static class CustomResourceAdmission
             }
         }
 
-        if (Encoding.UTF8.GetByteCount(obj.ToJsonString()) > MaxObjectBytes)
+        if (JsonBytes.Size(obj) > MaxObjectBytes)
         {
             // The API server passes etcd's refusal on as an internal error (kubernetes/kubernetes#112152).
             return ApiErrors.Status(500, "InternalError", "etcdserver: request is too large");

@@ -16,6 +16,7 @@ internal static class BuiltInFields
 {
     private static readonly Lazy<Dictionary<(string ApiVersion, string Kind), Type>> Kinds = new(Index);
     private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, Type>> Properties = new();
+    private static readonly ConcurrentDictionary<Type, (ShapeKind Kind, Type? Element)> Shapes = new();
 
     /// <summary>The model of a kind, or null when the models have none.</summary>
     public static Type? TypeOf(string apiVersion, string kind) => Kinds.Value.GetValueOrDefault((apiVersion, kind));
@@ -28,8 +29,10 @@ internal static class BuiltInFields
             .GroupBy(p => p.Name!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().PropertyType, StringComparer.Ordinal));
 
-    /// <summary>What a property type is, for the walk: an object model, a map, a list, or a scalar.</summary>
-    public static (ShapeKind Kind, Type? Element) Shape(Type type)
+    /// <summary>What a property type is, for the walk: an object model, a map, a list, or a scalar (found by reflection once per type).</summary>
+    public static (ShapeKind Kind, Type? Element) Shape(Type type) => Shapes.GetOrAdd(type, ShapeOf);
+
+    private static (ShapeKind Kind, Type? Element) ShapeOf(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(DateTime) || type == typeof(DateTimeOffset)

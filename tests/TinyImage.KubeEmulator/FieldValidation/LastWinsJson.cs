@@ -6,19 +6,25 @@ namespace TinyImage.KubeEmulator.FieldValidation;
 
 /// <summary>
 /// Parses JSON as Go's decoder does: a key that appears twice in an object keeps its last value (System.Text.Json's
-/// JsonObject refuses duplicates). Strict field validation reports the duplicates separately.
+/// JsonObject refuses duplicates). Strict field validation reports the duplicates, which the same pass collects.
 /// </summary>
 internal static class LastWinsJson
 {
-    public static JsonNode? Parse(string text)
+    public static JsonNode? Parse(string text) => Parse(Encoding.UTF8.GetBytes(text), duplicates: null);
+
+    /// <summary>
+    /// Parses a UTF-8 body once; each key seen twice in one object is added to <paramref name="duplicates"/> (when given) as
+    /// <c>duplicate field "x"</c>, in document order, as strict field validation names it.
+    /// </summary>
+    public static JsonNode? Parse(ReadOnlySpan<byte> utf8, List<string>? duplicates)
     {
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 512 });
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 512 });
         if (!reader.Read())
         {
             throw new JsonException("empty body");
         }
 
-        var node = Read(ref reader);
+        var node = Read(ref reader, duplicates);
         if (reader.Read())
         {
             throw new JsonException("invalid character after top-level value");
@@ -27,7 +33,7 @@ internal static class LastWinsJson
         return node;
     }
 
-    private static JsonNode? Read(ref Utf8JsonReader reader)
+    private static JsonNode? Read(ref Utf8JsonReader reader, List<string>? duplicates)
     {
         switch (reader.TokenType)
         {
@@ -37,8 +43,13 @@ internal static class LastWinsJson
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var key = reader.GetString()!;
+                    if (duplicates is not null && obj.ContainsKey(key))
+                    {
+                        duplicates.Add($"duplicate field \"{key}\"");
+                    }
+
                     reader.Read();
-                    obj[key] = Read(ref reader);
+                    obj[key] = Read(ref reader, duplicates);
                 }
 
                 return obj;
@@ -49,7 +60,7 @@ internal static class LastWinsJson
                 var array = new JsonArray();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    array.Add(Read(ref reader));
+                    array.Add(Read(ref reader, duplicates));
                 }
 
                 return array;

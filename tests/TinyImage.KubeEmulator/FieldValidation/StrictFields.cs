@@ -23,46 +23,6 @@ internal static class StrictFields
         _ => (FieldValidationMode.Warn, ApiErrors.BadRequest($"fieldValidation parameter unsupported: {value}")),
     };
 
-    /// <summary>Every duplicate key in a JSON text, in order (<c>duplicate field "x"</c>).</summary>
-    public static List<string> Duplicates(string json)
-    {
-        var result = new List<string>();
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-        var stack = new Stack<HashSet<string>?>();
-        try
-        {
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject:
-                        stack.Push(new HashSet<string>(StringComparer.Ordinal));
-                        break;
-                    case JsonTokenType.StartArray:
-                        stack.Push(null);
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        stack.Pop();
-                        break;
-                    case JsonTokenType.PropertyName when stack.Peek() is { } keys:
-                        var key = reader.GetString()!;
-                        if (!keys.Add(key))
-                        {
-                            result.Add($"duplicate field \"{key}\"");
-                        }
-
-                        break;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // The body's own parse reports malformed JSON.
-        }
-
-        return result;
-    }
-
     /// <summary>The unknown fields of an object (or a partial object, as in a merge patch) of <paramref name="type"/>.</summary>
     public static List<string> Unknown(JsonObject body, ResourceType type)
     {
@@ -72,13 +32,13 @@ internal static class StrictFields
             // The CRD's schema as compiled when it was registered; a custom resource registered without one keeps every field.
             if (type.Schema is { } schema)
             {
-                WalkSchema(body, schema.Root, "", found, root: true);
+                WalkSchema(body, schema.Root, new FieldPath(), found, root: true);
                 found.Sort(StringComparer.Ordinal);
             }
         }
         else if (BuiltInFields.TypeOf(type.ApiVersion, type.Kind) is { } model)
         {
-            WalkModel(body, model, "", found);
+            WalkModel(body, model, new FieldPath(), found);
         }
 
         return found.ConvertAll(p => $"unknown field \"{p}\"");
@@ -90,7 +50,7 @@ internal static class StrictFields
             ? "strict decoding error: " + string.Join(", ", errors)
             : $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", errors)}");
 
-    private static void WalkSchema(JsonNode? value, JsonObject? schema, string path, List<string> found, bool root = false)
+    private static void WalkSchema(JsonNode? value, JsonObject? schema, FieldPath path, List<string> found, bool root = false)
     {
         if (schema is null || value is null)
         {
@@ -107,30 +67,30 @@ internal static class StrictFields
                 var embedded = root || (schema["x-kubernetes-embedded-resource"] is JsonValue ev && ev.GetValue<bool>());
                 foreach (var (key, child) in obj)
                 {
-                    var childPath = path.Length == 0 ? key : path + "." + key;
                     if (embedded && key is "apiVersion" or "kind")
                     {
                         continue;
                     }
 
+                    path.Push(key);
                     if (embedded && key == "metadata" && child is JsonObject meta)
                     {
-                        WalkModel(meta, typeof(V1ObjectMeta), childPath, found);
-                        continue;
+                        WalkModel(meta, typeof(V1ObjectMeta), path, found);
                     }
-
-                    if (properties?[key] is JsonObject propertySchema)
+                    else if (properties?[key] is JsonObject propertySchema)
                     {
-                        WalkSchema(child, propertySchema, childPath, found);
+                        WalkSchema(child, propertySchema, path, found);
                     }
                     else if (additional is JsonObject additionalSchema)
                     {
-                        WalkSchema(child, additionalSchema, childPath, found);
+                        WalkSchema(child, additionalSchema, path, found);
                     }
                     else if (!(additional is JsonValue a && a.GetValue<bool>()) && !preserve)
                     {
-                        found.Add(childPath);
+                        found.Add(path.ToString());
                     }
+
+                    path.Pop();
                 }
 
                 break;
@@ -139,14 +99,16 @@ internal static class StrictFields
             case JsonArray array when schema["items"] is JsonObject items:
                 for (var i = 0; i < array.Count; i++)
                 {
-                    WalkSchema(array[i], items, $"{path}[{i}]", found);
+                    path.Push(i);
+                    WalkSchema(array[i], items, path, found);
+                    path.Pop();
                 }
 
                 break;
         }
     }
 
-    private static void WalkModel(JsonNode? value, Type model, string path, List<string> found)
+    private static void WalkModel(JsonNode? value, Type model, FieldPath path, List<string> found)
     {
         var (shape, element) = BuiltInFields.Shape(model);
         switch (shape)
@@ -155,34 +117,40 @@ internal static class StrictFields
                 var properties = BuiltInFields.PropertiesOf(element!);
                 foreach (var (key, child) in obj)
                 {
-                    var childPath = path.Length == 0 ? key : path + "." + key;
                     if (key.StartsWith('$'))
                     {
                         continue; // strategic-merge-patch directives ($patch, $retainKeys, $setElementOrder/...)
                     }
 
+                    path.Push(key);
                     if (properties.TryGetValue(key, out var childType))
                     {
-                        WalkModel(child, childType, childPath, found);
+                        WalkModel(child, childType, path, found);
                     }
                     else
                     {
-                        found.Add(childPath);
+                        found.Add(path.ToString());
                     }
+
+                    path.Pop();
                 }
 
                 break;
             case ShapeKind.Map when value is JsonObject map:
                 foreach (var (key, child) in map)
                 {
-                    WalkModel(child, element!, (path.Length == 0 ? key : path + "." + key), found);
+                    path.Push(key);
+                    WalkModel(child, element!, path, found);
+                    path.Pop();
                 }
 
                 break;
             case ShapeKind.List when value is JsonArray list:
                 for (var i = 0; i < list.Count; i++)
                 {
-                    WalkModel(list[i], element!, $"{path}[{i}]", found);
+                    path.Push(i);
+                    WalkModel(list[i], element!, path, found);
+                    path.Pop();
                 }
 
                 break;

@@ -216,7 +216,8 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
     private List<ReplicaSetView> ClaimReplicaSets(DeploymentView d)
     {
         var selector = Selectors.FromLabelSelector(d.Object["spec"]?["selector"] as JsonObject);
-        var owned = store.Controlled(ObjectStore.ReplicaSetsKeyOf, d.Uid).Select(o => new ReplicaSetView((JsonObject)o.DeepClone())).ToList();
+        // The committed ReplicaSets themselves: views only read them (every change goes through the store).
+        var owned = store.Controlled(ObjectStore.ReplicaSetsKeyOf, d.Uid).Select(o => new ReplicaSetView(o)).ToList();
         if (d.Deleting)
         {
             return owned;
@@ -272,7 +273,8 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         var newRevision = (oldRss.Select(r => r.Revision ?? 0).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
         if (existing is not null)
         {
-            var copy = (JsonObject)existing.Object.DeepClone();
+            // Only metadata.annotations is touched (exists: true): copy just those.
+            var copy = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = existing.Object["metadata"]?["annotations"]?.DeepClone() } };
             var annotationsUpdated = SetNewReplicaSetAnnotations(d, copy, newRevision, exists: true);
             var minReadyChanged = existing.MinReadySeconds != d.MinReadySeconds;
             if (annotationsUpdated || minReadyChanged)

@@ -49,21 +49,59 @@ internal static class PodTemplateHash
     /// <c>EqualIgnoreHash</c>: two pod templates are the same rollout when they are equal without the pod-template-hash label
     /// (an empty label map equals an absent one, as apimachinery's semantic equality has it).
     /// </summary>
-    public static bool EqualIgnoreHash(JsonObject a, JsonObject b) => JsonNode.DeepEquals(WithoutHash(a), WithoutHash(b));
-
-    private static JsonObject WithoutHash(JsonObject template)
+    public static bool EqualIgnoreHash(JsonObject a, JsonObject b)
     {
-        var copy = (JsonObject)template.DeepClone();
-        if (copy["metadata"] is JsonObject meta && meta["labels"] is JsonObject labels)
+        // Compared in place (this runs on every Deployment sync): as JSON equality of the templates with that label removed.
+        return SameExcept(a, b, "metadata") && SameMetadata(a["metadata"], b["metadata"]);
+    }
+
+    private static bool SameMetadata(JsonNode? a, JsonNode? b)
+    {
+        if (a is not JsonObject am || b is not JsonObject bm)
         {
-            labels.Remove(ReplicaSetView.PodTemplateHashLabel);
-            if (labels.Count == 0)
+            return JsonNode.DeepEquals(a, b);
+        }
+
+        if (!SameExcept(am, bm, "labels"))
+        {
+            return false;
+        }
+
+        var aPresent = LabelsLeft(am, out var al);
+        if (aPresent != LabelsLeft(bm, out var bl))
+        {
+            return false;
+        }
+
+        return !aPresent || (al is JsonObject alm && bl is JsonObject blm
+            ? SameExcept(alm, blm, ReplicaSetView.PodTemplateHashLabel)
+            : JsonNode.DeepEquals(al, bl));
+    }
+
+    /// <summary>Whether metadata keeps a labels field once the hash label is removed (a map left empty is dropped).</summary>
+    private static bool LabelsLeft(JsonObject meta, out JsonNode? labels) =>
+        meta.TryGetPropertyValue("labels", out labels)
+        && (labels is not JsonObject map || map.Count > (map.ContainsKey(ReplicaSetView.PodTemplateHashLabel) ? 1 : 0));
+
+    /// <summary>JSON equality of two objects without one key.</summary>
+    private static bool SameExcept(JsonObject a, JsonObject b, string ignored)
+    {
+        var count = 0;
+        foreach (var (key, value) in a)
+        {
+            if (key == ignored)
             {
-                meta.Remove("labels");
+                continue;
+            }
+
+            count++;
+            if (!b.TryGetPropertyValue(key, out var other) || !JsonNode.DeepEquals(value, other))
+            {
+                return false;
             }
         }
 
-        return copy;
+        return count == b.Count - (b.ContainsKey(ignored) ? 1 : 0);
     }
 
     private static JsonNode? Canonical(JsonNode? node) => node switch

@@ -17,13 +17,13 @@ internal sealed class ReplicaSetController(ObjectStore store, ResourceRegistry r
 
     public void Sync(string ns, string name)
     {
-        var found = store.Get(ReplicaSets, ns, name);
-        if (!found.IsSuccess)
+        // Read-only: the view is never written to (scaling and status go through the store).
+        if (store.Peek(ReplicaSets, ns, name) is not { } found)
         {
             return;
         }
 
-        var rs = new ReplicaSetView(found.Body);
+        var rs = new ReplicaSetView(found);
         var selector = Selectors.FromLabelSelector(rs.Object["spec"]?["selector"] as JsonObject);
         var pods = ClaimPods(rs, selector).Where(PodReadiness.IsActive).ToList();
         if (!rs.Deleting)
@@ -57,8 +57,7 @@ internal sealed class ReplicaSetController(ObjectStore store, ResourceRegistry r
     /// <summary>The ReplicaSet's pod became ready: with minReadySeconds, look again once it may count as available.</summary>
     public void PodBecameReady(string ns, string replicaSet)
     {
-        var found = store.Get(ReplicaSets, ns, replicaSet);
-        if (found.IsSuccess && new ReplicaSetView(found.Body).MinReadySeconds is > 0 and var seconds)
+        if (store.Peek(ReplicaSets, ns, replicaSet) is { } found && new ReplicaSetView(found).MinReadySeconds is > 0 and var seconds)
         {
             queue.AddAfter(WorkloadKeys.ReplicaSet(ns, replicaSet), TimeSpan.FromSeconds(seconds + 1));
         }

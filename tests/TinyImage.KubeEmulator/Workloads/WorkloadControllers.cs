@@ -139,7 +139,7 @@ internal sealed class WorkloadControllers
     }
 
     private string? DeploymentOf(string ns, string replicaSet) =>
-        _store.Get(_registry.Find("apps", "v1", "replicasets")!, ns, replicaSet) is { IsSuccess: true } rs ? Controller(rs.Body, "Deployment") : null;
+        _store.Peek(_registry.Find("apps", "v1", "replicasets")!, ns, replicaSet) is { } rs ? Controller(rs, "Deployment") : null;
 
     private void Run(Func<Task> work, CancellationToken stopping) =>
         _ = Task.Run(async () =>
