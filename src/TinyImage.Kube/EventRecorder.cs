@@ -145,7 +145,7 @@ public sealed class EventRecorder
             ["series"] = new JsonObject
             {
                 ["count"] = count,
-                ["lastObservedTime"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                ["lastObservedTime"] = MicroTimeJson.Format(now.UtcDateTime),
             },
         };
         var written = await events.PatchAsync(repeat.Namespace, repeat.Name, PatchType.Merge, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);

@@ -106,6 +106,21 @@ public sealed class EventRecorderTests
         Assert.Equal(3, kube.Requests.Count("create", "events"));
     }
 
+    [Fact]
+    public async Task An_Event_On_A_Whole_Second_Is_Written_With_Six_Fractional_Digits_And_Accepted()
+    {
+        await using var kube = await StartAsync();
+        using var connection = new KubeConnection(kube.CreateHttpClient(), kube.BaseAddress);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 7, 0, 0, TimeSpan.Zero));
+        var recorder = Recorder(connection, time, new EventRecorderOptions { Controller = "test", Instance = "1" });
+
+        await recorder.RecordAsync(About("a"), EventRecorder.Normal, "Built", "Build", "built", Token);
+
+        Assert.Equal(1, recorder.Written);
+        var stored = Assert.Single(kube.List("events.k8s.io/v1", "events", Namespace));
+        Assert.Equal("2026-12-02T07:00:00.000000Z", (string?)stored["eventTime"]);
+    }
+
     private static Task<ApiServerEmulator> StartAsync() =>
         ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { InitialNamespaces = [Namespace], WorkloadControllers = false }, Token);
 
