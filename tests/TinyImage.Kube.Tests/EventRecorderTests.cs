@@ -121,6 +121,21 @@ public sealed class EventRecorderTests
         Assert.Equal("2026-12-02T07:00:00.000000Z", (string?)stored["eventTime"]);
     }
 
+    [Fact]
+    public async Task A_Long_Multibyte_Note_Is_Cut_To_The_Servers_1024_Bytes_On_A_Character_Boundary_And_Accepted()
+    {
+        await using var kube = await StartAsync();
+        using var connection = new KubeConnection(kube.CreateHttpClient(), kube.BaseAddress);
+        var recorder = Recorder(connection, new FakeTimeProvider(Start), new EventRecorderOptions { Controller = "test", Instance = "1" });
+
+        await recorder.RecordAsync(About("a"), EventRecorder.Warning, "Failed", "Build", string.Concat(Enumerable.Repeat("é😀", 1000)), Token);
+
+        Assert.Equal(1, recorder.Written);
+        var note = (string)Assert.Single(kube.List("events.k8s.io/v1", "events", Namespace))["note"]!;
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(note), 1018, 1024);
+        Assert.EndsWith("😀...", note, StringComparison.Ordinal);
+    }
+
     private static Task<ApiServerEmulator> StartAsync() =>
         ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { InitialNamespaces = [Namespace], WorkloadControllers = false }, Token);
 
