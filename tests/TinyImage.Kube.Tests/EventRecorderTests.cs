@@ -12,7 +12,7 @@ public sealed class EventRecorderTests
 {
     private const string Namespace = "demo";
 
-    /// <summary>A start off the whole second: the client writes eventTime with the fraction it has.</summary>
+    /// <summary>A start off the whole second (a whole second has its own test: MicroTime needs six fractional digits either way).</summary>
     private static readonly DateTimeOffset Start = new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero).AddTicks(1_234_560);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
