@@ -250,6 +250,12 @@ public static partial class SpecValidator
             }
         }
 
+        if (ServingStatus.CopiedBytes(deploy.Args, deploy.Env) is var copied && copied > ServingStatus.MaxCopiedBytes)
+        {
+            p.Add(new FieldError("spec.deploy", "args and env hold " + copied + " bytes of text; at most " + ServingStatus.MaxCopiedBytes
+                + " (status.serving keeps a copy of them within the status size budget)"));
+        }
+
         CheckResources(p, "spec.deploy.resources", deploy.Resources);
         if (deploy.Service is not { } service)
         {

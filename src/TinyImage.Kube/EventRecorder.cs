@@ -57,7 +57,7 @@ public sealed class EventRecorder
     public async Task RecordAsync(V1ObjectReference regarding, string type, string reason, string action, string note, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        note = note.Length <= 1024 ? note : note[..1021] + "...";
+        note = Note(note);
         var dedupKey = string.Join('\u0001', regarding.Uid ?? regarding.NamespaceProperty + "/" + regarding.Name, type, reason, note);
         Recorded? repeat;
         lock (gate)
@@ -96,6 +96,34 @@ public sealed class EventRecorder
         {
             logger.LogWarning(exception, "Could not record event {Reason} about {Namespace}/{Name}", reason, regarding.NamespaceProperty, regarding.Name);
         }
+    }
+
+    /// <summary>
+    /// An Event's note within the API server's 1024 bytes (events.k8s.io validation counts UTF-8 bytes, not characters):
+    /// cut on a character boundary, ending in "...".
+    /// </summary>
+    internal static string Note(string note)
+    {
+        const int max = 1024;
+        if (System.Text.Encoding.UTF8.GetByteCount(note) <= max)
+        {
+            return note;
+        }
+
+        var (end, used) = (0, 0);
+        while (end < note.Length)
+        {
+            var width = char.IsHighSurrogate(note[end]) && end + 1 < note.Length && char.IsLowSurrogate(note[end + 1]) ? 2 : 1;
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(note.AsSpan(end, width));
+            if (used + bytes > max - 3)
+            {
+                break;
+            }
+
+            (end, used) = (end + width, used + bytes);
+        }
+
+        return note[..end] + "...";
     }
 
     private async Task CreateAsync(string dedupKey, V1ObjectReference regarding, string type, string reason, string action, string note, DateTimeOffset now, CancellationToken cancellationToken)
@@ -145,7 +173,7 @@ public sealed class EventRecorder
             ["series"] = new JsonObject
             {
                 ["count"] = count,
-                ["lastObservedTime"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                ["lastObservedTime"] = MicroTimeJson.Format(now.UtcDateTime),
             },
         };
         var written = await events.PatchAsync(repeat.Namespace, repeat.Name, PatchType.Merge, patch.ToJsonString(), cancellationToken).ConfigureAwait(false);

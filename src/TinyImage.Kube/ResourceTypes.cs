@@ -27,13 +27,15 @@ public static class ResourceTypes
     public static ResourceType<V1NetworkPolicy> NetworkPolicies { get; } =
         ResourceType<V1NetworkPolicy>.Create("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, Ctx.Default.V1NetworkPolicy, Ctx.Default.V1NetworkPolicyList);
 
+    /// <summary>Leases: acquireTime and renewTime are MicroTimes (<see cref="MicroTimeJson"/>).</summary>
     public static ResourceType<V1Lease> Leases { get; } =
-        ResourceType<V1Lease>.Create("coordination.k8s.io", "v1", "leases", "Lease", true, Ctx.Default.V1Lease, Ctx.Default.V1LeaseList);
+        ResourceType<V1Lease>.Create("coordination.k8s.io", "v1", "leases", "Lease", true, MicroTimeJson.Context.V1Lease, MicroTimeJson.Context.V1LeaseList);
 
     /// <summary>core/v1 Events, as controllers built on client-go's record package (the Job controller) write them.</summary>
     public static ResourceType<Corev1Event> CoreEvents { get; } =
         ResourceType<Corev1Event>.Create("", "v1", "events", "Event", true, Ctx.Default.Corev1Event, Ctx.Default.Corev1EventList);
 
+    /// <summary>events.k8s.io/v1 Events: eventTime and series.lastObservedTime are MicroTimes (<see cref="MicroTimeJson"/>).</summary>
     public static ResourceType<Eventsv1Event> Events { get; } =
-        ResourceType<Eventsv1Event>.Create("events.k8s.io", "v1", "events", "Event", true, Ctx.Default.Eventsv1Event, Ctx.Default.Eventsv1EventList);
+        ResourceType<Eventsv1Event>.Create("events.k8s.io", "v1", "events", "Event", true, MicroTimeJson.Context.Eventsv1Event, MicroTimeJson.Context.Eventsv1EventList);
 }

@@ -12,7 +12,7 @@ public sealed class EventRecorderTests
 {
     private const string Namespace = "demo";
 
-    /// <summary>A start off the whole second: the client writes eventTime with the fraction it has.</summary>
+    /// <summary>A start off the whole second (a whole second has its own test: MicroTime needs six fractional digits either way).</summary>
     private static readonly DateTimeOffset Start = new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero).AddTicks(1_234_560);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -104,6 +104,36 @@ public sealed class EventRecorderTests
         time.Advance(TimeSpan.FromMinutes(1));
         await recorder.RecordAsync(About("a"), EventRecorder.Normal, "Reason3", "Act", "note 3", Token);
         Assert.Equal(3, kube.Requests.Count("create", "events"));
+    }
+
+    [Fact]
+    public async Task An_Event_On_A_Whole_Second_Is_Written_With_Six_Fractional_Digits_And_Accepted()
+    {
+        await using var kube = await StartAsync();
+        using var connection = new KubeConnection(kube.CreateHttpClient(), kube.BaseAddress);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 7, 0, 0, TimeSpan.Zero));
+        var recorder = Recorder(connection, time, new EventRecorderOptions { Controller = "test", Instance = "1" });
+
+        await recorder.RecordAsync(About("a"), EventRecorder.Normal, "Built", "Build", "built", Token);
+
+        Assert.Equal(1, recorder.Written);
+        var stored = Assert.Single(kube.List("events.k8s.io/v1", "events", Namespace));
+        Assert.Equal("2026-12-02T07:00:00.000000Z", (string?)stored["eventTime"]);
+    }
+
+    [Fact]
+    public async Task A_Long_Multibyte_Note_Is_Cut_To_The_Servers_1024_Bytes_On_A_Character_Boundary_And_Accepted()
+    {
+        await using var kube = await StartAsync();
+        using var connection = new KubeConnection(kube.CreateHttpClient(), kube.BaseAddress);
+        var recorder = Recorder(connection, new FakeTimeProvider(Start), new EventRecorderOptions { Controller = "test", Instance = "1" });
+
+        await recorder.RecordAsync(About("a"), EventRecorder.Warning, "Failed", "Build", string.Concat(Enumerable.Repeat("é😀", 1000)), Token);
+
+        Assert.Equal(1, recorder.Written);
+        var note = (string)Assert.Single(kube.List("events.k8s.io/v1", "events", Namespace))["note"]!;
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(note), 1018, 1024);
+        Assert.EndsWith("😀...", note, StringComparison.Ordinal);
     }
 
     private static Task<ApiServerEmulator> StartAsync() =>

@@ -39,9 +39,6 @@ public static class Conditions
     public const string ReasonSourceNotFound = "SourceNotFound";
     public const string ReasonSecretNotFound = "SecretNotFound";
 
-    /// <summary>The spec asks for something the operator's administrator does not allow (build pod placement, a route hostname).</summary>
-    public const string ReasonNotAllowed = "NotAllowed";
-
     /// <summary>The git branch or tag could not be resolved to a commit (and no earlier resolution is known).</summary>
     public const string ReasonSourceUnresolved = "SourceUnresolved";
     public const string ReasonVerifying = "Verifying";
@@ -69,7 +66,7 @@ public static class Conditions
     /// <summary>The Deployment's Progressing condition: the rollout exceeded spec.progressDeadlineSeconds.</summary>
     public const string ReasonProgressDeadlineExceeded = "ProgressDeadlineExceeded";
 
-    /// <summary>The spec asks for something the operator's admin policy does not allow (an image, a Service type, an insecure registry): each field and the policy named; nothing is built.</summary>
+    /// <summary>The spec asks for something the operator's admin policy does not allow (a builder or Kaniko image, a Service type, an insecure registry, a build-pod service account, node selector or tolerations, a route hostname): each field and the policy named; nothing is built.</summary>
     public const string ReasonPolicyDenied = "PolicyDenied";
 
     /// <summary>A child's name is taken by an object this TinyImage does not control: nothing is written to it.</summary>

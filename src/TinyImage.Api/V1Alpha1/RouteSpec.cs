@@ -5,7 +5,7 @@ namespace TinyImage.Api.V1Alpha1;
 /// <summary>
 /// Exposes the Service under a hostname: a Gateway API `HTTPRoute` (gateway.networking.k8s.io/v1) or an `Ingress`
 /// (networking.k8s.io/v1) named like the TinyImage. The hostname must be allowed by the operator's administrator
-/// (operator flag `--route-hostnames`; none is allowed by default), else the TinyImage stalls with RouteNotAllowed.
+/// (operator flag `--route-hostnames`; none is allowed by default), else the TinyImage stalls with PolicyDenied.
 /// </summary>
 [CelRule("(self.kind == 'HTTPRoute') == has(self.gateway) && (self.kind == 'Ingress' || !has(self.ingressClassName))", "an HTTPRoute needs gateway and takes no ingressClassName; an Ingress takes no gateway")]
 public sealed class RouteSpec

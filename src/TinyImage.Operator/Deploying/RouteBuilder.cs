@@ -9,7 +9,7 @@ namespace TinyImage.Operator.Deploying;
 /// <summary>
 /// The route of <c>deploy.route</c>, named like the TinyImage: an <c>HTTPRoute</c> attached to the named Gateway or an
 /// <c>Ingress</c> of the named class, for the one hostname and the path prefix, to the Service's port. Pure functions
-/// of the validated spec; whether the hostname is allowed is the reconciler's question (AdminAllowance).
+/// of the validated spec; whether the hostname is allowed is the admin policy's question (PolicyEvaluator).
 /// </summary>
 internal static class RouteBuilder
 {

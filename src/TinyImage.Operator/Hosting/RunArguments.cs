@@ -162,7 +162,7 @@ internal sealed record RunArguments(OperatorOptions Options, string? Kubeconfig,
                 case "--route-hostnames":
                     foreach (var host in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        if (!Reconciler.AdminAllowance.IsHostnamePattern(host))
+                        if (!Policy.PolicyEvaluator.IsHostnamePattern(host))
                         {
                             return (null, "--route-hostnames: '" + host + "' is not a hostname or *.domain");
                         }

@@ -5,9 +5,10 @@ using TinyImage.Operator.Configuration;
 namespace TinyImage.Operator.Policy;
 
 /// <summary>
-/// Checks a validated TinyImage against the admin's <see cref="AdminPolicy"/>: a pure function of (spec, options), run
-/// by the inputs step before any Secret is read or any child written. Each denial names the field, what it asked for and
-/// the policy entry that would allow it.
+/// The one evaluator of the admin policy: checks a validated TinyImage against <see cref="AdminPolicy"/> (images, Service
+/// types, insecure registries, the build-pod switches) and the allowed route hostnames, a pure function of (spec,
+/// options), run by the inputs step before any Secret is read or any child written. Every denial is one reason,
+/// <c>PolicyDenied</c>, and names the field, what it asked for and the policy entry (chart value, flag) that would allow it.
 /// </summary>
 internal static class PolicyEvaluator
 {
@@ -49,12 +50,57 @@ internal static class PolicyEvaluator
             }
         }
 
-        // Build-pod serviceAccountName, nodeSelector and tolerations are checked against AllowBuildServiceAccount,
-        // AllowBuildNodeSelector and AllowBuildTolerations by Reconciler/AdminAllowance (reason NotAllowed), with routes.
+        if (spec.Build.NodeSelector is { Count: > 0 } && !policy.AllowBuildNodeSelector)
+        {
+            denied.Add(NotAllowed("spec.build.nodeSelector", "policy.buildPods.nodeSelector, --allow-build-node-selector"));
+        }
+
+        if (spec.Build.Tolerations is { Count: > 0 } && !policy.AllowBuildTolerations)
+        {
+            denied.Add(NotAllowed("spec.build.tolerations", "policy.buildPods.tolerations, --allow-build-tolerations"));
+        }
+
+        if (spec.Build.ServiceAccountName is not null && !policy.AllowBuildServiceAccount)
+        {
+            denied.Add(NotAllowed("spec.build.serviceAccountName", "policy.buildPods.serviceAccount, --allow-build-service-account"));
+        }
+
+        if (spec.Deploy.Route is { } route && !HostnameAllowed(route.Hostname, options.RouteHostnames))
+        {
+            denied.Add(Denied("spec.deploy.route.hostname", route.Hostname, "--route-hostnames", options.RouteHostnames, "none"));
+        }
+
         return denied;
     }
 
-    /// <summary>The sentence of a denial whose policy is a yes/no switch (issue 15's build-pod fields use it).</summary>
+    /// <summary>True when <paramref name="hostname"/> equals an allowed name or lies below an allowed <c>*.DOMAIN</c> (one label or more).</summary>
+    public static bool HostnameAllowed(string hostname, IReadOnlyList<string> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(hostname);
+        ArgumentNullException.ThrowIfNull(allowed);
+        var host = hostname.ToLowerInvariant();
+        foreach (var pattern in allowed)
+        {
+            if (pattern.StartsWith("*.", StringComparison.Ordinal)
+                ? host.EndsWith(pattern[1..], StringComparison.Ordinal) && host.Length > pattern.Length - 1
+                : host == pattern)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A hostname or <c>*.DOMAIN</c>, as <c>--route-hostnames</c> takes them.</summary>
+    public static bool IsHostnamePattern(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var host = value.StartsWith("*.", StringComparison.Ordinal) ? value[2..] : value;
+        return host.Length is > 0 and <= 253 && SpecValidator.IsFullMatch(host.ToLowerInvariant(), Api.V1Alpha1.Patterns.Hostname);
+    }
+
+    /// <summary>The sentence of a denial whose policy is a yes/no switch (the build-pod fields).</summary>
     public static FieldError NotAllowed(string field, string policyName) =>
         new(field, "not allowed by the operator's policy (" + policyName + " is false)");
 

@@ -46,11 +46,6 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
             return StepResult.Stop(Conditions.ReasonInvalidSpec, validation.Message);
         }
 
-        if (AdminAllowance.Refusal(valid, options) is { } refusal)
-        {
-            return StepResult.Stop(Conditions.ReasonNotAllowed, refusal);
-        }
-
         // The admin's policy, before any Secret is read or child written: a denied TinyImage builds nothing.
         if (PolicyEvaluator.Evaluate(valid, options) is { Count: > 0 } denied)
         {
@@ -58,7 +53,7 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
         }
 
         var spec = valid.Spec;
-        foreach (var (field, name) in AdminAllowance.BuildSecretNames(spec))
+        foreach (var (field, name) in BuildSecretNames(spec))
         {
             if (await cluster.Secrets.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false) is null)
             {
@@ -119,5 +114,30 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
     /// <summary>The first step is never skipped.</summary>
     public void Skip(Reconciliation run)
     {
+    }
+
+    /// <summary>Every build Secret the spec names, with its field: each must exist before the build starts.</summary>
+    public static IEnumerable<(string Field, string Name)> BuildSecretNames(TinyImageSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Build.Secrets is not { } secrets)
+        {
+            yield break;
+        }
+
+        for (var i = 0; i < (secrets.CargoRegistries?.Count ?? 0); i++)
+        {
+            yield return ("spec.build.secrets.cargoRegistries[" + i + "].secretName", secrets.CargoRegistries![i].SecretName);
+        }
+
+        if (secrets.GitHttpsSecret is { } https)
+        {
+            yield return ("spec.build.secrets.gitHttpsSecret", https);
+        }
+
+        if (secrets.GitSshSecret is { } ssh)
+        {
+            yield return ("spec.build.secrets.gitSshSecret", ssh);
+        }
     }
 }

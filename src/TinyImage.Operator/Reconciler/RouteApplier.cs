@@ -14,7 +14,7 @@ namespace TinyImage.Operator.Reconciler;
 /// TinyImage's route of the other kind. Routes are read directly, not watched: a TinyImage without a route costs nothing,
 /// one with a route one read per pass (two when the other kind's CRD exists); a steady state writes nothing (the spec is
 /// compared semantically). A route held by another owner is left alone and reported. The hostname was allowed by
-/// <see cref="AdminAllowance"/> before the pass got here.
+/// the admin policy (<see cref="Policy.PolicyEvaluator"/>) before the pass got here.
 /// </summary>
 internal static class RouteApplier
 {

@@ -6,17 +6,22 @@ using TinyImageResource = TinyImage.Api.V1Alpha1.TinyImage;
 namespace TinyImage.Operator.Reconciler;
 
 /// <summary>
-/// Writes one TinyImage's status during one pass: only when it differs from what the API holds, each write based on
-/// the previous one (a progress write, then the summary), and each remembered until the cache shows it.
+/// Writes one TinyImage's status during one pass: within the status size budget, only when it differs from what the API
+/// holds, each write based on the previous one (a progress write, then the summary), and each remembered until the cache
+/// shows it.
 /// </summary>
 internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read)
 {
     /// <summary>The object as last read or written.</summary>
     public TinyImageResource Current { get; private set; } = read;
 
-    /// <summary>Writes <paramref name="status"/> when it differs; false when the write lost a race (409) or the object is gone.</summary>
+    /// <summary>
+    /// Brings <paramref name="status"/> within the status budget (<see cref="StatusBudget"/>, in place) and writes it when
+    /// it differs; false when the write lost a race (409) or the object is gone.
+    /// </summary>
     public async Task<bool> WriteIfChangedAsync(TinyImageStatus status, CancellationToken cancellationToken)
     {
+        StatusBudget.Enforce(status);
         var info = ApiJson.TypeInfo<TinyImageStatus>();
         var before = Current.Status is null ? "" : ObjectCopy.Json(Current.Status, info);
         if (before == ObjectCopy.Json(status, info))

@@ -31,7 +31,8 @@ public sealed class HostileCorpusMemoryTests(PlainRegistryFixture registry) : IC
         { "package-flood", "SbomTooLarge" },
     };
 
-    private static TestImage Build(string attack) => attack switch
+    /// <summary>The image of one case (also run against the operator's container by <c>ContainerizedHostileCorpusTests</c>).</summary>
+    internal static TestImage Build(string attack) => attack switch
     {
         "baseline" => BinaryImage("app", Elf(SyntheticBinaries.ValidJson)),
         "pax-name-flood" => Image([HostileLayers.PaxNameFlood(20_000, 4_000)]),
