@@ -25,6 +25,19 @@ public sealed class ScratchSpace
     public static ScratchSpace From(string? configured) =>
         new(string.IsNullOrEmpty(configured) ? Path.GetTempPath() : configured);
 
+    /// <summary>
+    /// Throws <see cref="ScratchSpaceException"/> unless <see cref="Root"/> is an existing directory: a reader that may need
+    /// the scratch volume (a binary over the memory budget) checks it up front, so a misconfigured volume is reported on every
+    /// read, not only on the first large binary.
+    /// </summary>
+    public void EnsureUsable()
+    {
+        if (!Directory.Exists(Root))
+        {
+            throw Failure("use", new DirectoryNotFoundException("it does not exist or is not a directory"));
+        }
+    }
+
     /// <summary>Creates a private (0700) directory under <see cref="Root"/>, which must exist (a mounted volume is never
     /// created by the operator); the caller deletes it with <see cref="DeleteDirectory"/>.</summary>
     public string CreateDirectory(string prefix)
