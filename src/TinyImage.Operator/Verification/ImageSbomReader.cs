@@ -11,7 +11,9 @@ namespace TinyImage.Operator.Verification;
 /// downloaded, reads and verifies every layer in one streaming pass (the binary kept in memory within one budget shared by
 /// the concurrent reads, else in the scratch directory), finds <c>/bin/&lt;binary&gt;</c> and reads its
 /// cargo-auditable SBOM (<see cref="AuditDataReader"/>). Registry and layer failures become failed results with the
-/// matching <see cref="VerificationReasons"/>; it applies no policy.
+/// matching <see cref="VerificationReasons"/>; it applies no policy. Its registry clients are shared across reads
+/// (<see cref="RegistryClientPool"/>: one per registry host and credential identity), so a registry's scheme, challenge and
+/// tokens are learnt once, and one tenant's client never carries another's credentials.
 /// </summary>
 internal sealed class ImageSbomReader : IDisposable
 {
@@ -22,6 +24,7 @@ internal sealed class ImageSbomReader : IDisposable
     private readonly MemoryBudget memory;
     private readonly SocketsHttpHandler verifiedHandler;
     private readonly SocketsHttpHandler insecureHandler;
+    private readonly RegistryClientPool clients;
 
     /// <summary>Creates a reader with <paramref name="options"/>' client limits, layer caps, trust and scratch directory.</summary>
     public ImageSbomReader(ImageVerifierOptions options, TimeProvider time, ILogger logger)
@@ -33,6 +36,7 @@ internal sealed class ImageSbomReader : IDisposable
         memory = new MemoryBudget(options.Layers.MaxBinaryBytesInMemory);
         verifiedHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: false, options.Client.RequestTimeout, options.Client.Outbound);
         insecureHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: true, options.Client.RequestTimeout, options.Client.Outbound);
+        clients = new RegistryClientPool(verifiedHandler, insecureHandler, time, logger);
     }
 
     /// <summary>
@@ -60,7 +64,7 @@ internal sealed class ImageSbomReader : IDisposable
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(credentials);
         var clientOptions = options.Client with { Credentials = credentials, Insecure = insecure };
-        using var client = new RegistryClient(insecure ? insecureHandler : verifiedHandler, disposeHandler: false, clientOptions, time, logger);
+        var client = clients.Get(image.Registry, credentials.IdentityFor(image.Registry), clientOptions);
         ResolvedManifest? manifest = null;
 
         // One deadline for the whole read, every request and body included, on the injected clock.
