@@ -63,9 +63,11 @@ public sealed class ImageInspector
         ArgumentNullException.ThrowIfNull(manifest);
         ImageBudget.CheckManifest(manifest, limits);
         var image = manifest.Image;
-        var config = await client.GetSmallBlobAsync(image, manifest.Config, client.Options.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
-        CheckConfig(config, manifest.Config.Digest!);
 
+        // The config is fetched beside the first layer (the binary's name never comes from it): one round trip less.
+        using var configCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var config = FetchConfigAsync(image, manifest.Config, configCancel.Token);
+        var configAwaited = false;
         try
         {
             var filesystem = new ImageFilesystem(limits);
@@ -80,6 +82,8 @@ public sealed class ImageInspector
 
             var name = binaryName ?? filesystem.SoleEntryInBin()
                 ?? throw new ImageLayerException(LayerErrorKind.BinaryNotFound, "No binary name was given and /bin does not hold exactly one entry.");
+            configAwaited = true;
+            await config.ConfigureAwait(false);
             var (binaryPath, node) = filesystem.ResolveFile("/bin/" + name);
             var binary = capture.Take(node.Layer, node.Ordinal)
                 ?? await ReadEntryAgainAsync(image, manifest.Layers[node.Layer], node.Layer, node.Ordinal, cancellationToken).ConfigureAwait(false);
@@ -90,6 +94,22 @@ public sealed class ImageInspector
             // Network errors arrive as RegistryException (DigestVerifyingStream); what is left is the local disk.
             throw scratch.Failure("write to", e);
         }
+        finally
+        {
+            if (!configAwaited)
+            {
+                // The layers failed first: their error is the one reported; the config's fetch is stopped and observed.
+                await configCancel.CancelAsync().ConfigureAwait(false);
+                await config.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Fetches the config (verified, bounded) and checks it is a JSON object.</summary>
+    private async Task FetchConfigAsync(ImageReference image, OciDescriptor descriptor, CancellationToken cancellationToken)
+    {
+        var config = await client.GetSmallBlobAsync(image, descriptor, client.Options.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        CheckConfig(config, descriptor.Digest!);
     }
 
     /// <summary>
