@@ -1,8 +1,8 @@
 namespace TinyImage.Oci.Layers;
 
 /// <summary>
-/// The one place the operator writes files: a scratch directory for layer blobs and the extracted binary while an image is
-/// verified. Its root is the <c>--temp-dir</c> flag of <c>run</c> and <c>verify</c>, else <c>$TMPDIR</c>, else <c>/tmp</c>; the
+/// The one place the operator writes files: a scratch directory for an extracted binary too large for the memory budget
+/// while an image is verified (layers are streamed, never written). Its root is the <c>--temp-dir</c> flag of <c>run</c> and <c>verify</c>, else <c>$TMPDIR</c>, else <c>/tmp</c>; the
 /// chart and <c>config/manager</c> mount a size-limited <c>emptyDir</c> there, because the operator's root filesystem is read-only.
 /// Every failure to create, write or read a scratch file becomes a <see cref="ScratchSpaceException"/>, never a bare
 /// <see cref="IOException"/>. A test (<c>WritePathTests</c>) fails when file-writing code appears outside this class.
