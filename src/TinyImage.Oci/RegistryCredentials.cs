@@ -31,6 +31,28 @@ public sealed class RegistryCredentials
     public RegistryCredential? Find(string registry) =>
         byHost.TryGetValue(RegistryHosts.CredentialKey(registry), out var c) ? c : null;
 
+    /// <summary>
+    /// Who a client for <paramref name="registry"/> is with these credentials: <c>anonymous</c>, or a SHA-256 of the
+    /// credential it would present there (never the credential itself). Clients are shared only within one identity.
+    /// </summary>
+    public string IdentityFor(string registry)
+    {
+        if (Find(registry) is not { } credential)
+        {
+            return "anonymous";
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(credential.Username + "\0" + credential.Password);
+        try
+        {
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
     /// <summary>Parses a <c>.dockerconfigjson</c> document; throws <see cref="RegistryException"/> (Malformed) when it is not one.</summary>
     public static RegistryCredentials FromDockerConfigJson(ReadOnlySpan<byte> json)
     {

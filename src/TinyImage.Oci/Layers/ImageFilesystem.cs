@@ -122,6 +122,40 @@ public sealed class ImageFilesystem
     /// </summary>
     public (string Path, Node Node) ResolveFile(string path)
     {
+        var final = ResolvePath(path);
+        if (!nodes.TryGetValue(final, out var found))
+        {
+            throw new ImageLayerException(LayerErrorKind.BinaryNotFound, final == Normalise(path, path)
+                ? $"The image has no '{path}' (absent, or removed by a whiteout)."
+                : $"'{path}' resolves to '/{final}', which the image does not contain.");
+        }
+
+        if (found.Type != TarEntryType.File)
+        {
+            throw new ImageLayerException(LayerErrorKind.BinaryNotRegularFile, $"'{path}' resolves to '/{final}', which is a {found.Type.ToString().ToLowerInvariant()}, not a regular file.");
+        }
+
+        return ("/" + final, found);
+    }
+
+    /// <summary>
+    /// Where <paramref name="path"/> leads in the filesystem as it stands (the layers applied so far), symlinks followed,
+    /// normalised without the leading <c>/</c>; null when it climbs above the root or loops. The path need not exist.
+    /// </summary>
+    public string? TryResolvePath(string path)
+    {
+        try
+        {
+            return ResolvePath(path);
+        }
+        catch (ImageLayerException)
+        {
+            return null;
+        }
+    }
+
+    private string ResolvePath(string path)
+    {
         var pending = new Stack<string>(Components(path).Reverse());
         var resolved = new List<string>();
         var hops = 0;
@@ -166,20 +200,7 @@ public sealed class ImageFilesystem
             }
         }
 
-        var final = string.Join('/', resolved);
-        if (!nodes.TryGetValue(final, out var found))
-        {
-            throw new ImageLayerException(LayerErrorKind.BinaryNotFound, final == Normalise(path, path)
-                ? $"The image has no '{path}' (absent, or removed by a whiteout)."
-                : $"'{path}' resolves to '/{final}', which the image does not contain.");
-        }
-
-        if (found.Type != TarEntryType.File)
-        {
-            throw new ImageLayerException(LayerErrorKind.BinaryNotRegularFile, $"'{path}' resolves to '/{final}', which is a {found.Type.ToString().ToLowerInvariant()}, not a regular file.");
-        }
-
-        return ("/" + final, found);
+        return string.Join('/', resolved);
     }
 
     /// <summary>Normalises an entry name: drops leading <c>/</c>, <c>./</c>, empty and <c>.</c> components; refuses <c>..</c>.</summary>

@@ -1,12 +1,12 @@
 namespace TinyImage.Oci.Layers;
 
 /// <summary>
-/// What an image holds, read from verified layers: the manifest, the final file list, sizes, and the binary extracted to a
-/// private temp file (deleted when this is disposed). Everything here was derived from bytes whose digests matched.
+/// What an image holds, read from verified layers: the manifest, the final file list, sizes, and the binary extracted in
+/// memory or to a private scratch file (released when this is disposed). Everything here was derived from bytes whose digests matched.
 /// </summary>
 public sealed class ImageInspection : IAsyncDisposable, IDisposable
 {
-    public ImageInspection(ResolvedManifest manifest, IReadOnlyList<ImageFile> files, string requestedPath, string binaryPath, FileStream binary)
+    public ImageInspection(ResolvedManifest manifest, IReadOnlyList<ImageFile> files, string requestedPath, string binaryPath, Stream binary)
     {
         Manifest = manifest;
         RequestedPath = requestedPath;
@@ -27,8 +27,8 @@ public sealed class ImageInspection : IAsyncDisposable, IDisposable
     /// <summary>Where the binary was found after resolving symlinks, e.g. <c>/bin/hello</c>.</summary>
     public string BinaryPath { get; }
 
-    /// <summary>The binary: a seekable read-only stream over a temp file that is deleted on dispose.</summary>
-    public FileStream Binary { get; }
+    /// <summary>The binary: a seekable read-only stream, in memory or over a scratch file deleted on dispose.</summary>
+    public Stream Binary { get; }
 
     /// <summary>Total compressed size: layers plus config, from the manifest.</summary>
     public long CompressedSize => Manifest.CompressedSize;

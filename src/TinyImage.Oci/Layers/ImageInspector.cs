@@ -3,27 +3,40 @@ using System.Text.Json;
 namespace TinyImage.Oci.Layers;
 
 /// <summary>
-/// Pulls an image and reads its layers. Order matters for safety: each layer blob is first downloaded into a private temp
-/// file while its sha256 is computed, and only after the digest matched is the file decompressed and parsed. Layers are
-/// applied in manifest order (<see cref="ImageFilesystem"/>); then <c>/bin/&lt;binary&gt;</c> is resolved (symlinks followed
-/// inside the image) and that one entry is copied out of its layer to a temp file. All layer temp files are deleted before
-/// this returns; the binary's temp file is deleted when the returned <see cref="ImageInspection"/> is disposed.
-/// Every file goes to the <see cref="ScratchSpace"/> given (the <c>--temp-dir</c> flag), never elsewhere.
+/// Pulls an image and reads its layers, each in one streaming pass: the blob is hashed (<see cref="DigestVerifyingStream"/>),
+/// decompressed and walked as a tar as it arrives, and the entries that may be the binary are kept (<see cref="BinaryCapture"/>:
+/// in memory up to the shared <see cref="MemoryBudget"/>, else in a scratch file). Nothing read from a layer is trusted before
+/// its digest matched: a layer's entries are applied to the image (<see cref="ImageFilesystem"/>, in manifest order, with
+/// whiteouts) only after its last byte was hashed, and when the walk refuses a layer (malformed, over a cap) the rest of the
+/// blob is still read and hashed, so a tampered blob is a <see cref="RegistryErrorKind.DigestMismatch"/>, never a verdict on
+/// the image. Then <c>/bin/&lt;binary&gt;</c> is resolved (symlinks followed inside the image) and its captured data handed
+/// out; an entry the pass did not foresee (a hardlink's data, say) is read again from its layer, verified the same way.
+/// The binary's stream is released (memory or scratch file) when the returned <see cref="ImageInspection"/> is disposed.
 /// Failures throw <see cref="RegistryException"/>, <see cref="ImageLayerException"/>, or <see cref="ScratchSpaceException"/>
 /// when the scratch directory cannot be used (a local fault: no bare <see cref="IOException"/> leaves this class).
 /// </summary>
 public sealed class ImageInspector
 {
+    /// <summary>The read size from the network: large enough that hashing and inflating run on big chunks.</summary>
+    private const int NetworkBuffer = 128 * 1024;
+
     private readonly RegistryClient client;
     private readonly LayerLimits limits;
     private readonly ScratchSpace scratch;
+    private readonly MemoryBudget memory;
 
-    /// <summary>An inspector writing its temporary files to <paramref name="scratch"/> (default: <c>$TMPDIR</c>).</summary>
-    public ImageInspector(RegistryClient client, LayerLimits limits, ScratchSpace? scratch = null)
+    /// <summary>
+    /// An inspector writing its temporary files (binaries over the memory budget) to <paramref name="scratch"/> (default:
+    /// <c>$TMPDIR</c>), holding binaries in memory within <paramref name="memory"/> (default: a budget of its own of
+    /// <see cref="LayerLimits.MaxBinaryBytesInMemory"/>).
+    /// </summary>
+    public ImageInspector(RegistryClient client, LayerLimits limits, ScratchSpace? scratch = null, MemoryBudget? memory = null)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         this.client = client;
         this.limits = limits;
         this.scratch = scratch ?? ScratchSpace.From(null);
+        this.memory = memory ?? new MemoryBudget(limits.MaxBinaryBytesInMemory);
     }
 
     /// <summary>Progress of a blob download: digest, bytes so far, total bytes.</summary>
@@ -50,28 +63,30 @@ public sealed class ImageInspector
         ArgumentNullException.ThrowIfNull(manifest);
         ImageBudget.CheckManifest(manifest, limits);
         var image = manifest.Image;
-        var config = await client.GetSmallBlobAsync(image, manifest.Config, client.Options.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
-        CheckConfig(config, manifest.Config.Digest!);
 
-        var work = scratch.CreateDirectory("tinyimage-layers-");
+        // The config is fetched beside the first layer (the binary's name never comes from it): one round trip less.
+        using var configCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var config = FetchConfigAsync(image, manifest.Config, configCancel.Token);
+        var configAwaited = false;
         try
         {
             var filesystem = new ImageFilesystem(limits);
             var budget = new ImageBudget(limits);
-            var layerFiles = new List<string>();
+            using var capture = new BinaryCapture(binaryName, memory, scratch, limits.MaxEntryBytes);
             for (var i = 0; i < manifest.Layers.Count; i++)
             {
-                var layer = manifest.Layers[i];
-                var path = Path.Combine(work, $"layer-{i}");
-                await DownloadAsync(image, layer, path, progress, cancellationToken).ConfigureAwait(false);
-                layerFiles.Add(path);
-                filesystem.ApplyLayer(i, await ReadEntriesAsync(path, budget, cancellationToken).ConfigureAwait(false));
+                capture.PrepareLayer(filesystem);
+                var entries = await ReadLayerAsync(image, manifest.Layers[i], i, budget, capture, progress, cancellationToken).ConfigureAwait(false);
+                filesystem.ApplyLayer(i, entries); // only now: the layer's digest matched
             }
 
             var name = binaryName ?? filesystem.SoleEntryInBin()
                 ?? throw new ImageLayerException(LayerErrorKind.BinaryNotFound, "No binary name was given and /bin does not hold exactly one entry.");
+            configAwaited = true;
+            await config.ConfigureAwait(false);
             var (binaryPath, node) = filesystem.ResolveFile("/bin/" + name);
-            var binary = await ExtractAsync(layerFiles[node.Layer], node.Ordinal, cancellationToken).ConfigureAwait(false);
+            var binary = capture.Take(node.Layer, node.Ordinal)
+                ?? await ReadEntryAgainAsync(image, manifest.Layers[node.Layer], node.Layer, node.Ordinal, cancellationToken).ConfigureAwait(false);
             return new ImageInspection(manifest, filesystem.Files, "/bin/" + name, binaryPath, binary);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -81,69 +96,146 @@ public sealed class ImageInspector
         }
         finally
         {
-            ScratchSpace.DeleteDirectory(work);
+            if (!configAwaited)
+            {
+                // The layers failed first: their error is the one reported; the config's fetch is stopped and observed.
+                await configCancel.CancelAsync().ConfigureAwait(false);
+                await config.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task DownloadAsync(ImageReference image, OciDescriptor layer, string path, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Fetches the config (verified, bounded) and checks it is a JSON object.</summary>
+    private async Task FetchConfigAsync(ImageReference image, OciDescriptor descriptor, CancellationToken cancellationToken)
     {
-        var perBlob = progress is null ? null : new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size)));
-        await using var file = scratch.CreateFile(path);
-        await client.DownloadBlobAsync(image, layer, file, client.Options.MaxLayerBytes, perBlob, cancellationToken).ConfigureAwait(false);
+        var config = await client.GetSmallBlobAsync(image, descriptor, client.Options.MaxConfigBytes, cancellationToken).ConfigureAwait(false);
+        CheckConfig(config, descriptor.Digest!);
     }
 
     /// <summary>
-    /// Reads every entry header of a verified layer file (data is skipped), each counted against the image's
-    /// <paramref name="budget"/> as it is read: the first entry over a cap ends the read.
+    /// One pass over a layer blob: hashed, decompressed and walked as it arrives; every entry header counted against the
+    /// image's <paramref name="budget"/> as it is read (the first entry over a cap ends the walk), the possible binaries
+    /// captured. Returns the entries only once the blob's digest matched.
     /// </summary>
-    private async Task<List<TarEntry>> ReadEntriesAsync(string path, ImageBudget budget, CancellationToken cancellationToken)
+    private async Task<List<TarEntry>> ReadLayerAsync(ImageReference image, OciDescriptor layer, int index, ImageBudget budget, BinaryCapture capture, IProgress<BlobProgress>? progress, CancellationToken cancellationToken)
     {
         if (budget.RemainingUncompressed <= 0)
         {
             throw new ImageLayerException(LayerErrorKind.TooLarge, $"The image is larger than {limits.MaxUncompressedImageBytes} bytes uncompressed.");
         }
 
-        await using var tar = LayerDecompression.Open(scratch.OpenRead(path), limits, budget.RemainingUncompressed);
-        var reader = new TarStreamReader(tar, limits);
         var entries = new List<TarEntry>();
-        while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
-        {
-            budget.Count(entry);
-            entries.Add(entry);
-        }
+        await WalkVerifiedAsync(
+            image,
+            layer,
+            budget.RemainingUncompressed,
+            progress,
+            async (reader, tar) =>
+            {
+                while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+                {
+                    budget.Count(entry);
+                    entries.Add(entry);
+                    if (capture.Wants(entry))
+                    {
+                        await capture.CaptureAsync(reader, entry, index, cancellationToken).ConfigureAwait(false);
+                    }
+                }
 
-        budget.AddUncompressed(((ReadOnlyStream)tar).BytesRead);
+                budget.AddUncompressed(tar.BytesRead);
+            },
+            cancellationToken).ConfigureAwait(false);
         return entries;
     }
 
-    /// <summary>Copies entry <paramref name="ordinal"/> of a verified layer into a temp file deleted on close.</summary>
-    private async Task<FileStream> ExtractAsync(string layerPath, int ordinal, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads entry <paramref name="ordinal"/> of a layer again (an entry the first pass did not keep), from a new download
+    /// verified like the first.
+    /// </summary>
+    private async Task<Stream> ReadEntryAgainAsync(ImageReference image, OciDescriptor layer, int index, int ordinal, CancellationToken cancellationToken)
     {
-        await using var tar = LayerDecompression.Open(scratch.OpenRead(layerPath), limits);
-        var reader = new TarStreamReader(tar, limits);
-        while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+        CapturedFile? found = null;
+        try
         {
-            if (entry.Ordinal != ordinal)
-            {
-                continue;
-            }
+            await WalkVerifiedAsync(
+                image,
+                layer,
+                limits.MaxUncompressedLayerBytes,
+                null,
+                async (reader, _) =>
+                {
+                    while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+                    {
+                        if (entry.Ordinal == ordinal)
+                        {
+                            found = await CapturedFile.ReadAsync(reader, entry, index, memory, scratch, limits.MaxEntryBytes, cancellationToken).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            var data = found?.Data ?? throw new ImageLayerException(LayerErrorKind.Malformed, $"Entry {ordinal} vanished from a layer between two reads.");
+            found = null;
+            return data;
+        }
+        finally
+        {
+            found?.Dispose();
+        }
+    }
 
-            var target = scratch.CreateDeleteOnClose("tinyimage-binary-");
+    /// <summary>
+    /// Downloads a layer blob and runs <paramref name="walk"/> over its tar stream as the bytes arrive, then reads the rest of
+    /// the blob so its size and digest are checked. A refusal by the walk (<see cref="ImageLayerException"/>) is thrown only
+    /// after the digest matched: a blob that does not match is a <see cref="RegistryErrorKind.DigestMismatch"/> whatever it held.
+    /// </summary>
+    private async Task WalkVerifiedAsync(ImageReference image, OciDescriptor layer, long maxUncompressed, IProgress<BlobProgress>? progress, Func<TarStreamReader, ReadOnlyStream, Task> walk, CancellationToken cancellationToken)
+    {
+        await using var blob = await client.OpenBlobAsync(image, layer, client.Options.MaxLayerBytes, cancellationToken).ConfigureAwait(false);
+        await using var source = Buffered(blob, layer, progress);
+        ReadOnlyStream? tar = null;
+        try
+        {
+            ImageLayerException? refused = null;
             try
             {
-                await reader.CopyDataAsync(target, limits.MaxEntryBytes, cancellationToken).ConfigureAwait(false);
-                await target.FlushAsync(cancellationToken).ConfigureAwait(false);
-                target.Position = 0;
-                return target;
+                tar = await LayerDecompression.OpenAsync(source, limits, maxUncompressed, cancellationToken).ConfigureAwait(false);
+                await walk(new TarStreamReader(tar, limits), tar).ConfigureAwait(false);
             }
-            catch
+            catch (ImageLayerException e)
             {
-                await target.DisposeAsync().ConfigureAwait(false);
-                throw;
+                // A verdict on this layer, but only once its bytes are known to be the layer's: hash the rest first.
+                refused = e;
+            }
+
+            var buffer = new byte[NetworkBuffer];
+            while (await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+
+            if (!blob.Verified)
+            {
+                throw new RegistryException(RegistryErrorKind.DigestMismatch, $"Blob {layer.Digest} was not verified.");
+            }
+
+            if (refused is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refused);
             }
         }
+        finally
+        {
+            if (tar is not null)
+            {
+                await tar.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
-        throw new ImageLayerException(LayerErrorKind.Malformed, $"Entry {ordinal} vanished from a layer between two reads.");
+    private static Stream Buffered(DigestVerifyingStream blob, OciDescriptor layer, IProgress<BlobProgress>? progress)
+    {
+        Stream source = progress is null ? blob : new ProgressReadStream(blob, new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size))));
+        return new BufferedStream(source, NetworkBuffer);
     }
 
     /// <summary>Reports on the downloading thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>

@@ -44,5 +44,11 @@ public sealed record LayerLimits
     /// </summary>
     public int MaxZstdWindowLog { get; init; } = 23;
 
+    /// <summary>
+    /// The most bytes of extracted binaries an inspector holds in memory at once (shared by the operator's concurrent
+    /// verifications); a binary that does not fit is written to the scratch volume instead.
+    /// </summary>
+    public long MaxBinaryBytesInMemory { get; init; } = 64 * RegistryClientOptions.MiB;
+
     public static LayerLimits Default { get; } = new();
 }

@@ -1,9 +1,9 @@
 namespace TinyImage.Oci.Layers;
 
 /// <summary>
-/// The one place the operator writes files: a scratch directory for layer blobs and the extracted binary while an image is
-/// verified. Its root is the <c>--temp-dir</c> flag of <c>run</c> and <c>verify</c>, else <c>$TMPDIR</c>, else <c>/tmp</c>; the
-/// chart and <c>config/manager</c> mount a size-limited <c>emptyDir</c> there, because the operator's root filesystem is read-only.
+/// The one place the operator writes files: a scratch directory for an extracted binary too large for the memory budget
+/// while an image is verified (layers are streamed, never written). Its root is the <c>--temp-dir</c> flag of <c>run</c> and
+/// <c>verify</c>, else <c>$TMPDIR</c>, else <c>/tmp</c>; the chart and <c>config/manager</c> mount a size-limited <c>emptyDir</c> there, because the operator's root filesystem is read-only.
 /// Every failure to create, write or read a scratch file becomes a <see cref="ScratchSpaceException"/>, never a bare
 /// <see cref="IOException"/>. A test (<c>WritePathTests</c>) fails when file-writing code appears outside this class.
 /// </summary>
@@ -25,39 +25,18 @@ public sealed class ScratchSpace
     public static ScratchSpace From(string? configured) =>
         new(string.IsNullOrEmpty(configured) ? Path.GetTempPath() : configured);
 
-    /// <summary>Creates a private (0700) directory under <see cref="Root"/>, which must exist (a mounted volume is never
-    /// created by the operator); the caller deletes it with <see cref="DeleteDirectory"/>.</summary>
-    public string CreateDirectory(string prefix)
+    /// <summary>
+    /// Throws <see cref="ScratchSpaceException"/> unless <see cref="Root"/> is an existing directory: a reader that may need
+    /// the scratch volume (a binary over the memory budget) checks it up front, so a misconfigured volume is reported on every
+    /// read, not only on the first large binary.
+    /// </summary>
+    public void EnsureUsable()
     {
         if (!Directory.Exists(Root))
         {
-            throw Failure("create a directory in", new DirectoryNotFoundException("it does not exist or is not a directory"));
-        }
-
-        var path = Path.Combine(Root, prefix + Guid.NewGuid().ToString("N"));
-        Guard(() => OperatingSystem.IsWindows()
-            ? Directory.CreateDirectory(path)
-            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "create a directory in");
-        return path;
-    }
-
-    /// <summary>Deletes a directory made by <see cref="CreateDirectory"/>; a failure is reported, not thrown (it is cleanup).</summary>
-    public static bool DeleteDirectory(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
+            throw Failure("use", new DirectoryNotFoundException("it does not exist or is not a directory"));
         }
     }
-
-    /// <summary>A new file for writing at <paramref name="path"/> (inside a directory from <see cref="CreateDirectory"/>).</summary>
-    public FileStream CreateFile(string path) =>
-        Guard(() => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous), "create a file in");
 
     /// <summary>A new read-write file under <see cref="Root"/> that the system deletes when the stream is closed.</summary>
     public FileStream CreateDeleteOnClose(string prefix) =>
@@ -71,14 +50,10 @@ public sealed class ScratchSpace
                 FileOptions.DeleteOnClose | FileOptions.Asynchronous),
             "create a file in");
 
-    /// <summary>A scratch file opened for sequential reading.</summary>
-    public FileStream OpenRead(string path) =>
-        Guard(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan), "read a file in");
-
     /// <summary>The exception for a local I/O failure while using the scratch directory.</summary>
     public ScratchSpaceException Failure(string what, Exception cause) =>
         new($"{ErrorName}: cannot {what} the temporary directory {Root} ({cause.Message}). "
-            + "Point --temp-dir (or TMPDIR) at a writable directory with room for the image's layers; in a pod, mount a writable volume there (the chart mounts an emptyDir).", cause);
+            + "Point --temp-dir (or TMPDIR) at a writable directory with room for the binaries being verified; in a pod, mount a writable volume there (the chart mounts an emptyDir).", cause);
 
     private T Guard<T>(Func<T> action, string what)
     {

@@ -19,6 +19,7 @@ public sealed class TarStreamReader
     private readonly LayerLimits limits;
     private readonly byte[] header = new byte[Block];
     private long remaining;
+    private byte[]? skipBuffer;
     private long padding;
     private int ordinal;
     private bool ended;
@@ -152,6 +153,23 @@ public sealed class TarStreamReader
         }
     }
 
+    /// <summary>Reads the current entry's data, whole, into <paramref name="destination"/>, which must be exactly its size.</summary>
+    public async Task ReadDataAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (destination.Length != remaining)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; the entry has {remaining} left.", nameof(destination));
+        }
+
+        var n = await source.ReadAtLeastAsync(destination, destination.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (n < destination.Length)
+        {
+            throw Malformed("The archive is truncated inside an entry's data.");
+        }
+
+        remaining = 0;
+    }
+
     private async Task<bool> ReadHeaderAsync(CancellationToken cancellationToken)
     {
         var n = await source.ReadAtLeastAsync(header, Block, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
@@ -213,7 +231,7 @@ public sealed class TarStreamReader
             return;
         }
 
-        var buffer = new byte[(int)Math.Min(count, 81920)];
+        var buffer = skipBuffer ??= new byte[81920];
         while (count > 0)
         {
             var n = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);

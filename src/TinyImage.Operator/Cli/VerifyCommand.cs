@@ -138,7 +138,7 @@ internal sealed class VerifyCommand
     /// <summary>
     /// Reads the image's SBOM with the verifier's pipeline (<see cref="ImageSbomReader"/>): credentials from <c>--creds</c>
     /// (for the reference's registry) or <c>--docker-config</c>, <c>--insecure</c>, <c>--ca</c>, <c>/bin/NAME</c> from
-    /// <c>--binary</c> (else the only entry of <c>/bin</c>), layers written to <c>--temp-dir</c> (else <c>$TMPDIR</c>), progress
+    /// <c>--binary</c> (else the only entry of <c>/bin</c>), a binary over the memory budget written to <c>--temp-dir</c> (else <c>$TMPDIR</c>), progress
     /// of layers over 1 MiB to <paramref name="stderr"/>. Null (the reason on stderr) when a named file cannot be read.
     /// </summary>
     private static async Task<ImageRead?> ReadImageAsync(ImageReference reference, RegistryAccessOptions access, TextWriter stderr, CancellationToken cancellationToken)

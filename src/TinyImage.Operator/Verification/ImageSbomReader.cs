@@ -8,9 +8,12 @@ namespace TinyImage.Operator.Verification;
 /// <summary>
 /// The one pipeline that reads an image's SBOM facts, used by <see cref="ImageVerifier"/> (the reconciler) and the
 /// <c>verify</c> verb: resolves the manifest (hashed before it is parsed), lets the caller refuse it before any layer is
-/// downloaded, downloads and verifies every layer into the scratch directory, finds <c>/bin/&lt;binary&gt;</c> and reads its
+/// downloaded, reads and verifies every layer in one streaming pass (the binary kept in memory within one budget shared by
+/// the concurrent reads, else in the scratch directory), finds <c>/bin/&lt;binary&gt;</c> and reads its
 /// cargo-auditable SBOM (<see cref="AuditDataReader"/>). Registry and layer failures become failed results with the
-/// matching <see cref="VerificationReasons"/>; it applies no policy.
+/// matching <see cref="VerificationReasons"/>; it applies no policy. Its registry clients are shared across reads
+/// (<see cref="RegistryClientPool"/>: one per registry host and credential identity), so a registry's scheme, challenge and
+/// tokens are learnt once, and one tenant's client never carries another's credentials.
 /// </summary>
 internal sealed class ImageSbomReader : IDisposable
 {
@@ -18,8 +21,10 @@ internal sealed class ImageSbomReader : IDisposable
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly ScratchSpace scratch;
+    private readonly MemoryBudget memory;
     private readonly SocketsHttpHandler verifiedHandler;
     private readonly SocketsHttpHandler insecureHandler;
+    private readonly RegistryClientPool clients;
 
     /// <summary>Creates a reader with <paramref name="options"/>' client limits, layer caps, trust and scratch directory.</summary>
     public ImageSbomReader(ImageVerifierOptions options, TimeProvider time, ILogger logger)
@@ -28,8 +33,10 @@ internal sealed class ImageSbomReader : IDisposable
         this.time = time;
         this.logger = logger;
         scratch = ScratchSpace.From(options.TempDirectory);
+        memory = new MemoryBudget(options.Layers.MaxBinaryBytesInMemory);
         verifiedHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: false, options.Client.RequestTimeout, options.Client.Outbound);
         insecureHandler = RegistryHttpHandlers.Create(options.CaCertificates, insecure: true, options.Client.RequestTimeout, options.Client.Outbound);
+        clients = new RegistryClientPool(verifiedHandler, insecureHandler, time, logger);
     }
 
     /// <summary>
@@ -55,8 +62,9 @@ internal sealed class ImageSbomReader : IDisposable
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(credentials);
         var clientOptions = options.Client with { Credentials = credentials, Insecure = insecure };
-        using var client = new RegistryClient(insecure ? insecureHandler : verifiedHandler, disposeHandler: false, clientOptions, time, logger);
+        var client = clients.Get(image.Registry, credentials.IdentityFor(image.Registry), clientOptions);
         ResolvedManifest? manifest = null;
 
         // One deadline for the whole read, every request and body included, on the injected clock.
@@ -66,13 +74,14 @@ internal sealed class ImageSbomReader : IDisposable
         cancellationToken = linked.Token;
         try
         {
+            scratch.EnsureUsable();
             manifest = await client.GetManifestAsync(image, cancellationToken).ConfigureAwait(false);
             if (admit?.Invoke(manifest) is { } refused)
             {
                 return new ImageRead(manifest, null, null, refused) { Cacheable = true };
             }
 
-            var inspector = new ImageInspector(client, options.Layers, scratch);
+            var inspector = new ImageInspector(client, options.Layers, scratch, memory);
             await using var inspection = await inspector.InspectAsync(manifest, binary, progress, cancellationToken).ConfigureAwait(false);
             var sbom = AuditDataReader.Read(inspection.Binary);
             var facts = new ImageFacts(repository, manifest.Digest, inspection.CompressedSize, inspection.LayerCount, inspection.OtherFiles);

@@ -11,7 +11,7 @@ namespace TinyImage.Operator.Verification;
 /// and applies the policy (<see cref="SbomPolicyEvaluator"/>).
 /// Registry and layer failures become results with the matching <see cref="VerificationReasons"/>. Results that depend only
 /// on the image content are cached per (repository, credentials, digest, binary, policy): a tenant is answered from the cache only
-/// for what it could pull itself the same way.
+/// for what it could pull itself the same way. Concurrent first verifications of one cache key share one pull (single flight).
 /// </summary>
 internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
 {
@@ -20,6 +20,8 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
     private readonly VerificationCache cache;
     private readonly TimeProvider time;
     private readonly AdvisoryDatabaseHolder? advisories;
+    private readonly Lock flightsGate = new();
+    private readonly Dictionary<string, Flight> flights = new(StringComparer.Ordinal);
     private int pulls;
 
     public ImageVerifier(ImageVerifierOptions options, TimeProvider time, ILogger<ImageVerifier> logger)
@@ -72,15 +74,102 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
             return ImageSbomReader.Fail(VerificationReasons.RegistryUnauthorized, "The pull secret is not a usable docker config: " + e.Message);
         }
 
-        Interlocked.Increment(ref pulls);
-        var (result, cacheable) = await VerifyImageAsync(image, credentials, request, database, now, cancellationToken).ConfigureAwait(false);
-        if (cacheable)
+        // Single flight: concurrent first verifications of one key (same repository, credentials, digest, binary and
+        // policy) share one pull; each waits with its own cancellation, and the pull stops only when all of them left.
+        Flight flight;
+        var start = false;
+        lock (flightsGate)
         {
-            cache.Put(key, result);
+            if (!flights.TryGetValue(key, out flight!))
+            {
+                flight = new Flight();
+                flights[key] = flight;
+                start = true;
+            }
+
+            flight.Waiters++;
         }
 
-        Log.Verified(logger, request.Repository, request.Digest, result.Reason);
-        return result;
+        if (start)
+        {
+            _ = FlyAsync(flight, key, image, credentials, request, database, now);
+        }
+
+        try
+        {
+            return await flight.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Leave(flight, key);
+            throw;
+        }
+    }
+
+    /// <summary>Verifications waiting for a pull now, over all keys; for tests.</summary>
+    internal int FlightWaiters
+    {
+        get
+        {
+            lock (flightsGate)
+            {
+                return flights.Values.Sum(f => f.Waiters);
+            }
+        }
+    }
+
+    /// <summary>The one pull of a flight: its result is cached (when it may be) before the flight ends, so a later caller finds it.</summary>
+    private async Task FlyAsync(Flight flight, string key, ImageReference image, RegistryCredentials credentials, VerificationRequest request, AdvisoryDatabase? database, DateTimeOffset now)
+    {
+        try
+        {
+            Interlocked.Increment(ref pulls);
+            var (result, cacheable) = await VerifyImageAsync(image, credentials, request, database, now, flight.Cancel.Token).ConfigureAwait(false);
+            if (cacheable)
+            {
+                cache.Put(key, result);
+            }
+
+            Log.Verified(logger, request.Repository, request.Digest, result.Reason);
+            flight.Result.TrySetResult(result);
+        }
+        catch (OperationCanceledException) when (flight.Cancel.IsCancellationRequested)
+        {
+            flight.Result.TrySetCanceled(flight.Cancel.Token);
+        }
+        catch (Exception e)
+        {
+            flight.Result.TrySetException(e);
+        }
+        finally
+        {
+            lock (flightsGate)
+            {
+                if (flights.TryGetValue(key, out var current) && ReferenceEquals(current, flight))
+                {
+                    flights.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>A waiter gave up; the last one to leave cancels the pull (a later caller starts a new one).</summary>
+    private void Leave(Flight flight, string key)
+    {
+        lock (flightsGate)
+        {
+            if (--flight.Waiters > 0)
+            {
+                return;
+            }
+
+            if (flights.TryGetValue(key, out var current) && ReferenceEquals(current, flight))
+            {
+                flights.Remove(key);
+            }
+        }
+
+        flight.Cancel.Cancel();
     }
 
     private async Task<(VerificationResult Result, bool Cacheable)> VerifyImageAsync(
@@ -119,6 +208,17 @@ internal sealed partial class ImageVerifier : IImageVerifier, IDisposable
     }
 
     public void Dispose() => reader.Dispose();
+
+    /// <summary>One pull shared by the verifications of one key that ask while it runs.</summary>
+    private sealed class Flight
+    {
+        public TaskCompletionSource<VerificationResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenSource Cancel { get; } = new();
+
+        /// <summary>Verifications waiting for it; under the verifier's flight lock.</summary>
+        public int Waiters { get; set; }
+    }
 
     private static partial class Log
     {

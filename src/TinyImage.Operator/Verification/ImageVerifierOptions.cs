@@ -16,7 +16,7 @@ internal sealed record ImageVerifierOptions
     /// <summary>Extra CA certificates trusted for registries (beside the system store).</summary>
     public X509Certificate2Collection? CaCertificates { get; init; }
 
-    /// <summary>Where layer blobs and the extracted binary are written while an image is verified (<c>--temp-dir</c>); null: <c>$TMPDIR</c>.</summary>
+    /// <summary>Where an extracted binary over the memory budget (<see cref="LayerLimits.MaxBinaryBytesInMemory"/>) is written while an image is verified (<c>--temp-dir</c>); null: <c>$TMPDIR</c>.</summary>
     public string? TempDirectory { get; init; }
 
     /// <summary>The advisory database for policies with <c>verify.advisories</c> (<c>--advisory-db</c>); null: none configured.</summary>

@@ -26,6 +26,9 @@ internal sealed class TamperingProxy : IAsyncDisposable
     /// <summary>Every request forwarded so far, as <c>METHOD PATH</c>, in order.</summary>
     public IReadOnlyList<string> Requests => [.. requests];
 
+    /// <summary>When set, every request waits for it to complete before it is forwarded (a registry that answers late).</summary>
+    public Task? Hold { get; set; }
+
     /// <summary>Tamper with manifests fetched by digest.</summary>
     public bool TamperManifests { get; set; }
 
@@ -44,6 +47,11 @@ internal sealed class TamperingProxy : IAsyncDisposable
     private async Task ForwardAsync(HttpContext context)
     {
         requests.Enqueue(context.Request.Method + " " + context.Request.Path);
+        if (Hold is { } hold)
+        {
+            await hold.WaitAsync(context.RequestAborted);
+        }
+
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString);
         foreach (var accept in context.Request.Headers.Accept)
         {
