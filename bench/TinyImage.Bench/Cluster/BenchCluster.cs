@@ -78,6 +78,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     public OperatorProcess StartOperator(string binary, string logFile, TimeSpan resync, IReadOnlyDictionary<string, string>? env = null) =>
         OperatorProcess.Start(binary, env ?? new Dictionary<string, string>(), ["run", "--kubeconfig", Kubeconfig, "--leader-elect=false", "--namespace", Namespace, "--metrics-port", "0",
             "--registry-allow", "127.0.0.1", // the bench registry is on loopback, which the outbound policy refuses by default
+            "--allow-insecure-registry", Repository.Split('/')[0], // and speaks plain HTTP, which the admin policy refuses by default
             "--resync", ((int)resync.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"], logFile);
 
     /// <summary>Waits until the operator has opened its TinyImage watch (it is then ready to see creates).</summary>
