@@ -52,6 +52,9 @@ internal sealed class BenchCluster : IAsyncDisposable
         return new BenchCluster(emulator, api, watcher, kubeconfig, setup.Repository);
     }
 
+    /// <summary>A pinned commit: nothing resolves the source's refs against the (unreachable) git host.</summary>
+    private const string BenchCommit = "0123456789abcdef0123456789abcdef01234567";
+
     public static string Name(int i) => "ti-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
     public JsonObject TinyImage(int i) => new()
@@ -61,7 +64,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         ["metadata"] = new JsonObject { ["name"] = Name(i), ["namespace"] = Namespace },
         ["spec"] = new JsonObject
         {
-            ["source"] = new JsonObject { ["git"] = new JsonObject { ["url"] = "https://git.example.com/bench/hello.git", ["ref"] = new JsonObject { ["branch"] = "main" } } },
+            ["source"] = new JsonObject { ["git"] = new JsonObject { ["url"] = "https://git.example.com/bench/hello.git", ["ref"] = new JsonObject { ["commit"] = BenchCommit } } },
             ["binary"] = Images.ImagesCommand.BinaryName,
             ["output"] = new JsonObject { ["repository"] = Repository, ["insecure"] = true },
         },
