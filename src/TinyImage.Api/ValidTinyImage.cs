@@ -35,4 +35,7 @@ public sealed class ValidTinyImage
         var errors = SpecValidator.Errors(resource);
         return new SpecValidation(resource, errors.Count == 0 ? new ValidTinyImage(resource) : null, errors);
     }
+
+    /// <summary>A resource whose name, namespace and spec <see cref="ValidatedSpecs"/> saw validated before (same uid and generation).</summary>
+    internal static SpecValidation Remembered(TinyImageResource resource) => new(resource, new ValidTinyImage(resource), []);
 }

@@ -13,8 +13,10 @@ namespace TinyImage.Operator.Reconciler;
 /// keeps running. A git branch or tag is resolved to its commit through <see cref="SourceRevisions"/> (owner of
 /// <c>status.source</c>); the commit is part of the build hash.
 /// </summary>
-internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null, BuildPlanner? planner = null) : ISubReconciler
+internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null, BuildPlanner? planner = null, ValidatedSpecs? validated = null) : ISubReconciler
 {
+    private readonly ValidatedSpecs validated = validated ?? new ValidatedSpecs();
+
     private readonly BuildPlanner planner = planner ?? new BuildPlanner(UnavailableToolchainResolver.Instance, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     public string Name => "inputs";
@@ -23,8 +25,9 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
 
     public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
     {
-        // The one validation of the pass: every error, each with its field; a spec a retry cannot fix stops without a requeue.
-        var validation = SpecValidator.Validate(run.TinyImage);
+        // The one validation of the pass (none when this generation was found valid before): every error, each with its
+        // field; a spec a retry cannot fix stops without a requeue.
+        var validation = validated.Validate(run.TinyImage);
         if (validation.Valid is not { } valid)
         {
             return StepResult.Stop(Conditions.ReasonInvalidSpec, validation.Message);

@@ -27,6 +27,7 @@ internal sealed class TinyImageReconciler
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
     private readonly ProgressWrites progress;
+    private readonly Api.ValidatedSpecs validated = new();
 
     private readonly IVerificationRunner verifier;
 
@@ -42,13 +43,33 @@ internal sealed class TinyImageReconciler
         deploy = new DeployReconciler(cluster, options, logger);
         steps =
         [
-            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger)),
+            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger), validated),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,
             new AdvisoryReconciler(cluster, this.reaudit),
             new HistoryReconciler(cluster, options, logger),
         ];
+    }
+
+    /// <summary>The status writes of this reconciler not yet seen by the cache; for tests.</summary>
+    internal int UnseenWrites => written.Count;
+
+    /// <summary>
+    /// Every TinyImage informer event: a written copy is dropped once the cache shows a newer version, so the operator
+    /// keeps one copy of each TinyImage, not two (issue 17).
+    /// </summary>
+    public void Observe(InformerEvent<TinyImageResource> informerEvent)
+    {
+        if (informerEvent.Type == InformerEventType.Deleted)
+        {
+            written.Forget(ObjectKey.Of(informerEvent.Object));
+            validated.Forget(informerEvent.Object.Metadata.Uid);
+        }
+        else
+        {
+            written.Seen(informerEvent.Object);
+        }
     }
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
