@@ -25,7 +25,7 @@ public sealed class ValidatedSpecs
         var generation = resource.Metadata?.Generation;
         if (uid is not null && generation is { } seen && resource.Spec is not null && valid.TryGetValue(uid, out var known) && known == seen)
         {
-            return ValidTinyImage.Remembered(resource);
+            return ValidTinyImage.Of(resource, validatedBefore: true);
         }
 
         var validation = SpecValidator.Validate(resource);
