@@ -12,18 +12,22 @@ namespace TinyImage.Api;
 /// </summary>
 public sealed class ValidatedSpecs
 {
-    private readonly ConcurrentDictionary<string, long> valid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Generation, string? Variant)> valid = new(StringComparer.Ordinal);
 
     /// <summary>Generations remembered; for tests.</summary>
     public int Count => valid.Count;
 
-    /// <summary>Validates <paramref name="resource"/> unless this generation of it was found valid before.</summary>
-    public SpecValidation Validate(TinyImageResource resource)
+    /// <summary>
+    /// Validates <paramref name="resource"/> unless this generation of it was found valid before. A caller that validates
+    /// changed copies (the same uid and generation, a few fields set) names what it set in <paramref name="variant"/>
+    /// and keeps its own instance.
+    /// </summary>
+    public SpecValidation Validate(TinyImageResource resource, string? variant = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         var uid = resource.Metadata?.Uid;
         var generation = resource.Metadata?.Generation;
-        if (uid is not null && generation is { } seen && resource.Spec is not null && valid.TryGetValue(uid, out var known) && known == seen)
+        if (uid is not null && generation is { } seen && resource.Spec is not null && valid.TryGetValue(uid, out var known) && known == (seen, variant))
         {
             return ValidTinyImage.Of(resource, validatedBefore: true);
         }
@@ -33,7 +37,7 @@ public sealed class ValidatedSpecs
         {
             if (validation.IsValid && generation is { } current)
             {
-                valid[uid] = current;
+                valid[uid] = (current, variant);
             }
             else
             {

@@ -59,6 +59,16 @@ public sealed class ValidatedSpecsTests
         Assert.False(specs.Validate(Resource(1, "not a binary name")).IsValid);
     }
 
+    [Fact]
+    public void A_Copy_With_Other_Fields_Set_Is_Validated_Again_Under_Another_Variant()
+    {
+        var specs = new ValidatedSpecs();
+        Assert.True(specs.Validate(Resource(1, "hello"), "builder@sha256:a").IsValid);
+
+        Assert.True(specs.Validate(Resource(1, "not a binary name"), "builder@sha256:a").IsValid); // same variant: remembered
+        Assert.False(specs.Validate(Resource(1, "not a binary name"), "builder@sha256:b").IsValid);
+    }
+
     private static TinyImageResource Resource(long generation, string binary) => new()
     {
         Metadata = new() { Name = "hello", NamespaceProperty = "demo", Uid = "uid-1", Generation = generation },
