@@ -29,9 +29,18 @@ public sealed class ValidTinyImage
     /// <summary>metadata.namespace (validated when present).</summary>
     public string? Namespace => Resource.Metadata.NamespaceProperty;
 
-    /// <summary>The validator's only way to wrap a resource: it is wrapped when, and only when, it has no error.</summary>
-    internal static SpecValidation Of(TinyImageResource resource)
+    /// <summary>
+    /// The validator's only way to wrap a resource: it is wrapped when, and only when, it has no error. With
+    /// <paramref name="validatedBefore"/> (only <see cref="ValidatedSpecs"/> passes it) the validator is not run again: the
+    /// same uid and generation, so the same name, namespace and spec, were found valid before.
+    /// </summary>
+    internal static SpecValidation Of(TinyImageResource resource, bool validatedBefore = false)
     {
+        if (validatedBefore)
+        {
+            return new SpecValidation(resource, new ValidTinyImage(resource), []);
+        }
+
         var errors = SpecValidator.Errors(resource);
         return new SpecValidation(resource, errors.Count == 0 ? new ValidTinyImage(resource) : null, errors);
     }

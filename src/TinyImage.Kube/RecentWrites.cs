@@ -37,4 +37,24 @@ public sealed class RecentWrites<T>
         entries.TryRemove(KeyValuePair.Create(key, entry));
         return cached;
     }
+
+    /// <summary>
+    /// Forgets the written copy of <paramref name="cached"/>'s key once the cache holds a version other than the one the
+    /// write replaced (call from the informer for every event), so no second copy of an object outlives its write.
+    /// </summary>
+    public void Seen(T cached)
+    {
+        ArgumentNullException.ThrowIfNull(cached);
+        var key = ObjectKey.Of(cached);
+        if (entries.TryGetValue(key, out var entry) && cached.Metadata.ResourceVersion != entry.Replaced)
+        {
+            entries.TryRemove(KeyValuePair.Create(key, entry));
+        }
+    }
+
+    /// <summary>Forgets the written copy of a deleted object.</summary>
+    public void Forget(ObjectKey key) => entries.TryRemove(key, out _);
+
+    /// <summary>Written copies held; for tests.</summary>
+    public int Count => entries.Count;
 }

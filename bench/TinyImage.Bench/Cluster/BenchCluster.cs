@@ -52,10 +52,10 @@ internal sealed class BenchCluster : IAsyncDisposable
         return new BenchCluster(emulator, api, watcher, kubeconfig, setup.Repository);
     }
 
-    public static string Name(int i) => "ti-" + i.ToString("D5", CultureInfo.InvariantCulture);
+    /// <summary>A pinned commit: nothing resolves the source's refs against the (unreachable) git host.</summary>
+    private const string BenchCommit = "0123456789abcdef0123456789abcdef01234567";
 
-    /// <summary>The source commit every bench TinyImage pins: a branch would be resolved over the network (no git server here).</summary>
-    private const string PinnedCommit = "0123456789abcdef0123456789abcdef01234567";
+    public static string Name(int i) => "ti-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
     public JsonObject TinyImage(int i) => new()
     {
@@ -64,7 +64,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         ["metadata"] = new JsonObject { ["name"] = Name(i), ["namespace"] = Namespace },
         ["spec"] = new JsonObject
         {
-            ["source"] = new JsonObject { ["git"] = new JsonObject { ["url"] = "https://git.example.com/bench/hello.git", ["ref"] = new JsonObject { ["commit"] = PinnedCommit } } },
+            ["source"] = new JsonObject { ["git"] = new JsonObject { ["url"] = "https://git.example.com/bench/hello.git", ["ref"] = new JsonObject { ["commit"] = BenchCommit } } },
             ["binary"] = Images.ImagesCommand.BinaryName,
             ["output"] = new JsonObject { ["repository"] = Repository, ["insecure"] = true },
         },

@@ -18,6 +18,9 @@ namespace TinyImage.Operator.Reconciler;
 /// </summary>
 internal sealed class BuildPlanner(IToolchainResolver resolver, OperatorOptions options, ILogger logger)
 {
+    /// <summary>Verdicts on the pinned copies (their own instance: a copy shares the uid and generation of its TinyImage).</summary>
+    private readonly Api.ValidatedSpecs pinnedSpecs = new();
+
     public async Task<StepResult> PlanAsync(Reconciliation run, string? sourceDigest, string? commit, CancellationToken cancellationToken)
     {
         var valid = run.Valid;
@@ -49,7 +52,7 @@ internal sealed class BuildPlanner(IToolchainResolver resolver, OperatorOptions 
             (fresh, recheck) = await CheckToolchainAsync(run, valid, recorded!, cancellationToken).ConfigureAwait(false);
             if (fresh is null)
             {
-                var kept = recorded!.Toolchain is { Count: > 0 } toolchain ? ToolchainPins.Apply(valid, options, [.. toolchain]) ?? valid : valid;
+                var kept = recorded!.Toolchain is { Count: > 0 } toolchain ? ToolchainPins.Apply(valid, options, [.. toolchain], pinnedSpecs) ?? valid : valid;
                 run.Hash = recorded.SpecHash;
                 run.Plan = new BuildPlan(kept, null, recorded.Toolchain is null ? null : [.. recorded.Toolchain], inputs);
                 return recheck is { } after ? new StepResult(StepAction.Continue, RequeueAfter: after) : StepResult.Continue;
@@ -70,7 +73,7 @@ internal sealed class BuildPlanner(IToolchainResolver resolver, OperatorOptions 
             fresh = resolved;
         }
 
-        var pinned = ToolchainPins.Apply(valid, options, fresh);
+        var pinned = ToolchainPins.Apply(valid, options, fresh, pinnedSpecs);
         if (pinned is null)
         {
             return StepResult.Stop(Conditions.ReasonToolchainUnresolved, "a toolchain image pinned by digest is longer than spec.build.builderImage or kanikoImage allows (512 characters)");

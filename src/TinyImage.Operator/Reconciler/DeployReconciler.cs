@@ -44,9 +44,9 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
 
         // A workload recorded in status (an earlier spec's binary, args, env, port) is validated like a spec; the
         // current spec's own workload is the TinyImage validated at the start of the pass.
-        var asVerified = AsVerified(run.TinyImage, workload);
         var valid = run.Valid;
-        if (ObjectCopy.Json(asVerified.Spec, ApiJson.TypeInfo<TinyImageSpec>()) != ObjectCopy.Json(valid.Spec, ApiJson.TypeInfo<TinyImageSpec>()))
+        if (!IsCurrentSpecs(run.TinyImage.Spec, workload) && AsVerified(run.TinyImage, workload) is var asVerified
+            && ObjectCopy.Json(asVerified.Spec, ApiJson.TypeInfo<TinyImageSpec>()) != ObjectCopy.Json(valid.Spec, ApiJson.TypeInfo<TinyImageSpec>()))
         {
             var verified = SpecValidator.Validate(asVerified);
             if (verified.Valid is null)
@@ -219,6 +219,45 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             ? message + "; the current build's image is refused and not deployed: " + verified.Reason + ": " + Text.Shorten(verified.Message ?? "", 300)
             : message;
     }
+
+    /// <summary>
+    /// Whether the workload is the current spec's own (its binary, args, env and port): the common case, decided without
+    /// copying the TinyImage and serializing both specs (issue 17: per-pass allocations).
+    /// </summary>
+    internal static bool IsCurrentSpecs(TinyImageSpec spec, ServingStatus workload)
+    {
+        if ((workload.Binary ?? spec.Binary) != spec.Binary || (workload.ContainerPort ?? spec.Deploy.ContainerPort) != spec.Deploy.ContainerPort)
+        {
+            return false;
+        }
+
+        IList<string> args = spec.Deploy.Args ?? [], verifiedArgs = workload.Args ?? [];
+        if (!args.SequenceEqual(verifiedArgs, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        IList<EnvVarSpec> env = spec.Deploy.Env ?? [];
+        IList<EnvVarStatus> verifiedEnv = workload.Env ?? [];
+        if (env.Count != verifiedEnv.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < env.Count; i++)
+        {
+            var (a, b) = (EnvVarStatus.From(env[i]), verifiedEnv[i]);
+            if (a.Name != b.Name || a.Value != b.Value || !SameKey(a.SecretKeyRef, b.SecretKeyRef) || !SameKey(a.ConfigMapKeyRef, b.ConfigMapKeyRef))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameKey(KeyReference? a, KeyReference? b) =>
+        (a is null && b is null) || (a is not null && b is not null && a.Name == b.Name && a.Key == b.Key);
 
     /// <summary>The TinyImage with the binary, args, env and port the workload was verified and deployed with.</summary>
     private static Api.V1Alpha1.TinyImage AsVerified(Api.V1Alpha1.TinyImage tinyImage, ServingStatus workload)

@@ -17,10 +17,12 @@ namespace TinyImage.Operator.Reconciler;
 /// <c>status.source</c>); the commit is part of the build hash. A validation that ran out of time (a pattern's match
 /// timeout on a loaded machine) is no verdict on the spec: the pass ends and is retried with backoff, nothing stalls.
 /// </summary>
-internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null, BuildPlanner? planner = null, Func<Api.V1Alpha1.TinyImage, SpecValidation>? validator = null, ILogger? logger = null) : ISubReconciler
+internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions options, SourceRevisions? sources = null, BuildPlanner? planner = null, ValidatedSpecs? validated = null, Func<Api.V1Alpha1.TinyImage, SpecValidation>? validator = null, ILogger? logger = null) : ISubReconciler
 {
+    private readonly ValidatedSpecs validated = validated ?? new ValidatedSpecs();
+
     private readonly BuildPlanner planner = planner ?? new BuildPlanner(UnavailableToolchainResolver.Instance, options, NullLogger.Instance);
-    private readonly Func<Api.V1Alpha1.TinyImage, SpecValidation> validate = validator ?? SpecValidator.Validate;
+    private readonly Func<Api.V1Alpha1.TinyImage, SpecValidation>? validate = validator;
     private readonly ILogger logger = logger ?? NullLogger.Instance;
 
     public string Name => "inputs";
@@ -29,11 +31,12 @@ internal sealed class InputsReconciler(ClusterView cluster, OperatorOptions opti
 
     public async Task<StepResult> ReconcileAsync(Reconciliation run, CancellationToken cancellationToken)
     {
-        // The one validation of the pass: every error, each with its field; a spec a retry cannot fix stops without a requeue.
+        // The one validation of the pass (none when this generation was found valid before): every error, each with its
+        // field; a spec a retry cannot fix stops without a requeue.
         SpecValidation validation;
         try
         {
-            validation = validate(run.TinyImage);
+            validation = validate is null ? validated.Validate(run.TinyImage) : validate(run.TinyImage);
         }
         catch (RegexMatchTimeoutException e)
         {

@@ -29,8 +29,15 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
             return true;
         }
 
-        var updated = ObjectCopy.Clone(Current, TinyImageTypes.TinyImages.ItemInfo);
-        updated.Status = ObjectCopy.Clone(status, info);
+        // Only serialized, never kept or changed: the read object's parts are shared, not copied (issue 17).
+        var updated = new TinyImageResource
+        {
+            ApiVersion = Current.ApiVersion,
+            Kind = Current.Kind,
+            Metadata = Current.Metadata,
+            Spec = Current.Spec,
+            Status = status,
+        };
         var result = await client.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
         if (result.Value is not { } stored)
         {

@@ -27,6 +27,7 @@ internal sealed class TinyImageReconciler
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
     private readonly ProgressWrites progress;
+    private readonly Api.ValidatedSpecs validated = new();
 
     private readonly IVerificationRunner verifier;
 
@@ -43,7 +44,7 @@ internal sealed class TinyImageReconciler
         Slots = new BuildSlots(new BuildCaps(options.MaxConcurrentBuilds, options.MaxConcurrentBuildsPerNamespace), cluster, time);
         steps =
         [
-            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger), logger: logger),
+            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger), validated, logger: logger),
             new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger, Slots),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,
@@ -54,6 +55,26 @@ internal sealed class TinyImageReconciler
 
     /// <summary>The caps on concurrent builds; the controller wakes waiting builds through it.</summary>
     public BuildSlots Slots { get; }
+
+    /// <summary>The status writes of this reconciler not yet seen by the cache; for tests.</summary>
+    internal int UnseenWrites => written.Count;
+
+    /// <summary>
+    /// Every TinyImage informer event: a written copy is dropped once the cache shows a newer version, so the operator
+    /// keeps one copy of each TinyImage, not two (issue 17).
+    /// </summary>
+    public void Observe(InformerEvent<TinyImageResource> informerEvent)
+    {
+        if (informerEvent.Type == InformerEventType.Deleted)
+        {
+            written.Forget(ObjectKey.Of(informerEvent.Object));
+            validated.Forget(informerEvent.Object.Metadata.Uid);
+        }
+        else
+        {
+            written.Seen(informerEvent.Object);
+        }
+    }
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
