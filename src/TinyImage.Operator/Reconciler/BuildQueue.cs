@@ -17,7 +17,7 @@ internal static class BuildQueue
         ArgumentNullException.ThrowIfNull(running);
         ArgumentNullException.ThrowIfNull(waiting);
         var line = Line(waiting.Where(w => w.Key != candidate.Key).Append(candidate));
-        var (admitted, total, perNamespace) = Admit(caps, running, line);
+        var (admitted, _, perNamespace) = Admit(caps, running, line);
         if (admitted.Contains(candidate.Key))
         {
             return new BuildAdmission(true, null, 0, [.. admitted.Where(k => k != candidate.Key)]);
@@ -26,9 +26,11 @@ internal static class BuildQueue
         var place = 1 + line.TakeWhile(w => w.Key != candidate.Key).Count(w => !admitted.Contains(w.Key));
         var inNamespace = perNamespace.GetValueOrDefault(candidate.Key.Namespace ?? "");
         var message = caps.PerNamespace > 0 && inNamespace >= caps.PerNamespace
-            ? "waiting for a build slot: the per-namespace cap of " + caps.PerNamespace + " concurrent builds (--max-concurrent-builds-per-namespace) is reached in " + candidate.Key.Namespace + " with " + inNamespace + " running or starting"
-            : "waiting for a build slot: the cluster-wide cap of " + caps.ClusterWide + " concurrent builds (--max-concurrent-builds) is reached with " + total + " running or starting";
-        return new BuildAdmission(false, message + "; place " + place + " in line", place, [.. admitted]);
+            ? "waiting for a build slot: the per-namespace cap of " + caps.PerNamespace + " concurrent builds (--max-concurrent-builds-per-namespace) is reached in " + candidate.Key.Namespace + "; waiting builds start oldest first"
+            : "waiting for a build slot: the cluster-wide cap of " + caps.ClusterWide + " concurrent builds (--max-concurrent-builds) is reached; waiting builds start oldest first";
+        // The place in line and the running count stay out of the message (it goes to status): both change whenever any
+        // build starts or finishes, and status would be rewritten for every waiting TinyImage each time.
+        return new BuildAdmission(false, message, place, [.. admitted]);
     }
 
     /// <summary>The waiting builds that may start now (oldest first), e.g. after a running build finished.</summary>

@@ -73,23 +73,34 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
             }
         }
 
-        // Never verify (nor announce it) for an SBOM ConfigMap name another owner holds: the cache sees only ours.
-        sbomConfigMap ??= await cluster.ConfigMaps.GetAsync(run.Namespace, sbomName, cancellationToken).ConfigureAwait(false);
-        if (!run.IsOursOrAbsent(sbomConfigMap))
-        {
-            return run.ChildInTheWay("ConfigMap", sbomName);
-        }
-
         // Verification reads the image from the registry off the reconcile workers: this pass says where it stands, and the
         // pool wakes the TinyImage when its result is there. A new digest, policy, retry or secret supersedes the old one.
         var request = new VerificationRequest(spec.Output.Repository, digest, spec.Binary, Policy(spec), run.Inputs?.DockerConfigJson, spec.Output.Insecure);
         var identity = policyKey + "|" + run.Retry + "|" + VerificationCache.Scope(request.Repository, request.DockerConfigJson, request.Insecure);
+
+        // Never verify (nor announce it) for an SBOM ConfigMap name another owner holds: the cache sees only ours. Checked
+        // through the API once, before the verification is submitted: the passes of a TinyImage waiting for its queued or
+        // running verification do not ask again (at 5,000 waiting, a GET per wake-up was most of the API's reads).
+        if (sbomConfigMap is null && !verifier.IsPending(new ObjectKey(run.Namespace, run.Name), identity))
+        {
+            sbomConfigMap = await cluster.ConfigMaps.GetAsync(run.Namespace, sbomName, cancellationToken).ConfigureAwait(false);
+            if (!run.IsOursOrAbsent(sbomConfigMap))
+            {
+                return run.ChildInTheWay("ConfigMap", sbomName);
+            }
+        }
+        else if (!run.IsOursOrAbsent(sbomConfigMap))
+        {
+            return run.ChildInTheWay("ConfigMap", sbomName);
+        }
         var progress = await verifier.SubmitAsync(new ObjectKey(run.Namespace, run.Name), identity, request, cancellationToken).ConfigureAwait(false);
         if (progress.Result is not { } result)
         {
+            // The place in line stays out of status: it changes whenever any verification ahead finishes, and writing it
+            // would rewrite every waiting TinyImage's status per finished verification (quadratic at 5,000 waiting).
             var (reason, message) = progress.State == VerificationState.Running
                 ? (Conditions.ReasonVerificationRunning, "verifying " + digest)
-                : (Conditions.ReasonVerificationQueued, $"verification of {digest} waits for a free slot ({progress.Ahead} ahead of it in this namespace)");
+                : (Conditions.ReasonVerificationQueued, $"verification of {digest} waits for a free slot");
             run.SetCondition(Conditions.SbomVerified, Conditions.Unknown, reason, message);
             return StepResult.Wait(reason, message);
         }

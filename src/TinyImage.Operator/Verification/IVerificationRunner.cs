@@ -15,6 +15,12 @@ internal interface IVerificationRunner
     /// </summary>
     Task<VerificationProgress> SubmitAsync(ObjectKey owner, string identity, VerificationRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether a verification under <paramref name="identity"/> is already queued or running for <paramref name="owner"/>
+    /// (its pass then has nothing to check before asking again: it checked before submitting).
+    /// </summary>
+    bool IsPending(ObjectKey owner, string identity);
+
     /// <summary>The owner is gone: cancel and forget its verification.</summary>
     void Forget(ObjectKey owner);
 }

@@ -113,6 +113,14 @@ internal sealed partial class VerificationPool : IVerificationRunner, IAsyncDisp
         return Task.FromResult(progress);
     }
 
+    public bool IsPending(ObjectKey owner, string identity)
+    {
+        lock (gate)
+        {
+            return jobs.TryGetValue(owner, out var job) && job.Identity == identity && job.State != VerificationState.Done;
+        }
+    }
+
     public void Forget(ObjectKey owner)
     {
         Job? gone;

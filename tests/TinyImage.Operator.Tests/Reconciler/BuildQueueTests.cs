@@ -29,7 +29,7 @@ public sealed class BuildQueueTests
     }
 
     [Fact]
-    public void A_Queued_Build_Is_Told_Which_Cap_Its_Value_And_Its_Place_In_Line()
+    public void A_Queued_Build_Is_Told_Which_Cap_And_Its_Value_In_A_Message_That_Does_Not_Change_As_The_Line_Moves()
     {
         var caps = new BuildCaps(2, 0);
 
@@ -38,7 +38,12 @@ public sealed class BuildQueueTests
         Assert.False(admission.Admitted);
         Assert.Equal(3, admission.Place);
         Assert.Contains("cluster-wide cap of 2 concurrent builds (--max-concurrent-builds)", admission.Message, StringComparison.Ordinal);
-        Assert.EndsWith("place 3 in line", admission.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("place", admission.Message, StringComparison.Ordinal);
+
+        // One build ahead finished and one more runs elsewhere: the place changes, the sentence in status does not.
+        var later = BuildQueue.Decide(caps, ["a", "x"], [Waiting("b", "second", 1)], Waiting("c", "third", 2));
+        Assert.Equal(2, later.Place);
+        Assert.Equal(admission.Message, later.Message);
     }
 
     [Fact]

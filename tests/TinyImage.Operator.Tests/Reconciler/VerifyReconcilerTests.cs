@@ -117,6 +117,55 @@ public sealed class VerifyReconcilerTests
     }
 
     [Fact]
+    public async Task The_Passes_Of_A_TinyImage_Whose_Verification_Waits_In_The_Pool_Ask_The_API_Nothing_And_Keep_One_Message()
+    {
+        await using var h = await StartAsync();
+        var pool = new QueuedVerification();
+        var (tinyImage, run) = await SetUpAsync(h, Digest('b'));
+        var step = new VerifyReconciler(h.Cluster, pool, NullLogger.Instance);
+
+        var first = await step.ReconcileAsync(run, Token);
+        var getsAfterSubmit = SbomGets(h);
+        pool.Ahead = 0;
+        var again = await PassAsync(h, tinyImage, run.Status, Digest('b'));
+        var second = await step.ReconcileAsync(again, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonVerificationQueued), (first.Action, first.Reason));
+        Assert.Equal(1, getsAfterSubmit);
+        Assert.Equal(getsAfterSubmit, SbomGets(h));
+        Assert.Equal(2, pool.Submits);
+
+        // The line moved (7 ahead, then none): the message in status did not, so the waiting pass writes nothing new.
+        Assert.Equal(first.Message, second.Message);
+    }
+
+    private static int SbomGets(StepHarness h) =>
+        h.Kube.Requests.All.Count(r => r.Verb == "get" && r.Resource == "configmaps" && r.Name == "hello-sbom");
+
+    /// <summary>A pool whose verification stays queued: pending once submitted.</summary>
+    private sealed class QueuedVerification : IVerificationRunner
+    {
+        private string? identity;
+
+        public int Ahead { get; set; } = 7;
+
+        public int Submits { get; private set; }
+
+        public Task<VerificationProgress> SubmitAsync(ObjectKey owner, string identity, VerificationRequest request, CancellationToken cancellationToken)
+        {
+            Submits++;
+            this.identity = identity;
+            return Task.FromResult(new VerificationProgress(VerificationState.Queued, Ahead));
+        }
+
+        public bool IsPending(ObjectKey owner, string identity) => identity == this.identity;
+
+        public void Forget(ObjectKey owner)
+        {
+        }
+    }
+
+    [Fact]
     public async Task Without_A_Built_Digest_It_Waits_For_The_Build_Without_Verifying()
     {
         await using var h = await StartAsync();
