@@ -38,7 +38,7 @@ public sealed class BuildSlotsTests : IDisposable
         var refused = slots.TryStart(new ObjectKey("demo", "y"), "y-build-1", Now);
 
         Assert.False(refused.Admitted);
-        Assert.Contains("with 2 running or starting", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("cluster-wide cap of 2 concurrent builds", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
