@@ -10,6 +10,7 @@
 #                            else ../shared/fixtures/auditable/rustsec__binary-with-audit-info)
 #   BENCH_SIZES=100,1000  BENCH_RUNS=3  BENCH_SIZES_LARGE=5000  BENCH_RUNS_LARGE=1  BENCH_STEADY_SIZE=1000  BENCH_STEADY_SECONDS=60  BENCH_RESYNC=10
 #   BENCH_CHANGES=50  BENCH_STARTUP_RUNS=5  BENCH_VERIFY_RUNS=7
+#   BENCH_STARTUP_TRACE=1    startup also runs the operator with TINYIMAGE_STARTUP_TRACE=1 and reports each start step
 #   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run)
 #   BENCH_EMULATOR=FILE      another kube-emulator binary for scale (e.g. one built from an older commit, to compare)
 #   BENCH_NAME=scale         the result files of the scale step (bench/results/NAME.json and .md)
@@ -115,7 +116,7 @@ for step in "${steps[@]}"; do
     startup)
       push_images
       "$bench" startup --emulator "$emulator" --crd "$crd" --images "$work/images.json" --build "JIT=$jit" --build "NativeAOT=$aot" \
-          --runs "${BENCH_STARTUP_RUNS:-5}" --results "$results" --work "$work" ;;
+          --runs "${BENCH_STARTUP_RUNS:-5}" --results "$results" --work "$work" ${BENCH_STARTUP_TRACE:+--trace} ;;
     size)
       {
         echo "| artifact | bytes |"

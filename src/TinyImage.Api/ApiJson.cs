@@ -5,8 +5,10 @@ using System.Text.Json.Serialization.Metadata;
 namespace TinyImage.Api;
 
 /// <summary>
-/// JSON options for the API types and every KubernetesClient model: KubernetesClient's converters (RFC 3339 times,
-/// quantities) and source-generated metadata, ours first. AOT-safe.
+/// JSON options for the API types and the KubernetesClient models they reach (metadata, conditions, tolerations...):
+/// KubernetesClient's converters (RFC 3339 times, quantities) and source-generated metadata. AOT-safe. Other models
+/// (a Job, a Deployment) are the controller runtime's (<c>TinyImage.Kube.KubeJsonContext</c>); the operator's
+/// <c>OperatorJson</c> knows both. Not KubernetesClient's own context: touching it links all of its 828 models.
 /// </summary>
 public static class ApiJson
 {
@@ -24,16 +26,13 @@ public static class ApiJson
     /// <summary>A typed object (an API type or a KubernetesClient model) as a JSON node, e.g. for the YAML writer.</summary>
     public static JsonNode? ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, TypeInfo<T>());
 
-    /// <summary>The metadata for <typeparamref name="T"/>; throws when neither our context nor KubernetesClient's knows it.</summary>
+    /// <summary>The metadata for <typeparamref name="T"/>; throws when the API's context does not know it.</summary>
     public static JsonTypeInfo<T> TypeInfo<T>() =>
         (JsonTypeInfo<T>)(Options.GetTypeInfo(typeof(T)) ?? throw new NotSupportedException("No JSON metadata for " + typeof(T)));
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(k8s.SourceGenerationContext.Default.Options)
-        {
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(ApiJsonContext.Default, k8s.SourceGenerationContext.Default),
-        };
+        var options = new JsonSerializerOptions(ApiJsonContext.Default.Options) { TypeInfoResolver = ApiJsonContext.Default };
         options.MakeReadOnly();
         return options;
     }

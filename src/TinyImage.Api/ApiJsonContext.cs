@@ -10,5 +10,10 @@ namespace TinyImage.Api;
 [JsonSerializable(typeof(TinyImageList))]
 // KubernetesClient models with object-typed fields (e.g. V1JSONSchemaProps.Default in a CRD) hold JsonElement values.
 [JsonSerializable(typeof(JsonElement))]
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+// KubernetesClient's options (its SourceGenerationContext.cs), so the models inside a TinyImage read and write as they do there.
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    Converters = [typeof(k8s.KubernetesJson.Iso8601TimeSpanConverter), typeof(k8s.KubernetesJson.KubernetesDateTimeConverter), typeof(k8s.KubernetesJson.KubernetesDateTimeOffsetConverter), typeof(k8s.Models.V1Status.V1StatusObjectViewConverter)])]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -7,5 +7,8 @@ public interface IInformer
 
     bool HasSynced { get; }
 
+    /// <summary>Completes when the first list of every namespace is in the cache.</summary>
+    Task Synced { get; }
+
     Task RunAsync(CancellationToken cancellationToken);
 }

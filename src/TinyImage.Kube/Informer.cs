@@ -22,6 +22,7 @@ public sealed class Informer<T> : IInformer
     private readonly List<Action<InformerEvent<T>>> handlers = [];
     private readonly IReadOnlyList<string?> scopes;
     private readonly Func<T, T>? transform;
+    private readonly TaskCompletionSource syncedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int syncedScopes;
     private long lists;
     private long watches;
@@ -42,6 +43,9 @@ public sealed class Informer<T> : IInformer
 
     /// <summary>True once every namespace's first list is in the cache.</summary>
     public bool HasSynced => Volatile.Read(ref syncedScopes) == scopes.Count;
+
+    /// <summary>Completes when <see cref="HasSynced"/> becomes true (never, if the informer stops before).</summary>
+    public Task Synced => syncedSignal.Task;
 
     /// <summary>Lists done so far (the first ones and every relist).</summary>
     public long ListCount => Interlocked.Read(ref lists);
@@ -86,7 +90,10 @@ public sealed class Informer<T> : IInformer
                     if (!synced)
                     {
                         synced = true;
-                        Interlocked.Increment(ref syncedScopes);
+                        if (Interlocked.Increment(ref syncedScopes) == scopes.Count)
+                        {
+                            syncedSignal.TrySetResult();
+                        }
                     }
                 }
 

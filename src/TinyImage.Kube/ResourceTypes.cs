@@ -1,5 +1,5 @@
 using k8s.Models;
-using Ctx = k8s.SourceGenerationContext;
+using Ctx = TinyImage.Kube.KubeJsonContext;
 
 namespace TinyImage.Kube;
 

@@ -13,7 +13,7 @@ public static class StatusErrors
         {
             try
             {
-                status = JsonSerializer.Deserialize(body, k8s.SourceGenerationContext.Default.V1Status);
+                status = JsonSerializer.Deserialize(body, KubeJsonContext.Default.V1Status);
             }
             catch (JsonException)
             {

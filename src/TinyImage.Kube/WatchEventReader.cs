@@ -117,7 +117,7 @@ public static class WatchEventReader
         };
         if (eventType == WatchEventType.Error)
         {
-            return new WatchEvent<T>(eventType, null, JsonSerializer.Deserialize(body, k8s.SourceGenerationContext.Default.V1Status));
+            return new WatchEvent<T>(eventType, null, JsonSerializer.Deserialize(body, KubeJsonContext.Default.V1Status));
         }
 
         var value = JsonSerializer.Deserialize(body, itemInfo) ?? throw new JsonException("A watch event's object is null.");

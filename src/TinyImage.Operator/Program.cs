@@ -12,6 +12,7 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        Telemetry.StartupTrace.Mark("main");
         try
         {
             return await RunVerbAsync(args).ConfigureAwait(false);

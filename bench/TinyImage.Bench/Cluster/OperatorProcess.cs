@@ -8,6 +8,7 @@ internal sealed class OperatorProcess : IDisposable
     private readonly Process process;
     private readonly StreamWriter log;
     private readonly Lock gate = new();
+    private readonly List<string> traceLines = [];
 
     private OperatorProcess(Process process, StreamWriter log, DateTimeOffset startedAt)
     {
@@ -20,6 +21,18 @@ internal sealed class OperatorProcess : IDisposable
     public DateTimeOffset StartedAt { get; }
 
     public int Pid => process.Id;
+
+    /// <summary>The <c>startup-trace</c> lines written so far (the operator's TINYIMAGE_STARTUP_TRACE=1).</summary>
+    public IReadOnlyList<string> TraceLines
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. traceLines];
+            }
+        }
+    }
 
     public bool HasExited => process.HasExited;
 
@@ -78,6 +91,10 @@ internal sealed class OperatorProcess : IDisposable
         lock (gate)
         {
             log.WriteLine(line);
+            if (line.StartsWith("startup-trace ", StringComparison.Ordinal))
+            {
+                traceLines.Add(line);
+            }
         }
     }
 }

@@ -11,7 +11,9 @@ namespace TinyImage.Bench.Cluster;
 /// with one unreconciled TinyImage waiting, the operator process is started and the emulator's request log tells when
 /// its first request and its first write (the first reconcile acting) arrived. Builds alternate run by run. The API's
 /// answer time is estimated by replaying, from the harness, the operator's non-watch requests that came before its
-/// first write, one after another (an upper bound: the operator sends some of them concurrently).
+/// first write, one after another (an upper bound: the operator sends some of them concurrently). With
+/// <c>--trace</c> the operator runs with TINYIMAGE_STARTUP_TRACE=1 and each of its start steps is placed after the
+/// spawn (median per step in the report).
 /// </summary>
 internal static class StartupCommand
 {
@@ -23,12 +25,13 @@ internal static class StartupCommand
         var results = args.Required("--results");
         var work = args.Required("--work");
         Directory.CreateDirectory(work);
+        var trace = args.Flag("--trace");
         var samples = builds.ToDictionary(b => b.Label, _ => new List<JsonObject>());
         for (var run = 1; run <= runs; run++)
         {
             foreach (var (label, binary) in builds)
             {
-                var sample = await OneAsync(setup, label, binary, run, work, cancellationToken);
+                var sample = await OneAsync(setup, label, binary, run, work, trace, cancellationToken);
                 Console.WriteLine($"-- {label} run {run}: {sample.ToJsonString()}");
                 samples[label].Add(sample);
             }
@@ -56,6 +59,23 @@ internal static class StartupCommand
             md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {S("firstRequestMs").Mmm("0.0")} | {S("firstWriteMs").Mmm("0.0")} | {S("apiAnswerMs").Mmm("0.0")} | {S("excludingApiMs").Mmm("0.0")} |");
         }
 
+        if (trace)
+        {
+            md.AppendLine();
+            md.AppendLine("Startup trace (TINYIMAGE_STARTUP_TRACE=1), ms after the spawn, median of the runs:");
+            md.AppendLine();
+            md.AppendLine("| build | step | ms after spawn (min / median / max) |");
+            md.AppendLine("|---|---|---|");
+            foreach (var (label, list) in samples)
+            {
+                var steps = list.SelectMany(s => s["steps"]?.AsObject() ?? []).GroupBy(kv => kv.Key, kv => ResultFile.Num(kv.Value));
+                foreach (var step in steps.OrderBy(g => Stats.Of(g).Median))
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {step.Key} | {Stats.Of(step).Mmm("0.0")} |");
+                }
+            }
+        }
+
         if (medians.Count == 2)
         {
             var ordered = medians.OrderByDescending(m => m.Value).ToList();
@@ -68,12 +88,13 @@ internal static class StartupCommand
         return 0;
     }
 
-    private static async Task<JsonObject> OneAsync(BenchSetup setup, string label, string binary, int run, string work, CancellationToken cancellationToken)
+    private static async Task<JsonObject> OneAsync(BenchSetup setup, string label, string binary, int run, string work, bool trace, CancellationToken cancellationToken)
     {
         await using var cluster = await BenchCluster.StartAsync(setup, work, cancellationToken);
         await cluster.CreateAsync(0, 1, cancellationToken);
         var start = await cluster.Api.RequestCountAsync(cancellationToken);
-        using var op = cluster.StartOperator(binary, Path.Combine(work, $"startup-{label}-{run}.log"), TimeSpan.FromMinutes(10));
+        using var op = cluster.StartOperator(binary, Path.Combine(work, $"startup-{label}-{run}.log"), TimeSpan.FromMinutes(10),
+            trace ? new Dictionary<string, string> { ["TINYIMAGE_STARTUP_TRACE"] = "1" } : null);
         var startMicros = (op.StartedAt - DateTimeOffset.UnixEpoch).Ticks / 10;
         List<LoggedRequest> mine = [];
         var watch = Stopwatch.StartNew();
@@ -101,8 +122,29 @@ internal static class StartupCommand
         }
 
         var firstWriteMs = (firstWrite.Micros - startMicros) / 1000.0;
+        var steps = new JsonObject();
+        if (trace)
+        {
+            // Bounded wait for the trace's last line (written after the first reconcile returns).
+            var traced = Stopwatch.StartNew();
+            while (traced.Elapsed < TimeSpan.FromSeconds(5) && !op.TraceLines.Any(l => l.EndsWith(" first reconcile done", StringComparison.Ordinal)))
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+
+            foreach (var line in op.TraceLines)
+            {
+                // startup-trace UNIX_MICROS MS_SINCE_MAIN STEP
+                var parts = line.Split(' ', 4);
+                steps[parts[3]] = Math.Round((long.Parse(parts[1], CultureInfo.InvariantCulture) - startMicros) / 1000.0, 2);
+            }
+
+            steps["first write seen by the API server"] = Math.Round(firstWriteMs, 2);
+        }
+
         return new JsonObject
         {
+            ["steps"] = steps,
             ["run"] = run,
             ["firstRequestMs"] = Math.Round((mine[0].Micros - startMicros) / 1000.0, 2),
             ["firstWriteMs"] = Math.Round(firstWriteMs, 2),

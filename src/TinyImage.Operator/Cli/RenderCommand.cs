@@ -179,11 +179,11 @@ internal static class RenderCommand
         }
 
         var imageRef = ti.Spec.Output.Repository + "@" + PlaceholderDigest;
-        yield return (ApiJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(ti, hash, options)), header + "\nThe generated Containerfile.");
-        yield return (ApiJson.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), "The Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti, hash) + " and reports the digest.");
-        yield return (ApiJson.ToNode(DeploymentBuilder.Build(ti, imageRef, hash, options)),
+        yield return (OperatorJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(ti, hash, options)), header + "\nThe generated Containerfile.");
+        yield return (OperatorJson.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), "The Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti, hash) + " and reports the digest.");
+        yield return (OperatorJson.ToNode(DeploymentBuilder.Build(ti, imageRef, hash, options)),
             "The Deployment. The digest is a placeholder (sha256: and 64 zeros): the operator deploys the digest the build\nreports, once the image's SBOM is verified.");
-        yield return (ApiJson.ToNode(ServiceBuilder.Build(ti)), "The Service.");
+        yield return (OperatorJson.ToNode(ServiceBuilder.Build(ti)), "The Service.");
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ internal static class BuildPodFlags
         egress = [];
         try
         {
-            if (JsonSerializer.Deserialize(value, k8s.SourceGenerationContext.Default.IListV1NetworkPolicyEgressRule) is not { } rules)
+            if (JsonSerializer.Deserialize(value, TinyImage.Kube.KubeJsonContext.Default.IListV1NetworkPolicyEgressRule) is not { } rules)
             {
                 return "expected a JSON list of egress rules, e.g. [{\"ports\":[{\"port\":443}]}]";
             }

@@ -31,7 +31,10 @@ internal static class RunCommand
             return 0;
         }
 
+        StartupTrace.Mark("arguments parsed");
+
         var (config, source, tried) = ClusterConfigLoader.Load(arguments.Kubeconfig, arguments.Context, Environment.GetEnvironmentVariable);
+        StartupTrace.Mark("cluster configuration loaded");
         if (config is null)
         {
             await stderr.WriteLineAsync(NoCluster("found no cluster configuration", tried)).ConfigureAwait(false);
@@ -39,6 +42,7 @@ internal static class RunCommand
         }
 
         using var loggers = OperatorLogging.Create(arguments.JsonLogs, arguments.LogLevel);
+        StartupTrace.Mark("logging ready");
         var identity = OperatorHost.NewIdentity(Environment.GetEnvironmentVariable("POD_NAME"));
         KubeConnection connection;
         try
@@ -53,9 +57,11 @@ internal static class RunCommand
         }
 
         using var disposeConnection = connection;
+        StartupTrace.Mark("connection ready");
         using var signal = new ShutdownSignal();
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(signal.Token, cancellationToken);
         var probe = await ClusterProbe.CheckAsync(connection, arguments.Options.WatchNamespaces, shutdown.Token).ConfigureAwait(false);
+        StartupTrace.Mark("cluster probed");
         if (probe is not null)
         {
             await stderr.WriteLineAsync(NoCluster("cannot use the cluster at " + config.Host + " (from " + source + "): " + probe, tried)).ConfigureAwait(false);
@@ -65,6 +71,7 @@ internal static class RunCommand
         var verifier = createVerifier(loggers, arguments.Options);
         using var disposeVerifier = verifier as IDisposable;
         var host = new OperatorHost(connection, verifier, arguments.Options, new ControllerSettings { Instance = identity }, TimeProvider.System, loggers, identity);
+        StartupTrace.Mark("verifier and host ready");
         loggers.CreateLogger("TinyImage.Operator").LogInformation("tinyimage-operator {Identity} using {Source} ({Host})", identity, source, config.Host);
         using var otlp = OtlpExport.StartIfConfigured(Environment.GetEnvironmentVariable);
         using var collector = PrometheusCollector.ForOperator();
@@ -98,6 +105,7 @@ internal static class RunCommand
         }
 
         await using var disposeWebhooks = webhooks;
+        StartupTrace.Mark("health server listening");
         await host.RunAsync(shutdown.Token).ConfigureAwait(false);
         return 0;
     }

@@ -346,8 +346,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
 
     private static bool SameSpec(V1NetworkPolicySpec desired, V1NetworkPolicySpec? actual) =>
         actual is not null
-        && System.Text.Json.JsonSerializer.Serialize(desired, k8s.SourceGenerationContext.Default.V1NetworkPolicySpec)
-            == System.Text.Json.JsonSerializer.Serialize(actual, k8s.SourceGenerationContext.Default.V1NetworkPolicySpec);
+        && System.Text.Json.JsonSerializer.Serialize(desired, KubeJsonContext.Default.V1NetworkPolicySpec)
+            == System.Text.Json.JsonSerializer.Serialize(actual, KubeJsonContext.Default.V1NetworkPolicySpec);
 
     private static StepResult Succeeded(Reconciliation run, string digest)
     {

@@ -17,7 +17,6 @@ namespace TinyImage.Operator.Reconciler;
 /// </summary>
 internal sealed class TinyImageController
 {
-    private static readonly TimeSpan SyncPoll = TimeSpan.FromMilliseconds(50);
     private readonly KubeConnection connection;
     private readonly IImageVerifier verifier;
     private readonly OperatorOptions options;
@@ -91,7 +90,7 @@ internal sealed class TinyImageController
         var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources, settings.Toolchain ?? registryToolchain);
         WireBuildSlots(reconciler.Slots, tinyImages, jobs, queue);
         tinyImages.AddHandler(reconciler.Observe);
-        var reconcile = ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time);
+        var reconcile = StartupTrace.FirstReconcile(ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time));
         if (settings.OnReconciled is { } observe)
         {
             var inner = reconcile;
@@ -107,6 +106,7 @@ internal sealed class TinyImageController
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var running = informers.Select(i => i.RunAsync(stop.Token)).ToList();
+        StartupTrace.Mark("informers started");
         if (sources is not null)
         {
             // Only the leader runs this term, so only the leader polls git hosts.
@@ -132,10 +132,9 @@ internal sealed class TinyImageController
 
         try
         {
-            while (!informers.All(i => i.HasSynced))
-            {
-                await Task.Delay(SyncPoll, time, cancellationToken).ConfigureAwait(false);
-            }
+            // Reconciling starts the moment the last first list is cached (a poll would add up to its interval to startup).
+            await Task.WhenAll(informers.Select(i => i.Synced)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            StartupTrace.Mark("caches synced");
 
             Volatile.Write(ref synced, true);
             settings.OnSynced?.Invoke();

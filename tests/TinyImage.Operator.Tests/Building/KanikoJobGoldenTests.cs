@@ -14,18 +14,18 @@ public sealed class KanikoJobGoldenTests
     [Fact]
     public void ConfigMap_Source_Job_Matches_Its_Golden_File()
     {
-        Golden.Check("Building/golden/job-configmap-source.yaml", YamlWriter.ToYaml(ApiJson.ToNode(KanikoJobBuilder.BuildJob(Samples.Hello().Valid(), Hash, Options))));
+        Golden.Check("Building/golden/job-configmap-source.yaml", YamlWriter.ToYaml(OperatorJson.ToNode(KanikoJobBuilder.BuildJob(Samples.Hello().Valid(), Hash, Options))));
     }
 
     [Fact]
     public void Git_Source_Job_Matches_Its_Golden_File()
     {
-        Golden.Check("Building/golden/job-git-source.yaml", YamlWriter.ToYaml(ApiJson.ToNode(KanikoJobBuilder.BuildJob(Samples.Git().Valid(), Hash, Options))));
+        Golden.Check("Building/golden/job-git-source.yaml", YamlWriter.ToYaml(OperatorJson.ToNode(KanikoJobBuilder.BuildJob(Samples.Git().Valid(), Hash, Options))));
     }
 
     [Fact]
     public void Containerfile_ConfigMap_Matches_Its_Golden_File()
     {
-        Golden.Check("Building/golden/containerfile-configmap.yaml", YamlWriter.ToYaml(ApiJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(Samples.Hello().Valid(), Hash, Options))));
+        Golden.Check("Building/golden/containerfile-configmap.yaml", YamlWriter.ToYaml(OperatorJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(Samples.Hello().Valid(), Hash, Options))));
     }
 }

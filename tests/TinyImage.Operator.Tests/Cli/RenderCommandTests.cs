@@ -75,8 +75,8 @@ public sealed class RenderCommandTests
 
     private static void AssertRoundTrip<T>(JsonNode node)
     {
-        var typed = node.Deserialize(ApiJson.TypeInfo<T>());
-        var back = JsonSerializer.SerializeToNode(typed!, ApiJson.TypeInfo<T>());
+        var typed = node.Deserialize(OperatorJson.TypeInfo<T>());
+        var back = JsonSerializer.SerializeToNode(typed!, OperatorJson.TypeInfo<T>());
 
         Assert.True(JsonNode.DeepEquals(node, back), typeof(T).Name + " changed in a typed round trip:\n" + node.ToJsonString() + "\n" + back!.ToJsonString());
     }

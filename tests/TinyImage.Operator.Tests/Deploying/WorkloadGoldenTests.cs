@@ -18,12 +18,12 @@ public sealed class WorkloadGoldenTests
 
         var deployment = DeploymentBuilder.Build(ti.Valid(), DeploymentBuilderTests.Image, DeploymentBuilderTests.Hash);
 
-        Golden.Check("Deploying/golden/deployment.yaml", YamlWriter.ToYaml(ApiJson.ToNode(deployment)));
+        Golden.Check("Deploying/golden/deployment.yaml", YamlWriter.ToYaml(OperatorJson.ToNode(deployment)));
     }
 
     [Fact]
     public void Service_Matches_Its_Golden_File()
     {
-        Golden.Check("Deploying/golden/service.yaml", YamlWriter.ToYaml(ApiJson.ToNode(ServiceBuilder.Build(Samples.Hello().Valid()))));
+        Golden.Check("Deploying/golden/service.yaml", YamlWriter.ToYaml(OperatorJson.ToNode(ServiceBuilder.Build(Samples.Hello().Valid()))));
     }
 }

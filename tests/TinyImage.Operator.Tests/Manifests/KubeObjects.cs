@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using k8s.Models;
-using TinyImage.Api;
 
 namespace TinyImage.Operator.Tests.Manifests;
 
@@ -37,7 +37,25 @@ internal static class KubeObjects
         return FirstDifference(o, back, Key(o) + " " + (string?)o["metadata"]?["name"]);
     }
 
-    private static string Trip<T>(JsonElement e) => ApiJson.Serialize(ApiJson.Deserialize<T>(e));
+    // KubernetesClient's own context knows every model (the operator's binary links only the kinds it uses); the API's
+    // context adds JsonElement, for the CRD schema's defaults.
+    private static readonly JsonSerializerOptions AllModels = CreateAllModels();
+
+    private static string Trip<T>(JsonElement e)
+    {
+        var info = (JsonTypeInfo<T>)AllModels.GetTypeInfo(typeof(T));
+        return JsonSerializer.Serialize(e.Deserialize(info)!, info);
+    }
+
+    private static JsonSerializerOptions CreateAllModels()
+    {
+        var options = new JsonSerializerOptions(k8s.SourceGenerationContext.Default.Options)
+        {
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(TinyImage.Api.ApiJsonContext.Default, k8s.SourceGenerationContext.Default),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
 
     private static string? FirstDifference(JsonNode? a, JsonNode? b, string path)
     {

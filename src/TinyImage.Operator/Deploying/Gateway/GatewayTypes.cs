@@ -17,9 +17,9 @@ internal static class GatewayTypes
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions(k8s.SourceGenerationContext.Default.Options)
+        var options = new JsonSerializerOptions(KubeJsonContext.Default.Options)
         {
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(GatewayJsonContext.Default, k8s.SourceGenerationContext.Default),
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(GatewayJsonContext.Default, KubeJsonContext.Default),
         };
         options.MakeReadOnly();
         return options;

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+
+namespace TinyImage.Kube;
+
+/// <summary>
+/// Source-generated JSON metadata for the built-in kinds the operator reads or writes (and what they reach), with
+/// KubernetesClient's options and converters (RFC 3339 times, ISO 8601 durations, Status bodies). Used instead of
+/// KubernetesClient's own generated context: that context's type switch names all of KubernetesClient's 828 models, so
+/// touching it links every one of them into the NativeAOT binary (about 12 MB; BENCHMARKS.md, section 6). A kind
+/// added to <see cref="ResourceTypes"/> gets its item and list here.
+/// </summary>
+[JsonSerializable(typeof(V1ConfigMap))]
+[JsonSerializable(typeof(V1ConfigMapList))]
+[JsonSerializable(typeof(V1Secret))]
+[JsonSerializable(typeof(V1SecretList))]
+[JsonSerializable(typeof(V1Pod))]
+[JsonSerializable(typeof(V1PodList))]
+[JsonSerializable(typeof(V1Service))]
+[JsonSerializable(typeof(V1ServiceList))]
+[JsonSerializable(typeof(V1Job))]
+[JsonSerializable(typeof(V1JobList))]
+[JsonSerializable(typeof(V1Deployment))]
+[JsonSerializable(typeof(V1DeploymentList))]
+[JsonSerializable(typeof(V1NetworkPolicy))]
+[JsonSerializable(typeof(V1NetworkPolicyList))]
+[JsonSerializable(typeof(V1Lease))]
+[JsonSerializable(typeof(V1LeaseList))]
+[JsonSerializable(typeof(Corev1Event))]
+[JsonSerializable(typeof(Corev1EventList))]
+[JsonSerializable(typeof(Eventsv1Event))]
+[JsonSerializable(typeof(Eventsv1EventList))]
+[JsonSerializable(typeof(V1Ingress))]
+[JsonSerializable(typeof(V1IngressList))]
+[JsonSerializable(typeof(V1Status))]
+// The same options as KubernetesClient's own context (its SourceGenerationContext.cs).
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    Converters = [typeof(KubernetesJson.Iso8601TimeSpanConverter), typeof(KubernetesJson.KubernetesDateTimeConverter), typeof(KubernetesJson.KubernetesDateTimeOffsetConverter), typeof(V1Status.V1StatusObjectViewConverter)])]
+public sealed partial class KubeJsonContext : JsonSerializerContext;

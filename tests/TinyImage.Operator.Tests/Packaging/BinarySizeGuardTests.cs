@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using TinyImage.Testing;
+using Xunit;
+
+namespace TinyImage.Operator.Tests.Packaging;
+
+/// <summary>
+/// What keeps the NativeAOT binary small (BENCHMARKS.md, section 6): KubernetesClient's own JSON context and
+/// <c>KubernetesJson</c> name all 828 of its models, so a single use in the shipped code links every one of them
+/// (about 12 MB). The shipped code uses <c>TinyImage.Kube.KubeJsonContext</c>, which holds only the kinds it uses.
+/// </summary>
+public sealed partial class BinarySizeGuardTests
+{
+    [Fact]
+    public void No_Shipped_Source_Touches_KubernetesClients_Own_Json_Context()
+    {
+        var offending = Directory.EnumerateFiles(RepoPaths.Repo("src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .Where(f => WholeModelSet().IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(RepoPaths.Root, f))
+            .ToList();
+
+        Assert.Empty(offending);
+    }
+
+    [Fact]
+    public void The_Runtimes_Context_Knows_Every_Kind_The_Runtime_Reads_Or_Writes()
+    {
+        var options = Kube.KubeJsonContext.Default.Options;
+        foreach (var type in new[] { Kube.ResourceTypes.ConfigMaps.ItemInfo.Type, Kube.ResourceTypes.Jobs.ItemInfo.Type, Kube.ResourceTypes.Deployments.ItemInfo.Type, Kube.ResourceTypes.Events.ItemInfo.Type, typeof(k8s.Models.V1Status) })
+        {
+            Assert.NotNull(options.GetTypeInfo(type));
+        }
+
+        Assert.Throws<NotSupportedException>(() => options.GetTypeInfo(typeof(k8s.Models.V1CSIDriver)));
+    }
+
+    // Any member of the generated context or of KubernetesJson (Serialize, Deserialize, its converters excepted).
+    [GeneratedRegex(@"k8s\.SourceGenerationContext|\bSourceGenerationContext\.Default|KubernetesJson\.(Serialize|Deserialize|AddJsonOptions)")]
+    private static partial Regex WholeModelSet();
+}
