@@ -54,6 +54,39 @@ public sealed class VerificationPoolTests
         Assert.True(condition(), what);
     }
 
+    /// <summary>Answers every request with one result instance, as the verifier's cache does for one digest.</summary>
+    private sealed class SharedResultVerifier : IImageVerifier
+    {
+        public VerificationResult Result { get; } =
+            new(true, VerificationReasons.Verified, "ok", 1, 1, null, new string('x', 200_000));
+
+        public Task<VerificationResult> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken) => Task.FromResult(Result);
+    }
+
+    [Fact]
+    public async Task One_Result_Shared_By_Many_Owners_Is_Held_Once_So_No_Owner_Loses_It_Before_Its_Pass()
+    {
+        // 100 owners of one digest: counted per owner, 100 x ~400 KB would pass the 8 MiB hold budget and push the oldest
+        // results out before their passes came (each owner then verified again: a loop at 5,000 TinyImages).
+        var verifier = new SharedResultVerifier();
+        await using var pool = new VerificationPool(verifier, 2, NullLogger.Instance);
+        var owners = Enumerable.Range(0, 100).Select(i => new ObjectKey("tenant", "ti-" + i)).ToList();
+        foreach (var owner in owners)
+        {
+            await pool.SubmitAsync(owner, "same", Request("registry.local:5000/app"), Ct);
+        }
+
+        await EventuallyAsync(() => owners.All(o => !pool.IsPending(o, "same")), "every verification finished");
+        Assert.True(VerificationCache.SizeOf("same", verifier.Result) * owners.Count > VerificationPool.MaxHeldBytes);
+        Assert.True(pool.HeldBytes < VerificationPool.MaxHeldBytes);
+        foreach (var owner in owners)
+        {
+            var progress = await pool.SubmitAsync(owner, "same", Request("registry.local:5000/app"), Ct);
+            Assert.Equal(VerificationState.Done, progress.State);
+            Assert.Same(verifier.Result, progress.Result);
+        }
+    }
+
     [Fact]
     public async Task Another_Namespace_Gets_A_Slot_While_Four_Stalled_Verifications_Of_One_Namespace_Wait()
     {
