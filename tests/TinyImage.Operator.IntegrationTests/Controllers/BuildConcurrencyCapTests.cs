@@ -35,7 +35,7 @@ public sealed class BuildConcurrencyCapTests
             var built = h.Condition(name, "Built")!;
             Assert.Equal("Unknown", (string?)built["status"]);
             Assert.Contains("cluster-wide cap of 2 concurrent builds", (string?)built["message"], StringComparison.Ordinal);
-            Assert.Matches("place [123] in line$", (string?)built["message"]);
+            Assert.DoesNotContain("in line", (string?)built["message"], StringComparison.Ordinal); // no rewrite as the line moves
             Assert.Equal(("Building", "BuildQueued"), (h.Phase(name), (string?)h.Condition(name, "Reconciling")!["reason"]));
             Assert.Equal("BuildQueued", (string?)h.Condition(name, "Ready")!["reason"]);
             Assert.NotNull(h.TinyImage(name)!["status"]!["build"]!["queuedTime"]);
