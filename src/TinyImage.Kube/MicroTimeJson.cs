@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using k8s;
 
 namespace TinyImage.Kube;
 
@@ -14,19 +13,19 @@ namespace TinyImage.Kube;
 /// </summary>
 internal static class MicroTimeJson
 {
-    /// <summary>The client's source-generated context with the six-digit DateTime writer in front of its converters.</summary>
-    public static SourceGenerationContext Context { get; } = Create();
+    /// <summary><see cref="KubeJsonContext"/> with the six-digit DateTime writer in front of its converters (never KubernetesClient's own context: it links all of its models).</summary>
+    public static KubeJsonContext Context { get; } = Create();
 
     /// <summary>metav1.MicroTime as the API server parses it (RFC3339Micro): UTC with exactly six fractional digits.</summary>
     public static string Format(DateTime time) =>
         time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static SourceGenerationContext Create()
+    private static KubeJsonContext Create()
     {
-        var original = SourceGenerationContext.Default.Options.Converters.OfType<JsonConverter<DateTime>>().First();
-        var options = new JsonSerializerOptions(SourceGenerationContext.Default.Options) { TypeInfoResolver = null };
+        var original = KubeJsonContext.Default.Options.Converters.OfType<JsonConverter<DateTime>>().First();
+        var options = new JsonSerializerOptions(KubeJsonContext.Default.Options) { TypeInfoResolver = null };
         options.Converters.Insert(0, new Writer(original));
-        return new SourceGenerationContext(options);
+        return new KubeJsonContext(options);
     }
 
     /// <summary>Writes six fractional digits; reads as the client does.</summary>
