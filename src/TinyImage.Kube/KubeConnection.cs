@@ -6,7 +6,7 @@ namespace TinyImage.Kube;
 /// <summary>
 /// The HTTP connection to an API server: base address, TLS and client certificates (in the handler) and credentials
 /// (applied per request, so rotating tokens keep working). Built from a <see cref="KubernetesClientConfiguration"/>
-/// by reusing <see cref="Kubernetes"/>'s handler and credentials, or from a plain <see cref="HttpClient"/> in tests.
+/// (<see cref="ClusterTls"/>, <see cref="ClusterCredentials"/>), or from a plain <see cref="HttpClient"/> in tests.
 /// </summary>
 public sealed class KubeConnection : IDisposable
 {
@@ -33,19 +33,41 @@ public sealed class KubeConnection : IDisposable
     /// <summary>Timeout of a single non-watch request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Connects with a kubeconfig or in-cluster configuration (TLS, client certificates, tokens, exec plugins).</summary>
+    /// <summary>
+    /// Connects with a kubeconfig or in-cluster configuration: server CA, client certificate, skip-verify, token provider
+    /// (service-account token file, exec plugin), bearer token, basic auth. Built from the configuration's properties,
+    /// never through KubernetesClient's <c>Kubernetes</c> (whose constructor links all of the package's models).
+    /// </summary>
     public static KubeConnection FromConfig(KubernetesClientConfiguration config, string? identity = null)
     {
-        var kubernetes = new Kubernetes(config);
-        var credentials = kubernetes.Credentials;
-        return new KubeConnection(
-            kubernetes.HttpClient,
-            kubernetes.BaseUri,
-            credentials is null ? null : credentials.ProcessHttpRequestAsync,
-            kubernetes)
+        if (string.IsNullOrWhiteSpace(config.Host) || !Uri.TryCreate(config.Host, UriKind.Absolute, out var server) || server.Scheme is not ("https" or "http"))
         {
-            Identity = identity,
+            throw new k8s.Exceptions.KubeConfigException("the cluster's server address '" + config.Host + "' is not an http or https URL");
+        }
+
+        var handler = new SocketsHttpHandler
+        {
+            // KubernetesClient's settings: HTTP/2 keep-alive pings while requests run, more than one HTTP/2 connection.
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            KeepAlivePingDelay = TimeSpan.FromMinutes(3),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+            EnableMultipleHttp2Connections = true,
         };
+        try
+        {
+            if (server.Scheme == "https")
+            {
+                ClusterTls.Configure(handler, config);
+            }
+
+            var http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            return new KubeConnection(http, server, ClusterCredentials.For(config), http) { Identity = identity };
+        }
+        catch
+        {
+            handler.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Sends a request with credentials. <paramref name="streaming"/> returns after the headers (watch, logs) and applies no timeout.</summary>

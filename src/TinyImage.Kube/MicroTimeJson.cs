@@ -13,10 +13,7 @@ namespace TinyImage.Kube;
 /// </summary>
 internal static class MicroTimeJson
 {
-    /// <summary>
-    /// <see cref="KubeJsonContext"/> (never the client's whole-model context: it would link every model) with the
-    /// six-digit DateTime writer in front of its converters.
-    /// </summary>
+    /// <summary><see cref="KubeJsonContext"/> with the six-digit DateTime writer in front of its converters (never KubernetesClient's own context: it links all of its models).</summary>
     public static KubeJsonContext Context { get; } = Create();
 
     /// <summary>metav1.MicroTime as the API server parses it (RFC3339Micro): UTC with exactly six fractional digits.</summary>

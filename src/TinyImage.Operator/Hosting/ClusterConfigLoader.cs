@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Exceptions;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Hosting;
 
@@ -9,7 +10,14 @@ namespace TinyImage.Operator.Hosting;
 /// </summary>
 internal static class ClusterConfigLoader
 {
-    public static (KubernetesClientConfiguration? Config, string Source, IReadOnlyList<string> Tried) Load(string? kubeconfigFlag, string? context, Func<string, string?> environment)
+    /// <summary>Where the kubelet mounts a pod's service-account token, CA and namespace.</summary>
+    public const string ServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+    public static (KubernetesClientConfiguration? Config, string Source, IReadOnlyList<string> Tried) Load(string? kubeconfigFlag, string? context, Func<string, string?> environment) =>
+        Load(kubeconfigFlag, context, environment, ServiceAccountDirectory, TimeProvider.System);
+
+    /// <summary>As <see cref="Load(string?, string?, Func{string, string?})"/>, with the service-account directory and the clock (which paces rereading the token file) given.</summary>
+    public static (KubernetesClientConfiguration? Config, string Source, IReadOnlyList<string> Tried) Load(string? kubeconfigFlag, string? context, Func<string, string?> environment, string serviceAccountDirectory, TimeProvider time)
     {
         var tried = new List<string>();
         if (kubeconfigFlag is not null)
@@ -41,21 +49,47 @@ internal static class ClusterConfigLoader
         }
 
         var host = environment("KUBERNETES_SERVICE_HOST");
-        if (string.IsNullOrEmpty(host) || !KubernetesClientConfiguration.IsInCluster())
+        var token = Path.Combine(serviceAccountDirectory, "token");
+        var ca = Path.Combine(serviceAccountDirectory, "ca.crt");
+        if (string.IsNullOrEmpty(host) || !File.Exists(token) || !File.Exists(ca))
         {
-            tried.Add("in-cluster: " + (string.IsNullOrEmpty(host) ? "KUBERNETES_SERVICE_HOST is not set" : "no service account token at /var/run/secrets/kubernetes.io/serviceaccount"));
+            tried.Add("in-cluster: " + (string.IsNullOrEmpty(host) ? "KUBERNETES_SERVICE_HOST is not set" : "no service account token and CA at " + serviceAccountDirectory));
             return (null, "", tried);
         }
 
         try
         {
-            return (KubernetesClientConfiguration.InClusterConfig(), "in-cluster service account", tried);
+            return (InCluster(host, environment("KUBERNETES_SERVICE_PORT"), serviceAccountDirectory, time), "in-cluster service account", tried);
         }
         catch (Exception exception) when (IsUnusable(exception))
         {
             tried.Add("in-cluster: " + Describe(exception));
             return (null, "", tried);
         }
+    }
+
+    /// <summary>
+    /// What KubernetesClient's <c>InClusterConfig</c> builds, from <paramref name="directory"/>: the CA in <c>ca.crt</c>
+    /// as the only trust anchor, the token file reread every minute (<see cref="ServiceAccountTokenFile"/>: bound tokens
+    /// rotate), the namespace.
+    /// </summary>
+    private static KubernetesClientConfiguration InCluster(string host, string? port, string directory, TimeProvider time)
+    {
+        var authorities = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        authorities.ImportFromPemFile(Path.Combine(directory, "ca.crt"));
+        if (authorities.Count == 0)
+        {
+            throw new KubeConfigException("no certificate in " + Path.Combine(directory, "ca.crt"));
+        }
+
+        var namespaceFile = Path.Combine(directory, "namespace");
+        return new KubernetesClientConfiguration
+        {
+            Host = new UriBuilder("https", host, string.IsNullOrEmpty(port) ? 443 : int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).ToString(),
+            SslCaCerts = authorities,
+            TokenProvider = new ServiceAccountTokenFile(Path.Combine(directory, "token"), time),
+            Namespace = File.Exists(namespaceFile) ? File.ReadAllText(namespaceFile).Trim() : null,
+        };
     }
 
     private static KubernetesClientConfiguration? TryFile(string path, string label, string? context, List<string> tried)

@@ -36,7 +36,9 @@ public sealed partial class BinarySizeGuardTests
         Assert.Throws<NotSupportedException>(() => options.GetTypeInfo(typeof(k8s.Models.V1CSIDriver)));
     }
 
-    // Any member of the generated context or of KubernetesJson (Serialize, Deserialize, its converters excepted).
-    [GeneratedRegex(@"k8s\.SourceGenerationContext|\bSourceGenerationContext\.Default|KubernetesJson\.(Serialize|Deserialize|AddJsonOptions)")]
+    // Any member of the generated context or of KubernetesJson (Serialize, Deserialize, its converters excepted), the
+    // configuration's JsonSerializerOptions (its getter installs the context), and KubernetesClient's Kubernetes class
+    // (its constructor reads those options; KubeConnection.FromConfig builds TLS and credentials without it).
+    [GeneratedRegex(@"k8s\.SourceGenerationContext|\bSourceGenerationContext\.Default|KubernetesJson\.(Serialize|Deserialize|AddJsonOptions)|(?<!Json)\.JsonSerializerOptions\b|\bnew (k8s\.)?Kubernetes\(|\bk8s\.Kubernetes\b(?!ClientConfiguration)")]
     private static partial Regex WholeModelSet();
 }
