@@ -48,9 +48,9 @@ public sealed class HttpsTests : IDisposable
     }
 
     /// <summary>
-    /// KubernetesClientConfiguration.InClusterConfig (and so the operator's ClusterConfigLoader) reads the fixed path
-    /// /var/run/secrets/kubernetes.io/serviceaccount, which a test on a shared host must not write; this builds the
-    /// configuration from the written directory exactly as InClusterConfig does from that path.
+    /// In-cluster configuration (KubernetesClientConfiguration.InClusterConfig; the operator's ClusterConfigLoader reads the
+    /// same files itself) comes from the fixed path /var/run/secrets/kubernetes.io/serviceaccount, which a test on a shared
+    /// host must not write; this builds the configuration from the written directory as InClusterConfig does from that path.
     /// </summary>
     [Fact]
     public async Task An_In_Cluster_Directory_With_Token_Ca_And_Namespace_Connects_As_The_ServiceAccount()
