@@ -36,6 +36,10 @@ public sealed class ScratchSpace
         {
             throw Failure("use", new DirectoryNotFoundException("it does not exist or is not a directory"));
         }
+
+        // Writable too (a read-only root filesystem has /tmp, unwritable): layers are streamed and most verifications
+        // never write here, so without this probe a misconfigured pod would only fail on the first large binary.
+        Guard(() => CreateDeleteOnClose(".probe-"), "create a file in").Dispose();
     }
 
     /// <summary>A new read-write file under <see cref="Root"/> that the system deletes when the stream is closed.</summary>

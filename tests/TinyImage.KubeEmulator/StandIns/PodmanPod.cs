@@ -44,6 +44,9 @@ public sealed class PodmanPod : IAsyncDisposable
     private long? _memoryLimit;
     private bool _memoryEnforced;
     private long? _memoryPeak;
+
+    /// <summary>The pod-level memory cgroup under the v1 memory controller (relative path), once made.</summary>
+    private string? _podCgroup;
     private string? _currentContainer;
     private string? _killedFor;
     private DateTimeOffset? _startedAt;
@@ -170,6 +173,25 @@ public sealed class PodmanPod : IAsyncDisposable
         }
 
         await _podman.DeleteRunRootAsync();
+        if (_podCgroup is { } cgroup)
+        {
+            try
+            {
+                // rmdir of empty cgroups, children first (conmon's and the container's, if podman left them)
+                var dir = "/sys/fs/cgroup/memory" + cgroup;
+                foreach (var child in Directory.EnumerateDirectories(dir).ToList())
+                {
+                    Directory.Delete(child);
+                }
+
+                Directory.Delete(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // still busy (a process left behind): the kernel frees it when the last one exits
+            }
+        }
+
         _http.Dispose();
         _stop.Dispose();
     }
@@ -379,6 +401,10 @@ public sealed class PodmanPod : IAsyncDisposable
         {
             var bytes = memory.ToString(CultureInfo.InvariantCulture);
             args.AddRange(["--memory", bytes, "--memory-swap", bytes]); // Kubernetes gives containers no swap
+            if (PodMemoryCgroup(memory) is { } parent)
+            {
+                args.AddRange(["--cgroup-parent", parent]);
+            }
         }
 
         if (KubeQuantity.Parse((string?)_container["resources"]?["limits"]?["cpu"]) is { } cpu)
@@ -471,6 +497,7 @@ public sealed class PodmanPod : IAsyncDisposable
         }
 
         var exit = int.TryParse(waited.Stdout.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : -1;
+        ReadPodMemoryCgroup();
         var logs = await _podman.RunAsync(["logs", name], CancellationToken.None);
         var oom = await _podman.RunAsync(["inspect", "--format", "{{.State.OOMKilled}}", name], CancellationToken.None);
         await _podman.RunAsync(["rm", "--force", name], CancellationToken.None);
@@ -618,6 +645,62 @@ public sealed class PodmanPod : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The pod-level memory cgroup, as the kubelet makes one per pod (pkg/kubelet/cm: pod cgroups carry the sum of their
+    /// containers' limits), where the host has the cgroup v1 memory controller writable: the container's cgroup goes away
+    /// with the container, the pod's stays, so the peak of a container that lived shorter than one sample (a fast
+    /// <c>verify</c>) is still read. Null where it cannot be made (then only the samples count).
+    /// </summary>
+    private string? PodMemoryCgroup(long limit)
+    {
+        if (_podCgroup is not null)
+        {
+            return _podCgroup;
+        }
+
+        try
+        {
+            const string Root = "/sys/fs/cgroup/memory";
+            if (!File.Exists(Path.Combine(Root, "memory.max_usage_in_bytes")))
+            {
+                return null;
+            }
+
+            var relative = "/tinyimage-standin/pod-" + Guid.NewGuid().ToString("N")[..12];
+            var dir = Root + relative;
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "memory.limit_in_bytes"), limit.ToString(CultureInfo.InvariantCulture));
+            _podCgroup = relative;
+            return relative;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>After a container ended: the pod cgroup's peak and limit (see <see cref="PodMemoryCgroup"/>).</summary>
+    private void ReadPodMemoryCgroup()
+    {
+        if (_podCgroup is null || _memoryLimit is not { } limit)
+        {
+            return;
+        }
+
+        var dir = "/sys/fs/cgroup/memory" + _podCgroup;
+        var peak = ReadLong(Path.Combine(dir, "memory.max_usage_in_bytes"));
+        var podLimit = ReadLong(Path.Combine(dir, "memory.limit_in_bytes"));
+        lock (_lock)
+        {
+            if (peak is { } bytes && bytes > 0)
+            {
+                _memoryPeak = Math.Max(_memoryPeak ?? 0, bytes);
+            }
+
+            _memoryEnforced |= podLimit == limit;
+        }
+    }
+
     /// <summary>The host's cgroup files for the container's memory peak and limit (cgroup v1 or v2), from /proc/PID/cgroup.</summary>
     private static (string? Peak, string? Limit) CgroupMemoryFiles(int pid)
     {
@@ -626,7 +709,9 @@ public sealed class PodmanPod : IAsyncDisposable
             foreach (var line in File.ReadAllLines($"/proc/{pid}/cgroup"))
             {
                 var parts = line.Split(':', 3);
-                if (parts.Length == 3 && parts[1].Split(',').Contains("memory"))
+                // "/" is the root as seen from a private cgroup namespace, not the container's cgroup: reading the host's
+                // root there would report the whole machine's usage as the container's.
+                if (parts.Length == 3 && parts[1].Split(',').Contains("memory") && parts[2] != "/")
                 {
                     var dir = "/sys/fs/cgroup/memory" + parts[2];
                     return (Path.Combine(dir, "memory.max_usage_in_bytes"), Path.Combine(dir, "memory.limit_in_bytes"));
