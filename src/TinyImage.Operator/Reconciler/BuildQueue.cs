@@ -17,7 +17,7 @@ internal static class BuildQueue
         ArgumentNullException.ThrowIfNull(running);
         ArgumentNullException.ThrowIfNull(waiting);
         var line = Line(waiting.Where(w => w.Key != candidate.Key).Append(candidate));
-        var (admitted, _, perNamespace) = Admit(caps, running, line);
+        var (admitted, perNamespace) = Admit(caps, running, line);
         if (admitted.Contains(candidate.Key))
         {
             return new BuildAdmission(true, null, 0, [.. admitted.Where(k => k != candidate.Key)]);
@@ -48,7 +48,7 @@ internal static class BuildQueue
             .ThenBy(w => w.Key.Namespace, StringComparer.Ordinal)
             .ThenBy(w => w.Key.Name, StringComparer.Ordinal)];
 
-    private static (List<ObjectKey> Admitted, int Total, Dictionary<string, int> PerNamespace) Admit(BuildCaps caps, IEnumerable<string?> running, List<WaitingBuild> line)
+    private static (List<ObjectKey> Admitted, Dictionary<string, int> PerNamespace) Admit(BuildCaps caps, IEnumerable<string?> running, List<WaitingBuild> line)
     {
         var perNamespace = new Dictionary<string, int>(StringComparer.Ordinal);
         var total = 0;
@@ -77,6 +77,6 @@ internal static class BuildQueue
             perNamespace[ns] = perNamespace.GetValueOrDefault(ns) + 1;
         }
 
-        return (admitted, total, perNamespace);
+        return (admitted, perNamespace);
     }
 }

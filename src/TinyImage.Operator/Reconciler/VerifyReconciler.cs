@@ -84,12 +84,9 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
         if (sbomConfigMap is null && !verifier.IsPending(new ObjectKey(run.Namespace, run.Name), identity))
         {
             sbomConfigMap = await cluster.ConfigMaps.GetAsync(run.Namespace, sbomName, cancellationToken).ConfigureAwait(false);
-            if (!run.IsOursOrAbsent(sbomConfigMap))
-            {
-                return run.ChildInTheWay("ConfigMap", sbomName);
-            }
         }
-        else if (!run.IsOursOrAbsent(sbomConfigMap))
+
+        if (!run.IsOursOrAbsent(sbomConfigMap))
         {
             return run.ChildInTheWay("ConfigMap", sbomName);
         }

@@ -28,7 +28,7 @@ internal sealed partial class VerificationPool : IVerificationRunner, IAsyncDisp
     private long served;
     private readonly HashSet<Task> tasks = [];
     private readonly Queue<Job> finished = new();
-    private readonly Dictionary<VerificationResult, int> heldResults = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<VerificationResult, (int Owners, long Bytes)> heldResults = new(ReferenceEqualityComparer.Instance);
     private long heldBytes;
     private readonly CancellationTokenSource shutdown = new();
     private int running;
@@ -188,22 +188,25 @@ internal sealed partial class VerificationPool : IVerificationRunner, IAsyncDisp
     private void Hold(Job job)
     {
         var result = job.Result!;
-        job.Bytes = VerificationCache.SizeOf(job.Identity, result);
         finished.Enqueue(job);
         heldBytes += PerOwnerBytes;
-        if (CollectionsMarshal.GetValueRefOrAddDefault(heldResults, result, out _)++ == 0)
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(heldResults, result, out var exists);
+        if (!exists)
         {
-            heldBytes += job.Bytes;
+            // Counted with the size it had when first held, and given back with that same size.
+            held.Bytes = VerificationCache.SizeOf(job.Identity, result);
+            heldBytes += held.Bytes;
         }
 
+        held.Owners++;
         while (heldBytes > MaxHeldBytes && finished.TryDequeue(out var oldest))
         {
             heldBytes -= PerOwnerBytes;
-            ref var owners = ref CollectionsMarshal.GetValueRefOrNullRef(heldResults, oldest.Result!);
-            if (--owners == 0)
+            ref var shared = ref CollectionsMarshal.GetValueRefOrNullRef(heldResults, oldest.Result!);
+            if (--shared.Owners == 0)
             {
+                heldBytes -= shared.Bytes;
                 heldResults.Remove(oldest.Result!);
-                heldBytes -= oldest.Bytes;
             }
 
             if (jobs.TryGetValue(oldest.Owner, out var current) && ReferenceEquals(current, oldest))
@@ -371,8 +374,6 @@ internal sealed partial class VerificationPool : IVerificationRunner, IAsyncDisp
         public bool Cancelled { get; set; }
 
         public CancellationTokenSource? Cancel { get; set; }
-
-        public long Bytes { get; set; }
     }
 
     private static partial class Log
