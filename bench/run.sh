@@ -10,6 +10,8 @@
 #                            else ../shared/fixtures/auditable/rustsec__binary-with-audit-info)
 #   BENCH_SIZES=100,1000  BENCH_RUNS=3  BENCH_SIZES_LARGE=5000  BENCH_RUNS_LARGE=1  BENCH_STEADY_SIZE=1000  BENCH_STEADY_SECONDS=60  BENCH_RESYNC=10
 #   BENCH_CHANGES=50  BENCH_STARTUP_RUNS=5  BENCH_VERIFY_RUNS=7
+#   BENCH_VERIFY_PULL_ONLY=1  verify times only the registry rows (cold pull, raw GETs, steps), not the local file, Python, CLI
+#   BENCH_VERIFY_NAME=verify  the result files of the verify step (bench/results/NAME.json and .md)
 #   BENCH_STARTUP_TRACE=1    startup also runs the operator with TINYIMAGE_STARTUP_TRACE=1 and reports each start step
 #   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run)
 #   BENCH_EMULATOR=FILE      another kube-emulator binary for scale (e.g. one built from an older commit, to compare)
@@ -94,6 +96,7 @@ for step in "${steps[@]}"; do
     verify)
       push_images
       "$bench" verify --images "$work/images.json" --results "$results" --runs "${BENCH_VERIFY_RUNS:-7}" \
+          --name "${BENCH_VERIFY_NAME:-verify}" --registry-pid "$registry_pid" ${BENCH_VERIFY_PULL_ONLY:+--pull-only} \
           --python bench/python/dep_section.py --python-exe "$(python3 -c 'import sys; print(sys.executable)')" --jit "$jit" --aot "$aot" ;;
     scale) # 100 and 1,000 with BENCH_RUNS runs (steady state and latency at BENCH_STEADY_SIZE)
       push_images

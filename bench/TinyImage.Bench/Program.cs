@@ -21,6 +21,7 @@ return args.FirstOrDefault() switch
     "micro" => MicroCommand.Run(parsed, rest),
     "images" => await ImagesCommand.RunAsync(parsed, stop.Token),
     "verify" => await VerifyCommand.RunAsync(parsed, stop.Token),
+    "pull-loop" => await PullLoopCommand.RunAsync(parsed, stop.Token),
     "scale" => await ScaleCommand.RunAsync(parsed, rest, stop.Token),
     "startup" => await StartupCommand.RunAsync(parsed, rest, stop.Token),
     "chart" => SvgChart.Run(parsed),
@@ -30,6 +31,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: TinyImage.Bench micro|images|verify|scale|startup|chart|reaudit [flags] (bench/run.sh shows them all)");
+    Console.Error.WriteLine("usage: TinyImage.Bench micro|images|verify|pull-loop|scale|startup|chart|reaudit [flags] (bench/run.sh shows them all)");
     return 2;
 }
