@@ -199,4 +199,48 @@ public sealed class StreamingInspectionTests : IDisposable
 
         Assert.Equal(RegistryErrorKind.DigestMismatch, e.Kind);
     }
+
+    [Fact]
+    public async Task A_Connection_That_Breaks_After_The_Binary_Was_Captured_Fails_The_Pull_And_Returns_The_Memory()
+    {
+        var layer = GzipLayer(Dir("bin/"), File("bin/app", new string('b', 50_000)));
+        var image = Image([layer]);
+        registry.Add(image);
+        registry.Override = request =>
+        {
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/blobs/" + layer.Digest, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            // Everything but the gzip trailer arrives (the binary is inflated and captured), then the connection breaks.
+            var content = new StreamContent(new BreakingStream(layer.Bytes[..^8]));
+            content.Headers.ContentLength = layer.Bytes.Length;
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content };
+        };
+        var budget = new MemoryBudget(1 << 20);
+        using var client = registry.Client();
+        var inspector = new ImageInspector(client, LayerLimits.Default, ScratchSpace.From(scratch), budget);
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => inspector.InspectAsync(FakeRegistry.Ref("@" + image.Digest), "app", null, Ct));
+
+        Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
+        Assert.Equal(0, budget.Used);
+    }
+
+    /// <summary>Serves its bytes, then fails as a reset connection does.</summary>
+    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public override int Read(Span<byte> buffer) => Check(base.Read(buffer));
+
+        public override int Read(byte[] buffer, int offset, int count) => Check(base.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Check(await base.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private static int Check(int n) => n > 0 ? n : throw new IOException("connection reset by peer");
+    }
 }
