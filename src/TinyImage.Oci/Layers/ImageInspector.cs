@@ -4,8 +4,7 @@ namespace TinyImage.Oci.Layers;
 
 /// <summary>
 /// Pulls an image and reads its layers, each in one streaming pass: the blob is hashed (<see cref="DigestVerifyingStream"/>),
-/// decompressed and walked as a tar as it arrives (reading and hashing on one task, inflating and walking on another:
-/// <see cref="LayerPump"/>), and the entries that may be the binary are kept (<see cref="BinaryCapture"/>:
+/// decompressed and walked as a tar as it arrives, and the entries that may be the binary are kept (<see cref="BinaryCapture"/>:
 /// in memory up to the shared <see cref="MemoryBudget"/>, else in a scratch file). Nothing read from a layer is trusted before
 /// its digest matched: a layer's entries are applied to the image (<see cref="ImageFilesystem"/>, in manifest order, with
 /// whiteouts) only after its last byte was hashed, and when the walk refuses a layer (malformed, over a cap) the rest of the
@@ -18,6 +17,9 @@ namespace TinyImage.Oci.Layers;
 /// </summary>
 public sealed class ImageInspector
 {
+    /// <summary>The read size from the network: large enough that hashing and inflating run on big chunks.</summary>
+    private const int NetworkBuffer = 128 * 1024;
+
     private readonly RegistryClient client;
     private readonly LayerLimits limits;
     private readonly ScratchSpace scratch;
@@ -184,21 +186,20 @@ public sealed class ImageInspector
 
     /// <summary>
     /// Downloads a layer blob and runs <paramref name="walk"/> over its tar stream as the bytes arrive, then reads the rest of
-    /// the blob so its size and digest are checked. The blob is read and hashed on a task of its own (<see cref="LayerPump"/>),
-    /// beside the walk that inflates it. A refusal by the walk (<see cref="ImageLayerException"/>) is thrown only after the digest
-    /// matched: a blob that does not match is a <see cref="RegistryErrorKind.DigestMismatch"/> whatever it held.
+    /// the blob so its size and digest are checked. A refusal by the walk (<see cref="ImageLayerException"/>) is thrown only
+    /// after the digest matched: a blob that does not match is a <see cref="RegistryErrorKind.DigestMismatch"/> whatever it held.
     /// </summary>
     private async Task WalkVerifiedAsync(ImageReference image, OciDescriptor layer, long maxUncompressed, IProgress<BlobProgress>? progress, Func<TarStreamReader, ReadOnlyStream, Task> walk, CancellationToken cancellationToken)
     {
         await using var blob = await client.OpenBlobAsync(image, layer, client.Options.MaxLayerBytes, cancellationToken).ConfigureAwait(false);
-        await using var pump = new LayerPump(WithProgress(blob, layer, progress), cancellationToken);
+        await using var source = Buffered(blob, layer, progress);
         ReadOnlyStream? tar = null;
         try
         {
             ImageLayerException? refused = null;
             try
             {
-                tar = await LayerDecompression.OpenAsync(pump.Output, limits, maxUncompressed, cancellationToken).ConfigureAwait(false);
+                tar = await LayerDecompression.OpenAsync(source, limits, maxUncompressed, cancellationToken).ConfigureAwait(false);
                 await walk(new TarStreamReader(tar, limits), tar).ConfigureAwait(false);
             }
             catch (ImageLayerException e)
@@ -207,7 +208,11 @@ public sealed class ImageInspector
                 refused = e;
             }
 
-            await pump.DrainAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[NetworkBuffer];
+            while (await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+
             if (!blob.Verified)
             {
                 throw new RegistryException(RegistryErrorKind.DigestMismatch, $"Blob {layer.Digest} was not verified.");
@@ -227,10 +232,13 @@ public sealed class ImageInspector
         }
     }
 
-    private static Stream WithProgress(DigestVerifyingStream blob, OciDescriptor layer, IProgress<BlobProgress>? progress) =>
-        progress is null ? blob : new ProgressReadStream(blob, new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size))));
+    private static Stream Buffered(DigestVerifyingStream blob, OciDescriptor layer, IProgress<BlobProgress>? progress)
+    {
+        Stream source = progress is null ? blob : new ProgressReadStream(blob, new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size))));
+        return new BufferedStream(source, NetworkBuffer);
+    }
 
-    /// <summary>Reports on the task that reads the blob, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    /// <summary>Reports on the downloading thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);
