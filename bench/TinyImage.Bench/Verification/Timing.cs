@@ -16,19 +16,20 @@ internal static class Timing
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        var wait = Schedstat(Environment.ProcessId).WaitNs; // read outside the allocation count: it allocates
+        var registryCpu = registryPid is { } pid ? Schedstat(pid).CpuNs : 0;
         var before = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = ProcessCpuNs();
-        var wait = Schedstat(Environment.ProcessId).WaitNs;
-        var registryCpu = registryPid is { } pid ? Schedstat(pid).CpuNs : 0;
         var watch = Stopwatch.StartNew();
         await action();
         watch.Stop();
         var cpuAfter = ProcessCpuNs();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         var waitAfter = Schedstat(Environment.ProcessId).WaitNs;
         var registryCpuAfter = registryPid is { } p ? Schedstat(p).CpuNs : 0;
         return new Sample(
             watch.Elapsed.TotalMilliseconds,
-            GC.GetTotalAllocatedBytes(precise: true) - before,
+            allocated,
             (cpuAfter - cpu) / 1e6,
             (registryCpuAfter - registryCpu) / 1e6,
             (waitAfter - wait) / 1e6);
