@@ -59,8 +59,9 @@ public sealed class WriteCountTests
 
         // Issue 17: what a TinyImage costs in reads on its way to Ready, besides its source (not watched: read per pass).
         // The passes between the build's end and the Ready write (which waits while verification and rollout are quick)
-        // listed the Job's pods each for the digest, and the pass taking the verification's result read the SBOM
-        // ConfigMap again (4 reads; now 3: the Job before it is created, its pods once, the SBOM name before verifying).
+        // listed the Job's pods each for the digest, and each pass after the verification was submitted but before status
+        // recorded it read the SBOM ConfigMap again (5 reads or more; now 3: the Job before it is created, its pods once,
+        // the SBOM ConfigMap's name before verifying).
         var reads = h.Kube.Requests.Where(r => r.Verb is "get" or "list" && r.Resource is not ("leases" or null)
             && r.UserAgent?.Contains("(op-", StringComparison.Ordinal) == true && r.Name != "hello-src");
         var summary = string.Join(", ", reads.Select(r => r.Verb + " " + r.Resource + " " + r.Name));
