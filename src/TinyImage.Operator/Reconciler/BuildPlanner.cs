@@ -52,7 +52,10 @@ internal sealed class BuildPlanner(IToolchainResolver resolver, OperatorOptions 
             (fresh, recheck) = await CheckToolchainAsync(run, valid, recorded!, cancellationToken).ConfigureAwait(false);
             if (fresh is null)
             {
-                var kept = recorded!.Toolchain is { Count: > 0 } toolchain ? ToolchainPins.Apply(valid, options, [.. toolchain], pinnedSpecs) ?? valid : valid;
+                // The recorded build is kept: its pinned copy is made only if its Job has to be created again.
+                var kept = recorded!.Toolchain is { Count: > 0 } recordedPins
+                    ? new Lazy<ValidTinyImage>(() => ToolchainPins.Apply(valid, options, [.. recordedPins], pinnedSpecs) ?? valid, LazyThreadSafetyMode.None)
+                    : new Lazy<ValidTinyImage>(valid);
                 run.Hash = recorded.SpecHash;
                 run.Plan = new BuildPlan(kept, null, recorded.Toolchain is null ? null : [.. recorded.Toolchain], inputs);
                 return recheck is { } after ? new StepResult(StepAction.Continue, RequeueAfter: after) : StepResult.Continue;

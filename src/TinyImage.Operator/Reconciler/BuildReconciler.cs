@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,29 @@ namespace TinyImage.Operator.Reconciler;
 /// </summary>
 internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pods, OperatorOptions options, ILogger logger, BuildSlots? slots = null) : ISubReconciler
 {
+    /// <summary>
+    /// The digest each TinyImage's finished build Job reported, by Job uid, until its status records it: the passes
+    /// between the Job's end and the next status write (which waits while verification and rollout are quick) would
+    /// otherwise list the Job's pods again each (issue 17: 2 pod lists per TinyImage on the way to Ready).
+    /// </summary>
+    private readonly ConcurrentDictionary<ObjectKey, (string JobUid, string Digest)> digests = new();
+
     public string Name => "build";
+
+    /// <summary>Pod digests held, for tests.</summary>
+    internal int HeldDigests => digests.Count;
+
+    /// <summary>
+    /// The informer shows the TinyImage's status: a digest it records (or a TinyImage that is gone, <paramref name="stored"/>
+    /// null) needs no memory of its own.
+    /// </summary>
+    public void Observe(ObjectKey key, BuildStatus? stored, bool gone)
+    {
+        if (gone || (stored?.Digest is { } digest && digests.TryGetValue(key, out var held) && held.Digest == digest))
+        {
+            digests.TryRemove(key, out _);
+        }
+    }
 
     public string Phase => Phases.Building;
 
@@ -172,11 +195,20 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             return Succeeded(run, build.Digest);
         }
 
-        var digest = await pods.ReadDigestAsync(job, cancellationToken).ConfigureAwait(false);
+        // A finished Job's pods say the same digest at every pass: read once, until status records it.
+        var key = new ObjectKey(run.Namespace, run.Name);
+        var digest = digests.TryGetValue(key, out var seen) && seen.JobUid == job.Metadata.Uid
+            ? seen.Digest
+            : await pods.ReadDigestAsync(job, cancellationToken).ConfigureAwait(false);
         if (digest is null || !DigestPattern().IsMatch(digest))
         {
             BuildTelemetry.Finished(firstSeen: !sameRun, succeeded: false, build);
             return Failed(run, Conditions.ReasonInvalidDigest, "build Job " + job.Metadata.Name + " succeeded but its " + KanikoJobBuilder.KanikoContainerName + " container reported no sha256 digest in its termination message" + (digest is null ? "" : " (got '" + Text.Shorten(digest, 80) + "')"));
+        }
+
+        if (!string.IsNullOrEmpty(job.Metadata.Uid))
+        {
+            digests[key] = (job.Metadata.Uid, digest);
         }
 
         build.Digest = digest;

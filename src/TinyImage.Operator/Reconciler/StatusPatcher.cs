@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
@@ -15,16 +16,24 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
     /// <summary>The object as last read or written.</summary>
     public TinyImageResource Current { get; private set; } = read;
 
+    /// <summary>The object as read when the pass began.</summary>
+    private readonly TinyImageResource first = read;
+
     /// <summary>
     /// Brings <paramref name="status"/> within the status budget (<see cref="StatusBudget"/>, in place) and writes it when
     /// it differs; false when the write lost a race (409) or the object is gone.
     /// </summary>
-    public async Task<bool> WriteIfChangedAsync(TinyImageStatus status, CancellationToken cancellationToken)
+    /// <param name="status">The status to write.</param>
+    /// <param name="readJson">The read object's status as JSON, when the caller has it (<see cref="Reconciliation.StoredStatusJson"/>).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task<bool> WriteIfChangedAsync(TinyImageStatus status, CancellationToken cancellationToken, byte[]? readJson = null)
     {
         StatusBudget.Enforce(status);
         var info = ApiJson.TypeInfo<TinyImageStatus>();
-        var before = Current.Status is null ? "" : ObjectCopy.Json(Current.Status, info);
-        if (before == ObjectCopy.Json(status, info))
+        var before = ReferenceEquals(Current, first) && readJson is not null
+            ? readJson
+            : Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, info);
+        if (before is not null && before.AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(status, info)))
         {
             return true;
         }

@@ -23,6 +23,7 @@ internal sealed class TinyImageReconciler
     private readonly EventRecorder events;
     private readonly ILogger logger;
     private readonly DeployReconciler deploy;
+    private readonly BuildReconciler build;
     private readonly AdvisoryReaudit reaudit;
     private readonly IReadOnlyList<ISubReconciler> steps;
     private readonly RecentWrites<TinyImageResource> written = new();
@@ -45,7 +46,7 @@ internal sealed class TinyImageReconciler
         steps =
         [
             new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger), validated, logger: logger),
-            new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger, Slots),
+            build = new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger, Slots),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,
             new AdvisoryReconciler(cluster, this.reaudit),
@@ -65,7 +66,8 @@ internal sealed class TinyImageReconciler
     /// </summary>
     public void Observe(InformerEvent<TinyImageResource> informerEvent)
     {
-        if (informerEvent.Type == InformerEventType.Deleted)
+        var gone = informerEvent.Type == InformerEventType.Deleted;
+        if (gone)
         {
             written.Forget(ObjectKey.Of(informerEvent.Object));
             validated.Forget(informerEvent.Object.Metadata.Uid);
@@ -74,6 +76,8 @@ internal sealed class TinyImageReconciler
         {
             written.Seen(informerEvent.Object);
         }
+
+        build.Observe(ObjectKey.Of(informerEvent.Object), informerEvent.Object.Status?.Build, gone);
     }
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -87,6 +91,7 @@ internal sealed class TinyImageReconciler
             Telemetry.AdvisoryGauges.Remove(key);
             verifier.Forget(key);
             progress.Forget(key);
+            build.Observe(key, null, gone: true);
             return ReconcileResult.Done;
         }
 
@@ -125,7 +130,7 @@ internal sealed class TinyImageReconciler
             // A rollout that has just begun: its Ready write may follow soon; look again when it has lasted.
             requeue = requeue is { } sooner && sooner < wait ? sooner : wait;
         }
-        else if (!await WriteAsync(patcher, run.Status, cancellationToken).ConfigureAwait(false))
+        else if (!await WriteAsync(patcher, run.Status, run.StoredStatusJson, cancellationToken).ConfigureAwait(false))
         {
             return ReconcileResult.Backoff;
         }
@@ -139,10 +144,10 @@ internal sealed class TinyImageReconciler
     }
 
     /// <summary>Writes the status when it changed, and records an Event when the phase changed to one a person acts on.</summary>
-    private async Task<bool> WriteAsync(StatusPatcher patcher, TinyImageStatus status, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(StatusPatcher patcher, TinyImageStatus status, byte[]? readJson, CancellationToken cancellationToken)
     {
         var before = patcher.Current.Status?.Phase;
-        if (!await patcher.WriteIfChangedAsync(status, cancellationToken).ConfigureAwait(false))
+        if (!await patcher.WriteIfChangedAsync(status, cancellationToken, readJson).ConfigureAwait(false))
         {
             return false;
         }

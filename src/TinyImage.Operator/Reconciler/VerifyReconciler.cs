@@ -80,8 +80,10 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
 
         // Never verify (nor announce it) for an SBOM ConfigMap name another owner holds: the cache sees only ours. Checked
         // through the API once, before the verification is submitted: the passes of a TinyImage waiting for its queued or
-        // running verification do not ask again (at 5,000 waiting, a GET per wake-up was most of the API's reads).
-        if (sbomConfigMap is null && !verifier.IsPending(new ObjectKey(run.Namespace, run.Name), identity))
+        // running verification do not ask again (at 5,000 waiting, a GET per wake-up was most of the API's reads), nor
+        // does the pass that takes its result (one GET per TinyImage fewer on the way to Ready, issue 17): a name taken
+        // since is found by the create of the SBOM ConfigMap (409, then read), before anything is recorded of the image.
+        if (sbomConfigMap is null && !verifier.Holds(new ObjectKey(run.Namespace, run.Name), identity))
         {
             sbomConfigMap = await cluster.ConfigMaps.GetAsync(run.Namespace, sbomName, cancellationToken).ConfigureAwait(false);
         }
@@ -110,7 +112,7 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
             return StepResult.Wait(Conditions.ReasonVerifying, result.Message, StepResult.Recheck);
         }
 
-        run.Status.Verification = new VerificationStatus
+        var verification = new VerificationStatus
         {
             Digest = digest,
             PolicyHash = policyKey,
@@ -121,6 +123,7 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
         };
         if (!result.Passed)
         {
+            run.Status.Verification = verification;
             return Refused(run, result.Reason, result.Message);
         }
 
@@ -149,6 +152,8 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
                 return StepResult.Retry;
         }
 
+        // Recorded once its SBOM ConfigMap is ours: a name taken by another owner records nothing of the image.
+        run.Status.Verification = verification;
         if (spec.Verify.Advisories is not null && result.CycloneDxJson is { } bom)
         {
             // Kept for the re-audit when the advisory database changes: the list this verification audited, no pull needed.

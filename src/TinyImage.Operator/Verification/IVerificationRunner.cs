@@ -16,10 +16,11 @@ internal interface IVerificationRunner
     Task<VerificationProgress> SubmitAsync(ObjectKey owner, string identity, VerificationRequest request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Whether a verification under <paramref name="identity"/> is already queued or running for <paramref name="owner"/>
-    /// (its pass then has nothing to check before asking again: it checked before submitting).
+    /// Whether a verification under <paramref name="identity"/> was submitted for <paramref name="owner"/> and is queued,
+    /// running, or done with its result held for the owner's next pass (that pass then has nothing to check before
+    /// asking again: it checked before submitting).
     /// </summary>
-    bool IsPending(ObjectKey owner, string identity);
+    bool Holds(ObjectKey owner, string identity);
 
     /// <summary>The owner is gone: cancel and forget its verification.</summary>
     void Forget(ObjectKey owner);

@@ -95,6 +95,42 @@ public sealed class BuildReconcilerTests
     }
 
     [Fact]
+    public async Task The_Passes_Before_Status_Records_A_Finished_Build_Read_Its_Digest_From_Its_Pods_Once()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        var step = Step(h);
+        await step.ReconcileAsync(run, Token);
+        var name = run.Status.Build!.JobName!;
+        h.Kube.Jobs.Complete(Namespace, name, Digest('a'));
+        await h.SyncAsync(h.Cluster.Jobs, h.Cluster.JobCache, name);
+        var key = new ObjectKey(Namespace, "hello");
+
+        // Status keeps what the first pass read (its write waited): the passes after it did list the pods again each.
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            var pass = await h.PassAsync(tinyImage, run.Status);
+            Assert.Equal(StepAction.Continue, (await step.ReconcileAsync(pass, Token)).Action);
+            Assert.Equal(Digest('a'), pass.BuiltDigest);
+        }
+
+        Assert.Equal(1, h.Kube.Requests.Count("list", "pods"));
+        Assert.Equal(1, step.HeldDigests);
+
+        // Held only until the informer shows status recording that digest, or the TinyImage gone.
+        step.Observe(key, new BuildStatus { Digest = Digest('b') }, gone: false);
+        Assert.Equal(1, step.HeldDigests);
+        step.Observe(key, new BuildStatus { Digest = Digest('a') }, gone: false);
+        Assert.Equal(0, step.HeldDigests);
+        var after = await h.PassAsync(tinyImage, run.Status);
+        await step.ReconcileAsync(after, Token);
+        Assert.Equal(2, h.Kube.Requests.Count("list", "pods"));
+        Assert.Equal(1, step.HeldDigests);
+        step.Observe(key, null, gone: true);
+        Assert.Equal(0, step.HeldDigests);
+    }
+
+    [Fact]
     public async Task A_Changed_Retry_Annotation_Runs_A_Succeeded_Build_Again_With_Reason_Retry()
     {
         await using var h = await StartAsync();

@@ -9,7 +9,7 @@ internal sealed class InlineVerification(IImageVerifier verifier) : IVerificatio
     public async Task<VerificationProgress> SubmitAsync(ObjectKey owner, string identity, VerificationRequest request, CancellationToken cancellationToken) =>
         VerificationProgress.Done(await verifier.VerifyAsync(request, cancellationToken));
 
-    public bool IsPending(ObjectKey owner, string identity) => false;
+    public bool Holds(ObjectKey owner, string identity) => false;
 
     public void Forget(ObjectKey owner)
     {

@@ -154,6 +154,26 @@ public sealed class PinnedToolchainTests
         Assert.Equal(1, h.Kube.Requests.Count("create", "jobs"));
     }
 
+    [Fact]
+    public async Task A_Pass_That_Keeps_The_Recorded_Build_Makes_No_Pinned_Copy_Unless_Its_Job_Is_Created_Again()
+    {
+        await using var h = await StartAsync();
+        var resolver = new ScriptedToolchainResolver { [BuilderTag] = Digest('1') };
+        var tinyImage = await CreateAsync(h, optIn: false);
+        var (first, _) = await PassAsync(h, tinyImage, null, Now, resolver);
+        await BuildStep(h).ReconcileAsync(first, Token);
+        Assert.True(first.Plan!.PinnedOnce.IsValueCreated); // a new build: its hash is computed from the pinned copy
+
+        var (later, inputs) = await PassAsync(h, tinyImage, first.Status, Now, resolver);
+
+        // Issue 17: every pass copied the TinyImage to pin its toolchain, though only a Job created again reads the copy.
+        Assert.Equal(StepAction.Continue, inputs.Action);
+        Assert.Equal(first.Hash, later.Hash);
+        Assert.False(later.Plan!.PinnedOnce.IsValueCreated);
+        Assert.Equal(BuilderTag + "@" + Digest('1'), later.Plan.Pinned.Spec.Build.BuilderImage);
+        Assert.Equal(BuilderTag, later.Valid.Spec.Build.BuilderImage);
+    }
+
     /// <summary>status.build as the previous release wrote it for a finished build: no reason, inputs or toolchain.</summary>
     internal static TinyImageStatus PreviousReleaseStatus(string hash) => new()
     {

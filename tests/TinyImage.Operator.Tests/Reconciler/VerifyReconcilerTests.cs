@@ -139,6 +139,67 @@ public sealed class VerifyReconcilerTests
         Assert.Equal(first.Message, second.Message);
     }
 
+    [Fact]
+    public async Task The_Pass_That_Takes_A_Held_Result_Reads_No_Sbom_ConfigMap_And_A_Name_Taken_Since_Records_Nothing_Of_The_Image()
+    {
+        await using var h = await StartAsync();
+        var pool = new HeldResultVerification();
+        var (tinyImage, run) = await SetUpAsync(h, Digest('b'));
+        var step = new VerifyReconciler(h.Cluster, pool, NullLogger.Instance);
+
+        // Checked once, before submitting; the verification finishes in the pool.
+        var queued = await step.ReconcileAsync(run, Token);
+        Assert.Equal((StepAction.Wait, Conditions.ReasonVerificationQueued), (queued.Action, queued.Reason));
+        Assert.Equal(1, SbomGets(h));
+        pool.Finish();
+
+        // The pass taking the result asks the API nothing before writing its SBOM ConfigMap (issue 17).
+        var taken = await PassAsync(h, tinyImage, run.Status, Digest('b'));
+        Assert.Equal(StepAction.Continue, (await step.ReconcileAsync(taken, Token)).Action);
+        Assert.Equal(1, SbomGets(h));
+        Assert.Equal(Digest('b'), taken.Status.Image!.Digest);
+
+        // Another owner took the name after the check: its create answers 409, the read finds it, nothing is recorded.
+        await using var other = await StartAsync();
+        var (otherImage, otherRun) = await SetUpAsync(other, Digest('c'));
+        var otherPool = new HeldResultVerification();
+        var otherStep = new VerifyReconciler(other.Cluster, otherPool, NullLogger.Instance);
+        await otherStep.ReconcileAsync(otherRun, Token);
+        otherPool.Finish();
+        Assert.True((await other.Cluster.ConfigMaps.CreateAsync(ForeignConfigMap("hello-sbom"), Token)).IsOk);
+        var blocked = await PassAsync(other, otherImage, otherRun.Status, Digest('c'));
+
+        var result = await otherStep.ReconcileAsync(blocked, Token);
+
+        Assert.Equal((StepAction.Stop, Conditions.ReasonChildConflict), (result.Action, result.Reason));
+        Assert.Null(blocked.Status.Verification);
+        Assert.Null(blocked.Status.Image);
+        Assert.Equal("yes", (await other.Cluster.ConfigMaps.GetAsync(Namespace, "hello-sbom", Token))!.Data["mine"]);
+    }
+
+    /// <summary>A pool whose verification is queued once submitted and, after <see cref="Finish"/>, done and held.</summary>
+    private sealed class HeldResultVerification : IVerificationRunner
+    {
+        private string? identity;
+        private bool done;
+
+        public void Finish() => done = true;
+
+        public Task<VerificationProgress> SubmitAsync(ObjectKey owner, string identity, VerificationRequest request, CancellationToken cancellationToken)
+        {
+            this.identity = identity;
+            return Task.FromResult(done
+                ? VerificationProgress.Done(ScriptedVerifier.Pass(request))
+                : new VerificationProgress(VerificationState.Queued, 0));
+        }
+
+        public bool Holds(ObjectKey owner, string identity) => identity == this.identity;
+
+        public void Forget(ObjectKey owner)
+        {
+        }
+    }
+
     private static int SbomGets(StepHarness h) =>
         h.Kube.Requests.All.Count(r => r.Verb == "get" && r.Resource == "configmaps" && r.Name == "hello-sbom");
 
@@ -158,7 +219,7 @@ public sealed class VerifyReconcilerTests
             return Task.FromResult(new VerificationProgress(VerificationState.Queued, Ahead));
         }
 
-        public bool IsPending(ObjectKey owner, string identity) => identity == this.identity;
+        public bool Holds(ObjectKey owner, string identity) => identity == this.identity;
 
         public void Forget(ObjectKey owner)
         {
