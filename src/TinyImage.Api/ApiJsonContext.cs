@@ -12,6 +12,8 @@ namespace TinyImage.Api;
 [JsonSerializable(typeof(JsonElement))]
 // KubernetesClient's options (its SourceGenerationContext.cs), so the models inside a TinyImage read and write as they do there.
 [JsonSourceGenerationOptions(
+    // Metadata only: no generated fast-path writer per type (smaller NativeAOT binary; BENCHMARKS.md section 6).
+    GenerationMode = JsonSourceGenerationMode.Metadata,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,

@@ -9,7 +9,9 @@ namespace TinyImage.Kube;
 /// KubernetesClient's options and converters (RFC 3339 times, ISO 8601 durations, Status bodies). Used instead of
 /// KubernetesClient's own generated context: that context's type switch names all of KubernetesClient's 828 models, so
 /// touching it links every one of them into the NativeAOT binary (about 12 MB; BENCHMARKS.md, section 6). A kind
-/// added to <see cref="ResourceTypes"/> gets its item and list here.
+/// added to <see cref="ResourceTypes"/> gets its item and list here. Metadata only (no per-type fast-path writer: the
+/// writes serialize through the same metadata the reads use), which keeps about 300 generated writer methods out of the
+/// NativeAOT binary (BENCHMARKS.md, section 6, "size").
 /// </summary>
 [JsonSerializable(typeof(V1ConfigMap))]
 [JsonSerializable(typeof(V1ConfigMapList))]
@@ -36,6 +38,7 @@ namespace TinyImage.Kube;
 [JsonSerializable(typeof(V1Status))]
 // The same options as KubernetesClient's own context (its SourceGenerationContext.cs).
 [JsonSourceGenerationOptions(
+    GenerationMode = JsonSourceGenerationMode.Metadata,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,

@@ -4,6 +4,8 @@ namespace TinyImage.Oci;
 
 /// <summary>Source-generated JSON for the registry client (NativeAOT: no reflection).</summary>
 [JsonSourceGenerationOptions(
+    // Metadata only: no generated fast-path writer per type (smaller NativeAOT binary; BENCHMARKS.md section 6).
+    GenerationMode = JsonSourceGenerationMode.Metadata,
     PropertyNameCaseInsensitive = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowTrailingCommas = false,

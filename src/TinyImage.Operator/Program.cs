@@ -35,6 +35,12 @@ internal static class Program
 
         if (args is [Crd.CrdCommand.Verb, .. var crdArgs])
         {
+            if (!DeveloperCommands.IsSupported)
+            {
+                await Console.Error.WriteLineAsync(DeveloperCommands.Unavailable(Crd.CrdCommand.Verb)).ConfigureAwait(false);
+                return 2;
+            }
+
             return Crd.CrdCommand.Run(crdArgs, Console.Out, Console.Error);
         }
 

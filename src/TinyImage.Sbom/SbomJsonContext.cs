@@ -5,7 +5,8 @@ using System.Text.Json.Serialization;
 namespace TinyImage.Sbom;
 
 /// <summary>Source-generated System.Text.Json metadata for the SBOM documents (AOT and trim clean).</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Metadata only: no generated fast-path writer per type (smaller NativeAOT binary; BENCHMARKS.md section 6).
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditableJsonDocument))]
 [JsonSerializable(typeof(CycloneDxBom))]
 public sealed partial class SbomJsonContext : JsonSerializerContext

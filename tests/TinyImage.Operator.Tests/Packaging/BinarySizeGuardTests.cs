@@ -36,6 +36,40 @@ public sealed partial class BinarySizeGuardTests
         Assert.Throws<NotSupportedException>(() => options.GetTypeInfo(typeof(k8s.Models.V1CSIDriver)));
     }
 
+    [Fact]
+    public void Every_Json_Context_Generates_Metadata_Only_Without_Per_Type_Fast_Path_Writers()
+    {
+        // A fast-path writer is a generated method per type (about 300 in KubeJsonContext alone); metadata-only contexts
+        // serialize through the same property metadata the reads use, which keeps those methods out of the binary.
+        var contexts = new System.Text.Json.Serialization.JsonSerializerContext[]
+        {
+            global::TinyImage.Kube.KubeJsonContext.Default, global::TinyImage.Api.ApiJsonContext.Default, global::TinyImage.Oci.RegistryJsonContext.Default,
+            global::TinyImage.Sbom.SbomJsonContext.Default, global::TinyImage.Operator.Deploying.Gateway.GatewayJsonContext.Default,
+        };
+        var withWriters = new List<string>();
+        var checkedTypes = 0;
+        foreach (var context in contexts)
+        {
+            foreach (var property in context.GetType().GetProperties())
+            {
+                if (property.PropertyType is not { IsGenericType: true } type || type.GetGenericTypeDefinition() != typeof(System.Text.Json.Serialization.Metadata.JsonTypeInfo<>))
+                {
+                    continue;
+                }
+
+                checkedTypes++;
+                var info = property.GetValue(context)!;
+                if (type.GetProperty("SerializeHandler")!.GetValue(info) is not null)
+                {
+                    withWriters.Add(context.GetType().Name + "." + property.Name);
+                }
+            }
+        }
+
+        Assert.True(checkedTypes > 300, "expected the contexts' generated type properties, found " + checkedTypes);
+        Assert.Empty(withWriters);
+    }
+
     // Any member of the generated context or of KubernetesJson (Serialize, Deserialize, its converters excepted), the
     // configuration's JsonSerializerOptions (its getter installs the context), and KubernetesClient's Kubernetes class
     // (its constructor reads those options; KubeConnection.FromConfig builds TLS and credentials without it).
