@@ -11,7 +11,11 @@
 #   BENCH_SIZES=100,1000  BENCH_RUNS=3  BENCH_SIZES_LARGE=5000  BENCH_RUNS_LARGE=1  BENCH_STEADY_SIZE=1000  BENCH_STEADY_SECONDS=60  BENCH_RESYNC=10
 #   BENCH_CHANGES=50  BENCH_STARTUP_RUNS=5  BENCH_VERIFY_RUNS=7
 #   BENCH_STARTUP_TRACE=1    startup also runs the operator with TINYIMAGE_STARTUP_TRACE=1 and reports each start step
-#   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run)
+#   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run);
+#                            LABEL=BINARY adds another binary (e.g. the NativeAOT publish of an older commit, to compare)
+#   BENCH_BUILD_ENV="LABEL=VAR=VALUE ..."  environment variables for one build (e.g. a GC setting to try)
+#   BENCH_AT_READY=COMMAND   scale runs this shell command once all are Ready, the operator's pid in $OPERATOR_PID
+#                            (e.g. dotnet-gcdump collect -p $OPERATOR_PID on the JIT build)
 #   BENCH_EMULATOR=FILE      another kube-emulator binary for scale (e.g. one built from an older commit, to compare)
 #   BENCH_NAME=scale         the result files of the scale step (bench/results/NAME.json and .md)
 #   DOTNET_TieredCompilation  the emulator runs with 0 (compiled once, fully optimized) unless this is set
@@ -40,10 +44,12 @@ bench="$root/bench/TinyImage.Bench/bin/Release/net10.0/TinyImage.Bench"
 crd="$root/config/crd/bases/tinyimage.dev_tinyimages.yaml"
 steps=("$@")
 builds=()
+for e in ${BENCH_BUILD_ENV:-}; do builds+=(--build-env "$e"); done # LABEL=VAR=VALUE: an environment variable for one build
 for b in ${BENCH_BUILDS:-JIT NativeAOT}; do
   case "$b" in
     JIT) builds+=(--build "JIT=$jit") ;;
     NativeAOT) builds+=(--build "NativeAOT=$aot") ;;
+    *=*) builds+=(--build "$b") ;; # LABEL=BINARY: another operator binary (e.g. a published copy of an older commit)
     *) echo "bench: unknown build $b in BENCH_BUILDS (JIT, NativeAOT)" >&2; exit 2 ;;
   esac
 done
