@@ -12,9 +12,10 @@ namespace TinyImage.Kube;
 /// TinyImage with its children, most of them repeats). A string found in the pool costs no allocation; one not found
 /// is added while the pool has room, and the pool starts over when full, so what it holds stays bounded and values
 /// seen once (resource versions) only pass through. Strings longer than <see cref="MaxChars"/> are read as usual.
-/// Writing is unchanged.
+/// Writing is unchanged. The API library compiles this file in too (its own internal copy and pool): a library references
+/// no other project.
 /// </summary>
-public sealed class InterningStringConverter : JsonConverter<string>
+internal sealed class InterningStringConverter : JsonConverter<string>
 {
     /// <summary>Longer strings are not pooled (messages, data, certificates).</summary>
     public const int MaxChars = 128;
