@@ -13,7 +13,11 @@
 #   BENCH_VERIFY_PULL_ONLY=1  verify times only the registry rows (cold pull, raw GETs, steps), not the local file, Python, CLI
 #   BENCH_VERIFY_NAME=verify  the result files of the verify step (bench/results/NAME.json and .md)
 #   BENCH_STARTUP_TRACE=1    startup also runs the operator with TINYIMAGE_STARTUP_TRACE=1 and reports each start step
-#   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run)
+#   BENCH_BUILDS="JIT NativeAOT"  the operator builds that scale and scale-large run (one of them, to halve a run);
+#                            LABEL=BINARY adds another binary (e.g. the NativeAOT publish of an older commit, to compare)
+#   BENCH_BUILD_ENV="LABEL=VAR=VALUE ..."  environment variables for one build (e.g. a GC setting to try)
+#   BENCH_AT_READY=COMMAND   scale runs this shell command once all are Ready, the operator's pid in $OPERATOR_PID
+#                            (e.g. dotnet-gcdump collect -p $OPERATOR_PID on the JIT build)
 #   BENCH_EMULATOR=FILE      another kube-emulator binary for scale (e.g. one built from an older commit, to compare)
 #   BENCH_NAME=scale         the result files of the scale step (bench/results/NAME.json and .md)
 #   DOTNET_TieredCompilation  the emulator and the verify step's bench process run with 0 (compiled once, fully optimized,
@@ -43,10 +47,12 @@ bench="$root/bench/TinyImage.Bench/bin/Release/net10.0/TinyImage.Bench"
 crd="$root/config/crd/bases/tinyimage.dev_tinyimages.yaml"
 steps=("$@")
 builds=()
+for e in ${BENCH_BUILD_ENV:-}; do builds+=(--build-env "$e"); done # LABEL=VAR=VALUE: an environment variable for one build
 for b in ${BENCH_BUILDS:-JIT NativeAOT}; do
   case "$b" in
     JIT) builds+=(--build "JIT=$jit") ;;
     NativeAOT) builds+=(--build "NativeAOT=$aot") ;;
+    *=*) builds+=(--build "$b") ;; # LABEL=BINARY: another operator binary (e.g. a published copy of an older commit)
     *) echo "bench: unknown build $b in BENCH_BUILDS (JIT, NativeAOT)" >&2; exit 2 ;;
   esac
 done

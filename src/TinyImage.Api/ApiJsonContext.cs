@@ -17,5 +17,5 @@ namespace TinyImage.Api;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
-    Converters = [typeof(k8s.KubernetesJson.Iso8601TimeSpanConverter), typeof(k8s.KubernetesJson.KubernetesDateTimeConverter), typeof(k8s.KubernetesJson.KubernetesDateTimeOffsetConverter), typeof(k8s.Models.V1Status.V1StatusObjectViewConverter)])]
+    Converters = [typeof(k8s.KubernetesJson.Iso8601TimeSpanConverter), typeof(k8s.KubernetesJson.KubernetesDateTimeConverter), typeof(k8s.KubernetesJson.KubernetesDateTimeOffsetConverter), typeof(k8s.Models.V1Status.V1StatusObjectViewConverter), typeof(TinyImage.Kube.InterningStringConverter)])]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -100,6 +100,13 @@ internal static class ScaleCommand
             var peak = op.PeakRssMiB();
             var rss = op.RssMiB();
             var rv = await cluster.Api.ResourceVersionAsync(cancellationToken);
+            if (Environment.GetEnvironmentVariable("BENCH_AT_READY") is { Length: > 0 } atReady)
+            {
+                // A diagnostic hook (e.g. a heap dump of the operator at Ready): a shell command, the operator's pid in $OPERATOR_PID.
+                using var hook = Process.Start(new ProcessStartInfo("sh", ["-c", atReady]) { Environment = { ["OPERATOR_PID"] = op.Pid.ToString(CultureInfo.InvariantCulture) } })!;
+                await hook.WaitForExitAsync(cancellationToken);
+            }
+
             var readyTimes = cluster.Watcher.All.Where(s => s.Ready).Select(s => Stopwatch.GetElapsedTime(firstCreate, s.FirstReadyTimestamp).TotalSeconds).ToList();
             await Task.Delay(500, cancellationToken); // let the last status writes land in the log before it is read
             var (requests, next) = await cluster.Api.RequestsAsync(startIndex, cancellationToken);
