@@ -51,7 +51,9 @@ public sealed class BuildConcurrencyCapTests
         // Step 3: each finished build starts the oldest waiting one, never more than two at once.
         for (var finished = 0; finished < Names.Length; finished++)
         {
-            var next = Queued(h).OrderBy(QueuedTime(h)).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+            // A started build's status says BuildQueued until its next status write, which may come after its Job: the
+            // waiting ones are those whose status says queued and that have no Job yet.
+            var next = Queued(h).Where(n => h.JobFor(n) is null).OrderBy(QueuedTime(h)).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
             var job = RunningJobs(h).OrderBy(j => j, StringComparer.Ordinal).First();
             h.Kube.Jobs.Complete(Namespace, job, Digest('a'));
             if (next is not null)
