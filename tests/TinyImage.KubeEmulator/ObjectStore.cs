@@ -635,7 +635,7 @@ internal sealed partial class ObjectStore
         }
 
         InitialiseStatus(type, obj);
-        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked, _clusterIps) is { } invalid)
         {
             return invalid;
         }
@@ -733,7 +733,7 @@ internal sealed partial class ObjectStore
         }
 
         var eventsView = EventConversion.IsEventsV1(type);
-        if (Builtins.BuiltinRules.Admit(type, ref next, eventsView ? EventConversion.ToEventsV1(existing) : existing, statusOnly, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref next, eventsView ? EventConversion.ToEventsV1(existing) : existing, statusOnly, ServicesLocked, _clusterIps) is { } invalid)
         {
             return invalid;
         }
