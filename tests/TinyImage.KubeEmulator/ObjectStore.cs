@@ -67,7 +67,7 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Find(type, ns, name) is { } obj ? new ApiResult(200, Present(type, obj)) : ApiErrors.NotFound(type, name);
+            return Find(type, ns, name) is { } obj ? new ApiResult(200, type, obj) : ApiErrors.NotFound(type, name);
         }
     }
 
@@ -672,7 +672,14 @@ internal sealed partial class ObjectStore
         JsonObject next;
         if (statusOnly)
         {
-            next = (JsonObject)existing.DeepClone();
+            // Everything but the status is the stored object's: copied, without copying the stored status it replaces (a
+            // placeholder keeps the field's position).
+            next = new JsonObject(existing.Options);
+            foreach (var (field, value) in existing)
+            {
+                next[field] = field == "status" ? null : value?.DeepClone();
+            }
+
             if (candidate["status"] is { } status)
             {
                 if (owned)
@@ -1005,13 +1012,15 @@ internal sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// Whether <see cref="Present"/> would give an equal copy of <paramref name="stored"/> (no conversion, no schema defaults,
-    /// the served apiVersion and kind already in place, in that order of fields), so that it can be serialized as it is.
+    /// Whether <see cref="Present"/> would give an equal copy of <paramref name="stored"/> (no conversion, no schema default
+    /// missing, the served apiVersion and kind already in place, in that order of fields), so that it can be serialized as it is.
+    /// A custom resource was defaulted when it was written, so it needs defaults on read only after its CRD gained one.
     /// </summary>
     internal static bool PresentsAsStored(ResourceType type, JsonObject stored) =>
-        type.Schema is null && !EventConversion.IsEventsV1(type)
+        !EventConversion.IsEventsV1(type)
         && stored["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var apiVersion) && apiVersion == type.ApiVersion
-        && stored["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && kind == type.Kind;
+        && stored["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && kind == type.Kind
+        && (type.Schema is null || !type.Schema.NeedsDefaults(stored));
 
     internal static JsonObject EnsureObject(JsonObject parent, string field)
     {
