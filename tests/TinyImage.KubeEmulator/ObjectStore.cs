@@ -93,7 +93,7 @@ internal sealed partial class ObjectStore
                 return ApiErrors.BadRequest("continue key is not valid: illegal base64 data");
             }
 
-            var items = new JsonArray();
+            var items = new List<JsonObject>();
             string? next = null;
             var remaining = 0;
             foreach (var (key, obj) in Candidates(type, labels))
@@ -114,7 +114,7 @@ internal sealed partial class ObjectStore
                     continue;
                 }
 
-                items.Add(Present(type, obj));
+                items.Add(obj);
                 next = key;
             }
 
@@ -125,13 +125,33 @@ internal sealed partial class ObjectStore
                 meta["remainingItemCount"] = remaining;
             }
 
-            return new ApiResult(200, new JsonObject
-            {
-                ["kind"] = type.ListKind,
-                ["apiVersion"] = type.ApiVersion,
-                ["metadata"] = meta,
-                ["items"] = items,
-            });
+            // The committed objects themselves (never mutated): presented copies are made only for a caller that reads the
+            // body; the HTTP answer writes each item as stored when that is what the API serves.
+            return new ApiResult(
+                200,
+                () => new JsonObject
+                {
+                    ["kind"] = type.ListKind,
+                    ["apiVersion"] = type.ApiVersion,
+                    ["metadata"] = meta.DeepClone(),
+                    ["items"] = new JsonArray([.. items.Select(o => (JsonNode)Present(type, o))]),
+                },
+                writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("kind", type.ListKind);
+                    writer.WriteString("apiVersion", type.ApiVersion);
+                    writer.WritePropertyName("metadata");
+                    meta.WriteTo(writer);
+                    writer.WriteStartArray("items");
+                    foreach (var o in items)
+                    {
+                        (PresentsAsStored(type, o) ? o : Present(type, o)).WriteTo(writer);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                });
         }
     }
 

@@ -112,6 +112,33 @@ public sealed class CustomResourceWriteTests
     }
 
     [Fact]
+    public async Task A_List_Shows_Each_Item_As_A_Get_Does_Defaulted_On_Read_Where_A_Default_Was_Added_Later()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", []))).Code);
+        var (_, before) = await http.GetJsonAsync(Crds.ThingsPath);
+        var (_, crd) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["color"] = new JsonObject { ["type"] = "string", ["default"] = "blue" };
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", crd)).Code);
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("b", []))).Code);
+
+        var (code, after) = await http.GetJsonAsync(Crds.ThingsPath + "?limit=1");
+        var (_, a) = await http.GetJsonAsync(Crds.ThingsPath + "/a");
+        var (_, rest) = await http.GetJsonAsync(Crds.ThingsPath + "?limit=1&continue=" + Uri.EscapeDataString((string)after["metadata"]!["continue"]!));
+        var (_, b) = await http.GetJsonAsync(Crds.ThingsPath + "/b");
+
+        Assert.Null(before["items"]![0]!["spec"]!["color"]);
+        Assert.Equal(200, code);
+        Assert.Equal("ThingList", (string?)after["kind"]);
+        Assert.Equal(1, (int?)after["metadata"]!["remainingItemCount"]);
+        Assert.Equal(a.ToJsonString(), after["items"]![0]!.ToJsonString());
+        Assert.Equal("blue", (string?)after["items"]![0]!["spec"]!["color"]);
+        Assert.Equal(b.ToJsonString(), rest["items"]![0]!.ToJsonString());
+        Assert.Equal(kube.List("example.com/v1", "things", "default").Select(o => o.ToJsonString()), [a.ToJsonString(), b.ToJsonString()]);
+    }
+
+    [Fact]
     public async Task A_Spec_Left_Unchanged_Is_Validated_Again_Once_The_Crd_Schema_Changed()
     {
         var (kube, http) = await StartAsync();
