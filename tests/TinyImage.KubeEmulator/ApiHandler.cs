@@ -575,11 +575,28 @@ internal sealed class ApiHandler(
     }
 
     /// <summary>The request body's bytes (no decoding to a string: JSON is parsed from UTF-8).</summary>
+    /// <remarks>
+    /// Read from the request pipe until it completes, then copied once into an array of the body's size: a chunked body
+    /// (no Content-Length, as client libraries send) no longer grows a stream from 256 bytes by doubling, zeroing each new array.
+    /// </remarks>
     private static async Task<MemoryStream> ReadBytesAsync(HttpContext ctx, CancellationToken ct)
     {
-        var buffer = new MemoryStream(ctx.Request.ContentLength is > 0 and <= MaxRequestBodyBytes and var n ? (int)n : 256);
-        await ctx.Request.Body.CopyToAsync(buffer, ct);
-        return buffer;
+        var reader = ctx.Request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(ct);
+            var body = read.Buffer;
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                var bytes = GC.AllocateUninitializedArray<byte>(checked((int)body.Length));
+                body.CopyTo(bytes);
+                reader.AdvanceTo(body.End);
+                return new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
+            }
+
+            // Nothing consumed yet: ask for more, keeping everything read so far.
+            reader.AdvanceTo(body.Start, body.End);
+        }
     }
 
     /// <summary>

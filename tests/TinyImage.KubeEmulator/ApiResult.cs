@@ -7,6 +7,9 @@ public sealed record ApiResult
 {
     private readonly ResourceType? _type;
     private readonly StoredEvent? _committed;
+    private readonly JsonObject? _stored;
+    private readonly Func<JsonObject>? _makeBody;
+    private readonly Action<System.Text.Json.Utf8JsonWriter>? _write;
     private JsonObject? _body;
 
     /// <summary>A result with its body.</summary>
@@ -30,17 +33,43 @@ public sealed record ApiResult
         _committed = committed;
     }
 
+    /// <summary>
+    /// The answer to a read: the stored object <paramref name="stored"/> (committed, never mutated) as <paramref name="type"/>
+    /// serves it. The body is a copy made only when someone reads it; the HTTP answer serializes the stored object itself when
+    /// that is what the API serves (<see cref="ObjectStore.PresentsAsStored"/>), without copying it.
+    /// </summary>
+    internal ApiResult(int code, ResourceType type, JsonObject stored)
+    {
+        Code = code;
+        _type = type;
+        _stored = stored;
+    }
+
+    /// <summary>
+    /// A result whose body is made by <paramref name="makeBody"/> only when someone reads it, and whose HTTP answer
+    /// <paramref name="write"/> writes directly (the same JSON as the body's, without building it: a list of stored objects).
+    /// </summary>
+    internal ApiResult(int code, Func<JsonObject> makeBody, Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        Code = code;
+        _makeBody = makeBody;
+        _write = write;
+    }
+
     /// <summary>HTTP status code.</summary>
     public int Code { get; init; }
 
     /// <summary>The response body.</summary>
     public JsonObject Body
     {
-        get => _body ??= ObjectStore.Present(_type!, _committed!.Object);
+        get => _body ??= _makeBody is { } make ? make() : ObjectStore.Present(_type!, _stored ?? _committed!.Object);
         init
         {
             _body = value;
             _committed = null;
+            _stored = null;
+            _makeBody = null;
+            _write = null;
         }
     }
 
@@ -51,5 +80,8 @@ public sealed record ApiResult
     public string? Reason => IsSuccess ? null : (string?)Body["reason"];
 
     /// <summary>The body's JSON (UTF-8): shared with the commit's watch events when this answers a write.</summary>
-    internal byte[] Json() => _committed is { } e ? e.PresentedJson(_type!) : JsonBytes.Of(Body);
+    internal byte[] Json() => _committed is { } e ? e.PresentedJson(_type!)
+        : _body is null && _stored is { } stored && ObjectStore.PresentsAsStored(_type!, stored) ? JsonBytes.Of(stored)
+        : _body is null && _write is { } write ? JsonBytes.Of(write)
+        : JsonBytes.Of(Body);
 }

@@ -22,13 +22,18 @@ internal static class JsonBytes
     /// <summary>How many bytes the node's JSON takes (the etcd size check), as <c>UTF8.GetByteCount(node.ToJsonString())</c>.</summary>
     public static int Size(JsonNode node) => Write(node).WrittenCount;
 
-    private static ArrayBufferWriter<byte> Write(JsonNode node)
+    /// <summary>The JSON <paramref name="write"/> writes, through the same reused writer (the bytes a node of that content gives).</summary>
+    public static byte[] Of(Action<Utf8JsonWriter> write) => Write(write).WrittenSpan.ToArray();
+
+    private static ArrayBufferWriter<byte> Write(JsonNode node) => Write(w => node.WriteTo(w));
+
+    private static ArrayBufferWriter<byte> Write(Action<Utf8JsonWriter> write)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
-        node.WriteTo(writer);
+        write(writer);
         writer.Flush();
         return buffer;
     }

@@ -67,7 +67,7 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Find(type, ns, name) is { } obj ? new ApiResult(200, Present(type, obj)) : ApiErrors.NotFound(type, name);
+            return Find(type, ns, name) is { } obj ? new ApiResult(200, type, obj) : ApiErrors.NotFound(type, name);
         }
     }
 
@@ -93,7 +93,7 @@ internal sealed partial class ObjectStore
                 return ApiErrors.BadRequest("continue key is not valid: illegal base64 data");
             }
 
-            var items = new JsonArray();
+            var items = new List<JsonObject>();
             string? next = null;
             var remaining = 0;
             foreach (var (key, obj) in Candidates(type, labels))
@@ -114,7 +114,7 @@ internal sealed partial class ObjectStore
                     continue;
                 }
 
-                items.Add(Present(type, obj));
+                items.Add(obj);
                 next = key;
             }
 
@@ -125,13 +125,33 @@ internal sealed partial class ObjectStore
                 meta["remainingItemCount"] = remaining;
             }
 
-            return new ApiResult(200, new JsonObject
-            {
-                ["kind"] = type.ListKind,
-                ["apiVersion"] = type.ApiVersion,
-                ["metadata"] = meta,
-                ["items"] = items,
-            });
+            // The committed objects themselves (never mutated): presented copies are made only for a caller that reads the
+            // body; the HTTP answer writes each item as stored when that is what the API serves.
+            return new ApiResult(
+                200,
+                () => new JsonObject
+                {
+                    ["kind"] = type.ListKind,
+                    ["apiVersion"] = type.ApiVersion,
+                    ["metadata"] = meta.DeepClone(),
+                    ["items"] = new JsonArray([.. items.Select(o => (JsonNode)Present(type, o))]),
+                },
+                writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("kind", type.ListKind);
+                    writer.WriteString("apiVersion", type.ApiVersion);
+                    writer.WritePropertyName("metadata");
+                    meta.WriteTo(writer);
+                    writer.WriteStartArray("items");
+                    foreach (var o in items)
+                    {
+                        (PresentsAsStored(type, o) ? o : Present(type, o)).WriteTo(writer);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                });
         }
     }
 
@@ -635,7 +655,7 @@ internal sealed partial class ObjectStore
         }
 
         InitialiseStatus(type, obj);
-        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref obj, null, statusOnly: false, ServicesLocked, _clusterIps) is { } invalid)
         {
             return invalid;
         }
@@ -672,7 +692,14 @@ internal sealed partial class ObjectStore
         JsonObject next;
         if (statusOnly)
         {
-            next = (JsonObject)existing.DeepClone();
+            // Everything but the status is the stored object's: copied, without copying the stored status it replaces (a
+            // placeholder keeps the field's position).
+            next = new JsonObject(existing.Options);
+            foreach (var (field, value) in existing)
+            {
+                next[field] = field == "status" ? null : value?.DeepClone();
+            }
+
             if (candidate["status"] is { } status)
             {
                 if (owned)
@@ -733,7 +760,7 @@ internal sealed partial class ObjectStore
         }
 
         var eventsView = EventConversion.IsEventsV1(type);
-        if (Builtins.BuiltinRules.Admit(type, ref next, eventsView ? EventConversion.ToEventsV1(existing) : existing, statusOnly, ServicesLocked, ClusterIpHolderLocked) is { } invalid)
+        if (Builtins.BuiltinRules.Admit(type, ref next, eventsView ? EventConversion.ToEventsV1(existing) : existing, statusOnly, ServicesLocked, _clusterIps) is { } invalid)
         {
             return invalid;
         }
@@ -1005,13 +1032,15 @@ internal sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// Whether <see cref="Present"/> would give an equal copy of <paramref name="stored"/> (no conversion, no schema defaults,
-    /// the served apiVersion and kind already in place, in that order of fields), so that it can be serialized as it is.
+    /// Whether <see cref="Present"/> would give an equal copy of <paramref name="stored"/> (no conversion, no schema default
+    /// missing, the served apiVersion and kind already in place, in that order of fields), so that it can be serialized as it is.
+    /// A custom resource was defaulted when it was written, so it needs defaults on read only after its CRD gained one.
     /// </summary>
     internal static bool PresentsAsStored(ResourceType type, JsonObject stored) =>
-        type.Schema is null && !EventConversion.IsEventsV1(type)
+        !EventConversion.IsEventsV1(type)
         && stored["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var apiVersion) && apiVersion == type.ApiVersion
-        && stored["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && kind == type.Kind;
+        && stored["kind"] is JsonValue k && k.TryGetValue<string>(out var kind) && kind == type.Kind
+        && (type.Schema is null || !type.Schema.NeedsDefaults(stored));
 
     internal static JsonObject EnsureObject(JsonObject parent, string field)
     {

@@ -274,6 +274,43 @@ public sealed class BuiltinStorageTests
         Assert.Null(created["lastTimestamp"]);
     }
 
+    [Theory]
+    [InlineData("2026-01-02T03:04:05Z", false, true)]
+    [InlineData("2024-02-29T23:59:59Z", false, true)]
+    [InlineData("2026-01-02T03:04:05.123456Z", true, true)]
+    [InlineData("2026-01-02T03:04:05.123Z", false, false)]
+    [InlineData("2026-01-02T03:04:05+00:00", false, false)]
+    [InlineData("2026-02-29T00:00:00Z", false, false)]
+    [InlineData("2026-13-01T00:00:00Z", false, false)]
+    [InlineData("2026-01-01T24:00:00Z", false, false)]
+    [InlineData("2026-01-01T00:60:00Z", false, false)]
+    [InlineData("2026-01-01T00:00:60Z", false, false)]
+    [InlineData("0000-01-01T00:00:00Z", false, false)]
+    [InlineData("2026-01-0\u0663T00:00:00Z", false, false)]
+    [InlineData("2026-01-02T03:04:05Z", true, false)]
+    [InlineData("2026-01-02T03:04:05.123456Z", false, false)]
+    public void Only_A_Valid_Time_As_Encoding_Json_Writes_It_Skips_The_Parse(string text, bool micro, bool canonical) =>
+        Assert.Equal(canonical, KubeEmulator.Builtins.GoJson.IsCanonicalTime(System.Text.RegularExpressions.Regex.Unescape(text), micro));
+
+    [Fact]
+    public async Task A_Time_Already_In_Canonical_Form_Is_Kept_And_An_Impossible_Date_Is_Still_Refused()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        JsonObject Event(string name, string first) => JsonNode.Parse($$"""
+            {"apiVersion":"v1","kind":"Event","metadata":{"name":"{{name}}"},"involvedObject":{"kind":"Pod","namespace":"default","name":"p"},
+             "reason":"Started","message":"m","firstTimestamp":"{{first}}","count":1}
+            """)!.AsObject();
+
+        var (code, created) = await http.PostJsonAsync("/api/v1/namespaces/default/events", Event("e", "2024-02-29T23:59:59Z"));
+        var (badCode, bad) = await http.PostJsonAsync("/api/v1/namespaces/default/events", Event("f", "2026-02-29T00:00:00Z"));
+
+        Assert.Equal(201, code);
+        Assert.Equal("2024-02-29T23:59:59Z", (string?)created["firstTimestamp"]);
+        Assert.Equal(400, badCode);
+        Assert.Contains("value out of range", (string?)bad["message"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_Status_Write_Is_Round_Tripped_Too()
     {

@@ -85,6 +85,81 @@ public sealed class CustomResourceWriteTests
         Assert.Equal("blue", (string?)body["spec"]!["color"]);
     }
 
+    [Fact]
+    public async Task A_Watch_Shows_A_Default_Added_To_The_Crd_Later_And_Otherwise_The_Object_As_Read()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", []))).Code);
+        var (_, asRead) = await http.GetJsonAsync(Crds.ThingsPath + "/a");
+        List<(string Type, JsonObject Object)> before;
+        await using (var watch = await WatchStream.OpenAsync(http, Crds.ThingsPath + "?watch=true"))
+        {
+            before = await watch.TakeAsync(1);
+        }
+
+        var (_, crd) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["color"] = new JsonObject { ["type"] = "string", ["default"] = "blue" };
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", crd)).Code);
+        await using var after = await WatchStream.OpenAsync(http, Crds.ThingsPath + "?watch=true");
+        var (type, defaulted) = (await after.TakeAsync(1))[0];
+
+        // Served as stored while no default is missing (the same JSON as a GET), defaulted on read once one is.
+        Assert.Equal(asRead.ToJsonString(), before[0].Object.ToJsonString());
+        Assert.Equal("ADDED", type);
+        Assert.Equal("blue", (string?)defaulted["spec"]!["color"]);
+        Assert.Null(asRead["spec"]!["color"]);
+    }
+
+    [Fact]
+    public async Task A_List_Shows_Each_Item_As_A_Get_Does_Defaulted_On_Read_Where_A_Default_Was_Added_Later()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", []))).Code);
+        var (_, before) = await http.GetJsonAsync(Crds.ThingsPath);
+        var (_, crd) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["color"] = new JsonObject { ["type"] = "string", ["default"] = "blue" };
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", crd)).Code);
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("b", []))).Code);
+
+        var (code, after) = await http.GetJsonAsync(Crds.ThingsPath + "?limit=1");
+        var (_, a) = await http.GetJsonAsync(Crds.ThingsPath + "/a");
+        var (_, rest) = await http.GetJsonAsync(Crds.ThingsPath + "?limit=1&continue=" + Uri.EscapeDataString((string)after["metadata"]!["continue"]!));
+        var (_, b) = await http.GetJsonAsync(Crds.ThingsPath + "/b");
+
+        Assert.Null(before["items"]![0]!["spec"]!["color"]);
+        Assert.Equal(200, code);
+        Assert.Equal("ThingList", (string?)after["kind"]);
+        Assert.Equal(1, (int?)after["metadata"]!["remainingItemCount"]);
+        Assert.Equal(a.ToJsonString(), after["items"]![0]!.ToJsonString());
+        Assert.Equal("blue", (string?)after["items"]![0]!["spec"]!["color"]);
+        Assert.Equal(b.ToJsonString(), rest["items"]![0]!.ToJsonString());
+        Assert.Equal(kube.List("example.com/v1", "things", "default").Select(o => o.ToJsonString()), [a.ToJsonString(), b.ToJsonString()]);
+    }
+
+    [Fact]
+    public async Task A_Spec_Left_Unchanged_Is_Validated_Again_Once_The_Crd_Schema_Changed()
+    {
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", new JsonObject { ["replicas"] = 3, ["mode"] = "safe" }))).Code);
+        var (_, stored) = await http.GetJsonAsync(Crds.ThingsPath + "/a");
+        stored["metadata"]!["labels"] = new JsonObject { ["step"] = "one" };
+        var (sameSchema, relabelled) = await http.PutJsonAsync(Crds.ThingsPath + "/a", stored);
+        var (_, crd) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["replicas"]!["maximum"] = 2;
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", crd)).Code);
+        relabelled["metadata"]!["labels"]!["step"] = "two";
+
+        var (code, refused) = await http.PutJsonAsync(Crds.ThingsPath + "/a", relabelled);
+
+        // The spec passed the schema it was stored under; the tightened schema is a new one, so the unchanged spec is checked again.
+        Assert.Equal(200, sameSchema);
+        Assert.Equal(422, code);
+        Assert.Contains("spec.replicas: Invalid value: 3: spec.replicas in body should be less than or equal to 2", Crds.Causes(refused));
+    }
+
     public static TheoryData<string, string> SchemaViolations() => new()
     {
         { """{"mode":"slow"}""", "spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"" },

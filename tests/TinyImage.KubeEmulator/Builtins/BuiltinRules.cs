@@ -13,10 +13,10 @@ internal static class BuiltinRules
     /// <summary>
     /// Rewrites <paramref name="obj"/> into what the server stores, or returns the refusal (400 for a body the decoder
     /// refuses, 422 for a rule). <paramref name="old"/> is the stored object on update; <paramref name="services"/>
-    /// lists the stored Services (for node port allocation); <paramref name="clusterIpHolder"/> names the Service
-    /// (<c>namespace/name</c>) that holds a clusterIP, or null (for IP allocation).
+    /// lists the stored Services (for node port allocation); <paramref name="clusterIps"/> records which Service holds which
+    /// clusterIP (for IP allocation).
     /// </summary>
-    public static ApiResult? Admit(ResourceType type, ref JsonObject obj, JsonObject? old, bool statusOnly, Func<IEnumerable<JsonObject>> services, Func<string, string?> clusterIpHolder)
+    public static ApiResult? Admit(ResourceType type, ref JsonObject obj, JsonObject? old, bool statusOnly, Func<IEnumerable<JsonObject>> services, ClusterIpRecord clusterIps)
     {
         if (type.IsCustomResource || RootType(type) is not { } root)
         {
@@ -77,7 +77,8 @@ internal static class BuiltinRules
                     next,
                     old,
                     services().Where(s => (string?)s["metadata"]?["name"] != name || (string?)s["metadata"]?["namespace"] != (string?)next["metadata"]?["namespace"]),
-                    ip => clusterIpHolder(ip) is { } holder && holder != key));
+                    clusterIps,
+                    key));
                 if (old is not null)
                 {
                     errors.AddRange(ServiceNetwork.ValidateUpdate(next, old));

@@ -261,6 +261,12 @@ internal static partial class GoJson
 
     private static string FormatTime(string text, bool micro)
     {
+        if (IsCanonicalTime(text, micro))
+        {
+            // Already as encoding/json writes it (UTC, seconds or six fraction digits, a valid date): the round trip is the identity.
+            return text;
+        }
+
         var layout = micro ? Rfc3339Micro : Rfc3339;
         var m = (micro ? MicroTimeText() : TimeText()).Match(text);
         if (!m.Success)
@@ -294,6 +300,48 @@ internal static partial class GoJson
         {
             throw new GoDecodeException($"parsing time \"{text}\": value out of range");
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is a time exactly as <see cref="FormatTime"/> would write it: <c>yyyy-MM-ddTHH:mm:ssZ</c>
+    /// (with <c>.ffffff</c> before the Z for a MicroTime) in ASCII digits, a year from 1 and a valid date and time of day. Most
+    /// times a client sends are (the server's own, read back), and checking costs no regular expression.
+    /// </summary>
+    internal static bool IsCanonicalTime(string text, bool micro)
+    {
+        var length = micro ? 27 : 20;
+        if (text.Length != length || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[length - 1] != 'Z')
+        {
+            return false;
+        }
+
+        if (micro && text[19] != '.')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < length - 1; i++)
+        {
+            if (i is not (4 or 7 or 10 or 13 or 16 or 19) && !char.IsAsciiDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        int N(int at, int digits)
+        {
+            var n = 0;
+            for (var i = 0; i < digits; i++)
+            {
+                n = (n * 10) + (text[at + i] - '0');
+            }
+
+            return n;
+        }
+
+        var (year, month, day) = (N(0, 4), N(5, 2), N(8, 2));
+        return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            && N(11, 2) < 24 && N(14, 2) < 60 && N(17, 2) < 60;
     }
 
     private static bool TryLong(JsonNode node, out long value)

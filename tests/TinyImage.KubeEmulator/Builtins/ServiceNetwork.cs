@@ -15,10 +15,10 @@ internal static class ServiceNetwork
 
     /// <summary>
     /// Fills clusterIP(s), ipFamilies, ipFamilyPolicy and node ports; returns the allocation errors. <paramref name="others"/>
-    /// are the other Services (read for node ports only); <paramref name="clusterIpTaken"/> tells whether another Service
-    /// holds an IP.
+    /// are the other Services (read for node ports only); <paramref name="clusterIps"/> records which Service holds which IP
+    /// (<paramref name="key"/>, <c>namespace/name</c>, is this Service's).
     /// </summary>
-    public static List<FieldError> Allocate(JsonObject svc, JsonObject? old, IEnumerable<JsonObject> others, Func<string, bool> clusterIpTaken)
+    public static List<FieldError> Allocate(JsonObject svc, JsonObject? old, IEnumerable<JsonObject> others, ClusterIpRecord clusterIps, string key)
     {
         var errors = new List<FieldError>();
         var spec = Defaults.Obj(svc, "spec");
@@ -38,7 +38,7 @@ internal static class ServiceNetwork
         var clusterIp = (string?)spec["clusterIP"];
         if (string.IsNullOrEmpty(clusterIp))
         {
-            clusterIp = NextFree(clusterIpTaken);
+            clusterIp = clusterIps.NextFree(key);
             spec["clusterIP"] = clusterIp;
             spec["clusterIPs"] = new JsonArray(clusterIp);
         }
@@ -49,7 +49,7 @@ internal static class ServiceNetwork
                 errors.Add(FieldError.Invalid("spec.clusterIPs", spec["clusterIPs"]?.DeepClone(),
                     $"failed to allocate IP {clusterIp}: the provided IP ({clusterIp}) is not in the valid range. The range of valid IPs is {ServiceCidr}"));
             }
-            else if (clusterIpTaken(clusterIp))
+            else if (clusterIps.Holder(clusterIp) is { } holder && holder != key)
             {
                 errors.Add(FieldError.Invalid("spec.clusterIPs", spec["clusterIPs"]?.DeepClone(), $"failed to allocate IP {clusterIp}: provided IP is already allocated"));
             }
@@ -180,20 +180,6 @@ internal static class ServiceNetwork
         }
     }
 
-    private static string NextFree(Func<string, bool> taken)
-    {
-        for (uint offset = 10; offset < CidrSize - 1; offset++)
-        {
-            var candidate = Format(CidrBase + offset);
-            if (!taken(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("service CIDR exhausted");
-    }
-
     private static bool InRange(IPAddress address)
     {
         if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
@@ -205,6 +191,4 @@ internal static class ServiceNetwork
         var value = ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
         return value > CidrBase && value < CidrBase + CidrSize - 1;
     }
-
-    private static string Format(uint v) => $"{v >> 24}.{(v >> 16) & 255}.{(v >> 8) & 255}.{v & 255}";
 }

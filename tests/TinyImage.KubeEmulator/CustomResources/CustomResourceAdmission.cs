@@ -39,6 +39,8 @@ internal static class CustomResourceAdmission
             {
                 return InvalidStatus.Of(type, name, errors);
             }
+
+            schema.MarkValidated(obj);
         }
 
         if (JsonBytes.Size(obj) > MaxObjectBytes)

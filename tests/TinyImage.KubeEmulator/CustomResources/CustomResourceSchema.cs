@@ -19,6 +19,18 @@ internal sealed class CustomResourceSchema
     // Schema nodes with a transition rule (oldSelf) at or below them: those are evaluated even when unchanged.
     private readonly HashSet<JsonObject> _hasTransitionRules = new(ReferenceEqualityComparer.Instance);
 
+    // The objects that passed Validate against this schema (those committed are never mutated afterwards); weakly held.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, object?> _validated = new();
+
+    /// <summary>
+    /// Remembers that <paramref name="obj"/> passed <see cref="Validate"/> against this schema: when it is stored and a later
+    /// write leaves one of its top-level fields as it was, that field is not validated again (<see cref="Validate"/>).
+    /// </summary>
+    public void MarkValidated(JsonObject obj) => _validated.AddOrUpdate(obj, null);
+
+    /// <summary>Whether <paramref name="obj"/> passed <see cref="Validate"/> against this schema (for tests).</summary>
+    internal bool WasValidated(JsonObject obj) => _validated.TryGetValue(obj, out _);
+
     /// <summary>The openAPIV3Schema this was compiled from (a private copy: read it, never change it).</summary>
     public JsonObject Root => _root;
 
@@ -151,6 +163,63 @@ internal sealed class CustomResourceSchema
     /// <summary>Applies defaults: an absent property (or a null one that is not nullable) gets its default, then deeper defaults.</summary>
     public void Default(JsonObject obj) => Default(obj, _root);
 
+    /// <summary>
+    /// Whether <see cref="Default(JsonObject)"/> would change <paramref name="obj"/>: a property with a default is absent (or
+    /// null where not nullable) somewhere in it. Read without copying, so an object that needs none is served as stored.
+    /// </summary>
+    public bool NeedsDefaults(JsonObject obj) => NeedsDefaults(obj, _root);
+
+    private static bool NeedsDefaults(JsonNode? value, JsonObject schema)
+    {
+        switch (value)
+        {
+            case JsonObject o:
+                foreach (var (name, p) in schema["properties"] as JsonObject ?? [])
+                {
+                    if (p is not JsonObject propertySchema)
+                    {
+                        continue;
+                    }
+
+                    var present = o.TryGetPropertyValue(name, out var child);
+                    if (propertySchema["default"] is not null && (!present || (child is null && !IsTrue(propertySchema["nullable"]))))
+                    {
+                        return true;
+                    }
+
+                    if (child is not null && NeedsDefaults(child, propertySchema))
+                    {
+                        return true;
+                    }
+                }
+
+                if (schema["additionalProperties"] is JsonObject valueSchema)
+                {
+                    foreach (var (_, child) in o)
+                    {
+                        if (NeedsDefaults(child, valueSchema))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            case JsonArray a when schema["items"] is JsonObject itemSchema:
+                foreach (var item in a)
+                {
+                    if (NeedsDefaults(item, itemSchema))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
     private static void Default(JsonNode? value, JsonObject schema)
     {
         switch (value)
@@ -200,7 +269,10 @@ internal sealed class CustomResourceSchema
     public List<FieldError> Validate(JsonObject obj, JsonObject? old)
     {
         var errors = new List<FieldError>();
-        ValidateValue("", obj, _root, errors, isRoot: true);
+        // A top-level field (spec under a status write, status under a spec write) equal to the stored object's, which passed
+        // this very schema when it was written, passes again: validation of a subtree depends on nothing outside it.
+        var validatedOld = old is not null && _validated.TryGetValue(old, out _) ? old : null;
+        ValidateValue("", obj, _root, errors, isRoot: true, validatedOld);
         if (errors.Any(e => e.Type is FieldErrorType.NotSupported or FieldErrorType.Required or FieldErrorType.TooLong or FieldErrorType.TooMany or FieldErrorType.TypeInvalid))
         {
             errors.Add(FieldError.Invalid("", (JsonNode?)null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
@@ -212,7 +284,7 @@ internal sealed class CustomResourceSchema
     }
 
     /// <summary>kube-openapi's checks of one value against one schema node, recursively (root metadata is ObjectMeta's business).</summary>
-    public static void ValidateValue(string path, JsonNode? value, JsonObject schema, List<FieldError> errors, bool isRoot = false)
+    public static void ValidateValue(string path, JsonNode? value, JsonObject schema, List<FieldError> errors, bool isRoot = false, JsonObject? validatedOld = null)
     {
         var type = (string?)schema["type"];
         var intOrString = IsTrue(schema["x-kubernetes-int-or-string"]);
@@ -330,6 +402,11 @@ internal sealed class CustomResourceSchema
                 foreach (var (key, child) in o)
                 {
                     if (isRoot && key is "metadata" or "apiVersion" or "kind")
+                    {
+                        continue;
+                    }
+
+                    if (validatedOld?[key] is { } before && JsonNode.DeepEquals(child, before))
                     {
                         continue;
                     }
