@@ -181,7 +181,6 @@ public sealed class HostileTenantTests
         CreateSecret(h, "opaque-creds", "Opaque", new JsonObject { ["token"] = "c2VjcmV0" });
         CreateSecret(h, "basic", "kubernetes.io/basic-auth", new JsonObject { ["username"] = "dQ==", ["password"] = "cA==" });
         CreateSecret(h, "docker", "kubernetes.io/dockerconfigjson", new JsonObject { [".dockerconfigjson"] = Convert.ToBase64String("{\"auths\":{}}"u8.ToArray()) });
-        h.StartOperator();
 
         // Push Secrets: one missing, two that exist with other types.
         foreach (var (tinyImage, secret) in new[] { ("probe-missing", "nope"), ("probe-opaque", "opaque-creds"), ("probe-basic", "basic") })
@@ -197,6 +196,9 @@ public sealed class HostileTenantTests
             h.EditSpec(tinyImage, spec => spec["source"] = new JsonObject { ["git"] = new JsonObject { ["url"] = "https://git.example.com/team/hello.git", ["credentialsSecret"] = secret } });
         }
 
+        // The operator starts once every probe has its final spec: a probe created with the harness's buildable spec and
+        // edited after the operator saw it could have had a Job built for that first spec (seen once in a CI run).
+        h.StartOperator();
         string? Message(string tinyImage) => (string?)h.Condition(tinyImage, "Stalled")?["message"];
         await Eventually.TrueAsync(
             () => new[] { "probe-missing", "probe-opaque", "probe-basic", "probe-git-missing", "probe-git-docker" }.All(t => (string?)h.Condition(t, "Stalled")?["reason"] == "SecretNotFound"),
