@@ -160,8 +160,11 @@ internal static class ScaleCommand
             op.Dispose();
         }
 
-        var pulls = File.ReadLines(logFile).Count(l => l.Contains("[4102]", StringComparison.Ordinal));
-        var hits = File.ReadLines(logFile).Count(l => l.Contains("[4101]", StringComparison.Ordinal));
+        // The verifier's "Verified" (4102: a pull) and cache-hit (4101) lines, in the console's plain or JSON format.
+        static bool Logged(string line, int eventId) =>
+            line.Contains($"[{eventId}]", StringComparison.Ordinal) || line.Contains($"\"EventId\":{eventId},", StringComparison.Ordinal);
+        var pulls = File.ReadLines(logFile).Count(l => Logged(l, 4102));
+        var hits = File.ReadLines(logFile).Count(l => Logged(l, 4101));
         result["registryPulls"] = pulls;
         result["logLines"] = File.ReadLines(logFile).Count();
         _ = hits;
