@@ -182,7 +182,7 @@ internal sealed class CustomResourceSchema
                     }
 
                     var present = o.TryGetPropertyValue(name, out var child);
-                    if (propertySchema["default"] is not null && (!present || (child is null && !IsTrue(propertySchema["nullable"]))))
+                    if (WantsDefault(propertySchema, present, child))
                     {
                         return true;
                     }
@@ -220,6 +220,10 @@ internal sealed class CustomResourceSchema
         }
     }
 
+    /// <summary>A property the schema defaults that is absent, or null where the schema does not allow null.</summary>
+    private static bool WantsDefault(JsonObject propertySchema, bool present, JsonNode? value) =>
+        propertySchema["default"] is not null && (!present || (value is null && !IsTrue(propertySchema["nullable"])));
+
     private static void Default(JsonNode? value, JsonObject schema)
     {
         switch (value)
@@ -233,9 +237,9 @@ internal sealed class CustomResourceSchema
                     }
 
                     var present = o.TryGetPropertyValue(name, out var child);
-                    if (propertySchema["default"] is { } @default && (!present || (child is null && !IsTrue(propertySchema["nullable"]))))
+                    if (WantsDefault(propertySchema, present, child))
                     {
-                        o[name] = @default.DeepClone();
+                        o[name] = propertySchema["default"]!.DeepClone();
                     }
 
                     if (o[name] is { } next)
