@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
@@ -19,8 +20,8 @@ internal sealed class Reconciliation
         {
             // Copied through its JSON, which the end-of-pass comparison reuses (one serialization per pass fewer).
             var info = ApiJson.TypeInfo<TinyImageStatus>();
-            StoredStatusJson = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(stored, info);
-            Status = System.Text.Json.JsonSerializer.Deserialize(StoredStatusJson, info)!;
+            StoredStatusJson = JsonSerializer.SerializeToUtf8Bytes(stored, info);
+            Status = JsonSerializer.Deserialize(StoredStatusJson, info)!;
         }
         else
         {

@@ -11,28 +11,27 @@ namespace TinyImage.Operator.Reconciler;
 /// holds, each write based on the previous one (a progress write, then the summary), and each remembered until the cache
 /// shows it.
 /// </summary>
-internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read)
+/// <param name="client">Writes the status.</param>
+/// <param name="recent">Remembers each write until the cache shows it.</param>
+/// <param name="read">The object as read when the pass began.</param>
+/// <param name="readStatusJson">Its status as JSON, when the caller has it (<see cref="Reconciliation.StoredStatusJson"/>).</param>
+internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read, byte[]? readStatusJson = null)
 {
     /// <summary>The object as last read or written.</summary>
     public TinyImageResource Current { get; private set; } = read;
 
-    /// <summary>The object as read when the pass began.</summary>
-    private readonly TinyImageResource first = read;
+    /// <summary>The status of <see cref="Current"/> as JSON while known (the read's, until a write replaces it).</summary>
+    private byte[]? currentJson = readStatusJson;
 
     /// <summary>
     /// Brings <paramref name="status"/> within the status budget (<see cref="StatusBudget"/>, in place) and writes it when
     /// it differs; false when the write lost a race (409) or the object is gone.
     /// </summary>
-    /// <param name="status">The status to write.</param>
-    /// <param name="readJson">The read object's status as JSON, when the caller has it (<see cref="Reconciliation.StoredStatusJson"/>).</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    public async Task<bool> WriteIfChangedAsync(TinyImageStatus status, CancellationToken cancellationToken, byte[]? readJson = null)
+    public async Task<bool> WriteIfChangedAsync(TinyImageStatus status, CancellationToken cancellationToken)
     {
         StatusBudget.Enforce(status);
         var info = ApiJson.TypeInfo<TinyImageStatus>();
-        var before = ReferenceEquals(Current, first) && readJson is not null
-            ? readJson
-            : Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, info);
+        var before = currentJson ?? (Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, info));
         if (before is not null && before.AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(status, info)))
         {
             return true;
@@ -55,6 +54,7 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
 
         recent.Remember(Current, stored);
         Current = stored;
+        currentJson = null;
         return true;
     }
 }

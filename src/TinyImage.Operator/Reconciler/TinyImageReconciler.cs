@@ -96,9 +96,9 @@ internal sealed class TinyImageReconciler
         }
 
         using var scope = logger.BeginScope("{Namespace}/{Name}", key.Namespace, key.Name);
-        var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage);
-        var outcomes = new List<StepOutcome>(steps.Count);
         var run = new Reconciliation(tinyImage, time.GetUtcNow());
+        var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage, run.StoredStatusJson);
+        var outcomes = new List<StepOutcome>(steps.Count);
         TimeSpan? requeue = null;
         foreach (var step in steps)
         {
@@ -130,7 +130,7 @@ internal sealed class TinyImageReconciler
             // A rollout that has just begun: its Ready write may follow soon; look again when it has lasted.
             requeue = requeue is { } sooner && sooner < wait ? sooner : wait;
         }
-        else if (!await WriteAsync(patcher, run.Status, run.StoredStatusJson, cancellationToken).ConfigureAwait(false))
+        else if (!await WriteAsync(patcher, run.Status, cancellationToken).ConfigureAwait(false))
         {
             return ReconcileResult.Backoff;
         }
@@ -144,10 +144,10 @@ internal sealed class TinyImageReconciler
     }
 
     /// <summary>Writes the status when it changed, and records an Event when the phase changed to one a person acts on.</summary>
-    private async Task<bool> WriteAsync(StatusPatcher patcher, TinyImageStatus status, byte[]? readJson, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(StatusPatcher patcher, TinyImageStatus status, CancellationToken cancellationToken)
     {
         var before = patcher.Current.Status?.Phase;
-        if (!await patcher.WriteIfChangedAsync(status, cancellationToken, readJson).ConfigureAwait(false))
+        if (!await patcher.WriteIfChangedAsync(status, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
