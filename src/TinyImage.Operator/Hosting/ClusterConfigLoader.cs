@@ -102,9 +102,9 @@ internal static class ClusterConfigLoader
 
         try
         {
-            return KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context);
+            return KubeconfigFile.Read(path, context);
         }
-        catch (Exception exception) when (IsUnusable(exception) || exception is InvalidOperationException or ArgumentException or YamlDotNet.Core.YamlException)
+        catch (Exception exception) when (IsUnusable(exception))
         {
             tried.Add(label + " " + path + ": " + Describe(exception));
             return null;
