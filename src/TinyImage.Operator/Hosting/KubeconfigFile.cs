@@ -59,24 +59,31 @@ internal static class KubeconfigFile
 
     private static void Apply(KubernetesClientConfiguration config, JsonObject root, string contextName, string directory)
     {
-        var context = Named(root, "contexts", contextName, "context")
-            ?? throw new KubeConfigException("CurrentContext: " + contextName + " not found in contexts in kubeconfig");
-        var clusterName = Text(context, "cluster");
+        if (!TryNamed(root, "contexts", contextName, "context", out var context, out var contextEntryName))
+        {
+            throw new KubeConfigException("CurrentContext: " + contextName + " not found in contexts in kubeconfig");
+        }
+
+        var clusterName = context is null ? null : Text(context, "cluster");
         if (string.IsNullOrEmpty(clusterName))
         {
             throw new KubeConfigException("Cluster not set for context `" + contextName + "` in kubeconfig");
         }
 
-        var cluster = Named(root, "clusters", clusterName, "cluster")
-            ?? throw new KubeConfigException("Cluster not found for context `" + contextName + "` in kubeconfig");
-        ApplyCluster(config, cluster, contextName, directory);
-        var userName = Text(context, "user");
-        if (!string.IsNullOrWhiteSpace(userName))
+        if (!TryNamed(root, "clusters", clusterName, "cluster", out var cluster, out _) || cluster is null)
         {
-            ApplyUser(config, root, userName, contextName, directory);
+            throw new KubeConfigException("Cluster not found for context `" + contextName + "` in kubeconfig");
         }
 
-        config.Namespace = Text(context, "namespace");
+        ApplyCluster(config, cluster, contextName, directory);
+        var userName = Text(context!, "user");
+        if (!string.IsNullOrWhiteSpace(userName))
+        {
+            // As the package: the context as the file spells it.
+            ApplyUser(config, root, userName, contextEntryName, directory);
+        }
+
+        config.Namespace = Text(context!, "namespace");
     }
 
     private static void ApplyCluster(KubernetesClientConfiguration config, JsonObject cluster, string contextName, string directory)
@@ -250,18 +257,25 @@ internal static class KubeconfigFile
         }
     }
 
-    /// <summary>The <paramref name="child"/> map of the first entry of the list <paramref name="list"/> named <paramref name="name"/> (ignoring case).</summary>
-    private static JsonObject? Named(JsonObject root, string list, string name, string child)
+    /// <summary>
+    /// Finds the first entry of the list <paramref name="list"/> named <paramref name="name"/> (ignoring case);
+    /// <paramref name="value"/> is its <paramref name="child"/> map (null when the entry has none), <paramref name="entryName"/> its name as written.
+    /// </summary>
+    private static bool TryNamed(JsonObject root, string list, string name, string child, out JsonObject? value, out string entryName)
     {
         foreach (var entry in List(root, list))
         {
-            if (string.Equals(Text(entry, "name"), name, StringComparison.OrdinalIgnoreCase))
+            if (Text(entry, "name") is { } written && string.Equals(written, name, StringComparison.OrdinalIgnoreCase))
             {
-                return Map(entry[child], list + " " + name);
+                value = Map(entry[child], list + " " + name);
+                entryName = written;
+                return true;
             }
         }
 
-        return null;
+        value = null;
+        entryName = "";
+        return false;
     }
 
     private static IEnumerable<JsonObject> List(JsonObject root, string key) =>
