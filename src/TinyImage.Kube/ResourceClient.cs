@@ -161,7 +161,14 @@ public sealed class ResourceClient<T>
     /// Watches from a resourceVersion until the server ends the stream. Throws <see cref="KubeApiException"/> when the
     /// watch cannot start (410 when the resourceVersion is too old); in-stream ERROR events are yielded.
     /// </summary>
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, CancellationToken cancellationToken) =>
+        WatchAsync(@namespace, options, null, cancellationToken);
+
+    /// <summary>
+    /// Watches as above; an added or modified object that <paramref name="known"/> returns for its key and
+    /// resourceVersion is not deserialized again (<see cref="WatchEventReader.Parse{T}(ReadOnlySpan{byte}, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, Func{ObjectKey, string, T?}?)"/>).
+    /// </summary>
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, Func<ObjectKey, string, T?>? known, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new QueryBuilder()
             .Add("watch", "true")
@@ -175,7 +182,7 @@ public sealed class ResourceClient<T>
         using var response = await connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var events = WatchEventReader.ReadAsync(stream, Type.ItemInfo, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var events = WatchEventReader.ReadAsync(stream, Type.ItemInfo, known, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             WatchEvent<T> watchEvent;

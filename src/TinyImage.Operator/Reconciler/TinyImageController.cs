@@ -90,6 +90,7 @@ internal sealed class TinyImageController
         var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources, settings.Toolchain ?? registryToolchain);
         WireBuildSlots(reconciler.Slots, tinyImages, jobs, queue);
         tinyImages.AddHandler(reconciler.Observe);
+        tinyImages.KnownObjects = reconciler.Written; // the watch event of a status write is the write's answer: not decoded twice
         var reconcile = StartupTrace.FirstReconcile(ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time));
         if (settings.OnReconciled is { } observe)
         {

@@ -57,6 +57,12 @@ internal sealed class TinyImageReconciler
     /// <summary>The caps on concurrent builds; the controller wakes waiting builds through it.</summary>
     public BuildSlots Slots { get; }
 
+    /// <summary>
+    /// This reconciler's written copy of a TinyImage at <paramref name="resourceVersion"/>, or null: the TinyImage informer
+    /// takes it for the watch event of its own status write instead of decoding the same object again (issue 17).
+    /// </summary>
+    public TinyImageResource? Written(ObjectKey key, string resourceVersion) => written.Written(key, resourceVersion);
+
     /// <summary>The status writes of this reconciler not yet seen by the cache; for tests.</summary>
     internal int UnseenWrites => written.Count;
 
