@@ -32,7 +32,7 @@ internal sealed class TinyImageReconciler
 
     private readonly IVerificationRunner verifier;
 
-    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay, Sources.SourceRevisions? sources = null, IToolchainResolver? toolchain = null)
+    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay, Sources.SourceRevisions? sources = null, IToolchainResolver? toolchain = null, Func<bool>? busy = null)
     {
         this.verifier = verifier;
         this.reaudit = reaudit;
@@ -40,7 +40,7 @@ internal sealed class TinyImageReconciler
         this.time = time;
         this.events = events;
         this.logger = logger;
-        progress = new ProgressWrites(progressDelay);
+        progress = new ProgressWrites(progressDelay, busy);
         deploy = new DeployReconciler(cluster, options, logger);
         Slots = new BuildSlots(new BuildCaps(options.MaxConcurrentBuilds, options.MaxConcurrentBuildsPerNamespace), cluster, time);
         steps =
