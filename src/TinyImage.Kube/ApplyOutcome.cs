@@ -6,7 +6,7 @@ public enum ApplyOutcome
     /// <summary>The object exists, is ours and already matches: nothing was written.</summary>
     Unchanged,
 
-    /// <summary>Created; the result carries the server's copy.</summary>
+    /// <summary>Created; the result carries the server's copy (none when the caller asked for the outcome only).</summary>
     Created,
 
     /// <summary>Updated; the result carries the server's copy.</summary>

@@ -7,6 +7,8 @@ namespace TinyImage.Kube;
 /// The one create-or-update of every child (controller-runtime's <c>CreateOrUpdate(obj, mutate)</c>): read the cache,
 /// create when absent (adopting our own object when the cache lags behind our create), leave an object the owner does
 /// not control alone, and update ours only when <c>matches</c> says it differs, by applying <c>mutate</c> to a copy.
+/// A caller that does not read the created object passes <c>readCreated: false</c>: the server's copy in the create's
+/// answer is then not decoded and the result of a create carries no object (issue 17).
 /// </summary>
 public static class ChildWriter
 {
@@ -17,7 +19,8 @@ public static class ChildWriter
         string? ownerUid,
         Func<T, bool> matches,
         Action<T> mutate,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool readCreated = true)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -28,7 +31,9 @@ public static class ChildWriter
         var actual = cache.Get(ObjectKey.Of(desired));
         if (actual is null)
         {
-            var created = await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+            var created = readCreated
+                ? await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false)
+                : new WriteResult<T>(await client.CreateOutcomeAsync(desired, cancellationToken).ConfigureAwait(false), null);
             switch (created.Outcome)
             {
                 case WriteOutcome.Ok:

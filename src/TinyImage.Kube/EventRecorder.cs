@@ -143,8 +143,8 @@ public sealed class EventRecorder
             Action = action,
             Note = note,
         };
-        var created = await events.CreateAsync(value, cancellationToken).ConfigureAwait(false);
-        if (created.IsOk)
+        // Only the outcome is read: the server's copy of the Event is never used (issue 17).
+        if (await events.CreateOutcomeAsync(value, cancellationToken).ConfigureAwait(false) == WriteOutcome.Ok)
         {
             lock (gate)
             {

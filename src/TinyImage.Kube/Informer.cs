@@ -53,6 +53,14 @@ public sealed class Informer<T> : IInformer
     /// <summary>Watch requests started so far.</summary>
     public long WatchCount => Interlocked.Read(ref watches);
 
+    /// <summary>
+    /// Objects the controller holds already, by key and resourceVersion (the answers to its own writes): a watch event of
+    /// that version takes the held instance instead of decoding the same stored state again (issue 17). Set before
+    /// <see cref="RunAsync"/>. The instance is cached and handed to handlers like a decoded one (its managed fields
+    /// dropped, the transform applied), so return only instances nobody changes any more.
+    /// </summary>
+    public Func<ObjectKey, string, T?>? KnownObjects { get; set; }
+
     /// <summary>Adds a handler; call before <see cref="RunAsync"/>. Handlers run on the watch loop and must be quick (enqueue a key).</summary>
     public void AddHandler(Action<InformerEvent<T>> handler) => handlers.Add(handler);
 
@@ -168,7 +176,7 @@ public sealed class Informer<T> : IInformer
         var watchOptions = new WatchOptions(options.LabelSelector, null, state.ResourceVersion, options.WatchTimeoutSeconds);
         try
         {
-            await foreach (var watchEvent in client.WatchAsync(@namespace, watchOptions, linked.Token).ConfigureAwait(false))
+            await foreach (var watchEvent in client.WatchAsync(@namespace, watchOptions, KnownObjects, linked.Token).ConfigureAwait(false))
             {
                 state.Events++;
                 if (watchEvent.Type == WatchEventType.Error)

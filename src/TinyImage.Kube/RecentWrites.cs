@@ -52,6 +52,13 @@ public sealed class RecentWrites<T>
         }
     }
 
+    /// <summary>
+    /// The written copy of <paramref name="key"/> when it is the stored version <paramref name="resourceVersion"/>, else
+    /// null: the informer takes it for the watch event of that version instead of decoding the event (issue 17).
+    /// </summary>
+    public T? Written(ObjectKey key, string resourceVersion) =>
+        entries.TryGetValue(key, out var entry) && entry.Written.Metadata.ResourceVersion == resourceVersion ? entry.Written : null;
+
     /// <summary>Forgets the written copy of a deleted object.</summary>
     public void Forget(ObjectKey key) => entries.TryRemove(key, out _);
 

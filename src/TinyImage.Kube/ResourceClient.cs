@@ -84,6 +84,18 @@ public sealed class ResourceClient<T>
         return await ReadWriteResultAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates an object and reads only the outcome: the server's copy in the answer is not decoded (issue 17: a caller
+    /// that only needs to know the object exists spends no deserialization on it; an Event, a child the informer will
+    /// show anyway).
+    /// </summary>
+    public async Task<WriteOutcome> CreateOutcomeAsync(T value, CancellationToken cancellationToken)
+    {
+        using var content = Serialize(value);
+        using var response = await SendAsync(HttpMethod.Post, Type.CollectionPath(RequireNamespace(value)), content, null, cancellationToken).ConfigureAwait(false);
+        return await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Replaces an object; the body's resourceVersion is the precondition (<see cref="WriteOutcome.Conflict"/> when stale).</summary>
     public Task<WriteResult<T>> ReplaceAsync(T value, CancellationToken cancellationToken) =>
         PutAsync(value, null, cancellationToken);
@@ -149,7 +161,14 @@ public sealed class ResourceClient<T>
     /// Watches from a resourceVersion until the server ends the stream. Throws <see cref="KubeApiException"/> when the
     /// watch cannot start (410 when the resourceVersion is too old); in-stream ERROR events are yielded.
     /// </summary>
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, CancellationToken cancellationToken) =>
+        WatchAsync(@namespace, options, null, cancellationToken);
+
+    /// <summary>
+    /// Watches as above; an added or modified object that <paramref name="known"/> returns for its key and
+    /// resourceVersion is not deserialized again (<see cref="WatchEventReader.Parse{T}(ReadOnlySpan{byte}, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, Func{ObjectKey, string, T?}?)"/>).
+    /// </summary>
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, Func<ObjectKey, string, T?>? known, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new QueryBuilder()
             .Add("watch", "true")
@@ -163,7 +182,7 @@ public sealed class ResourceClient<T>
         using var response = await connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var events = WatchEventReader.ReadAsync(stream, Type.ItemInfo, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var events = WatchEventReader.ReadAsync(stream, Type.ItemInfo, known, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             WatchEvent<T> watchEvent;
@@ -296,18 +315,28 @@ public sealed class ResourceClient<T>
 
     private async Task<WriteResult<T>> ReadWriteResultAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        var outcome = await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
+        return outcome == WriteOutcome.Ok
+            ? new WriteResult<T>(WriteOutcome.Ok, await ReadItemAsync(response, cancellationToken).ConfigureAwait(false))
+            : new WriteResult<T>(outcome, null);
+    }
+
+    /// <summary>The outcome of a write from its status code; other failures throw. The body of a success is not read.</summary>
+    private static async Task<WriteOutcome> ReadWriteOutcomeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (response.StatusCode == HttpStatusCode.Conflict)
         {
             var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
-            return new WriteResult<T>(error.Reason == "AlreadyExists" ? WriteOutcome.AlreadyExists : WriteOutcome.Conflict, null);
+            return error.Reason == "AlreadyExists" ? WriteOutcome.AlreadyExists : WriteOutcome.Conflict;
         }
 
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            return new WriteResult<T>(WriteOutcome.NotFound, null);
+            return WriteOutcome.NotFound;
         }
 
-        return new WriteResult<T>(WriteOutcome.Ok, await ReadItemAsync(response, cancellationToken).ConfigureAwait(false));
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return WriteOutcome.Ok;
     }
 
     internal static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)

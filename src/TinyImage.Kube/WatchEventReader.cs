@@ -13,7 +13,15 @@ public static class WatchEventReader
 {
     private const int MaxLineBytes = 64 * 1024 * 1024;
 
-    public static async IAsyncEnumerable<WatchEvent<T>> ReadAsync<T>(Stream stream, JsonTypeInfo<T> itemInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<WatchEvent<T>> ReadAsync<T>(Stream stream, JsonTypeInfo<T> itemInfo, CancellationToken cancellationToken)
+        where T : class =>
+        ReadAsync(stream, itemInfo, null, cancellationToken);
+
+    /// <summary>
+    /// Reads the events of <paramref name="stream"/>. An added or modified object that <paramref name="known"/> returns
+    /// for its key and resourceVersion is taken as it is instead of deserialized (see <see cref="Parse{T}(ReadOnlySpan{byte}, JsonTypeInfo{T}, Func{ObjectKey, string, T?}?)"/>).
+    /// </summary>
+    public static async IAsyncEnumerable<WatchEvent<T>> ReadAsync<T>(Stream stream, JsonTypeInfo<T> itemInfo, Func<ObjectKey, string, T?>? known, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : class
     {
         var buffer = new byte[16 * 1024];
@@ -28,7 +36,7 @@ public static class WatchEventReader
                 start += newline + 1;
                 if (!IsBlank(buffer, lineStart, newline))
                 {
-                    yield return Parse(buffer.AsSpan(lineStart, newline), itemInfo);
+                    yield return Parse(buffer.AsSpan(lineStart, newline), itemInfo, known);
                 }
 
                 continue;
@@ -56,7 +64,7 @@ public static class WatchEventReader
             {
                 if (!IsBlank(buffer, start, end - start))
                 {
-                    yield return Parse(buffer.AsSpan(start, end - start), itemInfo);
+                    yield return Parse(buffer.AsSpan(start, end - start), itemInfo, known);
                 }
 
                 yield break;
@@ -68,6 +76,16 @@ public static class WatchEventReader
 
     /// <summary>Parses one event. Throws <see cref="JsonException"/> when the line is not a watch event.</summary>
     public static WatchEvent<T> Parse<T>(ReadOnlySpan<byte> line, JsonTypeInfo<T> itemInfo)
+        where T : class =>
+        Parse(line, itemInfo, null);
+
+    /// <summary>
+    /// Parses one event. When <paramref name="known"/> returns an object for the added or modified object's key and
+    /// resourceVersion (read from its metadata without deserializing the rest), that object is the event's: one
+    /// resourceVersion is one stored state, so the controller's copy of its own write's answer need not be decoded a
+    /// second time from the watch (issue 17). Throws <see cref="JsonException"/> when the line is not a watch event.
+    /// </summary>
+    public static WatchEvent<T> Parse<T>(ReadOnlySpan<byte> line, JsonTypeInfo<T> itemInfo, Func<ObjectKey, string, T?>? known)
         where T : class
     {
         var reader = new Utf8JsonReader(line);
@@ -120,8 +138,68 @@ public static class WatchEventReader
             return new WatchEvent<T>(eventType, null, JsonSerializer.Deserialize(body, KubeJsonContext.Default.V1Status));
         }
 
+        if (known is not null && eventType is WatchEventType.Added or WatchEventType.Modified
+            && PeekIdentity(body) is ({ } name, var @namespace, { } resourceVersion)
+            && known(new ObjectKey(@namespace, name), resourceVersion) is { } held)
+        {
+            return new WatchEvent<T>(eventType, held, null);
+        }
+
         var value = JsonSerializer.Deserialize(body, itemInfo) ?? throw new JsonException("A watch event's object is null.");
         return new WatchEvent<T>(eventType, value, null);
+    }
+
+    /// <summary>
+    /// <c>metadata.name</c>, <c>metadata.namespace</c> and <c>metadata.resourceVersion</c> of an object's JSON, reading
+    /// nothing else into memory; nulls where absent or not strings (the full deserialization then judges the object).
+    /// </summary>
+    internal static (string? Name, string? Namespace, string? ResourceVersion) PeekIdentity(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return default;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return default;
+            }
+
+            string? name = null, @namespace = null, resourceVersion = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("name"u8) ? 1 : reader.ValueTextEquals("namespace"u8) ? 2 : reader.ValueTextEquals("resourceVersion"u8) ? 3 : 0;
+                reader.Read();
+                if (field == 0 || reader.TokenType != JsonTokenType.String)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var text = reader.GetString();
+                (name, @namespace, resourceVersion) = field switch
+                {
+                    1 => (text, @namespace, resourceVersion),
+                    2 => (name, text, resourceVersion),
+                    _ => (name, @namespace, text),
+                };
+            }
+
+            return (name, @namespace, resourceVersion);
+        }
+
+        return default;
     }
 
     private static bool IsBlank(byte[] buffer, int start, int length) =>

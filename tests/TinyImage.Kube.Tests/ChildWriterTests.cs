@@ -23,6 +23,20 @@ public sealed class ChildWriterTests
     }
 
     [Fact]
+    public async Task A_Caller_That_Reads_No_Created_Object_Gets_The_Outcome_Without_The_Servers_Copy()
+    {
+        await using var h = await Harness.StartAsync();
+        var owner = await h.CreateOwnerAsync();
+
+        var result = await ChildWriter.CreateOrUpdateAsync(h.ConfigMaps, new ResourceCache<V1ConfigMap>(), Desired(owner, "v1"), owner.Metadata.Uid,
+            _ => true, _ => { }, Harness.Token, readCreated: false);
+
+        Assert.Equal(ApplyOutcome.Created, result.Outcome);
+        Assert.Null(result.Value); // the answer was not decoded
+        Assert.Equal("v1", (await h.ConfigMaps.GetAsync(Harness.Namespace, "child", Harness.Token))!.Data["value"]);
+    }
+
+    [Fact]
     public async Task Our_Child_The_Cache_Has_Not_Seen_Is_Adopted_On_AlreadyExists()
     {
         await using var h = await Harness.StartAsync();

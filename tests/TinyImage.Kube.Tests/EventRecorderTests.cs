@@ -136,6 +136,20 @@ public sealed class EventRecorderTests
         Assert.EndsWith("😀...", note, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_Event_Is_Created_Without_Decoding_The_Servers_Copy_In_The_Answer()
+    {
+        // A 201 whose body is no Event (metadata is not an object): decoding it would fail; the recorder reads only the outcome.
+        using var stub = new TinyImage.Testing.StubHandler(_ => TinyImage.Testing.StubHandler.Bytes("{\"kind\":\"Event\",\"metadata\":[]}"u8.ToArray(), "application/json", System.Net.HttpStatusCode.Created));
+        using var connection = new KubeConnection(new HttpClient(stub), new Uri("http://api.invalid/"));
+        var recorder = Recorder(connection, new FakeTimeProvider(Start), new EventRecorderOptions { Controller = "test", Instance = "1" });
+
+        await recorder.RecordAsync(About("a"), EventRecorder.Normal, "Ready", "Ready", "ready", Token);
+
+        Assert.Equal(1, recorder.Written);
+        Assert.Equal(HttpMethod.Post, Assert.Single(stub.Requests).Method);
+    }
+
     private static Task<ApiServerEmulator> StartAsync() =>
         ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { InitialNamespaces = [Namespace], WorkloadControllers = false }, Token);
 

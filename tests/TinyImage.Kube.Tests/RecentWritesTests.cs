@@ -41,6 +41,19 @@ public sealed class RecentWritesTests
         Assert.Equal(0, writes.Count);
     }
 
+    [Fact]
+    public void The_Written_Copy_Is_Handed_To_The_Watch_Event_Of_Its_Own_Version_Only()
+    {
+        var writes = new RecentWrites<V1ConfigMap>();
+        var written = Version("2");
+        writes.Remember(Version("1"), written);
+
+        Assert.Same(written, writes.Written(Key, "2"));
+        Assert.Null(writes.Written(Key, "1"));
+        Assert.Null(writes.Written(Key, "3"));
+        Assert.Null(writes.Written(new ObjectKey("ns", "b"), "2"));
+    }
+
     private static ObjectKey Key => new("ns", "a");
 
     private static V1ConfigMap Version(string resourceVersion) =>

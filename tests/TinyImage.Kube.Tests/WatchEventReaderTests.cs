@@ -24,6 +24,30 @@ public sealed class WatchEventReaderTests
     }
 
     [Fact]
+    public void An_Object_The_Controller_Holds_At_The_Events_Version_Is_Taken_Instead_Of_Decoded()
+    {
+        var held = new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "a", NamespaceProperty = "demo", ResourceVersion = "12" } };
+        var asked = new List<(ObjectKey, string)>();
+        V1ConfigMap? Known(ObjectKey key, string resourceVersion)
+        {
+            asked.Add((key, resourceVersion));
+            return key == new ObjectKey("demo", "a") && resourceVersion == "12" ? held : null;
+        }
+
+        // data is not a map here: decoding would throw, so taking the held object proves the event was not decoded.
+        var same = WatchEventReader.Parse("""{"type":"MODIFIED","object":{"kind":"ConfigMap","data":[1],"metadata":{"labels":{"name":"x"},"resourceVersion":"12","namespace":"demo","name":"a"}}}"""u8, Info, Known);
+        var newer = WatchEventReader.Parse("""{"type":"MODIFIED","object":{"metadata":{"name":"a","namespace":"demo","resourceVersion":"13"},"data":{"k":"v"}}}"""u8, Info, Known);
+        var deleted = WatchEventReader.Parse("""{"type":"DELETED","object":{"metadata":{"name":"a","namespace":"demo","resourceVersion":"12"}}}"""u8, Info, Known);
+
+        Assert.Same(held, same.Object);
+        Assert.Equal(WatchEventType.Modified, same.Type);
+        Assert.NotSame(held, newer.Object);
+        Assert.Equal("v", newer.Object!.Data["k"]);
+        Assert.NotSame(held, deleted.Object); // a deletion is always decoded: its object is the last state, not a write's answer
+        Assert.Equal([(new ObjectKey("demo", "a"), "12"), (new ObjectKey("demo", "a"), "13")], asked);
+    }
+
+    [Fact]
     public void The_Object_May_Come_Before_The_Type_And_Unknown_Members_Are_Skipped()
     {
         var line = """{"object":{"metadata":{"name":"a","resourceVersion":"3"}},"extra":{"nested":[1,2,{"x":"}"}]},"type":"DELETED"}"""u8;

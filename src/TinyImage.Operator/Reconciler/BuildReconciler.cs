@@ -283,7 +283,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desiredConfigMap.Metadata.Annotations);
                 (actual.Data, actual.BinaryData, actual.Immutable) = (desiredConfigMap.Data, null, true);
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            readCreated: false).ConfigureAwait(false);
         switch (configMap.Outcome)
         {
             case ApplyOutcome.NotOurs:
@@ -316,7 +317,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             desiredJob.Metadata.Annotations[Annotations.BuildReason] = reason;
         }
 
-        var job = await ChildWriter.CreateOrUpdateAsync(cluster.Jobs, cluster.JobCache, desiredJob, run.Uid, _ => true, _ => { }, cancellationToken).ConfigureAwait(false);
+        var job = await ChildWriter.CreateOrUpdateAsync(cluster.Jobs, cluster.JobCache, desiredJob, run.Uid, _ => true, _ => { }, cancellationToken, readCreated: false).ConfigureAwait(false);
         switch (job.Outcome)
         {
             case ApplyOutcome.Created:
@@ -367,7 +368,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             run.Uid,
             actual => SameSpec(desired.Spec, actual.Spec),
             actual => actual.Spec = desired.Spec,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            readCreated: false).ConfigureAwait(false);
         return written.Outcome switch
         {
             ApplyOutcome.NotOurs => run.ChildInTheWay("NetworkPolicy", desired.Metadata.Name),

@@ -81,7 +81,7 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
         }
 
         var service = ServiceBuilder.Build(run.Valid);
-        var serviceApplied = await ApplyAsync(run, cluster.Services, cluster.ServiceCache, service, s => s.Spec, (s, spec) => s.Spec = spec, cancellationToken).ConfigureAwait(false);
+        var serviceApplied = await ApplyAsync(run, cluster.Services, cluster.ServiceCache, service, s => s.Spec, (s, spec) => s.Spec = spec, cancellationToken, readCreated: false).ConfigureAwait(false);
         if (deployment.Outcome == ApplyOutcome.Conflict || serviceApplied.Outcome == ApplyOutcome.Conflict)
         {
             return StepResult.Retry;
@@ -286,7 +286,7 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
     }
 
     /// <summary>Creates or updates one child: labels and annotations merged in, the spec compared semantically.</summary>
-    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken, string? ignoreInSpec = null)
+    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken, string? ignoreInSpec = null, bool readCreated = true)
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TSpec : class
     {
@@ -311,7 +311,8 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
                 actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desired.Metadata.Annotations);
                 setSpec(actual, spec(desired));
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            readCreated).ConfigureAwait(false);
         if (result.Written)
         {
             logger.LogInformation("{Outcome} {Kind} {Namespace}/{Name}", result.Outcome, client.Type.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);

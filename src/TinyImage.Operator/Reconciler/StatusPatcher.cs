@@ -52,6 +52,8 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
             return false;
         }
 
+        // Dropped as the informer drops them: the informer may take this very instance for the write's watch event.
+        stored.Metadata.ManagedFields = null;
         recent.Remember(Current, stored);
         Current = stored;
         currentJson = null;

@@ -87,9 +87,11 @@ internal sealed class TinyImageController
         // Verification runs beside the workers, in a bounded pool fair across namespaces; a finished one re-queues its TinyImage.
         // Disposed (every verification cancelled) before the queue when the term ends.
         await using var verifications = new VerificationPool(verifier, options.VerifyConcurrency, loggers.CreateLogger("TinyImage.Operator.Verification")) { OnDone = queue.Add };
-        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources, settings.Toolchain ?? registryToolchain);
+        var reconciler = new TinyImageReconciler(cluster, verifications, options, events, time, loggers.CreateLogger("TinyImage.Operator.Reconciler"), reaudit, settings.ProgressDelay, sources, settings.Toolchain ?? registryToolchain,
+            busy: () => queue.Depth > options.Concurrency); // more TinyImages wait for a worker than there are workers
         WireBuildSlots(reconciler.Slots, tinyImages, jobs, queue);
         tinyImages.AddHandler(reconciler.Observe);
+        tinyImages.KnownObjects = reconciler.Written; // the watch event of a status write is the write's answer: not decoded twice
         var reconcile = StartupTrace.FirstReconcile(ReconcileTelemetry.Wrap(reconciler.ReconcileAsync, time));
         if (settings.OnReconciled is { } observe)
         {

@@ -32,7 +32,7 @@ internal sealed class TinyImageReconciler
 
     private readonly IVerificationRunner verifier;
 
-    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay, Sources.SourceRevisions? sources = null, IToolchainResolver? toolchain = null)
+    public TinyImageReconciler(ClusterView cluster, IVerificationRunner verifier, OperatorOptions options, EventRecorder events, TimeProvider time, ILogger logger, AdvisoryReaudit reaudit, TimeSpan progressDelay, Sources.SourceRevisions? sources = null, IToolchainResolver? toolchain = null, Func<bool>? busy = null)
     {
         this.verifier = verifier;
         this.reaudit = reaudit;
@@ -40,7 +40,7 @@ internal sealed class TinyImageReconciler
         this.time = time;
         this.events = events;
         this.logger = logger;
-        progress = new ProgressWrites(progressDelay);
+        progress = new ProgressWrites(progressDelay, busy);
         deploy = new DeployReconciler(cluster, options, logger);
         Slots = new BuildSlots(new BuildCaps(options.MaxConcurrentBuilds, options.MaxConcurrentBuildsPerNamespace), cluster, time);
         steps =
@@ -56,6 +56,12 @@ internal sealed class TinyImageReconciler
 
     /// <summary>The caps on concurrent builds; the controller wakes waiting builds through it.</summary>
     public BuildSlots Slots { get; }
+
+    /// <summary>
+    /// This reconciler's written copy of a TinyImage at <paramref name="resourceVersion"/>, or null: the TinyImage informer
+    /// takes it for the watch event of its own status write instead of decoding the same object again (issue 17).
+    /// </summary>
+    public TinyImageResource? Written(ObjectKey key, string resourceVersion) => written.Written(key, resourceVersion);
 
     /// <summary>The status writes of this reconciler not yet seen by the cache; for tests.</summary>
     internal int UnseenWrites => written.Count;

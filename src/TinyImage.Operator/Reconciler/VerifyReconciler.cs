@@ -143,7 +143,8 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
                 actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desired.Metadata.Annotations);
                 actual.Data = desired.Data;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            readCreated: false).ConfigureAwait(false);
         switch (written.Outcome)
         {
             case ApplyOutcome.NotOurs:
