@@ -70,6 +70,88 @@ public static class ChildWriter
             : new ApplyResult<T>(ApplyOutcome.Conflict, null);
     }
 
+    /// <summary>
+    /// <see cref="CreateOrUpdateAsync{T}"/> for a child cached without its spec (a Deployment without its pod template):
+    /// <paramref name="desired"/> carries a hash of its spec among its annotations. A cached child whose labels and
+    /// annotations include the desired ones (the hash among them) and whose generation is the one the operator's own
+    /// write left (<paramref name="generations"/>) is unchanged, read from the cache alone. Otherwise (the desired spec
+    /// changed, someone else changed the child's spec, or the operator does not know the generation yet) the child is
+    /// read in full and compared by <paramref name="matches"/>, and an update applies <paramref name="mutate"/> to that
+    /// full copy, never to the cached form.
+    /// </summary>
+    public static async Task<ApplyResult<T>> CreateOrUpdateBySpecHashAsync<T>(
+        ResourceClient<T> client,
+        ResourceCache<T> cache,
+        T desired,
+        string? ownerUid,
+        OwnGenerations generations,
+        Func<T, bool> matches,
+        Action<T> mutate,
+        CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(desired);
+        ArgumentNullException.ThrowIfNull(generations);
+        ArgumentNullException.ThrowIfNull(matches);
+        ArgumentNullException.ThrowIfNull(mutate);
+        var cached = cache.Get(ObjectKey.Of(desired));
+        if (cached is null)
+        {
+            var created = await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
+            if (created.Outcome == WriteOutcome.Ok)
+            {
+                generations.Remember(created.Value!);
+                return new ApplyResult<T>(ApplyOutcome.Created, created.Value);
+            }
+
+            if (created.Outcome != WriteOutcome.AlreadyExists)
+            {
+                return new ApplyResult<T>(ApplyOutcome.Conflict, null);
+            }
+
+            // The cache lags behind our own create, or the name is taken by an object the cache does not see.
+        }
+        else if (!IsControlledBy(cached, ownerUid))
+        {
+            return new ApplyResult<T>(ApplyOutcome.NotOurs, cached);
+        }
+        else if (generations.IsOurs(cached)
+            && IsSubset(desired.Metadata.Labels, cached.Metadata.Labels)
+            && IsSubset(desired.Metadata.Annotations, cached.Metadata.Annotations))
+        {
+            return new ApplyResult<T>(ApplyOutcome.Unchanged, cached);
+        }
+
+        var actual = await client.GetAsync(desired.Metadata.NamespaceProperty, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        if (actual is null)
+        {
+            return new ApplyResult<T>(ApplyOutcome.Conflict, null); // gone since the cache saw it: the next pass creates it
+        }
+
+        if (!IsControlledBy(actual, ownerUid))
+        {
+            return new ApplyResult<T>(ApplyOutcome.NotOurs, actual);
+        }
+
+        if (matches(actual))
+        {
+            generations.Remember(actual);
+            return new ApplyResult<T>(ApplyOutcome.Unchanged, actual);
+        }
+
+        mutate(actual); // a fresh read of our own: no cached instance is changed
+        var written = await client.ReplaceAsync(actual, cancellationToken).ConfigureAwait(false);
+        if (!written.IsOk)
+        {
+            return new ApplyResult<T>(ApplyOutcome.Conflict, null);
+        }
+
+        generations.Remember(written.Value!);
+        return new ApplyResult<T>(ApplyOutcome.Updated, written.Value);
+    }
+
     /// <summary>Whether the controller owner reference of <paramref name="child"/> names the owner's uid.</summary>
     public static bool IsControlledBy(IKubernetesObject<V1ObjectMeta> child, string? ownerUid) =>
         ownerUid is not null && Owners.ControllerOf(child)?.Uid == ownerUid;

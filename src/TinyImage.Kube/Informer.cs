@@ -9,8 +9,9 @@ namespace TinyImage.Kube;
 /// changed. Resumes a dropped watch from the last seen resourceVersion (bookmarks advance it); on 410 Gone it relists
 /// and diffs against the cache (objects that vanished become Deleted events). Errors back off exponentially up to a
 /// cap. One list+watch loop per namespace (or one cluster-wide); all share one cache. Objects are cached as the
-/// controller needs them: managed fields are always dropped, and a transform (client-go's <c>SetTransform</c>) may
-/// strip more (a ConfigMap's data, a Job's pod template) before an object is cached and handed to handlers.
+/// controller needs them (<see cref="ResourceCache{T}.Shape"/>): managed fields are always dropped, and a transform
+/// (client-go's <c>SetTransform</c>) may strip more (a ConfigMap's data, a Job's pod template) before an object is
+/// cached and handed to handlers.
 /// </summary>
 public sealed class Informer<T> : IInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -21,7 +22,6 @@ public sealed class Informer<T> : IInformer
     private readonly ILogger logger;
     private readonly List<Action<InformerEvent<T>>> handlers = [];
     private readonly IReadOnlyList<string?> scopes;
-    private readonly Func<T, T>? transform;
     private readonly TaskCompletionSource syncedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int syncedScopes;
     private long lists;
@@ -30,14 +30,14 @@ public sealed class Informer<T> : IInformer
     public Informer(ResourceClient<T> client, InformerOptions options, TimeProvider time, ILogger logger, Func<T, T>? transform = null)
     {
         this.client = client;
-        this.transform = transform;
+        Cache = new ResourceCache<T>(transform);
         this.options = options;
         this.time = time;
         this.logger = logger;
         scopes = options.Namespaces.Count == 0 || !client.Type.Namespaced ? [null] : [.. options.Namespaces.Distinct()];
     }
 
-    public ResourceCache<T> Cache { get; } = new();
+    public ResourceCache<T> Cache { get; }
 
     public string Kind => client.Type.Kind;
 
@@ -208,8 +208,7 @@ public sealed class Informer<T> : IInformer
 
     private void Apply(WatchEventType type, T value)
     {
-        value.Metadata.ManagedFields = null;
-        value = transform?.Invoke(value) ?? value;
+        value = Cache.Shape(value);
         var key = ObjectKey.Of(value);
         if (type == WatchEventType.Deleted)
         {
@@ -218,7 +217,7 @@ public sealed class Informer<T> : IInformer
             return;
         }
 
-        var old = Cache.Upsert(value);
+        var old = Cache.UpsertShaped(value);
         if (old is null)
         {
             Notify(new InformerEvent<T>(InformerEventType.Added, value, null));

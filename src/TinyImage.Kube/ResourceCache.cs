@@ -5,7 +5,9 @@ namespace TinyImage.Kube;
 
 /// <summary>
 /// The informer's thread-safe store, keyed by namespace/name, with indexes (by controller owner uid, by label value, or
-/// any function). Readers get the cached instances: treat them as read-only (clone before changing).
+/// any function). Readers get the cached instances: treat them as read-only (clone before changing). Every stored
+/// object is first put in the cache's form: managed fields dropped, then the form given at construction (client-go's
+/// <c>SetTransform</c>: what the controller never reads, such as a ConfigMap's data or a Job's pod template).
 /// </summary>
 public sealed class ResourceCache<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -16,10 +18,13 @@ public sealed class ResourceCache<T>
     private readonly Lock gate = new();
     private readonly Dictionary<ObjectKey, T> items = [];
     private readonly Dictionary<string, Func<T, IEnumerable<string>>> indexers = [];
-    private readonly Dictionary<string, Dictionary<string, HashSet<ObjectKey>>> indexes = [];
+    private readonly Dictionary<string, Dictionary<string, IndexEntry>> indexes = [];
+    private readonly Func<T, T>? form;
 
-    public ResourceCache()
+    /// <param name="form">Strips what the controller never reads before an object is stored (in place, or a new object).</param>
+    public ResourceCache(Func<T, T>? form = null)
     {
+        this.form = form;
         AddIndex(OwnerUidIndex, value => Owners.ControllerOf(value)?.Uid is { } uid ? [uid] : []);
     }
 
@@ -40,7 +45,7 @@ public sealed class ResourceCache<T>
         lock (gate)
         {
             indexers.Add(name, indexer);
-            var index = new Dictionary<string, HashSet<ObjectKey>>();
+            var index = new Dictionary<string, IndexEntry>();
             indexes.Add(name, index);
             foreach (var (key, value) in items)
             {
@@ -79,12 +84,28 @@ public sealed class ResourceCache<T>
     {
         lock (gate)
         {
-            return indexes[indexName].TryGetValue(value, out var keys) ? [.. keys.Select(k => items[k])] : [];
+            if (!indexes[indexName].TryGetValue(value, out var entry))
+            {
+                return [];
+            }
+
+            return entry.More is { } more ? [.. more.Select(k => items[k])] : [items[entry.One]];
         }
     }
 
-    /// <summary>Stores or replaces an object; returns the previous one.</summary>
-    public T? Upsert(T value)
+    /// <summary><paramref name="value"/> in the form this cache stores (managed fields dropped, then the form applied).</summary>
+    public T Shape(T value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        value.Metadata.ManagedFields = null;
+        return form?.Invoke(value) ?? value;
+    }
+
+    /// <summary>Stores or replaces an object in the cache's form (see <see cref="Shape"/>); returns the previous one.</summary>
+    public T? Upsert(T value) => UpsertShaped(Shape(value));
+
+    /// <summary>Stores or replaces an object already in the cache's form; returns the previous one.</summary>
+    internal T? UpsertShaped(T value)
     {
         var key = ObjectKey.Of(value);
         lock (gate)
@@ -129,9 +150,21 @@ public sealed class ResourceCache<T>
             var index = indexes[name];
             foreach (var value in indexer(old))
             {
-                if (index.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
+                if (!index.TryGetValue(value, out var entry))
                 {
-                    index.Remove(value);
+                    continue;
+                }
+
+                if (entry.More is not { } more)
+                {
+                    if (entry.One == key)
+                    {
+                        index.Remove(value);
+                    }
+                }
+                else if (more.Remove(key) && more.Count == 1)
+                {
+                    index[value] = new IndexEntry(more.First(), null);
                 }
             }
         }
@@ -139,16 +172,28 @@ public sealed class ResourceCache<T>
         return old;
     }
 
-    private static void AddToIndex(Dictionary<string, HashSet<ObjectKey>> index, Func<T, IEnumerable<string>> indexer, ObjectKey key, T value)
+    private static void AddToIndex(Dictionary<string, IndexEntry> index, Func<T, IEnumerable<string>> indexer, ObjectKey key, T value)
     {
         foreach (var indexValue in indexer(value))
         {
-            if (!index.TryGetValue(indexValue, out var keys))
+            if (!index.TryGetValue(indexValue, out var entry))
             {
-                index[indexValue] = keys = [];
+                index[indexValue] = new IndexEntry(key, null);
             }
-
-            keys.Add(key);
+            else if (entry.More is { } more)
+            {
+                more.Add(key);
+            }
+            else if (entry.One != key)
+            {
+                index[indexValue] = new IndexEntry(default, [entry.One, key]);
+            }
         }
     }
+
+    /// <summary>
+    /// The keys under one index value: most owners have one child of a kind, held inline (no set per owner, issue 17);
+    /// a set only once there are two or more.
+    /// </summary>
+    private readonly record struct IndexEntry(ObjectKey One, HashSet<ObjectKey>? More);
 }

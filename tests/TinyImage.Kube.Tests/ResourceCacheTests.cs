@@ -26,6 +26,55 @@ public sealed class ResourceCacheTests
         Assert.Equal(2, cache.Count);
     }
 
+    [Fact]
+    public void An_Owner_Index_Entry_Goes_From_One_Key_To_Several_And_Back_And_Is_Gone_With_The_Last()
+    {
+        var cache = new ResourceCache<V1Job>();
+        cache.Upsert(Job("a-build-1", "uid-a", "a"));
+        cache.Upsert(Job("a-build-1", "uid-a", "a")); // replaced: still one key
+        Assert.Equal(["a-build-1"], Owned(cache, "uid-a"));
+
+        cache.Upsert(Job("a-build-2", "uid-a", "a"));
+        cache.Upsert(Job("a-build-3", "uid-a", "a"));
+        Assert.Equal(["a-build-1", "a-build-2", "a-build-3"], Owned(cache, "uid-a"));
+
+        cache.Remove(new ObjectKey("demo", "a-build-1"));
+        cache.Remove(new ObjectKey("demo", "a-build-3"));
+        Assert.Equal(["a-build-2"], Owned(cache, "uid-a"));
+        cache.Upsert(Job("a-build-4", "uid-a", "a"));
+        Assert.Equal(["a-build-2", "a-build-4"], Owned(cache, "uid-a"));
+
+        cache.Remove(new ObjectKey("demo", "a-build-2"));
+        cache.Remove(new ObjectKey("demo", "a-build-4"));
+        cache.Remove(new ObjectKey("demo", "a-build-4"));
+        Assert.Empty(Owned(cache, "uid-a"));
+        cache.Upsert(Job("a-build-5", "uid-a", "a"));
+        Assert.Equal(["a-build-5"], Owned(cache, "uid-a"));
+    }
+
+    [Fact]
+    public void Every_Upsert_Stores_The_Caches_Form_Without_Managed_Fields()
+    {
+        var cache = new ResourceCache<V1Job>(job =>
+        {
+            job.Spec = null;
+            return job;
+        });
+        var job = Job("a-build-1", "uid-a", "a");
+        job.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl" }];
+        job.Spec = new V1JobSpec { Template = new V1PodTemplateSpec() };
+
+        cache.Upsert(job);
+
+        var cached = cache.Get("demo", "a-build-1")!;
+        Assert.Null(cached.Spec);
+        Assert.Null(cached.Metadata.ManagedFields);
+        Assert.Equal(["a-build-1"], Owned(cache, "uid-a"));
+    }
+
+    private static IEnumerable<string> Owned(ResourceCache<V1Job> cache, string uid) =>
+        cache.ByIndex(ResourceCache<V1Job>.OwnerUidIndex, uid).Select(j => j.Metadata.Name).Order();
+
     private static V1Job Job(string name, string ownerUid, string label) => new()
     {
         Metadata = new V1ObjectMeta

@@ -6,14 +6,19 @@ namespace TinyImage.Operator.Reconciler;
 
 /// <summary>
 /// What the informer caches keep of the children, and no more (issue 17): a ConfigMap's metadata without its data (the
-/// Containerfile is compared by the hash annotation written with it, the SBOM by its policy annotation), a Job without
-/// its pod template (a pass reads its metadata and status only). Every child update replaces what it strips, so a
-/// stripped copy is never written back.
+/// Containerfile is compared by the hash annotation written with it, the SBOM by its policy annotation), a Job's
+/// metadata and status without its spec (a pass reads nothing else, and never updates a Job), a Deployment's metadata,
+/// replicas, its container's image and the status a rollout is judged by, without the rest of its spec (compared by
+/// the spec-hash annotation written with it and its generation, <see cref="Kube.ChildWriter.CreateOrUpdateBySpecHashAsync{T}"/>).
+/// Every child update replaces what it strips or starts from a full read, so a stripped copy is never written back.
 /// </summary>
 internal static class CachedForm
 {
     /// <summary>The SHA-256 of a ConfigMap's data as the operator wrote it.</summary>
     public const string DataHashAnnotation = "tinyimage.dev/data-sha256";
+
+    /// <summary>The SHA-256 of a child's desired spec as the operator wrote it (Deployments).</summary>
+    public const string SpecHashAnnotation = "tinyimage.dev/spec-sha256";
 
     public static V1ConfigMap ConfigMap(V1ConfigMap value)
     {
@@ -24,13 +29,45 @@ internal static class CachedForm
 
     public static V1Job Job(V1Job value)
     {
-        if (value.Spec is { } spec)
+        value.Spec = null;
+        return value;
+    }
+
+    /// <summary>
+    /// The Deployment as a pass reads it: metadata, spec.replicas (the autoscaler's number an update keeps), the first
+    /// container's name and image (which image the workload runs), and of the status the counts, observedGeneration
+    /// and the Progressing condition (<see cref="RolloutStatus"/>).
+    /// </summary>
+    public static V1Deployment Deployment(V1Deployment value)
+    {
+        var container = value.Spec?.Template?.Spec?.Containers?.FirstOrDefault();
+        value.Spec = value.Spec is null ? null : new V1DeploymentSpec
         {
-            spec.Template = null;
+            Replicas = value.Spec.Replicas,
+            Template = container is null ? null : new V1PodTemplateSpec
+            {
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = container.Name, Image = container.Image }] },
+            },
+        };
+        if (value.Status is { } status)
+        {
+            value.Status = new V1DeploymentStatus
+            {
+                ObservedGeneration = status.ObservedGeneration,
+                Replicas = status.Replicas,
+                UpdatedReplicas = status.UpdatedReplicas,
+                ReadyReplicas = status.ReadyReplicas,
+                AvailableReplicas = status.AvailableReplicas,
+                Conditions = status.Conditions?.Where(c => c.Type == "Progressing").ToList() is { Count: > 0 } progressing ? progressing : null,
+            };
         }
 
         return value;
     }
+
+    /// <summary>sha256 of a child's desired spec as JSON (the form it is sent in).</summary>
+    public static string SpecHash(System.Text.Json.Nodes.JsonNode? spec) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(spec?.ToJsonString() ?? "null")));
 
     /// <summary><paramref name="value"/> with <see cref="DataHashAnnotation"/> set from its data.</summary>
     public static V1ConfigMap WithDataHash(V1ConfigMap value)

@@ -61,11 +61,14 @@ internal sealed class ClusterView
 
     public ResourceCache<TinyImageResource> TinyImageCache { get; set; } = new();
 
-    public ResourceCache<V1Job> JobCache { get; set; } = new();
+    public ResourceCache<V1Job> JobCache { get; set; } = new(CachedForm.Job);
 
-    public ResourceCache<V1ConfigMap> ConfigMapCache { get; set; } = new();
+    public ResourceCache<V1ConfigMap> ConfigMapCache { get; set; } = new(CachedForm.ConfigMap);
 
-    public ResourceCache<V1Deployment> DeploymentCache { get; set; } = new();
+    public ResourceCache<V1Deployment> DeploymentCache { get; set; } = new(CachedForm.Deployment);
+
+    /// <summary>The generation each Deployment had after the operator's own write or full comparison (forgotten when it goes).</summary>
+    public OwnGenerations DeploymentGenerations { get; } = new();
 
     public ResourceCache<V1Service> ServiceCache { get; set; } = new();
 }

@@ -72,7 +72,8 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
                 }
             },
             cancellationToken,
-            ignoreInSpec: autoscaled ? "replicas" : null).ConfigureAwait(false);
+            ignoreInSpec: autoscaled ? "replicas" : null,
+            generations: cluster.DeploymentGenerations).ConfigureAwait(false);
         var replicas = autoscaled ? deployment.Value?.Spec?.Replicas ?? desired.Spec.Replicas ?? 1 : desired.Spec.Replicas ?? 1;
         if (deployment.Outcome == ApplyOutcome.NotOurs)
         {
@@ -285,8 +286,14 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
         return new WorkloadState(workload, state, detail, available, status?.ReadyReplicas ?? 0);
     }
 
-    /// <summary>Creates or updates one child: labels and annotations merged in, the spec compared semantically.</summary>
-    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken, string? ignoreInSpec = null, bool readCreated = true)
+    /// <summary>
+    /// Creates or updates one child: labels and annotations merged in, the spec compared semantically. With
+    /// <paramref name="generations"/> (a child cached without its spec), the desired spec's hash goes into an annotation
+    /// and the cached child is compared by that hash and its generation; the spec is read and compared only when they
+    /// do not say it is the operator's (<see cref="ChildWriter.CreateOrUpdateBySpecHashAsync{T}"/>). With
+    /// <paramref name="readCreated"/> false (no generations), a created child's answer is not decoded.
+    /// </summary>
+    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken, string? ignoreInSpec = null, OwnGenerations? generations = null, bool readCreated = true)
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TSpec : class
     {
@@ -297,22 +304,26 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             specObject.Remove(ignoreInSpec);
         }
 
-        var result = await ChildWriter.CreateOrUpdateAsync(
-            client,
-            cache,
-            desired,
-            run.Uid,
-            actual => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
-                && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations)
-                && ChildComparer.Matches(desiredSpec, Node(actual, info, "spec")),
-            actual =>
-            {
-                actual.Metadata.Labels = ChildWriter.Merge(actual.Metadata.Labels, desired.Metadata.Labels);
-                actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desired.Metadata.Annotations);
-                setSpec(actual, spec(desired));
-            },
-            cancellationToken,
-            readCreated).ConfigureAwait(false);
+        if (generations is not null)
+        {
+            desired.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            desired.Metadata.Annotations[CachedForm.SpecHashAnnotation] = CachedForm.SpecHash(desiredSpec);
+        }
+
+        bool Matches(T actual) => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
+            && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations)
+            && ChildComparer.Matches(desiredSpec, Node(actual, info, "spec"));
+
+        void Mutate(T actual)
+        {
+            actual.Metadata.Labels = ChildWriter.Merge(actual.Metadata.Labels, desired.Metadata.Labels);
+            actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desired.Metadata.Annotations);
+            setSpec(actual, spec(desired));
+        }
+
+        var result = generations is null
+            ? await ChildWriter.CreateOrUpdateAsync(client, cache, desired, run.Uid, Matches, Mutate, cancellationToken, readCreated).ConfigureAwait(false)
+            : await ChildWriter.CreateOrUpdateBySpecHashAsync(client, cache, desired, run.Uid, generations, Matches, Mutate, cancellationToken).ConfigureAwait(false);
         if (result.Written)
         {
             logger.LogInformation("{Outcome} {Kind} {Namespace}/{Name}", result.Outcome, client.Type.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);

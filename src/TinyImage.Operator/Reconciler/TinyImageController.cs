@@ -74,7 +74,14 @@ internal sealed class TinyImageController
         cluster.JobCache = jobs.Cache;
         var configMaps = Owned(cluster.ConfigMaps, queue, EventFilters.WhenChanged<V1ConfigMap, bool>(_ => true), CachedForm.ConfigMap);
         cluster.ConfigMapCache = configMaps.Cache;
-        var deployments = Owned(cluster.Deployments, queue, EventFilters.WhenChanged<V1Deployment, (RolloutState, bool, int)>(DeploymentSummary));
+        var deployments = Owned(cluster.Deployments, queue, EventFilters.WhenChanged<V1Deployment, (RolloutState, bool, int)>(DeploymentSummary), CachedForm.Deployment);
+        deployments.AddHandler(e =>
+        {
+            if (e.Type == InformerEventType.Deleted)
+            {
+                cluster.DeploymentGenerations.Forget(e.Object.Metadata.Uid);
+            }
+        });
         cluster.DeploymentCache = deployments.Cache;
         var services = Owned(cluster.Services, queue, EventFilters.WhenChanged<V1Service, bool>(_ => true));
         cluster.ServiceCache = services.Cache;

@@ -32,7 +32,7 @@ public sealed class RbacMatchesCodeTests
         [("tinyimage.dev", "tinyimages", "patch")] = "the webhook receiver records a push as the tinyimage.dev/push annotation (Sources/Webhooks/WebhookReceiver.cs)",
         [("tinyimage.dev", "tinyimages", "get")] = "a direct read when the cache is behind a write (409)",
         [("", "services", "get")] = "a direct read before creating a child the cache has not seen",
-        [("apps", "deployments", "get")] = "a direct read before creating a child the cache has not seen",
+        [("apps", "deployments", "get")] = "a direct read before creating a child the cache has not seen, and a full read of a cached Deployment whose generation is not the one the operator wrote (drift, a restart: the cache holds no pod template)",
         [("batch", "jobs", "get")] = "a direct read before creating a Job the cache has not seen (never two builds for one hash)",
         [("", "configmaps", "update")] = "the SBOM ConfigMap of a newly verified digest, and the Containerfile ConfigMap's retry note",
         [("batch", "jobs", "delete")] = "build history pruning (options.BuildHistoryLimit) and retries",

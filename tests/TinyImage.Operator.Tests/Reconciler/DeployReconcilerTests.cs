@@ -71,6 +71,35 @@ public sealed class DeployReconcilerTests
     }
 
     [Fact]
+    public async Task The_Cached_Deployment_Has_No_Pod_Template_And_Is_Read_Only_Once_Someone_Else_Changed_Its_Spec()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        await SyncAsync(h, RolledOut);
+        var cached = h.Cluster.DeploymentCache.Get(Namespace, "hello")!;
+        Assert.Equal(Reference, Assert.Single(cached.Spec.Template.Spec.Containers).Image);
+        Assert.Null(cached.Spec.Template.Spec.Containers[0].Command);
+        Assert.StartsWith("sha256:", cached.Metadata.Annotations[CachedForm.SpecHashAnnotation], StringComparison.Ordinal);
+        h.Kube.Requests.Clear();
+
+        var result = await Step(h).ReconcileAsync(await h.PassAsync(tinyImage, run.Status), Token);
+
+        Assert.Equal(StepAction.Continue, result.Action);
+        Assert.Equal((0, 0), (h.Kube.Requests.Count("get", "deployments"), h.Writes("deployments")));
+
+        // Someone changes the command: the spec hash annotation still says ours, the generation does not.
+        Assert.True(h.Kube.Mutate("apps/v1", "deployments", Namespace, "hello", d => d["spec"]!["template"]!["spec"]!["containers"]![0]!["command"] = new JsonArray("/bin/sh")).IsSuccess);
+        await SyncAsync(h, status => (status["observedGeneration"], status["replicas"], status["updatedReplicas"], status["readyReplicas"], status["availableReplicas"]) = (2, 1, 1, 1, 1));
+        h.Kube.Requests.Clear();
+
+        await Step(h).ReconcileAsync(await h.PassAsync(tinyImage, run.Status), Token);
+
+        Assert.Equal((1, 1), (h.Kube.Requests.Count("get", "deployments"), h.Writes("deployments")));
+        Assert.Equal(["/bin/hello"], (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Template.Spec.Containers[0].Command);
+    }
+
+    [Fact]
     public async Task An_Autoscaler_Changing_The_Replicas_Is_Left_Alone_With_Zero_Writes()
     {
         await using var h = await StartAsync();
