@@ -99,6 +99,38 @@ internal static partial class CelRules
         var env = new CelEnvironment(null, null);
         env.RegisterFunction("hasField", [typeof(object), typeof(string)], args => args[0] is IDictionary<string, object?> map && map.ContainsKey((string)args[1]!));
         env.RegisterFunction("split", [typeof(string), typeof(string)], args => ((string)args[0]!).Split((string)args[1]!).Cast<object?>().ToList());
+
+        // The package's own matches(string, string) builds a new Regex from the pattern on every call (a parse and a
+        // compile per evaluation: the root rule of a TinyImage runs on every write). The same Regex, the same options,
+        // built once per pattern: a registered function is found before the package's.
+        env.RegisterFunction("matches", [typeof(string), typeof(string)], args => Pattern((string)args[1]!).IsMatch((string)args[0]!));
         return env;
     }
+
+    /// <summary>
+    /// The regular expression of a <c>matches()</c> pattern, built as the Cel package builds it (<c>new Regex(pattern)</c>,
+    /// so an invalid pattern throws the same error) and kept for the next call. Patterns come from the CRDs' rules; one
+    /// a rule computes from data could be anything, so the cache stops growing at <see cref="MaxPatterns"/>.
+    /// </summary>
+    internal static System.Text.RegularExpressions.Regex Pattern(string pattern)
+    {
+        if (Patterns.TryGetValue(pattern, out var regex))
+        {
+            return regex;
+        }
+
+        regex = new System.Text.RegularExpressions.Regex(pattern);
+        if (Patterns.Count < MaxPatterns)
+        {
+            Patterns.TryAdd(pattern, regex);
+        }
+
+        return regex;
+    }
+
+    internal const int MaxPatterns = 512;
+
+    internal static bool IsCached(string pattern) => Patterns.ContainsKey(pattern);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Text.RegularExpressions.Regex> Patterns = new(StringComparer.Ordinal);
 }
