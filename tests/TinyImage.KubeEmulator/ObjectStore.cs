@@ -693,11 +693,24 @@ internal sealed partial class ObjectStore
         if (statusOnly)
         {
             // Everything but the status is the stored object's: copied, without copying the stored status it replaces (a
-            // placeholder keeps the field's position).
+            // placeholder keeps the field's position). A field of the caller's own copy that equals the stored one (a
+            // controller's status write: its copy's spec and metadata, unchanged) is taken over instead of copied again.
             next = new JsonObject(existing.Options);
             foreach (var (field, value) in existing)
             {
-                next[field] = field == "status" ? null : value?.DeepClone();
+                if (field == "status")
+                {
+                    next[field] = null;
+                }
+                else if (owned && candidate.TryGetPropertyValue(field, out var mine) && mine is not null && JsonNode.DeepEquals(mine, value))
+                {
+                    candidate.Remove(field);
+                    next[field] = mine;
+                }
+                else
+                {
+                    next[field] = value?.DeepClone();
+                }
             }
 
             if (candidate["status"] is { } status)
