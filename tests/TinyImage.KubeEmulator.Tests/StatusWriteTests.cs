@@ -56,4 +56,21 @@ public sealed class StatusWriteTests
         Assert.True(JsonNode.DeepEquals(stored["spec"], next["spec"]));
         Assert.True(JsonNode.DeepEquals(stored["metadata"]!["labels"], next["metadata"]!["labels"]));
     }
+
+    [Fact]
+    public void A_Create_Copies_The_Callers_Body_Unless_The_Caller_Gives_It_Away()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var namespaces = registry.Find("", "v1", "namespaces")!;
+        var kept = new JsonObject { ["metadata"] = new JsonObject { ["name"] = "kept" } };
+        var given = new JsonObject { ["metadata"] = new JsonObject { ["name"] = "given" } };
+
+        Assert.Equal(201, store.Create(namespaces, null, kept).Code);
+        Assert.Equal(201, store.Create(namespaces, null, given, owned: true).Code);
+
+        Assert.Equal("""{"metadata":{"name":"kept"}}""", kept.ToJsonString()); // a controller's object is left as it was
+        Assert.NotNull(given["metadata"]!["uid"]); // a request's parsed body became the object (no copy made first)
+        Assert.True(store.Peek(namespaces, null, "given") is not null);
+    }
 }

@@ -215,15 +215,27 @@ internal sealed partial class ObjectStore
 
     // ---------------------------------------------------------------- writes
 
-    public ApiResult Create(ResourceType type, string? ns, JsonObject body, bool dryRun = false)
+    /// <param name="type">The resource.</param>
+    /// <param name="ns">The request's namespace.</param>
+    /// <param name="body">The object to create.</param>
+    /// <param name="dryRun">Answer without storing.</param>
+    /// <param name="owned">The body is the caller's to give away (a request's parsed body): used without copying it first.</param>
+    public ApiResult Create(ResourceType type, string? ns, JsonObject body, bool dryRun = false, bool owned = false)
     {
         lock (_gate)
         {
-            return CreateLocked(type, ns, body, dryRun);
+            return CreateLocked(type, ns, body, dryRun, owned);
         }
     }
 
-    public ApiResult Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun = false)
+    /// <param name="type">The resource.</param>
+    /// <param name="ns">The request's namespace.</param>
+    /// <param name="name">The object's name.</param>
+    /// <param name="body">The object the write asks for.</param>
+    /// <param name="statusOnly">A write of the status subresource.</param>
+    /// <param name="dryRun">Answer without storing.</param>
+    /// <param name="owned">The body is the caller's to give away (a request's parsed body): used without copying it first.</param>
+    public ApiResult Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun = false, bool owned = false)
     {
         lock (_gate)
         {
@@ -257,7 +269,7 @@ internal sealed partial class ObjectStore
                 return ApiErrors.ConflictPrecondition(type, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {(string?)existing["metadata"]!["uid"]}");
             }
 
-            return UpdateLocked(type, existing, body, statusOnly, dryRun);
+            return UpdateLocked(type, existing, body, statusOnly, dryRun, owned);
         }
     }
 
@@ -291,7 +303,7 @@ internal sealed partial class ObjectStore
                     return badCreate;
                 }
 
-                return CreateLocked(type, ns, created, dryRun);
+                return CreateLocked(type, ns, created, dryRun, owned: true);
             }
 
             var current = Present(type, existing);
@@ -544,9 +556,9 @@ internal sealed partial class ObjectStore
 
     // ---------------------------------------------------------------- internals
 
-    private ApiResult CreateLocked(ResourceType type, string? ns, JsonObject body, bool dryRun)
+    private ApiResult CreateLocked(ResourceType type, string? ns, JsonObject body, bool dryRun, bool owned = false)
     {
-        var obj = (JsonObject)body.DeepClone();
+        var obj = owned ? body : (JsonObject)body.DeepClone();
         var meta = EnsureObject(obj, "metadata");
         if (type.Namespaced)
         {
