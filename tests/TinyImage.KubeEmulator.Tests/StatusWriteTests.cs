@@ -73,4 +73,19 @@ public sealed class StatusWriteTests
         Assert.NotNull(given["metadata"]!["uid"]); // a request's parsed body became the object (no copy made first)
         Assert.True(store.Peek(namespaces, null, "given") is not null);
     }
+
+    [Fact]
+    public void A_Status_Write_That_Changes_Nothing_Answers_With_The_Stored_Object_Presented_Only_When_Read()
+    {
+        var (store, jobs) = StoreWithJob();
+        var stored = store.Peek(jobs, "default", "build")!;
+
+        var result = store.Mutate(jobs, "default", "build", _ => { }, statusOnly: true);
+
+        Assert.Equal(200, result.Code);
+        Assert.Same(stored, store.Peek(jobs, "default", "build")); // nothing committed
+        Assert.Same(stored, result.ReadOnlyBody); // no copy made for a caller that only reads
+        Assert.NotSame(stored, result.Body);
+        Assert.True(JsonNode.DeepEquals(stored, result.Body));
+    }
 }

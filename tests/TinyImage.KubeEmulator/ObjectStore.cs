@@ -810,7 +810,9 @@ internal sealed partial class ObjectStore
 
         if (JsonNode.DeepEquals(next, existing))
         {
-            return new ApiResult(200, Present(type, existing));
+            // Nothing to write: the answer is the stored object, presented only if someone reads it (a controller's no-op
+            // status write reads nothing).
+            return new ApiResult(200, type, existing);
         }
 
         if (!statusOnly && type.Group.Length == 0 && type.Plural == "pods"
