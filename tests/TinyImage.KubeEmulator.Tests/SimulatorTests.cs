@@ -216,4 +216,20 @@ public sealed class SimulatorTests
         Assert.True(first);
         Assert.True(second);
     }
+
+    [Fact]
+    public async Task StartPod_Reads_The_Stored_Pod_In_Place_Without_A_Copy()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, Job("build"));
+
+        var first = kube.Jobs.StartPod("default", "build");
+        var again = kube.Jobs.StartPod("default", "build"); // already running: nothing is written
+        var (_, served) = await http.GetJsonAsync("/api/v1/namespaces/default/pods/" + (string?)first["metadata"]!["name"]);
+
+        Assert.Same(first, again);
+        Assert.Equal("Running", (string?)first["status"]!["phase"]);
+        Assert.True(JsonNode.DeepEquals(served, first));
+    }
 }

@@ -171,13 +171,13 @@ internal sealed class ApiHandler(
             case "create":
             {
                 var (body, error, duplicates) = await ReadObjectAsync(ctx, ct);
-                return error ?? ValidateFields(ctx, type, body!, duplicates, patch: false) ?? store.Create(type, route.Namespace, body!, dryRun);
+                return error ?? ValidateFields(ctx, type, body!, duplicates, patch: false) ?? store.Create(type, route.Namespace, body!, dryRun, owned: true);
             }
 
             case "update":
             {
                 var (body, error, duplicates) = await ReadObjectAsync(ctx, ct);
-                return error ?? ValidateFields(ctx, type, body!, duplicates, patch: false) ?? store.Update(type, route.Namespace, route.Name!, body!, statusOnly, dryRun);
+                return error ?? ValidateFields(ctx, type, body!, duplicates, patch: false) ?? store.Update(type, route.Namespace, route.Name!, body!, statusOnly, dryRun, owned: true);
             }
 
             case "patch":

@@ -74,6 +74,15 @@ public sealed record ApiResult
     }
 
     /// <summary>True for 2xx.</summary>
+    /// <summary>
+    /// The body for a caller inside the emulator that only reads it: the committed object itself when it is served as
+    /// stored (committed objects are never mutated: never change what this returns), else <see cref="Body"/>.
+    /// </summary>
+    internal JsonObject ReadOnlyBody =>
+        _body is null && _makeBody is null && (_stored ?? _committed?.Object) is { } stored && ObjectStore.PresentsAsStored(_type!, stored)
+            ? stored
+            : Body;
+
     public bool IsSuccess => Code is >= 200 and < 300;
 
     /// <summary>The Status reason of a failure (NotFound, Conflict, ...), or null.</summary>

@@ -311,7 +311,7 @@ internal sealed class JobController : IDisposable
         }
 
         var job = _store.Get(JobType, (string?)pod["metadata"]?["namespace"], (string?)controller["name"] ?? "");
-        return !job.IsSuccess || (string?)job.Body["metadata"]?["uid"] != (string?)controller["uid"];
+        return !job.IsSuccess || (string?)job.ReadOnlyBody["metadata"]?["uid"] != (string?)controller["uid"];
     }
 
     private static bool HoldsTrackingFinalizer(JsonObject pod) =>

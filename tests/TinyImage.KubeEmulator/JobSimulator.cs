@@ -52,10 +52,13 @@ public sealed class JobSimulator
     public IReadOnlyList<JsonObject> PodsOf(string ns, string jobName)
     {
         var job = _store.Get(JobType, ns, jobName);
-        return job.IsSuccess ? _controller.PodsOf(ns, (string)job.Body["metadata"]!["uid"]!) : [];
+        return job.IsSuccess ? _controller.PodsOf(ns, (string)job.ReadOnlyBody["metadata"]!["uid"]!) : [];
     }
 
-    /// <summary>Creates the Job's pod (once, as the Job controller does) and marks pod and Job running; returns the pod.</summary>
+    /// <summary>
+    /// Creates the Job's pod (once, as the Job controller does) and marks pod and Job running; returns the pod as stored
+    /// (read it, never change it).
+    /// </summary>
     public JsonObject StartPod(string ns, string jobName)
     {
         var created = _controller.EnsurePod(ns, jobName);
@@ -64,7 +67,7 @@ public sealed class JobSimulator
             Require(created, "pod");
         }
 
-        var podName = (string)created.Body["metadata"]!["name"]!;
+        var podName = (string)created.ReadOnlyBody["metadata"]!["name"]!;
         var now = _store.Timestamp();
         _store.Mutate(PodType, ns, podName, p =>
         {
@@ -90,7 +93,7 @@ public sealed class JobSimulator
                 status["ready"] = 1;
             }
         }, statusOnly: true);
-        return Require(_store.Get(PodType, ns, podName), "pod").Body;
+        return Require(_store.Get(PodType, ns, podName), "pod").ReadOnlyBody;
     }
 
     /// <summary>

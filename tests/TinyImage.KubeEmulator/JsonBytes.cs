@@ -22,6 +22,55 @@ internal static class JsonBytes
     /// <summary>How many bytes the node's JSON takes (the etcd size check), as <c>UTF8.GetByteCount(node.ToJsonString())</c>.</summary>
     public static int Size(JsonNode node) => Write(node).WrittenCount;
 
+    /// <summary>
+    /// An upper bound of <see cref="Size"/> found without writing anything: a string or property name takes at most 6 bytes
+    /// per UTF-16 character (the longest escape the writer uses, <c>\uXXXX</c>) and its quotes, a number 64, a value parsed
+    /// from JSON 6 bytes per byte of its text, plus the punctuation. Null for a value of a type this does not bound (then
+    /// only writing it tells).
+    /// </summary>
+    public static long? SizeBound(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return 4;
+            case JsonObject o:
+                long total = 2 + Math.Max(0, o.Count - 1);
+                foreach (var (name, value) in o)
+                {
+                    if (SizeBound(value) is not { } v)
+                    {
+                        return null;
+                    }
+
+                    total += (6L * name.Length) + 3 + v;
+                }
+
+                return total;
+            case JsonArray a:
+                long items = 2 + Math.Max(0, a.Count - 1);
+                foreach (var item in a)
+                {
+                    if (SizeBound(item) is not { } v)
+                    {
+                        return null;
+                    }
+
+                    items += v;
+                }
+
+                return items;
+            case JsonValue v when v.TryGetValue<JsonElement>(out var e):
+                return 6L * System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e).Length;
+            case JsonValue v when v.TryGetValue<string>(out var s):
+                return (6L * s.Length) + 2;
+            case JsonValue v when v.TryGetValue<long>(out _) || v.TryGetValue<int>(out _) || v.TryGetValue<double>(out _) || v.TryGetValue<bool>(out _):
+                return 64;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>The JSON <paramref name="write"/> writes, through the same reused writer (the bytes a node of that content gives).</summary>
     public static byte[] Of(Action<Utf8JsonWriter> write) => Write(write).WrittenSpan.ToArray();
 

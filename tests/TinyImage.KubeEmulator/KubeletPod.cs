@@ -49,7 +49,7 @@ public sealed class KubeletPod
     public string? Image => (string?)FirstContainer?["image"];
 
     /// <summary>The pod is still stored (same uid).</summary>
-    public bool Exists => _store.Get(_podType, Namespace, Name) is { IsSuccess: true } r && (string?)r.Body["metadata"]?["uid"] == Uid;
+    public bool Exists => _store.Get(_podType, Namespace, Name) is { IsSuccess: true } r && (string?)r.ReadOnlyBody["metadata"]?["uid"] == Uid;
 
     /// <summary>The pod as stored now, or null.</summary>
     public JsonObject? Current => _store.Get(_podType, Namespace, Name) is { IsSuccess: true } r && (string?)r.Body["metadata"]?["uid"] == Uid ? r.Body : null;

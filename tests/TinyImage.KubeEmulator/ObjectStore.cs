@@ -215,15 +215,27 @@ internal sealed partial class ObjectStore
 
     // ---------------------------------------------------------------- writes
 
-    public ApiResult Create(ResourceType type, string? ns, JsonObject body, bool dryRun = false)
+    /// <param name="type">The resource.</param>
+    /// <param name="ns">The request's namespace.</param>
+    /// <param name="body">The object to create.</param>
+    /// <param name="dryRun">Answer without storing.</param>
+    /// <param name="owned">The body is the caller's to give away (a request's parsed body): used without copying it first.</param>
+    public ApiResult Create(ResourceType type, string? ns, JsonObject body, bool dryRun = false, bool owned = false)
     {
         lock (_gate)
         {
-            return CreateLocked(type, ns, body, dryRun);
+            return CreateLocked(type, ns, body, dryRun, owned);
         }
     }
 
-    public ApiResult Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun = false)
+    /// <param name="type">The resource.</param>
+    /// <param name="ns">The request's namespace.</param>
+    /// <param name="name">The object's name.</param>
+    /// <param name="body">The object the write asks for.</param>
+    /// <param name="statusOnly">A write of the status subresource.</param>
+    /// <param name="dryRun">Answer without storing.</param>
+    /// <param name="owned">The body is the caller's to give away (a request's parsed body): used without copying it first.</param>
+    public ApiResult Update(ResourceType type, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun = false, bool owned = false)
     {
         lock (_gate)
         {
@@ -257,7 +269,7 @@ internal sealed partial class ObjectStore
                 return ApiErrors.ConflictPrecondition(type, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {(string?)existing["metadata"]!["uid"]}");
             }
 
-            return UpdateLocked(type, existing, body, statusOnly, dryRun);
+            return UpdateLocked(type, existing, body, statusOnly, dryRun, owned);
         }
     }
 
@@ -291,7 +303,7 @@ internal sealed partial class ObjectStore
                     return badCreate;
                 }
 
-                return CreateLocked(type, ns, created, dryRun);
+                return CreateLocked(type, ns, created, dryRun, owned: true);
             }
 
             var current = Present(type, existing);
@@ -544,9 +556,9 @@ internal sealed partial class ObjectStore
 
     // ---------------------------------------------------------------- internals
 
-    private ApiResult CreateLocked(ResourceType type, string? ns, JsonObject body, bool dryRun)
+    private ApiResult CreateLocked(ResourceType type, string? ns, JsonObject body, bool dryRun, bool owned = false)
     {
-        var obj = (JsonObject)body.DeepClone();
+        var obj = owned ? body : (JsonObject)body.DeepClone();
         var meta = EnsureObject(obj, "metadata");
         if (type.Namespaced)
         {
@@ -693,11 +705,24 @@ internal sealed partial class ObjectStore
         if (statusOnly)
         {
             // Everything but the status is the stored object's: copied, without copying the stored status it replaces (a
-            // placeholder keeps the field's position).
+            // placeholder keeps the field's position). A field of the caller's own copy that equals the stored one (a
+            // controller's status write: its copy's spec and metadata, unchanged) is taken over instead of copied again.
             next = new JsonObject(existing.Options);
             foreach (var (field, value) in existing)
             {
-                next[field] = field == "status" ? null : value?.DeepClone();
+                if (field == "status")
+                {
+                    next[field] = null;
+                }
+                else if (owned && candidate.TryGetPropertyValue(field, out var mine) && mine is not null && JsonNode.DeepEquals(mine, value))
+                {
+                    candidate.Remove(field);
+                    next[field] = mine;
+                }
+                else
+                {
+                    next[field] = value?.DeepClone();
+                }
             }
 
             if (candidate["status"] is { } status)
@@ -785,7 +810,9 @@ internal sealed partial class ObjectStore
 
         if (JsonNode.DeepEquals(next, existing))
         {
-            return new ApiResult(200, Present(type, existing));
+            // Nothing to write: the answer is the stored object, presented only if someone reads it (a controller's no-op
+            // status write reads nothing).
+            return new ApiResult(200, type, existing);
         }
 
         if (!statusOnly && type.Group.Length == 0 && type.Plural == "pods"

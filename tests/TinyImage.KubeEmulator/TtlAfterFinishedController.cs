@@ -60,7 +60,7 @@ internal sealed class TtlAfterFinishedController : IDisposable
         try
         {
             var current = _store.Get(JobType, ns, name);
-            if (!current.IsSuccess || !NeedsCleanup(current.Body) || ExpireAt(current.Body) is not { } expireAt)
+            if (!current.IsSuccess || !NeedsCleanup(current.ReadOnlyBody) || ExpireAt(current.ReadOnlyBody) is not { } expireAt)
             {
                 return;
             }
@@ -70,7 +70,7 @@ internal sealed class TtlAfterFinishedController : IDisposable
                 return;
             }
 
-            var rv = (string?)current.Body["metadata"]!["resourceVersion"];
+            var rv = (string?)current.ReadOnlyBody["metadata"]!["resourceVersion"];
             var deleted = _store.Delete(JobType, ns, name, new DeleteOptions("Foreground", PreconditionResourceVersion: rv));
             if (deleted.Code == 409)
             {

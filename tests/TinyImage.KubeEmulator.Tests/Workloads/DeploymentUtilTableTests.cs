@@ -117,8 +117,7 @@ public sealed class DeploymentUtilTableTests
     [InlineData(10, 0, "NewReplicaSetAvailable", false)]
     public void DeploymentTimedOut_Compares_The_Last_Progress_Plus_The_Deadline_With_Now(int? deadline, int second, string reason, bool expected)
     {
-        var d = Deployment(1, null);
-        d.Object["spec"]!["progressDeadlineSeconds"] = deadline ?? int.MaxValue; // upstream's nil (no deadline) is MaxInt32 here: the API defaults nil to 600
+        var d = Deployment(1, null, deadline ?? int.MaxValue); // upstream's nil (no deadline) is MaxInt32 here: the API defaults nil to 600
 
         var status = new JsonObject
         {
@@ -168,9 +167,14 @@ public sealed class DeploymentUtilTableTests
         ["spec"] = new JsonObject { ["nodeName"] = "foo-node" },
     };
 
-    private static DeploymentView Deployment(int replicas, JsonObject? strategy)
+    private static DeploymentView Deployment(int replicas, JsonObject? strategy, int? progressDeadlineSeconds = null)
     {
         var spec = new JsonObject { ["replicas"] = replicas };
+        if (progressDeadlineSeconds is { } deadline)
+        {
+            spec["progressDeadlineSeconds"] = deadline;
+        }
+
         if (strategy is not null)
         {
             spec["strategy"] = strategy;
@@ -186,4 +190,26 @@ public sealed class DeploymentUtilTableTests
         ["readyReplicas"] = ready,
         ["availableReplicas"] = available,
     };
+
+    [Fact]
+    public void The_View_Copies_Metadata_And_Status_To_Write_And_Reads_The_Spec_In_Place()
+    {
+        var stored = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "nginx", ["namespace"] = "default", ["annotations"] = new JsonObject { ["a"] = "1" } },
+            ["spec"] = new JsonObject { ["replicas"] = 3, ["template"] = new JsonObject() },
+            ["status"] = new JsonObject { ["replicas"] = 1 },
+        };
+        var before = stored.DeepClone();
+
+        var d = new DeploymentView(stored);
+        d.Object["status"]!["replicas"] = 3;
+        d.Object["metadata"]!["annotations"]!["a"] = "2";
+
+        Assert.Same(stored["spec"], d.Spec);
+        Assert.Same(stored["spec"]!["template"], d.Template);
+        Assert.Equal(3, d.Replicas);
+        Assert.False(d.Object.ContainsKey("spec"));
+        Assert.True(JsonNode.DeepEquals(before, stored)); // the object read is never written
+    }
 }

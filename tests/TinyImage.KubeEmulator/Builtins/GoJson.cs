@@ -219,6 +219,11 @@ internal static partial class GoJson
 
             JsonNode? raw = null;
             _ = input is not null && input.TryGetPropertyValue(field.Name, out raw);
+            if (raw is null && OmittedWhenAbsent(field))
+            {
+                // Decode(null) would give this kind's zero value, which the tag omits: nothing to build (zero unchanged).
+                continue;
+            }
 
             // The path only matters for a decode error, which needs a value: absent fields skip building it.
             var value = raw is null
@@ -235,6 +240,18 @@ internal static partial class GoJson
 
         return new Value(output, false, zero);
     }
+
+    /// <summary>
+    /// Whether an absent (or null) field decodes to a value its tag omits: <see cref="Decode"/> of null is empty and zero for
+    /// every kind but these: a quantity, an int-or-string or a time is zero but never empty, and a struct is never empty and
+    /// zero only when its own fields are (its zero value is built once per type).
+    /// </summary>
+    private static bool OmittedWhenAbsent(GoField field) => field.Type.Kind switch
+    {
+        GoKind.Struct => field.OmitZero && ZeroStructs.GetOrAdd(field.Type, static t => DecodeStruct(null, t, "")).Zero,
+        GoKind.Quantity or GoKind.IntOrString or GoKind.Time or GoKind.MicroTime => field.OmitZero,
+        _ => field.OmitEmpty || field.OmitZero,
+    };
 
     private static Value DecodeQuantity(JsonNode? node, string owner, string path, bool roundToMilli)
     {

@@ -43,7 +43,8 @@ internal static class CustomResourceAdmission
             schema.MarkValidated(obj);
         }
 
-        if (JsonBytes.Size(obj) > MaxObjectBytes)
+        // Written out only when a bound found without writing does not already show that it fits.
+        if (!(JsonBytes.SizeBound(obj) <= MaxObjectBytes) && JsonBytes.Size(obj) > MaxObjectBytes)
         {
             // The API server passes etcd's refusal on as an internal error (kubernetes/kubernetes#112152).
             return ApiErrors.Status(500, "InternalError", "etcdserver: request is too large");

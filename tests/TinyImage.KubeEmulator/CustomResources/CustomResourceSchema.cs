@@ -16,6 +16,12 @@ internal sealed class CustomResourceSchema
     private readonly JsonObject _root;
     private readonly Dictionary<string, CelProgramDelegate> _programs = new(StringComparer.Ordinal);
 
+    // The rules whose field selections may be answered from the variables (CelVariables).
+    private readonly HashSet<string> _resolvesPaths = new(StringComparer.Ordinal);
+
+    // Per rule, the only top-level fields of self and oldSelf it can observe (CelRules.ObservedFields; absent: all).
+    private readonly Dictionary<string, IReadOnlySet<string>> _observedFields = new(StringComparer.Ordinal);
+
     // Schema nodes with a transition rule (oldSelf) at or below them: those are evaluated even when unchanged.
     private readonly HashSet<JsonObject> _hasTransitionRules = new(ReferenceEqualityComparer.Instance);
 
@@ -43,6 +49,15 @@ internal sealed class CustomResourceSchema
             if (!_programs.ContainsKey(rule) && CelRules.Compile(rule, out _) is { } program)
             {
                 _programs[rule] = program;
+                if (CelRules.ResolvesPaths(rule))
+                {
+                    _resolvesPaths.Add(rule);
+                }
+
+                if (CelRules.ObservedFields(rule) is { } observed)
+                {
+                    _observedFields[rule] = observed;
+                }
             }
         }
     }
@@ -455,10 +470,11 @@ internal sealed class CustomResourceSchema
             var type = (string?)schema["type"] ?? "object";
             try
             {
-                var vars = new Dictionary<string, object?>(StringComparer.Ordinal) { ["self"] = ToCelSelf(value, isRoot) };
+                var observed = _observedFields.GetValueOrDefault(rule);
+                var vars = new CelVariables(_resolvesPaths.Contains(rule)) { ["self"] = ToCelSelf(value, isRoot, observed) };
                 if (transition)
                 {
-                    vars["oldSelf"] = old is null ? null : ToCelSelf(old, isRoot);
+                    vars["oldSelf"] = old is null ? null : ToCelSelf(old, isRoot, observed);
                 }
 
                 if (program(vars) is not true)
@@ -508,10 +524,11 @@ internal sealed class CustomResourceSchema
         }
     }
 
-    // At the root, rules see metadata.name and metadata.generateName only.
-    private static object? ToCelSelf(JsonNode node, bool isRoot)
+    // At the root, rules see metadata.name and metadata.generateName only. Of an object, only the fields the rule can
+    // observe are converted (all when observed is null).
+    private static object? ToCelSelf(JsonNode node, bool isRoot, IReadOnlySet<string>? observed)
     {
-        if (!isRoot || node is not JsonObject o)
+        if (node is not JsonObject o || (!isRoot && observed is null))
         {
             return CelRules.ToCel(node);
         }
@@ -519,7 +536,12 @@ internal sealed class CustomResourceSchema
         var self = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (key, child) in o)
         {
-            if (key == "metadata" && child is JsonObject meta)
+            if (observed is not null && !observed.Contains(key))
+            {
+                continue;
+            }
+
+            if (isRoot && key == "metadata" && child is JsonObject meta)
             {
                 var visible = new Dictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var field in new[] { "name", "generateName" })

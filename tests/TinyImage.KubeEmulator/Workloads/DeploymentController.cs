@@ -19,14 +19,13 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
 
     public void Sync(string ns, string name)
     {
-        var found = store.Get(Deployments, ns, name);
-        if (!found.IsSuccess)
+        if (store.Peek(Deployments, ns, name) is not { } found)
         {
             return;
         }
 
-        var d = new DeploymentView(found.Body);
-        if (Selectors.SelectsAll(d.Object["spec"]?["selector"] as JsonObject))
+        var d = new DeploymentView(found);
+        if (Selectors.SelectsAll(d.Spec?["selector"] as JsonObject))
         {
             if (JsonNumbers.Long(d.Status["observedGeneration"]) < d.Generation || d.Status["observedGeneration"] is null)
             {
@@ -215,7 +214,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
 
     private List<ReplicaSetView> ClaimReplicaSets(DeploymentView d)
     {
-        var selector = Selectors.FromLabelSelector(d.Object["spec"]?["selector"] as JsonObject);
+        var selector = Selectors.FromLabelSelector(d.Spec?["selector"] as JsonObject);
         // The committed ReplicaSets themselves: views only read them (every change goes through the store).
         var owned = store.Controlled(ObjectStore.ReplicaSetsKeyOf, d.Uid).Select(o => new ReplicaSetView(o)).ToList();
         if (d.Deleting)
@@ -238,7 +237,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
             }, statusOnly: false);
             if (adopted.IsSuccess)
             {
-                owned.Add(new ReplicaSetView(adopted.Body));
+                owned.Add(new ReplicaSetView(adopted.ReadOnlyBody));
             }
         }
 
@@ -284,7 +283,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
                     r["metadata"]!["annotations"] = copy["metadata"]?["annotations"]?.DeepClone();
                     SetOrRemove(ObjectStore.EnsureObject(r, "spec"), "minReadySeconds", d.MinReadySeconds);
                 }, statusOnly: false);
-                return updated.IsSuccess ? new ReplicaSetView(updated.Body) : existing;
+                return updated.IsSuccess ? new ReplicaSetView(updated.ReadOnlyBody) : existing;
             }
 
             var needsUpdate = SetDeploymentRevision(d, (string?)copy["metadata"]?["annotations"]?[ReplicaSetView.RevisionAnnotation] ?? "");
@@ -345,7 +344,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         {
             alreadyExists = true;
             var current = store.Get(ReplicaSets, d.Namespace, d.Name + "-" + hash);
-            if (current.IsSuccess && ControllerUid(current.Body) == d.Uid && PodTemplateHash.EqualIgnoreHash(d.Template, new ReplicaSetView(current.Body).Template))
+            if (current.IsSuccess && ControllerUid(current.ReadOnlyBody) == d.Uid && PodTemplateHash.EqualIgnoreHash(d.Template, new ReplicaSetView(current.ReadOnlyBody).Template))
             {
                 created = current;
             }
@@ -370,7 +369,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
             return null;
         }
 
-        var createdRs = new ReplicaSetView(created.Body);
+        var createdRs = new ReplicaSetView(created.ReadOnlyBody);
         SetDeploymentRevision(d, newRevision);
         if (!alreadyExists && d.ProgressDeadlineSeconds is not null)
         {
@@ -574,7 +573,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
             ObjectStore.EnsureObject(r, "spec")["replicas"] = newScale;
             SetReplicasAnnotations(r, d.Replicas, max);
         }, statusOnly: false);
-        return updated.IsSuccess ? (sizeChanges, new ReplicaSetView(updated.Body)) : (false, rs);
+        return updated.IsSuccess ? (sizeChanges, new ReplicaSetView(updated.ReadOnlyBody)) : (false, rs);
     }
 
     private static IEnumerable<ReplicaSetView> Nullable(ReplicaSetView? rs) => rs is null ? [] : [rs];

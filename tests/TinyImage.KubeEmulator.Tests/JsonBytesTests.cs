@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace TinyImage.KubeEmulator.Tests;
+
+/// <summary>The etcd size check's bound: never below the size written, so that a bound within the limit proves the fit.</summary>
+public sealed class JsonBytesTests
+{
+    public static TheoryData<string> Documents() => new()
+    {
+        """{}""",
+        """[]""",
+        """{"a":null,"b":[1,2.5,-3e10,true,false,null],"c":{"d":"e"}}""",
+        """{"html":"<script>&'\"</script>","escapes":"a\nb\tc\\d\/e\u0001","unicode":"Grüße, 日本語, 😀"}""",
+        """{"ünïcödé-kéy":"😀😀😀","big":12345678901234567890123,"small":-0.000000000000000000001}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void The_Bound_Is_At_Least_The_Size_Written_Parsed_Or_Built(string json)
+    {
+        var parsed = JsonNode.Parse(json)!;
+        var built = Rebuild(parsed)!;
+
+        Assert.True(JsonBytes.SizeBound(parsed) >= JsonBytes.Size(parsed));
+        Assert.True(JsonBytes.SizeBound(built) >= JsonBytes.Size(built));
+    }
+
+    [Fact]
+    public void A_String_Of_Characters_The_Writer_Escapes_Is_Bounded_By_Six_Bytes_Each()
+    {
+        var node = new JsonObject { ["s"] = new string('<', 1000) + new string('\u00e9', 1000) + string.Concat(Enumerable.Repeat("\U0001F600", 500)) };
+
+        Assert.True(JsonBytes.SizeBound(node) >= JsonBytes.Size(node));
+        Assert.True(JsonBytes.Size(node) > 10_000); // escaped: 6 bytes per character (12 per surrogate pair)
+    }
+
+    [Fact]
+    public void A_Value_Of_A_Type_It_Does_Not_Bound_Gives_No_Bound()
+    {
+        var node = new JsonObject { ["when"] = JsonValue.Create(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc)) };
+
+        Assert.Null(JsonBytes.SizeBound(node));
+    }
+
+    // The same document with every value built in code (strings, longs, doubles, bools), as the emulator's controllers build them.
+    private static JsonNode? Rebuild(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key, Rebuild(kv.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Rebuild)]),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => JsonValue.Create(v.GetValue<string>()),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => v.TryGetValue<long>(out var l) ? JsonValue.Create(l) : JsonValue.Create(v.GetValue<double>()),
+        JsonValue v => JsonValue.Create(v.GetValue<bool>()),
+        _ => null,
+    };
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace TinyImage.KubeEmulator.Tests;
+
+/// <summary>A status write by a controller inside the emulator (<c>ObjectStore.Mutate</c> with the status subresource's rules).</summary>
+public sealed class StatusWriteTests
+{
+    private static (ObjectStore Store, ResourceType Jobs) StoreWithJob()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var jobs = registry.Find("batch", "v1", "jobs")!;
+        var created = store.Create(jobs, "default", JsonNode.Parse("""
+            {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"build","namespace":"default"},
+             "spec":{"backoffLimit":0,"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"example/c:1"}]}}}}
+            """)!.AsObject());
+        Assert.Equal(201, created.Code);
+        return (store, jobs);
+    }
+
+    [Fact]
+    public void A_Status_Write_Keeps_The_Stored_Spec_Even_When_The_Copy_Changed_It()
+    {
+        var (store, jobs) = StoreWithJob();
+        var before = store.Peek(jobs, "default", "build")!["spec"]!.DeepClone();
+
+        var result = store.Mutate(jobs, "default", "build", j =>
+        {
+            j["spec"]!["parallelism"] = 5;
+            ObjectStore.EnsureObject(j, "status")["active"] = 1;
+        }, statusOnly: true);
+
+        Assert.Equal(200, result.Code);
+        var stored = store.Peek(jobs, "default", "build")!;
+        Assert.True(JsonNode.DeepEquals(before, stored["spec"]));
+        Assert.Equal(1, (int?)stored["status"]!["active"]);
+    }
+
+    [Fact]
+    public void A_Status_Write_Takes_Over_The_Unchanged_Spec_Of_The_Controllers_Copy_Instead_Of_Copying_The_Stored_One()
+    {
+        var (store, jobs) = StoreWithJob();
+        var stored = store.Peek(jobs, "default", "build")!;
+        JsonNode? copysSpec = null;
+
+        store.Mutate(jobs, "default", "build", j =>
+        {
+            copysSpec = j["spec"];
+            ObjectStore.EnsureObject(j, "status")["active"] = 1;
+        }, statusOnly: true);
+
+        var next = store.Peek(jobs, "default", "build")!;
+        Assert.NotSame(stored, next);
+        Assert.Same(copysSpec, next["spec"]);
+        Assert.True(JsonNode.DeepEquals(stored["spec"], next["spec"]));
+        Assert.True(JsonNode.DeepEquals(stored["metadata"]!["labels"], next["metadata"]!["labels"]));
+    }
+
+    [Fact]
+    public void A_Create_Copies_The_Callers_Body_Unless_The_Caller_Gives_It_Away()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var namespaces = registry.Find("", "v1", "namespaces")!;
+        var kept = new JsonObject { ["metadata"] = new JsonObject { ["name"] = "kept" } };
+        var given = new JsonObject { ["metadata"] = new JsonObject { ["name"] = "given" } };
+
+        Assert.Equal(201, store.Create(namespaces, null, kept).Code);
+        Assert.Equal(201, store.Create(namespaces, null, given, owned: true).Code);
+
+        Assert.Equal("""{"metadata":{"name":"kept"}}""", kept.ToJsonString()); // a controller's object is left as it was
+        Assert.NotNull(given["metadata"]!["uid"]); // a request's parsed body became the object (no copy made first)
+        Assert.True(store.Peek(namespaces, null, "given") is not null);
+    }
+
+    [Fact]
+    public void A_Status_Write_That_Changes_Nothing_Answers_With_The_Stored_Object_Presented_Only_When_Read()
+    {
+        var (store, jobs) = StoreWithJob();
+        var stored = store.Peek(jobs, "default", "build")!;
+
+        var result = store.Mutate(jobs, "default", "build", _ => { }, statusOnly: true);
+
+        Assert.Equal(200, result.Code);
+        Assert.Same(stored, store.Peek(jobs, "default", "build")); // nothing committed
+        Assert.Same(stored, result.ReadOnlyBody); // no copy made for a caller that only reads
+        Assert.NotSame(stored, result.Body);
+        Assert.True(JsonNode.DeepEquals(stored, result.Body));
+    }
+}
