@@ -108,22 +108,6 @@ public sealed class ResourceClient<T>
     public Task<WriteResult<T>> PatchAsync(string? @namespace, string name, PatchType patchType, string body, CancellationToken cancellationToken) =>
         PatchCoreAsync(Type.ItemPath(@namespace, name), patchType, body, cancellationToken);
 
-    /// <summary>Patches the <c>/status</c> subresource.</summary>
-    public Task<WriteResult<T>> PatchStatusAsync(string? @namespace, string name, PatchType patchType, string body, CancellationToken cancellationToken) =>
-        PatchCoreAsync(Type.ItemPath(@namespace, name) + "/status", patchType, body, cancellationToken);
-
-    /// <summary>Reads the <c>/status</c> subresource; null when the object does not exist.</summary>
-    public async Task<T?> GetStatusAsync(string? @namespace, string name, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Get, Type.ItemPath(@namespace, name) + "/status", null, null, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        return await ReadItemAsync(response, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>Deletes an object; false when it was already gone.</summary>
     public async Task<bool> DeleteAsync(string? @namespace, string name, PropagationPolicy propagation, CancellationToken cancellationToken)
     {
