@@ -216,6 +216,40 @@ public sealed class CrudTests
         Assert.NotEqual(w.Rv(), labelled.Rv());
     }
 
+    /// <summary>
+    /// pkg/registry/apps/deployment/strategy.go, PrepareForUpdate: a Deployment's generation moves on a spec change and also
+    /// on an annotation change (annotations are copied to its ReplicaSets); a label change, an empty annotation map where
+    /// there was none, and a /status write keep it.
+    /// </summary>
+    [Fact]
+    public async Task A_Deployment_Generation_Bumps_On_Annotation_Changes_But_Not_On_Labels_Or_Status()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        const string path = "/apis/apps/v1/namespaces/default/deployments";
+        var deployment = JsonNode.Parse("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"default"},
+             "spec":{"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},
+             "spec":{"containers":[{"name":"app","image":"a:1"}]}}}}
+            """)!.AsObject();
+        var (_, created) = await http.PostJsonAsync(path, deployment);
+
+        var (_, labelled) = await http.PatchJsonAsync(path + "/d", JsonNode.Parse("""{"metadata":{"labels":{"a":"b"}}}""")!);
+        var (_, emptyAnnotations) = await http.PatchJsonAsync(path + "/d", JsonNode.Parse("""{"metadata":{"annotations":{}}}""")!);
+        var (_, statusWritten) = await http.PatchJsonAsync(path + "/d/status", JsonNode.Parse("""{"status":{"observedGeneration":1}}""")!);
+        var (_, annotated) = await http.PatchJsonAsync(path + "/d", JsonNode.Parse("""{"metadata":{"annotations":{"team":"a"}}}""")!);
+        var (_, reannotated) = await http.PatchJsonAsync(path + "/d", JsonNode.Parse("""{"metadata":{"annotations":{"team":"b"}}}""")!);
+        var (_, unannotated) = await http.PatchJsonAsync(path + "/d", JsonNode.Parse("""{"metadata":{"annotations":{"team":null}}}""")!);
+
+        Assert.Equal(1, created.Generation());
+        Assert.Equal(1, labelled.Generation());
+        Assert.Equal(1, emptyAnnotations.Generation());
+        Assert.Equal(1, statusWritten.Generation());
+        Assert.Equal(2, annotated.Generation());
+        Assert.Equal(3, reannotated.Generation());
+        Assert.Equal(4, unannotated.Generation());
+    }
+
     [Fact]
     public async Task ConfigMaps_Carry_No_Generation()
     {

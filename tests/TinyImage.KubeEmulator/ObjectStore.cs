@@ -795,7 +795,7 @@ internal sealed partial class ObjectStore
             next = EventConversion.ToCore(next);
         }
 
-        if (!statusOnly && type.HasGeneration && SpecChanged(type, existing, next))
+        if (!statusOnly && type.HasGeneration && (SpecChanged(type, existing, next) || DeploymentAnnotationsChanged(type, existing, next)))
         {
             next["metadata"]!["generation"] = (JsonNumbers.Long(existing["metadata"]!["generation"]) ?? 0) + 1;
         }
@@ -1124,6 +1124,24 @@ internal sealed partial class ObjectStore
     }
 
     /// <summary>Whether anything but metadata, kind, apiVersion (and status, for a type with the status subresource) differs; compared in place, without copies.</summary>
+    /// <summary>
+    /// A Deployment's generation also moves when its annotations change (other than through /status): they are copied to
+    /// its ReplicaSets (pkg/registry/apps/deployment/strategy.go, PrepareForUpdate). Semantic equality: no annotations
+    /// and an empty map are the same.
+    /// </summary>
+    private static bool DeploymentAnnotationsChanged(ResourceType type, JsonObject before, JsonObject after)
+    {
+        if (type.Group != "apps" || type.Plural != "deployments")
+        {
+            return false;
+        }
+
+        static JsonObject? Annotations(JsonObject obj) => obj["metadata"]?["annotations"] is JsonObject { Count: > 0 } map ? map : null;
+        var old = Annotations(before);
+        var next = Annotations(after);
+        return old is null ? next is not null : next is null || !JsonNode.DeepEquals(old, next);
+    }
+
     private static bool SpecChanged(ResourceType type, JsonObject before, JsonObject after)
     {
         bool Ignored(string key) => key is "metadata" or "kind" or "apiVersion" || (type.HasStatus && key == "status");
