@@ -12,7 +12,7 @@ namespace TinyImage.Kube;
 /// </summary>
 public static class ChildWriter
 {
-    public static async Task<ApplyResult<T>> CreateOrUpdateAsync<T>(
+    public static Task<ApplyResult<T>> CreateOrUpdateAsync<T>(
         ResourceClient<T> client,
         ResourceCache<T> cache,
         T desired,
@@ -21,54 +21,8 @@ public static class ChildWriter
         Action<T> mutate,
         CancellationToken cancellationToken,
         bool readCreated = true)
-        where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(cache);
-        ArgumentNullException.ThrowIfNull(desired);
-        ArgumentNullException.ThrowIfNull(matches);
-        ArgumentNullException.ThrowIfNull(mutate);
-        var actual = cache.Get(ObjectKey.Of(desired));
-        if (actual is null)
-        {
-            var created = readCreated
-                ? await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false)
-                : new WriteResult<T>(await client.CreateOutcomeAsync(desired, cancellationToken).ConfigureAwait(false), null);
-            switch (created.Outcome)
-            {
-                case WriteOutcome.Ok:
-                    return new ApplyResult<T>(ApplyOutcome.Created, created.Value);
-                case WriteOutcome.AlreadyExists:
-                    // The cache lags behind our own create, or the name is taken by an object the cache does not see.
-                    actual = await client.GetAsync(desired.Metadata.NamespaceProperty, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
-                    if (actual is null)
-                    {
-                        return new ApplyResult<T>(ApplyOutcome.Conflict, null);
-                    }
-
-                    break;
-                default:
-                    return new ApplyResult<T>(ApplyOutcome.Conflict, null);
-            }
-        }
-
-        if (!IsControlledBy(actual, ownerUid))
-        {
-            return new ApplyResult<T>(ApplyOutcome.NotOurs, actual);
-        }
-
-        if (matches(actual))
-        {
-            return new ApplyResult<T>(ApplyOutcome.Unchanged, actual);
-        }
-
-        var updated = ObjectCopy.Clone(actual, client.Type.ItemInfo);
-        mutate(updated);
-        var written = await client.ReplaceAsync(updated, cancellationToken).ConfigureAwait(false);
-        return written.IsOk
-            ? new ApplyResult<T>(ApplyOutcome.Updated, written.Value)
-            : new ApplyResult<T>(ApplyOutcome.Conflict, null);
-    }
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        CreateOrUpdateCoreAsync(client, cache, desired, ownerUid, null, matches, mutate, readCreated, cancellationToken);
 
     /// <summary>
     /// <see cref="CreateOrUpdateAsync{T}"/> for a child cached without its spec (a Deployment without its pod template):
@@ -79,7 +33,7 @@ public static class ChildWriter
     /// read in full and compared by <paramref name="matches"/>, and an update applies <paramref name="mutate"/> to that
     /// full copy, never to the cached form.
     /// </summary>
-    public static async Task<ApplyResult<T>> CreateOrUpdateBySpecHashAsync<T>(
+    public static Task<ApplyResult<T>> CreateOrUpdateBySpecHashAsync<T>(
         ResourceClient<T> client,
         ResourceCache<T> cache,
         T desired,
@@ -90,44 +44,77 @@ public static class ChildWriter
         CancellationToken cancellationToken)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        ArgumentNullException.ThrowIfNull(generations);
+        return CreateOrUpdateCoreAsync(client, cache, desired, ownerUid, generations, matches, mutate, readCreated: true, cancellationToken);
+    }
+
+    private static async Task<ApplyResult<T>> CreateOrUpdateCoreAsync<T>(
+        ResourceClient<T> client,
+        ResourceCache<T> cache,
+        T desired,
+        string? ownerUid,
+        OwnGenerations? generations,
+        Func<T, bool> matches,
+        Action<T> mutate,
+        bool readCreated,
+        CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(desired);
-        ArgumentNullException.ThrowIfNull(generations);
         ArgumentNullException.ThrowIfNull(matches);
         ArgumentNullException.ThrowIfNull(mutate);
-        var cached = cache.Get(ObjectKey.Of(desired));
-        if (cached is null)
-        {
-            var created = await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false);
-            if (created.Outcome == WriteOutcome.Ok)
-            {
-                generations.Remember(created.Value!);
-                return new ApplyResult<T>(ApplyOutcome.Created, created.Value);
-            }
-
-            if (created.Outcome != WriteOutcome.AlreadyExists)
-            {
-                return new ApplyResult<T>(ApplyOutcome.Conflict, null);
-            }
-
-            // The cache lags behind our own create, or the name is taken by an object the cache does not see.
-        }
-        else if (!IsControlledBy(cached, ownerUid))
-        {
-            return new ApplyResult<T>(ApplyOutcome.NotOurs, cached);
-        }
-        else if (generations.IsOurs(cached)
-            && IsSubset(desired.Metadata.Labels, cached.Metadata.Labels)
-            && IsSubset(desired.Metadata.Annotations, cached.Metadata.Annotations))
-        {
-            return new ApplyResult<T>(ApplyOutcome.Unchanged, cached);
-        }
-
-        var actual = await client.GetAsync(desired.Metadata.NamespaceProperty, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        var actual = cache.Get(ObjectKey.Of(desired));
+        var readInFull = false; // actual is a fresh read of the server's object, not a cached instance
         if (actual is null)
         {
-            return new ApplyResult<T>(ApplyOutcome.Conflict, null); // gone since the cache saw it: the next pass creates it
+            var created = readCreated
+                ? await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false)
+                : new WriteResult<T>(await client.CreateOutcomeAsync(desired, cancellationToken).ConfigureAwait(false), null);
+            switch (created.Outcome)
+            {
+                case WriteOutcome.Ok:
+                    if (generations is not null)
+                    {
+                        generations.Remember(created.Value!);
+                    }
+
+                    return new ApplyResult<T>(ApplyOutcome.Created, created.Value);
+                case WriteOutcome.AlreadyExists:
+                    // The cache lags behind our own create, or the name is taken by an object the cache does not see.
+                    break;
+                default:
+                    return new ApplyResult<T>(ApplyOutcome.Conflict, null);
+            }
+        }
+        else if (generations is not null)
+        {
+            // Cached without its spec: ours and unchanged only at the generation our own write or comparison left.
+            if (!IsControlledBy(actual, ownerUid))
+            {
+                return new ApplyResult<T>(ApplyOutcome.NotOurs, actual);
+            }
+
+            if (generations.IsOurs(actual)
+                && IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
+                && IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations))
+            {
+                return new ApplyResult<T>(ApplyOutcome.Unchanged, actual);
+            }
+
+            actual = null;
+        }
+
+        if (actual is null)
+        {
+            actual = await client.GetAsync(desired.Metadata.NamespaceProperty, desired.Metadata.Name, cancellationToken).ConfigureAwait(false);
+            if (actual is null)
+            {
+                return new ApplyResult<T>(ApplyOutcome.Conflict, null); // gone since: the next pass creates it
+            }
+
+            readInFull = true;
         }
 
         if (!IsControlledBy(actual, ownerUid))
@@ -137,18 +124,19 @@ public static class ChildWriter
 
         if (matches(actual))
         {
-            generations.Remember(actual);
+            generations?.Remember(actual);
             return new ApplyResult<T>(ApplyOutcome.Unchanged, actual);
         }
 
-        mutate(actual); // a fresh read of our own: no cached instance is changed
-        var written = await client.ReplaceAsync(actual, cancellationToken).ConfigureAwait(false);
+        var updated = readInFull ? actual : ObjectCopy.Clone(actual, client.Type.ItemInfo); // never change a cached instance
+        mutate(updated);
+        var written = await client.ReplaceAsync(updated, cancellationToken).ConfigureAwait(false);
         if (!written.IsOk)
         {
             return new ApplyResult<T>(ApplyOutcome.Conflict, null);
         }
 
-        generations.Remember(written.Value!);
+        generations?.Remember(written.Value!);
         return new ApplyResult<T>(ApplyOutcome.Updated, written.Value);
     }
 
