@@ -28,10 +28,22 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
     /// </summary>
     private readonly ConcurrentDictionary<ObjectKey, (string JobUid, string Digest)> digests = new();
 
+    /// <summary>
+    /// The build Job each TinyImage had this process create, until the Job cache shows it: only for such a Job does a
+    /// pass whose cache lacks it ask the API server (the cache lags behind our own create). Any other Job the cache does
+    /// not show is absent or was written where the cache cannot see it (another owner, a previous leader in a hand-over):
+    /// its create answers 409 and <see cref="ChildWriter"/> reads it then. A GET before every first create was one read
+    /// per TinyImage on the way to Ready, nearly always a 404 (issue 17).
+    /// </summary>
+    private readonly ConcurrentDictionary<ObjectKey, string> created = new();
+
     public string Name => "build";
 
     /// <summary>Pod digests held, for tests.</summary>
     internal int HeldDigests => digests.Count;
+
+    /// <summary>Created Jobs the cache has not shown yet, for tests.</summary>
+    internal int HeldCreatedJobs => created.Count;
 
     /// <summary>
     /// The informer shows the TinyImage's status: a digest it records (or a TinyImage that is gone, <paramref name="stored"/>
@@ -42,6 +54,11 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         if (gone || (stored?.Digest is { } digest && digests.TryGetValue(key, out var held) && held.Digest == digest))
         {
             digests.TryRemove(key, out _);
+        }
+
+        if (gone)
+        {
+            created.TryRemove(key, out _);
         }
     }
 
@@ -65,6 +82,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             run.Status.Build.Inputs ??= run.Plan?.Inputs;
         }
 
+        var key = new ObjectKey(run.Namespace, run.Name);
         var job = cluster.JobCache.Get(run.Namespace, name);
         if (job is null)
         {
@@ -74,8 +92,19 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
                 return recorded;
             }
 
-            // The cache may not have seen a Job this operator (or a previous one) just created: ask before creating.
-            job = await cluster.Jobs.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false);
+            if (created.TryGetValue(key, out var pending) && pending == name)
+            {
+                // Created by an earlier pass of this process and not yet in the cache: ask rather than create it again.
+                job = await cluster.Jobs.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false);
+                if (job is null)
+                {
+                    created.TryRemove(KeyValuePair.Create(key, name)); // deleted before the cache saw it: build it again
+                }
+            }
+        }
+        else
+        {
+            created.TryRemove(KeyValuePair.Create(key, name));
         }
 
         if (job is null)
@@ -321,6 +350,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         switch (job.Outcome)
         {
             case ApplyOutcome.Created:
+                created[new ObjectKey(run.Namespace, run.Name)] = name;
                 logger.LogInformation("Started build {Namespace}/{Job}", run.Namespace, name);
                 OperatorMetrics.BuildsStarted.Add(1);
                 return (Running(run, null, "build Job " + name + " created"), true);

@@ -28,7 +28,7 @@ public sealed class RbacMatchesCodeTests
         [("tinyimage.dev", "tinyimages", "get")] = "a direct read when the cache is behind a write (409)",
         [("", "services", "get")] = "a direct read before creating a child the cache has not seen",
         [("apps", "deployments", "get")] = "a direct read before creating a child the cache has not seen, and a full read of a cached Deployment whose generation is not the one the operator wrote (drift, a restart: the cache holds no pod template)",
-        [("batch", "jobs", "get")] = "a direct read before creating a Job the cache has not seen (never two builds for one hash)",
+        [("batch", "jobs", "get")] = "a direct read of a Job this operator created that the cache has not shown yet, or of one whose create answered 409 (never two builds for one hash)",
         [("", "configmaps", "update")] = "the SBOM ConfigMap of a newly verified digest, and the Containerfile ConfigMap's retry note",
         [("batch", "jobs", "delete")] = "build history pruning (options.BuildHistoryLimit) and retries",
         [("gateway.networking.k8s.io", "httproutes", "update")] = "an HTTPRoute edited by someone else, or a changed deploy.route, is written back (as the Ingress update the scenario shows)",

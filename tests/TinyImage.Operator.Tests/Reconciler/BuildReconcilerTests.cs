@@ -53,16 +53,59 @@ public sealed class BuildReconcilerTests
     {
         await using var h = await StartAsync();
         var (tinyImage, run) = await SetUpAsync(h);
-        await Step(h).ReconcileAsync(run, Token);
+        var step = Step(h);
+        await step.ReconcileAsync(run, Token);
         var writes = h.Writes();
+        Assert.Equal(1, step.HeldCreatedJobs);
 
         var again = await h.PassAsync(tinyImage, run.Status);
-        var result = await Step(h).ReconcileAsync(again, Token);
+        var result = await step.ReconcileAsync(again, Token);
 
         Assert.Equal((StepAction.Wait, Conditions.ReasonBuilding), (result.Action, result.Reason));
         Assert.Contains("is running", result.Message, StringComparison.Ordinal);
         Assert.Equal(writes, h.Writes());
+        Assert.Equal(1, h.Kube.Requests.Count("get", "jobs"));
         Assert.Single(h.Kube.List("batch/v1", "jobs", Namespace));
+
+        // Once the cache shows the Job, nothing is held for it and the passes ask the API server nothing about it.
+        await h.SyncAsync(h.Cluster.Jobs, h.Cluster.JobCache, run.Status.Build!.JobName!);
+        var third = await h.PassAsync(tinyImage, again.Status);
+        h.Kube.Requests.Clear();
+        await step.ReconcileAsync(third, Token);
+        Assert.Equal(0, step.HeldCreatedJobs);
+        Assert.Equal(0, h.Kube.Requests.Count("get", "jobs"));
+    }
+
+    [Fact]
+    public async Task The_First_Build_Of_A_TinyImage_Creates_Its_Job_Without_Reading_It_First()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        h.Kube.Requests.Clear();
+
+        await Step(h).ReconcileAsync(run, Token);
+
+        Assert.Equal(1, h.Kube.Requests.Count("create", "jobs"));
+        Assert.Equal(0, h.Kube.Requests.Count("get", "jobs"));
+    }
+
+    [Fact]
+    public async Task A_Restarted_Operator_Whose_Cache_Lacks_Its_Own_Job_Adopts_It_Through_The_Creates_Conflict()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        var job = h.Kube.List("batch/v1", "jobs", Namespace).Single();
+
+        // Another process (a restart, a new leader) whose cache has not seen the Job: no record of having created it.
+        var again = await h.PassAsync(tinyImage, run.Status);
+        var result = await Step(h).ReconcileAsync(again, Token);
+
+        Assert.Equal((StepAction.Wait, Conditions.ReasonBuilding), (result.Action, result.Reason));
+        Assert.Contains("adopting build Job " + run.Status.Build!.JobName, result.Message, StringComparison.Ordinal);
+        var after = h.Kube.List("batch/v1", "jobs", Namespace).Single();
+        Assert.Equal((string?)job["metadata"]!["uid"], (string?)after["metadata"]!["uid"]);
+        Assert.Equal((string?)job["metadata"]!["resourceVersion"], (string?)after["metadata"]!["resourceVersion"]);
     }
 
     [Fact]
@@ -240,13 +283,17 @@ public sealed class BuildReconcilerTests
         var foreign = KanikoJobBuilder.BuildJob(run.Valid, run.Hash!, Options);
         foreign.Metadata.OwnerReferences = null;
         Assert.True((await h.Cluster.Jobs.CreateAsync(foreign, Token)).IsOk);
+        var before = h.Kube.List("batch/v1", "jobs", Namespace).Single();
         h.Kube.Requests.Clear();
 
         var result = await Step(h).ReconcileAsync(run, Token);
 
+        // The cache sees only the operator's Jobs: the create finds the name taken (409) and the read says whose it is.
         Assert.Equal((StepAction.Stop, Conditions.ReasonChildConflict), (result.Action, result.Reason));
         Assert.Contains("Job " + Namespace + "/" + foreign.Metadata.Name, result.Message, StringComparison.Ordinal);
-        Assert.Equal(0, h.Writes());
+        Assert.Equal(0, h.Writes("jobs") - h.Kube.Requests.Count("create", "jobs"));
+        var after = h.Kube.List("batch/v1", "jobs", Namespace).Single();
+        Assert.Equal(before.ToJsonString(), after.ToJsonString());
     }
 
     [Fact]
