@@ -31,7 +31,10 @@ internal static class BuiltinRules
                 // Everything but status is the stored (already round-tripped) object: decode just the new status.
                 if (GoJson.RoundTripField(obj, GoType.Struct(root), "status") is { } status)
                 {
-                    obj["status"] = status;
+                    if (!ReferenceEquals(status, obj["status"]))
+                    {
+                        obj["status"] = status;
+                    }
                 }
                 else
                 {
