@@ -101,6 +101,12 @@ internal static class BuiltinRules
         return null;
     }
 
+    /// <summary>
+    /// Whether the server stores an object of <paramref name="type"/> as written (no Go round trip, no defaulting or
+    /// validation here, no custom-resource schema): then a status write equal to the stored status changes nothing.
+    /// </summary>
+    public static bool StoresAsWritten(ResourceType type) => !type.IsCustomResource && RootType(type) is null;
+
     private static string? RootType(ResourceType type) => (type.Group, type.Version, type.Plural) switch
     {
         ("", "v1", "namespaces") => "core.Namespace",
