@@ -88,4 +88,38 @@ public sealed class StatusWriteTests
         Assert.NotSame(stored, result.Body);
         Assert.True(JsonNode.DeepEquals(stored, result.Body));
     }
+
+    [Fact]
+    public void A_Whole_Status_Equal_To_The_Stored_One_Is_Not_Written_And_No_Copy_Is_Made_To_Find_That_Out()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var replicaSets = registry.Find("apps", "v1", "replicasets")!;
+        Assert.Equal(201, store.Create(replicaSets, "default", JsonNode.Parse("""
+            {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-1","namespace":"default"},
+             "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}
+            """)!.AsObject()).Code);
+        JsonObject Status(int ready) => new() { ["replicas"] = 1, ["readyReplicas"] = ready, ["observedGeneration"] = 1 };
+        Assert.Equal(200, store.WriteStatus(replicaSets, "default", "web-1", Status(ready: 0)).Code);
+        var stored = store.Peek(replicaSets, "default", "web-1")!;
+        var status = Status(ready: 0);
+        var copyCost = GC.GetAllocatedBytesForCurrentThread();
+        _ = stored.DeepClone();
+        copyCost = GC.GetAllocatedBytesForCurrentThread() - copyCost;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var unchanged = store.WriteStatus(replicaSets, "default", "web-1", status);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var changed = store.WriteStatus(replicaSets, "default", "web-1", Status(ready: 1));
+
+        Assert.Equal(200, unchanged.Code);
+        Assert.Same(stored, unchanged.ReadOnlyBody); // nothing committed, the stored object answered
+        Assert.True(allocated < copyCost / 2, $"{allocated} bytes allocated for a write that changes nothing (a copy is {copyCost})");
+        Assert.Equal(200, changed.Code);
+        var next = store.Peek(replicaSets, "default", "web-1")!;
+        Assert.NotSame(stored, next);
+        Assert.Equal(1, (int?)next["status"]!["readyReplicas"]);
+        Assert.True(JsonNode.DeepEquals(stored["spec"], next["spec"]));
+    }
 }

@@ -413,6 +413,32 @@ internal sealed partial class ObjectStore
         }
     }
 
+    /// <summary>
+    /// Writes a status a controller inside the emulator computed whole (the ReplicaSet controller's): as <see cref="Mutate"/>
+    /// with a mutation that sets it, but without presenting a copy to edit when the write changes nothing, which for a kind
+    /// stored as written (<see cref="Builtins.BuiltinRules.StoresAsWritten"/>) is when the status equals the stored one.
+    /// </summary>
+    public ApiResult WriteStatus(ResourceType type, string? ns, string name, JsonObject status)
+    {
+        lock (_gate)
+        {
+            var existing = Find(type, ns, name);
+            if (existing is null)
+            {
+                return ApiErrors.NotFound(type, name);
+            }
+
+            if (Builtins.BuiltinRules.StoresAsWritten(type) && !EventConversion.IsEventsV1(type) && JsonNode.DeepEquals(existing["status"], status))
+            {
+                return new ApiResult(200, type, existing);
+            }
+
+            var copy = Present(type, existing);
+            copy["status"] = status;
+            return UpdateLocked(type, existing, copy, statusOnly: true, dryRun: false, owned: true);
+        }
+    }
+
     /// <summary>Removes every object of a group/resource (a CRD went away), announcing each as DELETED.</summary>
     public void DropAll(string group, string plural)
     {

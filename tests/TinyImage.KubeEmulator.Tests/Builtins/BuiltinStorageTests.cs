@@ -328,4 +328,56 @@ public sealed class BuiltinStorageTests
         Assert.Equal("""{"replicas":1}""", patched["status"]!.ToJsonString());
         Assert.Equal(400, badCode);
     }
+
+    [Fact]
+    public void The_Go_Round_Trip_Is_Done_In_Place_Keeping_The_Nodes_It_Writes_Unchanged()
+    {
+        // Fields out of Go's order, an unknown field, unsorted map keys, a quantity and a time to rewrite, a number, a null.
+        var input = JsonNode.Parse("""
+            {"spec":{"template":{"spec":{"containers":[{"image":"nginx","name":"app","bogus":1,
+                                                        "resources":{"requests":{"memory":"1024Mi","cpu":"0.5"}}}]}},
+                     "replicas":2,"paused":true,"selector":null},
+             "metadata":{"name":"web","labels":{"b":"2","a":"1"},"creationTimestamp":"2024-01-02T03:04:05+01:00",
+                         "deletionTimestamp":"2024-01-02T03:04:05Z"},
+             "kind":"Deployment","apiVersion":"apps/v1"}
+            """)!.AsObject();
+        var spec = input["spec"]!;
+        var container = spec["template"]!["spec"]!["containers"]![0]!.AsObject();
+        var image = container["image"]!;
+        var labelA = input["metadata"]!["labels"]!["a"]!;
+        var paused = spec["paused"]!;
+        var deleted = input["metadata"]!["deletionTimestamp"]!;
+        var memory = container["resources"]!["requests"]!["memory"]!;
+        var replicas = spec["replicas"]!;
+        var type = KubeEmulator.Builtins.GoType.Struct("apps.Deployment");
+
+        var output = KubeEmulator.Builtins.GoJson.RoundTrip(input, type);
+
+        // What encoding/json writes (unchanged by doing it in place) ...
+        const string Written = """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","creationTimestamp":"2024-01-02T02:04:05Z",
+            "deletionTimestamp":"2024-01-02T03:04:05Z","labels":{"a":"1","b":"2"}},"spec":{"replicas":2,"selector":null,
+            "template":{"metadata":{},"spec":{"containers":[{"name":"app","image":"nginx",
+            "resources":{"requests":{"cpu":"500m","memory":"1Gi"}}}]}},"strategy":{},"paused":true},"status":{}}
+            """;
+        Assert.Equal(Written.ReplaceLineEndings(""), output.ToJsonString());
+
+        // ... from the input's own nodes where the value is written as it came; only a changed value is a new node.
+        Assert.Same(input, output);
+        Assert.Same(spec, output["spec"]);
+        Assert.Same(container, output["spec"]!["template"]!["spec"]!["containers"]![0]);
+        Assert.Same(image, container["image"]);
+        Assert.Same(labelA, output["metadata"]!["labels"]!["a"]);
+        Assert.Same(paused, output["spec"]!["paused"]);
+        Assert.Same(deleted, output["metadata"]!["deletionTimestamp"]);
+        Assert.NotSame(memory, container["resources"]!["requests"]!["memory"]);
+        Assert.NotSame(replicas, output["spec"]!["replicas"]); // parsed text (could be -0 or 1e0): written anew as an integer
+
+        // Its own output decodes to itself, every node kept (an integer now too).
+        var decodedReplicas = output["spec"]!["replicas"];
+        var again = KubeEmulator.Builtins.GoJson.RoundTrip(output, type);
+        Assert.Same(output, again);
+        Assert.Same(decodedReplicas, again["spec"]!["replicas"]);
+        Assert.Same(container["resources"]!["requests"]!["memory"], again["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["requests"]!["memory"]);
+    }
 }

@@ -212,4 +212,21 @@ public sealed class DeploymentUtilTableTests
         Assert.False(d.Object.ContainsKey("spec"));
         Assert.True(JsonNode.DeepEquals(before, stored)); // the object read is never written
     }
+
+    [Theory]
+    [InlineData(null, "5f5c977cff")]
+    [InlineData(3, "7889c64bd")]
+    public void The_Pod_Template_Hash_Is_Taken_Of_The_Template_With_Sorted_Keys_As_Always(int? collisionCount, string expected)
+    {
+        // Keys out of order at every level, strings the default encoder escapes, numbers of each kind, a null, nested arrays:
+        // the hash names existing ReplicaSets, so the bytes it is taken of must not change.
+        var template = JsonNode.Parse("""
+            {"spec":{"containers":[{"name":"app","image":"r/a+b<c>:1","args":["--x=\"q\"","é✓"],"ports":[{"containerPort":8080}]}],
+                     "terminationGracePeriodSeconds":30,"priority":-1,"ratio":0.25,"big":12345678901234,"nodeName":null},
+             "metadata":{"labels":{"z":"1","a":"2"},"annotations":{}}}
+            """)!.AsObject();
+        template["spec"]!["added"] = 7; // a value built in .NET, not parsed
+
+        Assert.Equal(expected, PodTemplateHash.Compute(template, collisionCount));
+    }
 }

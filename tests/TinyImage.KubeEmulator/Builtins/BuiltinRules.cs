@@ -31,7 +31,10 @@ internal static class BuiltinRules
                 // Everything but status is the stored (already round-tripped) object: decode just the new status.
                 if (GoJson.RoundTripField(obj, GoType.Struct(root), "status") is { } status)
                 {
-                    obj["status"] = status;
+                    if (!ReferenceEquals(status, obj["status"]))
+                    {
+                        obj["status"] = status;
+                    }
                 }
                 else
                 {
@@ -97,6 +100,12 @@ internal static class BuiltinRules
         obj = reencode ? GoJson.RoundTrip(next, GoType.Struct(root)) : next;
         return null;
     }
+
+    /// <summary>
+    /// Whether the server stores an object of <paramref name="type"/> as written (no Go round trip, no defaulting or
+    /// validation here, no custom-resource schema): then a status write equal to the stored status changes nothing.
+    /// </summary>
+    public static bool StoresAsWritten(ResourceType type) => !type.IsCustomResource && RootType(type) is null;
 
     private static string? RootType(ResourceType type) => (type.Group, type.Version, type.Plural) switch
     {

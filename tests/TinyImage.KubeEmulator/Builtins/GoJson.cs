@@ -20,10 +20,18 @@ internal static partial class GoJson
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<GoType, Value> ZeroStructs = new();
 
-    /// <summary>The object as the server stores it; throws <see cref="GoDecodeException"/> when the decoder refuses it.</summary>
+    /// <summary>
+    /// The object as the server stores it; throws <see cref="GoDecodeException"/> when the decoder refuses it. The round trip
+    /// is done in place: <paramref name="input"/> (which the caller owns and gives up) becomes the result, every node whose
+    /// value the encoder would write unchanged (a string, a bool, a canonical time or quantity, an object whose fields are
+    /// already in Go's order) is kept, and only what changes is built anew. After a refusal the input is left part-decoded.
+    /// </summary>
     public static JsonObject RoundTrip(JsonObject input, GoType type) => (JsonObject)Decode(input, type, type.Name, "").Json!;
 
-    /// <summary>The round trip of one top-level field of <paramref name="input"/> (null when Go would omit it).</summary>
+    /// <summary>
+    /// The round trip of one top-level field of <paramref name="input"/> (null when Go would omit it), in place as
+    /// <see cref="RoundTrip"/>: the result may be the field's own node, still in <paramref name="input"/>.
+    /// </summary>
     public static JsonNode? RoundTripField(JsonObject input, GoType type, string field)
     {
         var f = type.Fields.First(x => x.Name == field);
@@ -32,6 +40,10 @@ internal static partial class GoJson
         return (f.OmitEmpty && value.Empty) || (f.OmitZero && value.Zero) ? null : value.Json;
     }
 
+    /// <summary>
+    /// Decodes <paramref name="node"/> as <paramref name="type"/> and gives what encoding/json writes back: either
+    /// <paramref name="node"/> itself (edited in place where needed, still attached to its parent) or a new node without a parent.
+    /// </summary>
     private static Value Decode(JsonNode? node, GoType type, string owner, string path)
     {
         var kind = node?.GetValueKind() ?? JsonValueKind.Null;
@@ -56,13 +68,17 @@ internal static partial class GoJson
                     throw Mismatch(kind, node, type, owner, path);
                 }
 
-                var items = new JsonArray();
-                foreach (var item in array)
+                for (var i = 0; i < array.Count; i++)
                 {
-                    items.Add(Decode(item, type.Elem!, owner, path).Json);
+                    var item = array[i];
+                    var decoded = Decode(item, type.Elem!, owner, path).Json;
+                    if (!ReferenceEquals(decoded, item))
+                    {
+                        array[i] = decoded;
+                    }
                 }
 
-                return new Value(items, items.Count == 0, false);
+                return new Value(array, array.Count == 0, false);
             case GoKind.Map:
                 if (kind == JsonValueKind.Null)
                 {
@@ -84,7 +100,8 @@ internal static partial class GoJson
                 }
 
                 entries.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-                return new Value(new JsonObject(entries), entries.Count == 0, false);
+                Refill(map, entries);
+                return new Value(map, entries.Count == 0, false);
             case GoKind.Struct:
                 if (kind == JsonValueKind.Null)
                 {
@@ -111,7 +128,7 @@ internal static partial class GoJson
                 }
 
                 var s = node!.GetValue<string>();
-                return new Value(s, s.Length == 0, s.Length == 0);
+                return new Value(node, s.Length == 0, s.Length == 0);
             case GoKind.Int32:
             case GoKind.Int64:
                 if (kind == JsonValueKind.Null)
@@ -123,6 +140,11 @@ internal static partial class GoJson
                     || (type.Kind == GoKind.Int32 && l is < int.MinValue or > int.MaxValue))
                 {
                     throw Mismatch(kind, node, type, owner, path);
+                }
+
+                if (IsWrittenInteger(node!))
+                {
+                    return new Value(node, l == 0, l == 0);
                 }
 
                 return type.Kind == GoKind.Int32 ? new Value((int)l, l == 0, l == 0) : new Value(l, l == 0, l == 0);
@@ -137,7 +159,7 @@ internal static partial class GoJson
                     throw Mismatch(kind, node, type, owner, path);
                 }
 
-                return new Value(kind == JsonValueKind.True, kind == JsonValueKind.False, kind == JsonValueKind.False);
+                return new Value(node, kind == JsonValueKind.False, kind == JsonValueKind.False);
             case GoKind.Bytes:
                 if (kind == JsonValueKind.Null)
                 {
@@ -160,13 +182,14 @@ internal static partial class GoJson
                     throw new GoDecodeException("illegal base64 data at input byte 0");
                 }
 
-                return new Value(Convert.ToBase64String(bytes), bytes.Length == 0, false);
+                var base64 = Convert.ToBase64String(bytes);
+                return new Value(base64 == text ? node : base64, bytes.Length == 0, false);
             case GoKind.Quantity:
                 return DecodeQuantity(node, owner, path, roundToMilli: false);
             case GoKind.IntOrString:
                 if (kind == JsonValueKind.String)
                 {
-                    return new Value(node!.GetValue<string>(), false, false);
+                    return new Value(node, false, false);
                 }
 
                 if (kind == JsonValueKind.Null)
@@ -192,28 +215,46 @@ internal static partial class GoJson
                     throw Mismatch(kind, node, type, owner, path);
                 }
 
-                var formatted = FormatTime(node!.GetValue<string>(), type.Kind == GoKind.MicroTime);
-                return new Value(formatted, false, false);
+                var written = node!.GetValue<string>();
+                var formatted = FormatTime(written, type.Kind == GoKind.MicroTime);
+                return new Value(ReferenceEquals(formatted, written) ? node : formatted, false, false);
             default:
-                return new Value(node?.DeepClone(), node is null, node is null);
+                return new Value(node, node is null, node is null);
         }
     }
 
     private static Value DecodeStruct(JsonObject? input, GoType type, string path)
     {
-        var output = new JsonObject();
+        var fields = new List<KeyValuePair<string, JsonNode?>>(input?.Count ?? 4);
+        var zero = Gather(input, type, path, fields);
+        if (input is null)
+        {
+            return new Value(new JsonObject(fields), false, zero);
+        }
+
+        Refill(input, fields);
+        return new Value(input, false, zero);
+    }
+
+    /// <summary>Decodes the fields of <paramref name="type"/> from <paramref name="input"/> into <paramref name="fields"/>, in Go's order.</summary>
+    private static bool Gather(JsonObject? input, GoType type, string path, List<KeyValuePair<string, JsonNode?>> fields)
+    {
         var zero = true;
+        var merged = false;
         foreach (var field in type.Fields)
         {
             if (field.Inline)
             {
-                var inner = DecodeStruct(input, field.Type, path);
-                foreach (var (k, v) in (JsonObject)inner.Json!)
+                // An embedded struct's fields are read from the same object and written in its place (a later field of the
+                // same name replaces one written before, where it stands).
+                var inner = new List<KeyValuePair<string, JsonNode?>>();
+                zero &= Gather(input, field.Type, path, inner);
+                foreach (var entry in inner)
                 {
-                    output[k] = v?.DeepClone();
+                    Put(fields, entry.Key, entry.Value);
                 }
 
-                zero &= inner.Zero;
+                merged = true;
                 continue;
             }
 
@@ -235,10 +276,65 @@ internal static partial class GoJson
                 continue;
             }
 
-            output[field.Name] = value.Json;
+            if (merged)
+            {
+                Put(fields, field.Name, value.Json);
+            }
+            else
+            {
+                // A struct's own fields have distinct names: only after an embedded struct's can one stand already.
+                fields.Add(KeyValuePair.Create(field.Name, value.Json));
+            }
         }
 
-        return new Value(output, false, zero);
+        return zero;
+    }
+
+    /// <summary>Sets <paramref name="key"/> as a JSON object's indexer does: replaced where it stands, else added at the end.</summary>
+    private static void Put(List<KeyValuePair<string, JsonNode?>> fields, string key, JsonNode? value)
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i].Key == key)
+            {
+                fields[i] = KeyValuePair.Create(key, value);
+                return;
+            }
+        }
+
+        fields.Add(KeyValuePair.Create(key, value));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="target"/> hold exactly <paramref name="fields"/> in that order: in place when its keys are already
+    /// those (only changed values replaced), else emptied and refilled. The values are its own nodes or new ones.
+    /// </summary>
+    private static void Refill(JsonObject target, List<KeyValuePair<string, JsonNode?>> fields)
+    {
+        var same = target.Count == fields.Count;
+        for (var i = 0; same && i < fields.Count; i++)
+        {
+            same = string.Equals(target.GetAt(i).Key, fields[i].Key, StringComparison.Ordinal);
+        }
+
+        if (same)
+        {
+            for (var i = 0; i < fields.Count; i++)
+            {
+                if (!ReferenceEquals(target.GetAt(i).Value, fields[i].Value))
+                {
+                    target.SetAt(i, fields[i].Value);
+                }
+            }
+
+            return;
+        }
+
+        target.Clear();
+        foreach (var (key, value) in fields)
+        {
+            target.Add(key, value);
+        }
     }
 
     /// <summary>
@@ -273,7 +369,7 @@ internal static partial class GoJson
             throw new GoDecodeException(error!);
         }
 
-        return new Value(canonical, false, canonical == "0");
+        return new Value(kind == JsonValueKind.String && canonical == text ? node : canonical, false, canonical == "0");
     }
 
     private static string FormatTime(string text, bool micro)
@@ -360,6 +456,13 @@ internal static partial class GoJson
         return year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
             && N(11, 2) < 24 && N(14, 2) < 60 && N(17, 2) < 60;
     }
+
+    /// <summary>
+    /// Whether a number node holds a .NET integer (not parsed JSON text, which may be written <c>-0</c> or <c>1e0</c>): it is
+    /// written in the digits encoding/json writes for the decoded value, so the node can stand for it.
+    /// </summary>
+    private static bool IsWrittenInteger(JsonNode node) =>
+        node is JsonValue v && !v.TryGetValue<JsonElement>(out _) && (v.TryGetValue<int>(out _) || v.TryGetValue<long>(out _));
 
     private static bool TryLong(JsonNode node, out long value)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -25,7 +24,13 @@ internal static class PodTemplateHash
             }
         }
 
-        Write(Encoding.UTF8.GetBytes(Canonical(template)!.ToJsonString()));
+        var canonical = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(canonical))
+        {
+            WriteCanonical(writer, template);
+        }
+
+        Write(canonical.WrittenSpan);
         if (collisionCount is { } c)
         {
             Span<byte> le = stackalloc byte[4];
@@ -104,11 +109,47 @@ internal static class PodTemplateHash
         return count == b.Count - (b.ContainsKey(ignored) ? 1 : 0);
     }
 
-    private static JsonNode? Canonical(JsonNode? node) => node switch
+    /// <summary>
+    /// The template as JSON with every object's keys in ordinal order, written straight out (the bytes the hash has always
+    /// been taken of: a sorted copy of the tree written with the default encoder).
+    /// </summary>
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
     {
-        JsonObject o => new JsonObject(o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, Canonical(kv.Value)))),
-        JsonArray a => new JsonArray([.. a.Select(Canonical)]),
-        JsonValue v => JsonNode.Parse(v.ToJsonString(), documentOptions: new JsonDocumentOptions()),
-        _ => null,
-    };
+        switch (node)
+        {
+            case JsonObject o:
+                var keys = new string[o.Count];
+                var i = 0;
+                foreach (var (key, _) in o)
+                {
+                    keys[i++] = key;
+                }
+
+                Array.Sort(keys, StringComparer.Ordinal);
+                writer.WriteStartObject();
+                foreach (var key in keys)
+                {
+                    writer.WritePropertyName(key);
+                    WriteCanonical(writer, o[key]);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray a:
+                writer.WriteStartArray();
+                foreach (var item in a)
+                {
+                    WriteCanonical(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValue v:
+                v.WriteTo(writer);
+                break;
+            default:
+                writer.WriteNullValue();
+                break;
+        }
+    }
 }

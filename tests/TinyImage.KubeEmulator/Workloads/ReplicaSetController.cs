@@ -45,7 +45,7 @@ internal sealed class ReplicaSetController(ObjectStore store, ResourceRegistry r
         SetCount(status, "availableReplicas", available);
         status["terminatingReplicas"] = 0; // pods are deleted at once here (no graceful termination), DeploymentReplicaSetTerminatingReplicas is on in 1.35
         status["observedGeneration"] = rs.Generation;
-        store.Mutate(ReplicaSets, ns, name, r => r["status"] = status.DeepClone(), statusOnly: true);
+        store.WriteStatus(ReplicaSets, ns, name, status);
 
         // As the real controller: resync after minReadySeconds when every replica is ready but not yet available.
         if (rs.MinReadySeconds > 0 && ready == rs.SpecReplicas && available != rs.SpecReplicas)
