@@ -12,8 +12,9 @@ public static class ResourceTypes
     public static ResourceType<V1Secret> Secrets { get; } =
         ResourceType<V1Secret>.Create("", "v1", "secrets", "Secret", true, Ctx.Default.V1Secret, Ctx.Default.V1SecretList);
 
-    public static ResourceType<V1Pod> Pods { get; } =
-        ResourceType<V1Pod>.Create("", "v1", "pods", "Pod", true, Ctx.Default.V1Pod, Ctx.Default.V1PodList);
+    /// <summary>Pods, read only: metadata and the containers' states (<see cref="ObservedPod"/>), not KubernetesClient's whole model.</summary>
+    public static ResourceType<ObservedPod> Pods { get; } =
+        ResourceType<ObservedPod>.Create("", "v1", "pods", "Pod", true, Ctx.Default.ObservedPod, Ctx.Default.ObservedPodList);
 
     public static ResourceType<V1Service> Services { get; } =
         ResourceType<V1Service>.Create("", "v1", "services", "Service", true, Ctx.Default.V1Service, Ctx.Default.V1ServiceList);
