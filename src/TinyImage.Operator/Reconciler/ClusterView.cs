@@ -29,7 +29,7 @@ internal sealed class ClusterView
 
     /// <summary>networking.k8s.io/v1 Ingress.</summary>
     public static ResourceType<V1Ingress> Ingress { get; } =
-        ResourceType<V1Ingress>.Create("networking.k8s.io", "v1", "ingresses", "Ingress", true, KubeJsonContext.Default.V1Ingress, KubeJsonContext.Default.V1IngressList);
+        ResourceType<V1Ingress>.CreateUnlisted("networking.k8s.io", "v1", "ingresses", "Ingress", true, KubeJsonContext.Default.V1Ingress);
 
     /// <summary>deploy.route as an Ingress: read directly, not watched (only TinyImages with a route pay a read).</summary>
     public ResourceClient<V1Ingress> Ingresses { get; }
