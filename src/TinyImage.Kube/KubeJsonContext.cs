@@ -9,16 +9,15 @@ namespace TinyImage.Kube;
 /// KubernetesClient's options and converters (RFC 3339 times, ISO 8601 durations, Status bodies). Used instead of
 /// KubernetesClient's own generated context: that context's type switch names all of KubernetesClient's 828 models, so
 /// touching it links every one of them into the NativeAOT binary (about 12 MB; BENCHMARKS.md, section 6). A kind
-/// added to <see cref="ResourceTypes"/> gets its item and list here. Metadata only (no per-type fast-path writer: the
-/// writes serialize through the same metadata the reads use), which keeps about 300 generated writer methods out of the
-/// NativeAOT binary (BENCHMARKS.md, section 6, "size").
+/// added to <see cref="ResourceTypes"/> gets its item here, and its list only if the program lists it. Metadata only (no
+/// per-type fast-path writer: the writes serialize through the same metadata the reads use), which keeps about 300
+/// generated writer methods out of the NativeAOT binary (BENCHMARKS.md, section 6, "size").
 /// </summary>
 [JsonSerializable(typeof(V1ConfigMap))]
 [JsonSerializable(typeof(V1ConfigMapList))]
 [JsonSerializable(typeof(V1Secret))]
-[JsonSerializable(typeof(V1SecretList))]
-[JsonSerializable(typeof(V1Pod))]
-[JsonSerializable(typeof(V1PodList))]
+[JsonSerializable(typeof(ObservedPod))]
+[JsonSerializable(typeof(ObservedPodList))]
 [JsonSerializable(typeof(V1Service))]
 [JsonSerializable(typeof(V1ServiceList))]
 [JsonSerializable(typeof(V1Job))]
@@ -26,15 +25,11 @@ namespace TinyImage.Kube;
 [JsonSerializable(typeof(V1Deployment))]
 [JsonSerializable(typeof(V1DeploymentList))]
 [JsonSerializable(typeof(V1NetworkPolicy))]
-[JsonSerializable(typeof(V1NetworkPolicyList))]
 [JsonSerializable(typeof(V1Lease))]
-[JsonSerializable(typeof(V1LeaseList))]
 [JsonSerializable(typeof(Corev1Event))]
 [JsonSerializable(typeof(Corev1EventList))]
 [JsonSerializable(typeof(Eventsv1Event))]
-[JsonSerializable(typeof(Eventsv1EventList))]
 [JsonSerializable(typeof(V1Ingress))]
-[JsonSerializable(typeof(V1IngressList))]
 [JsonSerializable(typeof(V1Status))]
 // The same options as KubernetesClient's own context (its SourceGenerationContext.cs).
 [JsonSourceGenerationOptions(

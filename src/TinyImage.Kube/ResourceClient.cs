@@ -245,7 +245,10 @@ public sealed class ResourceClient<T>
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await JsonSerializer.DeserializeAsync(stream, Type.ItemInfo, cancellationToken).ConfigureAwait(false)
+            // Synchronous on purpose: the body is already buffered (SendAsync reads the whole content), and the one
+            // asynchronous JSON read in the program made NativeAOT instantiate the async stream reader
+            // (its state machine, Task<T>, ValueTask<T>, awaiters) for every type of every JSON context: about 0.5 MB.
+            return JsonSerializer.Deserialize(stream, Type.ItemInfo)
                 ?? throw new JsonException("The answer is JSON null.");
         }
         catch (Exception exception) when (IsMalformed(exception))

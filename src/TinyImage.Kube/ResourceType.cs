@@ -52,6 +52,13 @@ public sealed class ResourceType<T>
         });
     }
 
+    /// <summary>
+    /// Creates a descriptor for a kind the program reads by name or writes but never lists: it carries no list metadata
+    /// (each list type adds its JSON metadata and generic instantiations to the NativeAOT binary), and listing it throws.
+    /// </summary>
+    public static ResourceType<T> CreateUnlisted(string group, string version, string plural, string kind, bool namespaced, JsonTypeInfo<T> itemInfo) =>
+        new(group, version, plural, kind, namespaced, itemInfo, _ => throw new NotSupportedException(kind + " is not listed by this program: its ResourceType has no list metadata (ResourceType.CreateUnlisted)."));
+
     internal ResourceList<T> ReadList(Stream stream) => readList(stream);
 
     /// <summary>The collection path relative to the server root: <c>apis/g/v/namespaces/ns/plural</c>; a null namespace lists across namespaces.</summary>

@@ -10,10 +10,11 @@ public static class ResourceTypes
         ResourceType<V1ConfigMap>.Create("", "v1", "configmaps", "ConfigMap", true, Ctx.Default.V1ConfigMap, Ctx.Default.V1ConfigMapList);
 
     public static ResourceType<V1Secret> Secrets { get; } =
-        ResourceType<V1Secret>.Create("", "v1", "secrets", "Secret", true, Ctx.Default.V1Secret, Ctx.Default.V1SecretList);
+        ResourceType<V1Secret>.CreateUnlisted("", "v1", "secrets", "Secret", true, Ctx.Default.V1Secret);
 
-    public static ResourceType<V1Pod> Pods { get; } =
-        ResourceType<V1Pod>.Create("", "v1", "pods", "Pod", true, Ctx.Default.V1Pod, Ctx.Default.V1PodList);
+    /// <summary>Pods, read only: metadata and the containers' states (<see cref="ObservedPod"/>), not KubernetesClient's whole model.</summary>
+    public static ResourceType<ObservedPod> Pods { get; } =
+        ResourceType<ObservedPod>.Create("", "v1", "pods", "Pod", true, Ctx.Default.ObservedPod, Ctx.Default.ObservedPodList);
 
     public static ResourceType<V1Service> Services { get; } =
         ResourceType<V1Service>.Create("", "v1", "services", "Service", true, Ctx.Default.V1Service, Ctx.Default.V1ServiceList);
@@ -25,11 +26,11 @@ public static class ResourceTypes
         ResourceType<V1Deployment>.Create("apps", "v1", "deployments", "Deployment", true, Ctx.Default.V1Deployment, Ctx.Default.V1DeploymentList);
 
     public static ResourceType<V1NetworkPolicy> NetworkPolicies { get; } =
-        ResourceType<V1NetworkPolicy>.Create("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, Ctx.Default.V1NetworkPolicy, Ctx.Default.V1NetworkPolicyList);
+        ResourceType<V1NetworkPolicy>.CreateUnlisted("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, Ctx.Default.V1NetworkPolicy);
 
     /// <summary>Leases: acquireTime and renewTime are MicroTimes (<see cref="MicroTimeJson"/>).</summary>
     public static ResourceType<V1Lease> Leases { get; } =
-        ResourceType<V1Lease>.Create("coordination.k8s.io", "v1", "leases", "Lease", true, MicroTimeJson.Context.V1Lease, MicroTimeJson.Context.V1LeaseList);
+        ResourceType<V1Lease>.CreateUnlisted("coordination.k8s.io", "v1", "leases", "Lease", true, MicroTimeJson.Context.V1Lease);
 
     /// <summary>core/v1 Events, as controllers built on client-go's record package (the Job controller) write them.</summary>
     public static ResourceType<Corev1Event> CoreEvents { get; } =
@@ -37,5 +38,5 @@ public static class ResourceTypes
 
     /// <summary>events.k8s.io/v1 Events: eventTime and series.lastObservedTime are MicroTimes (<see cref="MicroTimeJson"/>).</summary>
     public static ResourceType<Eventsv1Event> Events { get; } =
-        ResourceType<Eventsv1Event>.Create("events.k8s.io", "v1", "events", "Event", true, MicroTimeJson.Context.Eventsv1Event, MicroTimeJson.Context.Eventsv1EventList);
+        ResourceType<Eventsv1Event>.CreateUnlisted("events.k8s.io", "v1", "events", "Event", true, MicroTimeJson.Context.Eventsv1Event);
 }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using TinyImage.Api.V1Alpha1;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Reconciler;
 
@@ -42,7 +43,7 @@ internal static class BuildDiagnosis
     }
 
     /// <summary>The trouble the newest build pod shows, if any.</summary>
-    public static BuildTrouble? FromPods(IReadOnlyList<V1Pod> podsNewestFirst)
+    public static BuildTrouble? FromPods(IReadOnlyList<ObservedPod> podsNewestFirst)
     {
         foreach (var pod in podsNewestFirst)
         {
@@ -55,7 +56,7 @@ internal static class BuildDiagnosis
         return null;
     }
 
-    private static BuildTrouble? FromPod(V1Pod pod)
+    private static BuildTrouble? FromPod(ObservedPod pod)
     {
         var name = pod.Metadata.Name;
         var status = pod.Status;

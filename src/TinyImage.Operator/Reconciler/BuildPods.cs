@@ -25,7 +25,7 @@ internal sealed class BuildPods(ClusterView cluster, ILogger logger)
     /// The Job's pods, newest first, found by the Job's uid (the <c>controller-uid</c> label the Job controller sets),
     /// never by name: a Job deleted and created again under the same name has other pods.
     /// </summary>
-    public async Task<IReadOnlyList<V1Pod>> OfAsync(V1Job job, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ObservedPod>> OfAsync(V1Job job, CancellationToken cancellationToken)
     {
         var uid = job.Metadata.Uid;
         if (string.IsNullOrEmpty(uid))
@@ -97,7 +97,7 @@ internal sealed class BuildPods(ClusterView cluster, ILogger logger)
     /// RBAC, the kubelet unreachable, a garbled answer) is the second value, for the message: the failure is reported
     /// without its log, never withheld.
     /// </summary>
-    public async Task<(string? Tail, string? Error)> ReadLogTailAsync(string @namespace, IReadOnlyList<V1Pod> pods, CancellationToken cancellationToken)
+    public async Task<(string? Tail, string? Error)> ReadLogTailAsync(string @namespace, IReadOnlyList<ObservedPod> pods, CancellationToken cancellationToken)
     {
         foreach (var pod in pods)
         {

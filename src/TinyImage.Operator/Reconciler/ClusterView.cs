@@ -17,7 +17,7 @@ internal sealed class ClusterView
         ConfigMaps = new ResourceClient<V1ConfigMap>(connection, ResourceTypes.ConfigMaps);
         Secrets = new ResourceClient<V1Secret>(connection, ResourceTypes.Secrets);
         Jobs = new ResourceClient<V1Job>(connection, ResourceTypes.Jobs);
-        Pods = new ResourceClient<V1Pod>(connection, ResourceTypes.Pods);
+        Pods = new ResourceClient<ObservedPod>(connection, ResourceTypes.Pods);
         Deployments = new ResourceClient<V1Deployment>(connection, ResourceTypes.Deployments);
         Services = new ResourceClient<V1Service>(connection, ResourceTypes.Services);
         NetworkPolicies = new ResourceClient<V1NetworkPolicy>(connection, ResourceTypes.NetworkPolicies);
@@ -29,7 +29,7 @@ internal sealed class ClusterView
 
     /// <summary>networking.k8s.io/v1 Ingress.</summary>
     public static ResourceType<V1Ingress> Ingress { get; } =
-        ResourceType<V1Ingress>.Create("networking.k8s.io", "v1", "ingresses", "Ingress", true, KubeJsonContext.Default.V1Ingress, KubeJsonContext.Default.V1IngressList);
+        ResourceType<V1Ingress>.CreateUnlisted("networking.k8s.io", "v1", "ingresses", "Ingress", true, KubeJsonContext.Default.V1Ingress);
 
     /// <summary>deploy.route as an Ingress: read directly, not watched (only TinyImages with a route pay a read).</summary>
     public ResourceClient<V1Ingress> Ingresses { get; }
@@ -45,7 +45,7 @@ internal sealed class ClusterView
 
     public ResourceClient<V1Job> Jobs { get; }
 
-    public ResourceClient<V1Pod> Pods { get; }
+    public ResourceClient<ObservedPod> Pods { get; }
 
     public ResourceClient<V1Deployment> Deployments { get; }
 

@@ -30,6 +30,18 @@ public sealed partial class BinarySizeGuardTests
     }
 
     [Fact]
+    public void No_Shipped_Source_Deserializes_Or_Serializes_Json_Asynchronously()
+    {
+        // One JsonSerializer.DeserializeAsync call (any type) makes NativeAOT compile the shared async stream reader, and
+        // every JsonTypeInfo<T> of every context then carries its instantiations: the state machine box, Task<T>,
+        // ValueTask<T>, the awaiters and builders, for each of about 900 types (BENCHMARKS.md, section 9, sixth round:
+        // size). The API server's answers are buffered before they are read, so the synchronous reader is the same work.
+        var offending = ShippedSources().Where(f => AsyncJson().IsMatch(File.ReadAllText(f))).Select(f => Path.GetRelativePath(RepoPaths.Root, f)).ToList();
+
+        Assert.Empty(offending);
+    }
+
+    [Fact]
     public void The_Runtimes_Context_Knows_Every_Kind_The_Runtime_Reads_Or_Writes()
     {
         var options = Kube.KubeJsonContext.Default.Options;
@@ -79,6 +91,11 @@ public sealed partial class BinarySizeGuardTests
         Directory.EnumerateFiles(RepoPaths.Repo("src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
                 && !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+
+    // JsonSerializer's stream readers and writers (DeserializeAsync, DeserializeAsyncEnumerable, SerializeAsync) and the
+    // HttpClient/HttpContent JSON extensions built on them.
+    [GeneratedRegex(@"\bJsonSerializer\.(DeserializeAsync|DeserializeAsyncEnumerable|SerializeAsync)\b|\b(ReadFromJsonAsync|ReadFromJsonAsAsyncEnumerable|GetFromJsonAsync|PostAsJsonAsync|PutAsJsonAsync|PatchAsJsonAsync)\b|\bJsonContent\.Create\b")]
+    private static partial Regex AsyncJson();
 
     // BuildConfigFromConfigFile/BuildConfigFromConfigObject/BuildDefaultConfig, LoadKubeConfig[Async], KubernetesYaml,
     // and the model K8SConfiguration (what the package's YAML context deserializes into).

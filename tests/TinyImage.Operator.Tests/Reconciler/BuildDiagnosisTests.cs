@@ -1,4 +1,5 @@
 using k8s.Models;
+using TinyImage.Kube;
 using TinyImage.Operator.Reconciler;
 using Xunit;
 
@@ -30,18 +31,18 @@ public sealed class BuildDiagnosisTests
     [Fact]
     public void A_Running_Pod_Says_Nothing_And_An_OOMKilled_Last_State_Is_Named()
     {
-        var pod = new V1Pod
+        var pod = new ObservedPod
         {
             Metadata = new V1ObjectMeta { Name = "b-1" },
-            Status = new V1PodStatus
+            Status = new ObservedPodStatus
             {
                 Phase = "Running",
-                ContainerStatuses = [new V1ContainerStatus { Name = "kaniko", Image = "k", ImageID = "", Ready = true, RestartCount = 0, State = new V1ContainerState { Running = new V1ContainerStateRunning() } }],
+                ContainerStatuses = [new ObservedContainerStatus { Name = "kaniko", Image = "k", State = new ObservedContainerState() }],
             },
         };
         Assert.Null(BuildDiagnosis.FromPods([pod]));
 
-        pod.Status.ContainerStatuses[0].LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 137, Reason = "OOMKilled" } };
+        pod.Status.ContainerStatuses[0].LastState = new ObservedContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 137, Reason = "OOMKilled" } };
         Assert.Equal("BuildOOMKilled", BuildDiagnosis.FromPods([pod])?.Reason);
     }
 
