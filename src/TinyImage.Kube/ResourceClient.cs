@@ -146,13 +146,15 @@ public sealed class ResourceClient<T>
     /// watch cannot start (410 when the resourceVersion is too old); in-stream ERROR events are yielded.
     /// </summary>
     public IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, CancellationToken cancellationToken) =>
-        WatchAsync(@namespace, options, null, cancellationToken);
+        WatchAsync(@namespace, options, null, null, cancellationToken);
 
     /// <summary>
     /// Watches as above; an added or modified object that <paramref name="known"/> returns for its key and
-    /// resourceVersion is not deserialized again (<see cref="WatchEventReader.Parse{T}(ReadOnlySpan{byte}, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, Func{ObjectKey, string, T?}?)"/>).
+    /// resourceVersion is not deserialized again (<see cref="WatchEventReader.Parse{T}(ReadOnlySpan{byte}, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, Func{ObjectKey, string, T?}?)"/>),
+    /// and the others are read with <paramref name="itemInfo"/> when given (<see cref="SkippingJson"/>: what the caller
+    /// never reads is skipped, not built), else with the type's full metadata.
     /// </summary>
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, Func<ObjectKey, string, T?>? known, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, Func<ObjectKey, string, T?>? known, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>? itemInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new QueryBuilder()
             .Add("watch", "true")
@@ -166,7 +168,7 @@ public sealed class ResourceClient<T>
         using var response = await connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var events = WatchEventReader.ReadAsync(stream, Type.ItemInfo, known, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var events = WatchEventReader.ReadAsync(stream, itemInfo ?? Type.ItemInfo, known, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             WatchEvent<T> watchEvent;
