@@ -61,6 +61,14 @@ public sealed class Informer<T> : IInformer
     /// </summary>
     public Func<ObjectKey, string, T?>? KnownObjects { get; set; }
 
+    /// <summary>
+    /// How watch events' objects are read; the type's full metadata when null. Set before <see cref="RunAsync"/> to
+    /// metadata that skips what the transform drops anyway (<see cref="SkippingJson.ItemInfo{T}"/>), so an event costs no
+    /// objects for it (issue 17: a Job's or Deployment's pod template, a ConfigMap's data). The transform still runs on
+    /// what is read; lists (the first one, and a relist after 410) are read in full and transformed as before.
+    /// </summary>
+    public System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>? EventInfo { get; set; }
+
     /// <summary>Adds a handler; call before <see cref="RunAsync"/>. Handlers run on the watch loop and must be quick (enqueue a key).</summary>
     public void AddHandler(Action<InformerEvent<T>> handler) => handlers.Add(handler);
 
@@ -176,7 +184,7 @@ public sealed class Informer<T> : IInformer
         var watchOptions = new WatchOptions(options.LabelSelector, null, state.ResourceVersion, options.WatchTimeoutSeconds);
         try
         {
-            await foreach (var watchEvent in client.WatchAsync(@namespace, watchOptions, KnownObjects, linked.Token).ConfigureAwait(false))
+            await foreach (var watchEvent in client.WatchAsync(@namespace, watchOptions, KnownObjects, EventInfo, linked.Token).ConfigureAwait(false))
             {
                 state.Events++;
                 if (watchEvent.Type == WatchEventType.Error)

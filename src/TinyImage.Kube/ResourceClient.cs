@@ -81,7 +81,7 @@ public sealed class ResourceClient<T>
     {
         using var content = Serialize(value);
         using var response = await SendAsync(HttpMethod.Post, Type.CollectionPath(RequireNamespace(value)), content, null, cancellationToken).ConfigureAwait(false);
-        return await ReadWriteResultAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadWriteResultAsync(response, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -98,11 +98,20 @@ public sealed class ResourceClient<T>
 
     /// <summary>Replaces an object; the body's resourceVersion is the precondition (<see cref="WriteOutcome.Conflict"/> when stale).</summary>
     public Task<WriteResult<T>> ReplaceAsync(T value, CancellationToken cancellationToken) =>
-        PutAsync(value, null, cancellationToken);
+        PutAsync(value, null, null, cancellationToken);
 
     /// <summary>Replaces the <c>/status</c> subresource; the body's resourceVersion is the precondition.</summary>
     public Task<WriteResult<T>> ReplaceStatusAsync(T value, CancellationToken cancellationToken) =>
-        PutAsync(value, "status", cancellationToken);
+        PutAsync(value, "status", null, cancellationToken);
+
+    /// <summary>
+    /// Replaces the <c>/status</c> subresource as above; when <paramref name="known"/> returns an object for the answer's
+    /// key and resourceVersion (read from its metadata without decoding the rest), that object is the answer: one
+    /// resourceVersion is one stored state, so an answer whose watch event the cache has already decoded is not decoded
+    /// a second time (issue 17).
+    /// </summary>
+    public Task<WriteResult<T>> ReplaceStatusAsync(T value, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken) =>
+        PutAsync(value, "status", known, cancellationToken);
 
     /// <summary>Patches an object.</summary>
     public Task<WriteResult<T>> PatchAsync(string? @namespace, string name, PatchType patchType, string body, CancellationToken cancellationToken) =>
@@ -146,13 +155,15 @@ public sealed class ResourceClient<T>
     /// watch cannot start (410 when the resourceVersion is too old); in-stream ERROR events are yielded.
     /// </summary>
     public IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, CancellationToken cancellationToken) =>
-        WatchAsync(@namespace, options, null, cancellationToken);
+        WatchAsync(@namespace, options, null, null, cancellationToken);
 
     /// <summary>
     /// Watches as above; an added or modified object that <paramref name="known"/> returns for its key and
-    /// resourceVersion is not deserialized again (<see cref="WatchEventReader.Parse{T}(ReadOnlySpan{byte}, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, Func{ObjectKey, string, T?}?)"/>).
+    /// resourceVersion is not deserialized again (<see cref="WatchEventReader.Parse{T}(ReadOnlySpan{byte}, System.Text.Json.Serialization.Metadata.JsonTypeInfo{T}, Func{ObjectKey, string, T?}?)"/>),
+    /// and the others are read with <paramref name="itemInfo"/> when given (<see cref="SkippingJson"/>: what the caller
+    /// never reads is skipped, not built), else with the type's full metadata.
     /// </summary>
-    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, Func<ObjectKey, string, T?>? known, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? @namespace, WatchOptions options, Func<ObjectKey, string, T?>? known, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>? itemInfo, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var query = new QueryBuilder()
             .Add("watch", "true")
@@ -166,7 +177,7 @@ public sealed class ResourceClient<T>
         using var response = await connection.SendAsync(request, streaming: true, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var events = WatchEventReader.ReadAsync(stream, Type.ItemInfo, known, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var events = WatchEventReader.ReadAsync(stream, itemInfo ?? Type.ItemInfo, known, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             WatchEvent<T> watchEvent;
@@ -188,12 +199,12 @@ public sealed class ResourceClient<T>
         }
     }
 
-    private async Task<WriteResult<T>> PutAsync(T value, string? subresource, CancellationToken cancellationToken)
+    private async Task<WriteResult<T>> PutAsync(T value, string? subresource, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken)
     {
         var path = Type.ItemPath(RequireNamespace(value), value.Metadata.Name) + (subresource is null ? "" : "/" + subresource);
         using var content = Serialize(value);
         using var response = await SendAsync(HttpMethod.Put, path, content, null, cancellationToken).ConfigureAwait(false);
-        return await ReadWriteResultAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadWriteResultAsync(response, known, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<WriteResult<T>> PatchCoreAsync(string path, PatchType patchType, string body, CancellationToken cancellationToken)
@@ -208,7 +219,7 @@ public sealed class ResourceClient<T>
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         using var response = await SendAsync(HttpMethod.Patch, path, content, null, cancellationToken).ConfigureAwait(false);
-        return await ReadWriteResultAsync(response, cancellationToken).ConfigureAwait(false);
+        return await ReadWriteResultAsync(response, null, cancellationToken).ConfigureAwait(false);
     }
 
     private string? RequireNamespace(T value)
@@ -300,12 +311,38 @@ public sealed class ResourceClient<T>
         return builder.ToString().Trim() + (read == Max ? "..." : "");
     }
 
-    private async Task<WriteResult<T>> ReadWriteResultAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<WriteResult<T>> ReadWriteResultAsync(HttpResponseMessage response, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken)
     {
         var outcome = await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
-        return outcome == WriteOutcome.Ok
-            ? new WriteResult<T>(WriteOutcome.Ok, await ReadItemAsync(response, cancellationToken).ConfigureAwait(false))
-            : new WriteResult<T>(outcome, null);
+        if (outcome != WriteOutcome.Ok)
+        {
+            return new WriteResult<T>(outcome, null);
+        }
+
+        return new WriteResult<T>(WriteOutcome.Ok, known is null
+            ? await ReadItemAsync(response, cancellationToken).ConfigureAwait(false)
+            : await ReadKnownItemAsync(response, known, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The object <paramref name="known"/> holds at the answer's key and resourceVersion, else the answer decoded.</summary>
+    private async Task<T> ReadKnownItemAsync(HttpResponseMessage response, Func<ObjectKey, string, T?> known, CancellationToken cancellationToken)
+    {
+        // The body is buffered already (not a streaming request): its bytes are read once, peeked, then decoded if need be.
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (WatchEventReader.PeekIdentity(body) is ({ } name, var @namespace, { } resourceVersion) && known(new ObjectKey(@namespace, name), resourceVersion) is { } held)
+        {
+            return held;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, Type.ItemInfo) ?? throw new JsonException("The answer is JSON null.");
+        }
+        catch (Exception exception) when (IsMalformed(exception))
+        {
+            using var stream = new MemoryStream(body, writable: false);
+            throw InvalidAnswer(response, stream, Type.Kind, exception);
+        }
     }
 
     /// <summary>The outcome of a write from its status code; other failures throw. The body of a success is not read.</summary>

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization.Metadata;
 using k8s.Models;
+using TinyImage.Kube;
 
 namespace TinyImage.Operator.Reconciler;
 
@@ -19,6 +21,30 @@ internal static class CachedForm
 
     /// <summary>The SHA-256 of a child's desired spec as the operator wrote it (Deployments).</summary>
     public const string SpecHashAnnotation = "tinyimage.dev/spec-sha256";
+
+    /// <summary>Watch events of ConfigMaps, read without their data (<see cref="ConfigMap"/> drops it: the SBOM and the Containerfile are not built only to be dropped).</summary>
+    public static readonly JsonTypeInfo<V1ConfigMap> ConfigMapEvents = SkippingJson.ItemInfo<V1ConfigMap>(new Dictionary<Type, Func<string, bool>>
+    {
+        [typeof(V1ConfigMap)] = property => property is not ("data" or "binaryData"),
+    });
+
+    /// <summary>Watch events of Jobs, read without their spec (<see cref="Job"/> drops it).</summary>
+    public static readonly JsonTypeInfo<V1Job> JobEvents = SkippingJson.ItemInfo<V1Job>(new Dictionary<Type, Func<string, bool>>
+    {
+        [typeof(V1Job)] = property => property != "spec",
+    });
+
+    /// <summary>Watch events of Deployments, read with no more of the spec than <see cref="Deployment"/> keeps.</summary>
+    public static readonly JsonTypeInfo<V1Deployment> DeploymentEvents = SkippingJson.ItemInfo<V1Deployment>(new Dictionary<Type, Func<string, bool>>
+    {
+        [typeof(V1DeploymentSpec)] = property => property is "replicas" or "template",
+        [typeof(V1PodTemplateSpec)] = property => property == "spec",
+        [typeof(V1PodSpec)] = property => property == "containers",
+        [typeof(V1Container)] = property => property is "name" or "image",
+    });
+
+    /// <summary>Watch events of Services, read without their managed fields (the cache drops them).</summary>
+    public static readonly JsonTypeInfo<V1Service> ServiceEvents = SkippingJson.ItemInfo<V1Service>(new Dictionary<Type, Func<string, bool>>());
 
     public static V1ConfigMap ConfigMap(V1ConfigMap value)
     {

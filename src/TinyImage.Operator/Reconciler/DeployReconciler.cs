@@ -324,9 +324,11 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
         var result = generations is null
             ? await ChildWriter.CreateOrUpdateAsync(client, cache, desired, run.Uid, Matches, Mutate, cancellationToken, readCreated).ConfigureAwait(false)
             : await ChildWriter.CreateOrUpdateBySpecHashAsync(client, cache, desired, run.Uid, generations, Matches, Mutate, cancellationToken).ConfigureAwait(false);
+        // A child created on the way to Ready is Debug (the "is now Ready" line says it, one line per state change, issue 17);
+        // a change to a workload that already runs (an update, an adoption) stays Information.
         if (result.Written)
         {
-            logger.LogInformation("{Outcome} {Kind} {Namespace}/{Name}", result.Outcome, client.Type.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
+            logger.Log(result.Outcome == ApplyOutcome.Created ? LogLevel.Debug : LogLevel.Information, "{Outcome} {Kind} {Namespace}/{Name}", result.Outcome, client.Type.Kind, desired.Metadata.NamespaceProperty, desired.Metadata.Name);
         }
 
         return result;

@@ -15,7 +15,12 @@ namespace TinyImage.Operator.Reconciler;
 /// <param name="recent">Remembers each write until the cache shows it.</param>
 /// <param name="read">The object as read when the pass began.</param>
 /// <param name="readStatusJson">Its status as JSON, when the caller has it (<see cref="Reconciliation.StoredStatusJson"/>).</param>
-internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read, byte[]? readStatusJson = null)
+/// <param name="cached">
+/// The informer cache's TinyImage at a key and resourceVersion, or null: a write whose watch event the cache has already
+/// decoded takes the cached instance for its answer instead of decoding the answer (issue 17; the other way round,
+/// <see cref="RecentWrites{T}.Written"/>, an event that comes after the answer takes the answer).
+/// </param>
+internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read, byte[]? readStatusJson = null, Func<ObjectKey, string, TinyImageResource?>? cached = null)
 {
     /// <summary>The object as last read or written.</summary>
     public TinyImageResource Current { get; private set; } = read;
@@ -46,14 +51,19 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
             Spec = Current.Spec,
             Status = status,
         };
-        var result = await client.ReplaceStatusAsync(updated, cancellationToken).ConfigureAwait(false);
+        var result = await client.ReplaceStatusAsync(updated, cached, cancellationToken).ConfigureAwait(false);
         if (result.Value is not { } stored)
         {
             return false;
         }
 
-        // Dropped as the informer drops them: the informer may take this very instance for the write's watch event.
-        stored.Metadata.ManagedFields = null;
+        // Dropped as the informer drops them: the informer may take this very instance for the write's watch event (a
+        // cached instance has none, and is not written to).
+        if (stored.Metadata.ManagedFields is not null)
+        {
+            stored.Metadata.ManagedFields = null;
+        }
+
         recent.Remember(Current, stored);
         Current = stored;
         currentJson = null;

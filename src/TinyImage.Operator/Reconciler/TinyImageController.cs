@@ -70,11 +70,11 @@ internal sealed class TinyImageController
             }
         });
         cluster.TinyImageCache = tinyImages.Cache;
-        var jobs = Owned(cluster.Jobs, queue, EventFilters.WhenChanged<V1Job, (bool, bool, bool)>(JobSummary), CachedForm.Job);
+        var jobs = Owned(cluster.Jobs, queue, EventFilters.WhenChanged<V1Job, (bool, bool, bool)>(JobSummary), CachedForm.Job, CachedForm.JobEvents);
         cluster.JobCache = jobs.Cache;
-        var configMaps = Owned(cluster.ConfigMaps, queue, EventFilters.WhenChanged<V1ConfigMap, bool>(_ => true), CachedForm.ConfigMap);
+        var configMaps = Owned(cluster.ConfigMaps, queue, EventFilters.WhenChanged<V1ConfigMap, bool>(_ => true), CachedForm.ConfigMap, CachedForm.ConfigMapEvents);
         cluster.ConfigMapCache = configMaps.Cache;
-        var deployments = Owned(cluster.Deployments, queue, EventFilters.WhenChanged<V1Deployment, (RolloutState, bool, int)>(DeploymentSummary), CachedForm.Deployment);
+        var deployments = Owned(cluster.Deployments, queue, EventFilters.WhenChanged<V1Deployment, (RolloutState, bool, int)>(DeploymentSummary), CachedForm.Deployment, CachedForm.DeploymentEvents);
         deployments.AddHandler(e =>
         {
             if (e.Type == InformerEventType.Deleted)
@@ -83,7 +83,7 @@ internal sealed class TinyImageController
             }
         });
         cluster.DeploymentCache = deployments.Cache;
-        var services = Owned(cluster.Services, queue, EventFilters.WhenChanged<V1Service, bool>(_ => true));
+        var services = Owned(cluster.Services, queue, EventFilters.WhenChanged<V1Service, bool>(_ => true), eventInfo: CachedForm.ServiceEvents);
         cluster.ServiceCache = services.Cache;
         IInformer[] informers = [tinyImages, jobs, configMaps, deployments, services];
 
@@ -271,11 +271,15 @@ internal sealed class TinyImageController
         return (RolloutStatus.Of(deployment, replicas).State, (status?.AvailableReplicas ?? 0) >= replicas, status?.ReadyReplicas ?? 0);
     }
 
-    /// <summary>An informer for an owned kind whose relevant events wake the controller owner (a TinyImage).</summary>
-    private Informer<T> Owned<T>(ResourceClient<T> client, WorkQueue<ObjectKey> queue, Func<InformerEvent<T>, bool> relevant, Func<T, T>? transform = null)
+    /// <summary>
+    /// An informer for an owned kind whose relevant events wake the controller owner (a TinyImage); <paramref name="eventInfo"/>
+    /// reads its watch events without what <paramref name="transform"/> drops (<see cref="CachedForm"/>).
+    /// </summary>
+    private Informer<T> Owned<T>(ResourceClient<T> client, WorkQueue<ObjectKey> queue, Func<InformerEvent<T>, bool> relevant, Func<T, T>? transform = null, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>? eventInfo = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var informer = Informer(client, TimeSpan.Zero, TinyImageTypes.ManagedSelector, transform);
+        informer.EventInfo = eventInfo;
         informer.AddHandler(e =>
         {
             if (relevant(e) && Owners.ControllerKey(e.Object, TinyImageResource.ApiVersionValue, TinyImageResource.KindValue) is { } owner)

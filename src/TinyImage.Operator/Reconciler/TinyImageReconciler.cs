@@ -63,6 +63,10 @@ internal sealed class TinyImageReconciler
     /// </summary>
     public TinyImageResource? Written(ObjectKey key, string resourceVersion) => written.Written(key, resourceVersion);
 
+    /// <summary>The cached TinyImage when the cache holds it at <paramref name="resourceVersion"/>, else null.</summary>
+    private TinyImageResource? CachedAt(ObjectKey key, string resourceVersion) =>
+        cluster.TinyImageCache.Get(key) is { } cached && cached.Metadata.ResourceVersion == resourceVersion ? cached : null;
+
     /// <summary>The status writes of this reconciler not yet seen by the cache; for tests.</summary>
     internal int UnseenWrites => written.Count;
 
@@ -103,7 +107,7 @@ internal sealed class TinyImageReconciler
 
         using var scope = logger.BeginScope("{Namespace}/{Name}", key.Namespace, key.Name);
         var run = new Reconciliation(tinyImage, time.GetUtcNow());
-        var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage, run.StoredStatusJson);
+        var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage, run.StoredStatusJson, CachedAt);
         var outcomes = new List<StepOutcome>(steps.Count);
         TimeSpan? requeue = null;
         foreach (var step in steps)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
@@ -31,6 +32,22 @@ public sealed class DeployReconcilerTests
         Assert.Equal((Conditions.False, Conditions.ReasonDeploying), Condition(run, Conditions.Deployed));
         Assert.Null(run.Status.Serving);
         Assert.Equal(RolloutState.InProgress, run.Workload.Rollout);
+    }
+
+    [Fact]
+    public async Task Creating_The_Deployment_And_The_Service_Is_Logged_At_Debug_Not_Information()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        var logger = new RecordingLogger();
+
+        await new DeployReconciler(h.Cluster, Options, logger).ReconcileAsync(run, Token);
+
+        // The way to Ready logs one Information line per state change; the Ready line says the workload exists.
+        Assert.Equal(
+            [(LogLevel.Debug, "Created Deployment demo/hello"), (LogLevel.Debug, "Created Service demo/hello")],
+            logger.Lines.Where(l => l.Message.StartsWith("Created", StringComparison.Ordinal)).Order());
+        Assert.DoesNotContain(logger.Lines, l => l.Level >= LogLevel.Information);
     }
 
     [Fact]
@@ -363,6 +380,25 @@ public sealed class DeployReconcilerTests
     }
 
     private static DeployReconciler Step(StepHarness h) => new(h.Cluster, Options, NullLogger.Instance);
+
+    /// <summary>Every line logged, with its level.</summary>
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message)> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines)
+            {
+                Lines.Add((logLevel, formatter(state, exception)));
+            }
+        }
+    }
 
     private static (string? Status, string? Reason) Condition(Reconciliation run, string type) =>
         ConditionSet.Find(run.Status.Conditions, type) is { } c ? (c.Status, c.Reason) : (null, null);
