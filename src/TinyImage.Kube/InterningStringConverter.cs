@@ -17,8 +17,12 @@ namespace TinyImage.Kube;
 /// </summary>
 internal sealed class InterningStringConverter : JsonConverter<string>
 {
-    /// <summary>Longer strings are not pooled (messages, data, certificates).</summary>
-    public const int MaxChars = 128;
+    /// <summary>
+    /// Longer strings are not pooled (messages, data, certificates). Up to 256: a build record's toolchain (two image
+    /// references with digests, about 230 characters) is the same in every TinyImage (issue 17: 460 bytes per cached
+    /// TinyImage).
+    /// </summary>
+    public const int MaxChars = 256;
 
     /// <summary>Strings the pool holds at most before it starts over.</summary>
     public const int Capacity = 16_384;

@@ -7,7 +7,8 @@ namespace TinyImage.Kube;
 /// The informer's thread-safe store, keyed by namespace/name, with indexes (by controller owner uid, by label value, or
 /// any function). Readers get the cached instances: treat them as read-only (clone before changing). Every stored
 /// object is first put in the cache's form: managed fields dropped, then the form given at construction (client-go's
-/// <c>SetTransform</c>: what the controller never reads, such as a ConfigMap's data or a Job's pod template).
+/// <c>SetTransform</c>: what the controller never reads, such as a ConfigMap's data or a Job's pod template), and its
+/// labels and annotations made compact and read-only.
 /// </summary>
 public sealed class ResourceCache<T>
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -93,12 +94,18 @@ public sealed class ResourceCache<T>
         }
     }
 
-    /// <summary><paramref name="value"/> in the form this cache stores (managed fields dropped, then the form applied).</summary>
+    /// <summary>
+    /// <paramref name="value"/> in the form this cache stores: managed fields dropped, the form applied, then labels and
+    /// annotations held as read-only <see cref="CompactStringMap"/>s (less than half a dictionary's bytes, issue 17).
+    /// </summary>
     public T Shape(T value)
     {
         ArgumentNullException.ThrowIfNull(value);
         value.Metadata.ManagedFields = null;
-        return form?.Invoke(value) ?? value;
+        var shaped = form?.Invoke(value) ?? value;
+        shaped.Metadata.Labels = CompactStringMap.Of(shaped.Metadata.Labels);
+        shaped.Metadata.Annotations = CompactStringMap.Of(shaped.Metadata.Annotations);
+        return shaped;
     }
 
     /// <summary>Stores or replaces an object in the cache's form (see <see cref="Shape"/>); returns the previous one.</summary>

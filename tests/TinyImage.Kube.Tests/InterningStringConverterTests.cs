@@ -41,6 +41,20 @@ public sealed class InterningStringConverterTests
     }
 
     [Fact]
+    public void A_Build_Records_Toolchain_Of_Two_Pinned_Images_Is_Pooled()
+    {
+        // status.build.history[].toolchain: two image references with digests, about 230 characters, the same in every TinyImage.
+        var toolchain = "builder=rust:1-alpine@sha256:" + new string('a', 64) + ",kaniko=ghcr.io/osscontainertools/kaniko:v1.28.5-debug@sha256:" + new string('d', 64);
+        var json = JsonSerializer.Serialize(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "c", Annotations = new Dictionary<string, string> { ["t"] = toolchain } } }, KubeJsonContext.Default.V1ConfigMap);
+
+        var first = JsonSerializer.Deserialize(json, KubeJsonContext.Default.V1ConfigMap)!;
+        var second = JsonSerializer.Deserialize(json, KubeJsonContext.Default.V1ConfigMap)!;
+
+        Assert.Equal(toolchain, first.Metadata.Annotations["t"]);
+        Assert.Same(first.Metadata.Annotations["t"], second.Metadata.Annotations["t"]);
+    }
+
+    [Fact]
     public void The_Pool_Stays_Bounded_When_Every_String_Is_New()
     {
         for (var i = 0; i < InterningStringConverter.Capacity + 100; i++)

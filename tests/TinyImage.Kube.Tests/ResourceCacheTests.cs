@@ -72,6 +72,27 @@ public sealed class ResourceCacheTests
         Assert.Equal(["a-build-1"], Owned(cache, "uid-a"));
     }
 
+    [Fact]
+    public void Labels_And_Annotations_Are_Cached_Compact_And_Read_Only_And_Serialize_As_Before()
+    {
+        var cache = new ResourceCache<V1Job>();
+        var job = Job("a-build-1", "uid-a", "a");
+        job.Metadata.Labels["app.kubernetes.io/component"] = "build";
+        job.Metadata.Annotations = new Dictionary<string, string> { ["tinyimage.dev/build-reason"] = "FirstBuild" };
+        var json = System.Text.Json.JsonSerializer.Serialize(job, KubeJsonContext.Default.V1Job);
+
+        cache.Upsert(job);
+
+        var cached = cache.Get("demo", "a-build-1")!;
+        Assert.IsType<CompactStringMap>(cached.Metadata.Labels);
+        Assert.IsType<CompactStringMap>(cached.Metadata.Annotations);
+        Assert.Equal("a", cached.Metadata.Labels["tinyimage.dev/name"]);
+        Assert.Equal(["a"], cache.ByIndex(cache.AddLabelIndex("tinyimage.dev/name"), "a").Select(j => j.Metadata.Labels["tinyimage.dev/name"]));
+        Assert.Throws<NotSupportedException>(() => cached.Metadata.Labels["tinyimage.dev/name"] = "b");
+        Assert.Equal(json, System.Text.Json.JsonSerializer.Serialize(cached, KubeJsonContext.Default.V1Job));
+        Assert.Equal(cached.Metadata.Labels, ChildWriter.Merge(cached.Metadata.Labels, null));
+    }
+
     private static IEnumerable<string> Owned(ResourceCache<V1Job> cache, string uid) =>
         cache.ByIndex(ResourceCache<V1Job>.OwnerUidIndex, uid).Select(j => j.Metadata.Name).Order();
 
