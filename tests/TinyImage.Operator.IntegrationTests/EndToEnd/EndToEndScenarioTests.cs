@@ -114,7 +114,7 @@ public sealed class EndToEndScenarioTests(LocalClusterFixture fixture) : IClassF
         Assert.Contains("--user 65532", run, StringComparison.Ordinal);
         Assert.Contains("--cap-drop ALL", run, StringComparison.Ordinal);
         Assert.Contains("--security-opt no-new-privileges", run, StringComparison.Ordinal);
-        Assert.Contains("--memory " + (320L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), run, StringComparison.Ordinal); // the chart's limit
+        Assert.Contains("--memory " + (256L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), run, StringComparison.Ordinal); // the chart's limit
         Assert.Contains("KUBERNETES_SERVICE_HOST=127.0.0.1", run, StringComparison.Ordinal);
         Assert.Contains("KUBERNETES_SERVICE_PORT=" + cluster.Kube.Port.ToString(CultureInfo.InvariantCulture), run, StringComparison.Ordinal);
         Assert.Contains("destination=/var/run/secrets/kubernetes.io/serviceaccount,ro=true", run, StringComparison.Ordinal);

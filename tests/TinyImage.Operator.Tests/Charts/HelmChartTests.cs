@@ -219,10 +219,13 @@ public sealed class HelmChartTests
         Assert.Contains("registry/allow", result.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>Peak RSS of the NativeAOT operator at 1,000 TinyImages, measured (BENCHMARKS.md: 114 MiB; the rerun for the
-    /// chart's sizing: 133.4 MiB, of which 102.4 MiB anonymous).</summary>
-    private const double MeasuredPeakRssMiB = 133.4;
-    private const double MeasuredAnonMiB = 102.4;
+    /// <summary>Peak RSS of the NativeAOT operator at 1,000 TinyImages, measured (BENCHMARKS.md section 9, "The seventh
+    /// round: main at the session's start": 59.2 MiB); the worst peak at 1,000 in any GC configuration measured (sixth
+    /// round, mem: 83.0 MiB); and the extracted binaries verification may hold in memory at once, shared by all
+    /// verifications (a larger binary goes to the scratch volume).</summary>
+    private const double MeasuredPeakRssMiB = 59.2;
+    private const double WorstPeakRssMiB = 83.0;
+    private static readonly double VerificationMemoryBudgetMiB = new TinyImage.Oci.Layers.LayerLimits().MaxBinaryBytesInMemory / (1024.0 * 1024);
 
     [Fact]
     public async Task Memory_Request_Covers_The_Measured_Peak_At_1000_And_The_Gc_Heap_Cap_Has_Headroom()
@@ -236,8 +239,9 @@ public sealed class HelmChartTests
             var request = new k8s.Models.ResourceQuantity((string)resources["requests"]!["memory"]!).ToDouble() / (1024 * 1024);
             var limit = new k8s.Models.ResourceQuantity((string)resources["limits"]!["memory"]!).ToDouble() / (1024 * 1024);
 
-            Assert.True(request >= MeasuredPeakRssMiB, $"memory request {request} MiB is below the measured peak RSS");
-            Assert.True(limit * 0.75 >= 1.5 * MeasuredAnonMiB, $"the GC's default heap cap (75% of {limit} MiB) leaves no headroom over the measured heap");
+            Assert.True(request >= 1.25 * MeasuredPeakRssMiB, $"memory request {request} MiB leaves less than 25% over the measured peak RSS ({MeasuredPeakRssMiB} MiB)");
+            Assert.True(limit * 0.75 >= WorstPeakRssMiB + VerificationMemoryBudgetMiB,
+                $"the GC's default heap cap (75% of {limit} MiB) is below the worst measured peak plus the verification budget ({WorstPeakRssMiB} + {VerificationMemoryBudgetMiB} MiB)");
         }
     }
 
