@@ -69,6 +69,9 @@ public static class Conditions
     /// <summary>The spec asks for something the operator's admin policy does not allow (a builder or Kaniko image, a Service type, an insecure registry, a build-pod service account, node selector or tolerations, a route hostname): each field and the policy named; nothing is built.</summary>
     public const string ReasonPolicyDenied = "PolicyDenied";
 
+    /// <summary>The generated Containerfile is larger than the build Job's annotation may hold (64 KiB): no build starts.</summary>
+    public const string ReasonContainerfileTooLarge = "ContainerfileTooLarge";
+
     /// <summary>A child's name is taken by an object this TinyImage does not control: nothing is written to it.</summary>
     public const string ReasonChildConflict = "ChildConflict";
 

@@ -7,8 +7,8 @@ using TinyImage.Operator.Configuration;
 namespace TinyImage.Operator.Building;
 
 /// <summary>
-/// The build's two children: the ConfigMap holding the generated Containerfile and the Kaniko Job that builds and
-/// pushes the image and writes its digest to <c>/dev/termination-log</c>. Pure functions of (TinyImage, hash, options).
+/// The build's child: the Kaniko Job that builds and pushes the image and writes its digest to
+/// <c>/dev/termination-log</c>. Pure functions of (TinyImage, hash, options).
 /// </summary>
 /// <remarks>
 /// <para><b>Kaniko runs as root inside its container</b>: it unpacks base images and runs the build's RUN steps in its
@@ -21,6 +21,13 @@ namespace TinyImage.Operator.Building;
 /// <c>/kaniko/build-secrets</c>, see <see cref="BuildSecretMounts"/>), a deadline and a TTL. The init
 /// container that copies a ConfigMap source runs as the non-root user with a read-only root filesystem and no
 /// capabilities.</para>
+/// <para><b>The Containerfile travels in the Job</b> (issue 17: one create fewer per build): the pod template's
+/// annotation <see cref="ContainerfileAnnotation"/> holds it, and a downwardAPI volume projects that annotation into the
+/// file Kaniko reads (<c>--dockerfile</c>). The pod template is immutable, so nobody can change the Containerfile between
+/// the operator's write and the build; the API server caps a template's annotations at 256 KiB in total, and the
+/// operator refuses a Containerfile over <see cref="MaxContainerfileBytes"/> (<see cref="ContainerfileTooLargeException"/>).
+/// Builds started by the previous release mounted a ConfigMap <c>NAME-build-HASH</c> instead; HistoryReconciler
+/// deletes those once no running Job mounts them.</para>
 /// <para>Kaniko flags: <c>--reproducible</c> (no timestamps: the same inputs give the same digest), and
 /// <c>--snapshot-mode=redo</c> (detects changes by mtime and size instead of hashing every file: much faster for a
 /// Rust toolchain image, and safe for our builds, which never touch a file without changing its mtime).
@@ -28,7 +35,18 @@ namespace TinyImage.Operator.Building;
 /// </remarks>
 internal static class KanikoJobBuilder
 {
+    /// <summary>The file name of the Containerfile in its volume (the downwardAPI item's path).</summary>
     public const string ContainerfileKey = "Containerfile";
+
+    /// <summary>The pod-template annotation holding the generated Containerfile.</summary>
+    public const string ContainerfileAnnotation = "tinyimage.dev/containerfile";
+
+    /// <summary>
+    /// The largest Containerfile the operator writes into <see cref="ContainerfileAnnotation"/>, in UTF-8 bytes: a quarter
+    /// of the API server's 256 KiB limit on all of an object's annotations (apimachinery
+    /// <c>TotalAnnotationSizeLimitB</c>), and about twice the largest a valid spec generates (32,129 bytes, pinned by ContainerfileSizeTests).
+    /// </summary>
+    public const int MaxContainerfileBytes = 64 * 1024;
     public const string ContainerfileMountPath = "/kaniko/containerfile";
     public const string DockerConfigMountPath = "/kaniko/.docker";
     public const string WorkspacePath = "/workspace";
@@ -56,23 +74,15 @@ internal static class KanikoJobBuilder
     private const string SourceVolume = "source";
     private const string DockerConfigVolume = "docker-config";
 
-    /// <summary>The immutable ConfigMap <c>NAME-build-HASH</c> holding the Containerfile under the key <c>Containerfile</c>.</summary>
-    public static V1ConfigMap BuildContainerfileConfigMap(ValidTinyImage tinyImage, string hash, OperatorOptions o)
+    /// <summary>
+    /// <paramref name="containerfile"/> when its UTF-8 size is at most <paramref name="limit"/> bytes; otherwise throws
+    /// <see cref="ContainerfileTooLargeException"/>.
+    /// </summary>
+    public static string EnsureFits(string containerfile, int limit = MaxContainerfileBytes)
     {
-        ArgumentNullException.ThrowIfNull(tinyImage);
-        var containerfile = ContainerfileGenerator.Generate(tinyImage, hash, o);
-        var ti = tinyImage.Resource;
-        return new V1ConfigMap
-        {
-            ApiVersion = "v1",
-            Kind = "ConfigMap",
-            Metadata = ChildMetadata.Metadata(ti, ChildMetadata.BuildName(ti.Metadata.Name, hash), ChildMetadata.Labels(ti, ChildMetadata.ComponentBuild, hash)),
-            Data = new Dictionary<string, string>(StringComparer.Ordinal) { [ContainerfileKey] = containerfile },
-
-            // Nobody (a tenant with ConfigMap rights included) can change the Containerfile between its write and the
-            // build pod's start; only a delete and a new create can, and that new ConfigMap is not adopted unless ours.
-            Immutable = true,
-        };
+        ArgumentNullException.ThrowIfNull(containerfile);
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(containerfile);
+        return bytes <= limit ? containerfile : throw new ContainerfileTooLargeException(bytes, limit);
     }
 
     /// <summary>The image reference Kaniko pushes to: <c>REPOSITORY:TAG</c>, the tag defaulting to <c>build-HASH</c>.</summary>
@@ -96,9 +106,25 @@ internal static class KanikoJobBuilder
         var name = ChildMetadata.BuildName(ti.Metadata.Name, hash);
         var labels = ChildMetadata.Labels(ti, ChildMetadata.ComponentBuild, hash);
 
+        var containerfile = EnsureFits(ContainerfileGenerator.Generate(tinyImage, hash, o));
+
         var volumes = new List<V1Volume>
         {
-            new() { Name = ContainerfileVolume, ConfigMap = new V1ConfigMapVolumeSource { Name = name } },
+            new()
+            {
+                Name = ContainerfileVolume,
+                DownwardAPI = new V1DownwardAPIVolumeSource
+                {
+                    Items =
+                    [
+                        new V1DownwardAPIVolumeFile
+                        {
+                            Path = ContainerfileKey,
+                            FieldRef = new V1ObjectFieldSelector { ApiVersion = "v1", FieldPath = "metadata.annotations['" + ContainerfileAnnotation + "']" },
+                        },
+                    ],
+                },
+            },
         };
         var mounts = new List<V1VolumeMount>
         {
@@ -240,7 +266,11 @@ internal static class KanikoJobBuilder
                 TtlSecondsAfterFinished = o.BuildJobTtlSeconds,
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+                    Metadata = new V1ObjectMeta
+                    {
+                        Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
+                        Annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [ContainerfileAnnotation] = containerfile },
+                    },
                     Spec = new V1PodSpec
                     {
                         RestartPolicy = "Never",

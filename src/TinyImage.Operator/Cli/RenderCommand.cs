@@ -11,7 +11,7 @@ namespace TinyImage.Operator.Cli;
 
 /// <summary>
 /// <c>render FILE|-</c>: reads TinyImage manifests (YAML or JSON, one or many documents) and prints, for each, what the
-/// operator would create: the Containerfile ConfigMap, the Kaniko build Job, the Deployment and the Service, as one
+/// operator would create: the Kaniko build Job (the Containerfile in its pod template), the Deployment and the Service, as one
 /// multi-document YAML stream. <c>render --containerfile FILE|-</c> prints the Containerfile alone.
 /// Exit codes: 0 rendered, 1 the input is invalid (every problem on stderr as <c>FILE:LINE:COLUMN: PATH: MESSAGE</c>),
 /// 2 usage or I/O error.
@@ -163,7 +163,7 @@ internal static class RenderCommand
     internal static string RenderHash(ValidTinyImage ti, OperatorOptions options) =>
         PinnedBuildHash.ComputeOffline(ti, options) ?? BuildHash.Compute(ti, options);
 
-    /// <summary>The four children of one TinyImage, with the comments that explain placeholders.</summary>
+    /// <summary>The three children of one TinyImage, with the comments that explain placeholders.</summary>
     internal static IEnumerable<(JsonNode? Node, string? Comment)> Render(ValidTinyImage ti, bool uidPlaceholder, OperatorOptions options)
     {
         var hash = RenderHash(ti, options);
@@ -179,8 +179,8 @@ internal static class RenderCommand
         }
 
         var imageRef = ti.Spec.Output.Repository + "@" + PlaceholderDigest;
-        yield return (OperatorJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(ti, hash, options)), header + "\nThe generated Containerfile.");
-        yield return (OperatorJson.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), "The Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti, hash) + " and reports the digest.");
+        yield return (OperatorJson.ToNode(KanikoJobBuilder.BuildJob(ti, hash, options)), header + "\nThe Kaniko build Job: pushes " + KanikoJobBuilder.Destination(ti, hash)
+            + " and reports the digest.\nThe generated Containerfile is its pod template's annotation " + KanikoJobBuilder.ContainerfileAnnotation + ", mounted as the file Kaniko reads.");
         yield return (OperatorJson.ToNode(DeploymentBuilder.Build(ti, imageRef, hash, options)),
             "The Deployment. The digest is a placeholder (sha256: and 64 zeros): the operator deploys the digest the build\nreports, once the image's SBOM is verified.");
         yield return (OperatorJson.ToNode(ServiceBuilder.Build(ti)), "The Service.");

@@ -287,7 +287,7 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         return (await CreateAsync(run, hash, name, cancellationToken).ConfigureAwait(false)).Result;
     }
 
-    /// <summary>Writes the build's NetworkPolicy, ConfigMap and Job; whether its Job now exists (created or adopted).</summary>
+    /// <summary>Writes the build's NetworkPolicy and Job; whether its Job now exists (created or adopted).</summary>
     private async Task<(StepResult Result, bool Started)> CreateAsync(Reconciliation run, string hash, string name, CancellationToken cancellationToken)
     {
         var build = run.Status.Build!;
@@ -298,36 +298,18 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
             return (blocked, false);
         }
 
-        // The cache holds ConfigMaps without their data: compare by the hash annotation written with it.
         var pinned = run.Plan?.Pinned ?? run.Valid;
-        var desiredConfigMap = CachedForm.WithDataHash(KanikoJobBuilder.BuildContainerfileConfigMap(pinned, hash, options));
-        var configMap = await ChildWriter.CreateOrUpdateAsync(
-            cluster.ConfigMaps,
-            cluster.ConfigMapCache,
-            desiredConfigMap,
-            run.Uid,
-            actual => actual.Immutable == true, // an immutable one cannot be corrected (see below); any other is made ours
-            actual =>
-            {
-                actual.Metadata.Annotations = ChildWriter.Merge(actual.Metadata.Annotations, desiredConfigMap.Metadata.Annotations);
-                (actual.Data, actual.BinaryData, actual.Immutable) = (desiredConfigMap.Data, null, true);
-            },
-            cancellationToken,
-            readCreated: false).ConfigureAwait(false);
-        switch (configMap.Outcome)
+        V1Job desiredJob;
+        try
         {
-            case ApplyOutcome.NotOurs:
-                return (run.ChildInTheWay("ConfigMap", name), false);
-            case ApplyOutcome.Conflict:
-                return (StepResult.Retry, false);
-            // The cache holds ConfigMaps without data, and a hash annotation is as easy to forge as an owner reference:
-            // the immutable ConfigMap a Job would mount is read from the API server and compared by its content.
-            case ApplyOutcome.Unchanged when !SameData(desiredConfigMap.Data, (await cluster.ConfigMaps.GetAsync(run.Namespace, name, cancellationToken).ConfigureAwait(false))?.Data):
-                await DeleteTamperedAsync(run, name, cancellationToken).ConfigureAwait(false);
-                return (StepResult.Retry, false);
+            // The Containerfile travels in the Job's pod-template annotation (no ConfigMap of its own: issue 17).
+            desiredJob = KanikoJobBuilder.BuildJob(pinned, hash, options, run.Inputs?.Commit, run.Inputs?.ResolvedRef);
+        }
+        catch (ContainerfileTooLargeException ex)
+        {
+            return (StepResult.Stop(Conditions.ReasonContainerfileTooLarge, ex.Message), false);
         }
 
-        var desiredJob = KanikoJobBuilder.BuildJob(pinned, hash, options, run.Inputs?.Commit, run.Inputs?.ResolvedRef);
         ImageLabels.AddTo(desiredJob, pinned, build, run.Inputs?.SourceDigest, run.Now);
         desiredJob.Metadata.Annotations ??= new Dictionary<string, string>();
         if (run.Retry is { } retry)
@@ -372,17 +354,6 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
 
     private static string? Annotation(V1Job job, string key) =>
         job.Metadata.Annotations?.TryGetValue(key, out var value) == true ? value : null;
-
-    /// <summary>
-    /// A Containerfile ConfigMap that names this TinyImage as its controller (an owner reference anyone may write) but
-    /// is immutable with other content cannot be corrected: it is deleted, and the next pass creates ours. No Job is
-    /// created from it meanwhile.
-    /// </summary>
-    private async Task DeleteTamperedAsync(Reconciliation run, string name, CancellationToken cancellationToken)
-    {
-        logger.LogWarning("Containerfile ConfigMap {Namespace}/{ConfigMap} is immutable with content the operator did not write; deleting it", run.Namespace, name);
-        await cluster.ConfigMaps.DeleteAsync(run.Namespace, name, PropagationPolicy.Background, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>
     /// Creates or corrects the NetworkPolicy <c>NAME-build</c>; null when it is in place. Not watched (one read per build
@@ -452,8 +423,4 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
 
     [GeneratedRegex("^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex DigestPattern();
-
-    private static bool SameData(IDictionary<string, string>? desired, IDictionary<string, string>? actual) =>
-        (desired?.Count ?? 0) == (actual?.Count ?? 0)
-        && (desired is null || desired.All(e => actual!.TryGetValue(e.Key, out var value) && value == e.Value));
 }

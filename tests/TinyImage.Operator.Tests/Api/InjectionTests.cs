@@ -73,7 +73,6 @@ public sealed class InjectionTests
     [
         t => ContainerfileGenerator.Generate(t, Hash, Options),
         t => BuildHash.Compute(t, Options),
-        t => KanikoJobBuilder.BuildContainerfileConfigMap(t, Hash, Options),
         t => KanikoJobBuilder.BuildJob(t, Hash, Options),
         t => DeploymentBuilder.Build(t, Digest, Hash),
         t => ServiceBuilder.Build(t),

@@ -124,21 +124,34 @@ public sealed class KanikoJobBuilderTests
     }
 
     [Fact]
-    public void Job_And_ConfigMap_Share_The_Name_Labels_And_Owner()
+    public void The_Job_Carries_The_Containerfile_In_Its_Pod_Template_Annotation_And_Mounts_It_As_The_File_Kaniko_Reads()
     {
         var ti = Samples.Hello();
         var job = KanikoJobBuilder.BuildJob(ti.Valid(), Hash, Options);
-        var cm = KanikoJobBuilder.BuildContainerfileConfigMap(ti.Valid(), Hash, Options);
 
         Assert.Equal("hello-build-0123456789", job.Metadata.Name);
-        Assert.Equal(job.Metadata.Name, cm.Metadata.Name);
-        Assert.Equal("demo", cm.Metadata.NamespaceProperty);
-        Assert.Equal(job.Metadata.Labels, cm.Metadata.Labels);
         Assert.Equal(job.Metadata.Labels, job.Spec.Template.Metadata.Labels);
         Assert.Equal(Hash, job.Metadata.Labels[Annotations.BuildHashLabel]);
         Assert.Equal(Samples.Uid, Assert.Single(job.Metadata.OwnerReferences).Uid);
-        Assert.Equal(Samples.Uid, Assert.Single(cm.Metadata.OwnerReferences).Uid);
-        Assert.Equal(job.Metadata.Name, job.Spec.Template.Spec.Volumes.Single(v => v.Name == "containerfile").ConfigMap.Name);
-        Assert.Equal(ContainerfileGenerator.Generate(ti.Valid(), Hash, Options), cm.Data["Containerfile"]);
+        Assert.Equal(ContainerfileGenerator.Generate(ti.Valid(), Hash, Options), job.Spec.Template.Metadata.Annotations["tinyimage.dev/containerfile"]);
+        var volume = job.Spec.Template.Spec.Volumes.Single(v => v.Name == "containerfile");
+        Assert.Null(volume.ConfigMap);
+        var item = Assert.Single(volume.DownwardAPI.Items);
+        Assert.Equal(("Containerfile", "v1", "metadata.annotations['tinyimage.dev/containerfile']"), (item.Path, item.FieldRef.ApiVersion, item.FieldRef.FieldPath));
+        var kaniko = job.Spec.Template.Spec.Containers[0];
+        var mount = kaniko.VolumeMounts.Single(m => m.Name == "containerfile");
+        Assert.Contains("--dockerfile=" + mount.MountPath + "/" + item.Path, kaniko.Args);
+    }
+
+    [Fact]
+    public void A_Containerfile_Over_64_KiB_Is_Refused_With_Its_Size_And_One_At_The_Limit_Is_Not()
+    {
+        var atLimit = new string('#', 64 * 1024);
+        Assert.Same(atLimit, KanikoJobBuilder.EnsureFits(atLimit));
+
+        var ex = Assert.Throws<ContainerfileTooLargeException>(() => KanikoJobBuilder.EnsureFits(atLimit + "\u00e9")); // 2 UTF-8 bytes more
+        Assert.Equal((64 * 1024 + 2, 64 * 1024), (ex.Bytes, ex.Limit));
+        Assert.Contains("65538 bytes, more than the 65536", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("tinyimage.dev/containerfile", ex.Message, StringComparison.Ordinal);
     }
 }

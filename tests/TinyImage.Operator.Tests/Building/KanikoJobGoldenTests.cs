@@ -22,10 +22,4 @@ public sealed class KanikoJobGoldenTests
     {
         Golden.Check("Building/golden/job-git-source.yaml", YamlWriter.ToYaml(OperatorJson.ToNode(KanikoJobBuilder.BuildJob(Samples.Git().Valid(), Hash, Options))));
     }
-
-    [Fact]
-    public void Containerfile_ConfigMap_Matches_Its_Golden_File()
-    {
-        Golden.Check("Building/golden/containerfile-configmap.yaml", YamlWriter.ToYaml(OperatorJson.ToNode(KanikoJobBuilder.BuildContainerfileConfigMap(Samples.Hello().Valid(), Hash, Options))));
-    }
 }

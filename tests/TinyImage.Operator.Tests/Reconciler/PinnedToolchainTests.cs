@@ -27,7 +27,7 @@ public sealed class PinnedToolchainTests
         await BuildStep(h).ReconcileAsync(run, Token);
 
         Assert.Equal(StepAction.Continue, inputs.Action);
-        var containerfile = (await h.Cluster.ConfigMaps.GetAsync(Namespace, run.Status.Build!.JobName!, Token))!.Data[KanikoJobBuilder.ContainerfileKey];
+        var containerfile = (await h.Cluster.Jobs.GetAsync(Namespace, run.Status.Build!.JobName!, Token))!.Spec.Template.Metadata.Annotations[KanikoJobBuilder.ContainerfileAnnotation];
         Assert.Contains("FROM " + BuilderTag + "@" + Digest('1') + " AS chef\n", containerfile, StringComparison.Ordinal);
         Assert.Contains("\"--version\", \"" + OperatorOptions.DefaultCargoAuditableVersion + "\"", containerfile, StringComparison.Ordinal);
         var builder = run.Status.Build.Toolchain!.Single(t => t.Role == ToolchainImage.RoleBuilder);
@@ -146,6 +146,7 @@ public sealed class PinnedToolchainTests
         var tinyImage = await h.CreateTinyImageAsync();
         var (first, _) = await PassAsync(h, tinyImage, null, Now, new ScriptedToolchainResolver());
         await BuildStep(h).ReconcileAsync(first, Token);
+        await h.SyncAsync(h.Cluster.Jobs, h.Cluster.JobCache, first.Status.Build!.JobName!); // the informer shows the Job
 
         var moved = Options with { BuilderImage = "rust:1-alpine@" + Digest('9'), CargoAuditableVersion = "0.8.0" };
         var (later, _) = await PassAsync(h, tinyImage, first.Status, Now, new ScriptedToolchainResolver(), moved);
