@@ -89,6 +89,30 @@ public sealed class PodSecurityAdmissionTests
     }
 
     [Fact]
+    public async Task A_Restricted_Namespace_Admits_A_DownwardAPI_Volume_But_Not_A_HostPath_One()
+    {
+        // check_restrictedVolumes: downwardAPI is one of the volume types the restricted level allows (the build Job
+        // mounts its Containerfile from its pod's annotation that way).
+        await using var kube = await StartWithNamespaceAsync("locked", "restricted");
+        var http = kube.CreateHttpClient();
+        JsonObject WithVolume(string name, string volume)
+        {
+            var pod = Pod(name, "locked", RestrictedSpec);
+            pod["spec"]!["volumes"] = new JsonArray(JsonNode.Parse(volume));
+            return pod;
+        }
+
+        var (downward, _) = await http.PostJsonAsync("/api/v1/namespaces/locked/pods", WithVolume("ok", """
+            {"name":"containerfile","downwardAPI":{"items":[{"path":"Containerfile","fieldRef":{"fieldPath":"metadata.annotations['tinyimage.dev/containerfile']"}}]}}
+            """));
+        var (hostPath, status) = await http.PostJsonAsync("/api/v1/namespaces/locked/pods", WithVolume("host", """{"name":"h","hostPath":{"path":"/etc"}}"""));
+
+        Assert.Equal(201, downward);
+        Assert.Equal(403, hostPath);
+        Assert.Contains("restricted volume types (volume \"h\" uses restricted volume type \"hostPath\")", (string?)status["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_Baseline_Namespace_Admits_A_Root_Pod_But_Refuses_A_Privileged_One()
     {
         await using var kube = await StartWithNamespaceAsync("base", "baseline");

@@ -224,6 +224,15 @@ internal static partial class Defaults
             changed = true;
         }
 
+        // SetDefaults_ObjectFieldSelector: a downwardAPI item's fieldRef names apiVersion v1 unless it says otherwise.
+        foreach (var item in Items(v["downwardAPI"]?["items"]).Concat(Items(v["projected"]?["sources"]).SelectMany(s => Items(s["downwardAPI"]?["items"]))))
+        {
+            if (item["fieldRef"] is JsonObject fieldRef)
+            {
+                Def(fieldRef, "apiVersion", "v1");
+            }
+        }
+
         foreach (var source in new[] { "secret", "configMap", "downwardAPI", "projected" })
         {
             if (v[source] is JsonObject s)

@@ -4,7 +4,8 @@ namespace TinyImage.KubeEmulator.Builtins;
 
 /// <summary>
 /// One validation error as k8s.io/apimachinery/pkg/util/validation/field words it: <c>path: Type: value: detail</c>,
-/// the value rendered as the server renders it (quoted strings, plain numbers, JSON for anything else).
+/// the value rendered as the server renders it (strings quoted as Go's %q quotes them, plain numbers, JSON for
+/// anything else).
 /// </summary>
 internal sealed record FieldError(string Field, string Type, string Reason, string? Value, string Detail)
 {
@@ -18,6 +19,10 @@ internal sealed record FieldError(string Field, string Type, string Reason, stri
 
     public static FieldError Forbidden(string field, string detail) => new(field, "Forbidden", "FieldValueForbidden", null, detail);
 
+    /// <summary>field.NotSupported: <c>Unsupported value: "x": supported values: "a", "b"</c>.</summary>
+    public static FieldError NotSupported(string field, string value, IEnumerable<string> supported) =>
+        new(field, "Unsupported value", "FieldValueNotSupported", Quote(value), "supported values: " + string.Join(", ", supported.Select(Quote)));
+
     /// <summary>What follows the field path: <c>Invalid value: "x": detail</c>.</summary>
     public string Body
     {
@@ -30,7 +35,7 @@ internal sealed record FieldError(string Field, string Type, string Reason, stri
 
     public override string ToString() => Field + ": " + Body;
 
-    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s, BuiltinJsonContext.Default.String);
+    private static string Quote(string s) => GoQuote.Quote(s);
 
     private static string Render(JsonNode? value) => value switch
     {

@@ -141,7 +141,7 @@ internal static class IngressValidation
                 break;
             default:
                 errors.Add(new FieldError(at + ".pathType", "Unsupported value", "FieldValueNotSupported",
-                    System.Text.Json.JsonSerializer.Serialize(pathType, BuiltinJsonContext.Default.String),
+                    GoQuote.Quote(pathType),
                     "supported values: \"Exact\", \"ImplementationSpecific\", \"Prefix\""));
                 break;
         }

@@ -304,5 +304,5 @@ internal static class NetworkPolicyValidation
         return cidrs;
     }
 
-    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s, BuiltinJsonContext.Default.String);
+    private static string Quote(string s) => GoQuote.Quote(s);
 }

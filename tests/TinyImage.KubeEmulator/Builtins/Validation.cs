@@ -7,7 +7,8 @@ namespace TinyImage.KubeEmulator.Builtins;
 /// The registry strategies' Validate/ValidateUpdate rules the emulator carries for built-ins: Job selector generation
 /// and template rules (pkg/registry/batch/job/strategy.go, pkg/apis/batch/validation), Deployment selector rules
 /// (pkg/registry/apps/deployment/strategy.go, pkg/apis/apps/validation), ConfigMap/Secret size
-/// (pkg/apis/core/validation ValidateConfigMap/ValidateSecret) and Event limits (pkg/apis/core/validation/events.go).
+/// (pkg/apis/core/validation ValidateConfigMap/ValidateSecret), Event limits (pkg/apis/core/validation/events.go), and
+/// annotations and downwardAPI volumes (<see cref="MetadataAndVolumeValidation"/>).
 /// </summary>
 internal static class Validation
 {
@@ -21,6 +22,21 @@ internal static class Validation
     public static List<FieldError> Validate(ResourceType type, JsonObject obj, JsonObject? old)
     {
         var errors = new List<FieldError>();
+
+        // ValidateObjectMeta(Update) comes first in every strategy; then the pod template's and the pod spec's rules.
+        MetadataAndVolumeValidation.Annotations(obj["metadata"]?["annotations"] as JsonObject, "metadata.annotations", errors);
+        switch (type.Group, type.Plural)
+        {
+            case ("batch", "jobs") or ("apps", "deployments"):
+                var template = obj["spec"]?["template"] as JsonObject;
+                MetadataAndVolumeValidation.Annotations(template?["metadata"]?["annotations"] as JsonObject, "spec.template.annotations", errors);
+                MetadataAndVolumeValidation.Volumes(template?["spec"] as JsonObject, "spec.template.spec", errors);
+                break;
+            case ("", "pods"):
+                MetadataAndVolumeValidation.Volumes(obj["spec"] as JsonObject, "spec", errors);
+                break;
+        }
+
         switch (type.Group, type.Plural)
         {
             case ("batch", "jobs"):
@@ -428,5 +444,5 @@ internal static class Validation
         return (base64.Length / 4 * 3) - padding;
     }
 
-    private static string Quote(string s) => System.Text.Json.JsonSerializer.Serialize(s, BuiltinJsonContext.Default.String);
+    private static string Quote(string s) => GoQuote.Quote(s);
 }

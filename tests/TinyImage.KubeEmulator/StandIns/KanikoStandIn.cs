@@ -7,7 +7,7 @@ namespace TinyImage.KubeEmulator.StandIns;
 
 /// <summary>
 /// Plays the Kaniko executor for a build Job, for real where it can: reads the Job's container args like Kaniko, reads
-/// the Containerfile from the ConfigMap volume the Job mounts, assembles the final stage around the prebuilt binary
+/// the Containerfile from the downwardAPI (or, as the previous release did, ConfigMap) volume the Job mounts, assembles the final stage around the prebuilt binary
 /// (written directly as a one-layer image, see <see cref="OciImageWriter"/>), pushes it with <c>skopeo</c> and the push
 /// credentials from the Secret the Job mounts at the Docker config path, and reports the digest as Kaniko's
 /// <c>--digest-file=/dev/termination-log</c> would. Anything it cannot honour fails the build with the reason; it is
@@ -102,7 +102,7 @@ public sealed class KanikoStandIn
         }
 
         var kaniko = args.Value!;
-        var containerfile = ReadContainerfile(ns, podSpec, container, kaniko);
+        var containerfile = ReadContainerfile(ns, job["spec"]!["template"] as JsonObject ?? [], podSpec, container, kaniko);
         if (!containerfile.IsSuccess)
         {
             return Fail(containerfile.Error!);
@@ -335,7 +335,11 @@ public sealed class KanikoStandIn
         return null;
     }
 
-    private StandInResult<string> ReadContainerfile(string ns, JsonObject podSpec, JsonObject container, KanikoArguments kaniko)
+    /// <summary>
+    /// The Containerfile Kaniko reads (<c>--dockerfile</c>): a ConfigMap key, or a downwardAPI file the kubelet writes
+    /// from the pod's metadata (the pod template's annotations are the pod's).
+    /// </summary>
+    private StandInResult<string> ReadContainerfile(string ns, JsonObject template, JsonObject podSpec, JsonObject container, KanikoArguments kaniko)
     {
         var path = kaniko.Dockerfile;
         if (!path.StartsWith('/'))
@@ -344,7 +348,7 @@ public sealed class KanikoStandIn
             context = context.StartsWith("dir://", StringComparison.Ordinal) ? context["dir://".Length..] : context;
             if (!context.StartsWith('/'))
             {
-                return StandInResult<string>.Fail($"--dockerfile={path} is relative to a --context={kaniko.Context} the stand-in cannot read; mount the Containerfile from a ConfigMap");
+                return StandInResult<string>.Fail($"--dockerfile={path} is relative to a --context={kaniko.Context} the stand-in cannot read; mount the Containerfile from a ConfigMap or a downwardAPI volume");
             }
 
             path = context.TrimEnd('/') + "/" + path;
@@ -356,9 +360,25 @@ public sealed class KanikoStandIn
             return StandInResult<string>.Fail(mounted.Error!);
         }
 
+        if (mounted.Value is { Kind: "downwardAPI" } field)
+        {
+            var pod = new JsonObject { ["metadata"] = (template["metadata"] as JsonObject ?? []).DeepClone(), ["spec"] = podSpec.DeepClone() };
+            ((JsonObject)pod["metadata"]!)["namespace"] = ns;
+            var value = PodEnvironment.FieldRef(pod, field.Key);
+            if (!value.IsSuccess)
+            {
+                return StandInResult<string>.Fail($"--dockerfile={path}: {value.Error}");
+            }
+
+            // The kubelet writes an absent annotation as an empty file; Kaniko then fails on an empty Dockerfile.
+            return value.Value!.Length == 0
+                ? StandInResult<string>.Fail($"--dockerfile={path}: the downwardAPI file for {field.Key} is empty (kaniko: no instructions)")
+                : StandInResult<string>.Ok(value.Value);
+        }
+
         if (mounted.Value is not { Kind: "configMap" } file)
         {
-            return StandInResult<string>.Fail($"--dockerfile={path}: no ConfigMap volume of the pod holds that file (kaniko: no such file)");
+            return StandInResult<string>.Fail($"--dockerfile={path}: no ConfigMap or downwardAPI volume of the pod holds that file (kaniko: no such file)");
         }
 
         var cm = _get("v1", "configmaps", ns, file.ObjectName);

@@ -2,17 +2,19 @@ using System.Text.Json.Nodes;
 
 namespace TinyImage.KubeEmulator.StandIns;
 
-/// <summary>Which ConfigMap or Secret key a file path inside a container comes from, following its volume mounts.</summary>
-/// <param name="Kind"><c>configMap</c> or <c>secret</c>.</param>
-/// <param name="ObjectName">The ConfigMap's or Secret's name.</param>
-/// <param name="Key">The data key that becomes the file.</param>
+/// <summary>Which ConfigMap or Secret key, or which downward-API field, a file path inside a container comes from, following its volume mounts.</summary>
+/// <param name="Kind"><c>configMap</c>, <c>secret</c> or <c>downwardAPI</c>.</param>
+/// <param name="ObjectName">The ConfigMap's or Secret's name (empty for downwardAPI: the pod itself).</param>
+/// <param name="Key">The data key that becomes the file; for downwardAPI the item's <c>fieldRef.fieldPath</c>.</param>
 /// <param name="Optional">The volume is optional (a missing object gives an empty directory instead of a stuck pod).</param>
 public sealed record MountedFile(string Kind, string ObjectName, string Key, bool Optional)
 {
     /// <summary>
     /// Resolves <paramref name="path"/> in <paramref name="container"/> of <paramref name="podSpec"/>: the longest mount
     /// path that holds it, the volume of that mount, and the key (by the volume's <c>items</c>, else the file name).
-    /// Null when no ConfigMap or Secret volume holds the path.
+    /// For a downwardAPI volume, the item projected to that path (only fieldRef items: what a resourceFieldRef would give
+    /// depends on the container's resources, which no stand-in reads). Null when no ConfigMap, Secret or downwardAPI volume
+    /// holds the path.
     /// </summary>
     public static StandInResult<MountedFile?> Resolve(JsonObject podSpec, JsonObject container, string path)
     {
@@ -48,6 +50,14 @@ public sealed record MountedFile(string Kind, string ObjectName, string Key, boo
         if ((string?)best["subPath"] is { Length: > 0 } subPath)
         {
             relative = relative.Length == 0 ? subPath : subPath + "/" + relative;
+        }
+
+        if (volume["downwardAPI"] is JsonObject downward)
+        {
+            var item = (downward["items"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(i => (string?)i["path"] == relative);
+            return item?["fieldRef"]?["fieldPath"] is JsonValue fieldPath
+                ? StandInResult<MountedFile?>.Ok(new MountedFile("downwardAPI", "", (string)fieldPath!, false))
+                : StandInResult<MountedFile?>.Fail($"{path}: the downwardAPI volume {volumeName} projects no fieldRef item to {relative}");
         }
 
         var (kind, source, nameField) = volume["configMap"] is JsonObject cm ? ("configMap", cm, "name")

@@ -167,7 +167,7 @@ public static class PodEnvironment
             "status.podIP" or "status.hostIP" => "127.0.0.1", // host networking: the pod's address is the host's
             "status.podIPs" or "status.hostIPs" => "127.0.0.1",
             "metadata.labels" or "metadata.annotations" => string.Join('\n',
-                ((metadata[fieldPath[9..]] as JsonObject) ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=\"" + (string?)p.Value + "\"")),
+                ((metadata[fieldPath[9..]] as JsonObject) ?? []).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + Builtins.GoQuote.Quote((string?)p.Value ?? ""))), // fieldpath.FormatMap: %v=%q
             _ when fieldPath.StartsWith("metadata.labels['", StringComparison.Ordinal) && fieldPath.EndsWith("']", StringComparison.Ordinal) =>
                 (string?)metadata["labels"]?[fieldPath[17..^2]] ?? "",
             _ when fieldPath.StartsWith("metadata.annotations['", StringComparison.Ordinal) && fieldPath.EndsWith("']", StringComparison.Ordinal) =>
