@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TinyImage.KubeEmulator;
+using TinyImage.Operator.Building;
 using TinyImage.Operator.Verification;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;
@@ -26,7 +27,8 @@ public sealed class TinyImageLifecycleTests
         var jobName = (string)job["metadata"]!["name"]!;
         Assert.Equal("True", (string?)h.Condition("hello", "Reconciling")?["status"]);
         Assert.Equal("Unknown", (string?)h.Condition("hello", "Built")?["status"]);
-        Assert.NotNull(h.Object("v1", "configmaps", jobName)?["data"]?["Containerfile"]);
+        Assert.NotNull((string?)job["spec"]!["template"]!["metadata"]!["annotations"]![KanikoJobBuilder.ContainerfileAnnotation]);
+        Assert.Null(h.Object("v1", "configmaps", jobName));
 
         // Verifying: Kaniko reported the digest in its termination message; the verifier holds.
         h.Kube.Jobs.Complete(Namespace, jobName, Digest('a') + "\n");
@@ -167,9 +169,9 @@ public sealed class TinyImageLifecycleTests
         await Eventually.TrueAsync(() => h.Phase("hello") == "Ready" && h.DeployedImage("hello") == Repository + "@" + Digest('c'), "the third digest serving");
         Assert.Equal(3, h.JobCreates());
 
-        // History: with a limit of one finished build, the oldest finished Job and its ConfigMap are gone.
+        // History: with a limit of one finished build, the oldest finished Job is gone.
         await Eventually.TrueAsync(() => h.Jobs().Count == 2, "two build Jobs left (current and one of history)");
-        Assert.Null(h.Object("v1", "configmaps", first));
+        Assert.Null(h.Object("batch/v1", "jobs", first));
     }
 
     [Fact]
@@ -188,7 +190,7 @@ public sealed class TinyImageLifecycleTests
 
         await Eventually.TrueAsync(
             () => h.Object("apps/v1", "deployments", "hello") is null && h.Object("v1", "services", "hello") is null
-                && h.Object("batch/v1", "jobs", jobName) is null && h.Object("v1", "configmaps", jobName) is null
+                && h.Object("batch/v1", "jobs", jobName) is null
                 && h.Object("v1", "configmaps", "hello-sbom") is null,
             "every child garbage-collected");
         Assert.NotNull(h.Object("v1", "configmaps", "hello-src")); // the user's source is not ours

@@ -39,7 +39,7 @@ public sealed class ToolchainUpdateTests(PlainRegistryFixture registry) : IClass
         h.CreateTinyImage("hello", build: new JsonObject { ["builderImage"] = builderTag, ["rebuildOnToolchainUpdate"] = true });
         await h.WaitForPhaseAsync("hello", "Ready");
         Assert.Equal((first, "FirstBuild"), (BuilderDigest(h), Reason(h)));
-        var containerfile = (string?)h.Object("v1", "configmaps", (string)h.JobFor("hello")!["metadata"]!["name"]!)!["data"]!["Containerfile"];
+        var containerfile = (string?)h.JobFor("hello")!["spec"]!["template"]!["metadata"]!["annotations"]!["tinyimage.dev/containerfile"];
         Assert.Contains("FROM " + builderTag + "@" + first + " AS chef", containerfile, StringComparison.Ordinal);
 
         // Step 2: the tag moves; an hour later nothing is rebuilt (the check is daily).

@@ -6,6 +6,7 @@ using TinyImage.Kube;
 using TinyImage.Operator.Building;
 using TinyImage.Operator.Deploying;
 using TinyImage.Operator.Reconciler;
+using TinyImage.Operator.Tests.Building;
 using Xunit;
 using static TinyImage.Operator.IntegrationTests.Controllers.OperatorHarness;
 
@@ -55,6 +56,15 @@ public sealed class UpgradeWithoutRebuildTests
 
         Assert.Equal(0, h.JobCreates());
         Assert.Empty(h.Verifier.Requests);
+
+        // The previous release's Containerfile ConfigMaps go once their (finished) Jobs no longer need them.
+        foreach (var (name, hash) in hashes)
+        {
+            var buildName = ChildMetadata.BuildName(name, hash);
+            await Eventually.TrueAsync(() => h.Object2("v1", "configmaps", Namespace, buildName) is null, buildName + " ConfigMap deleted");
+        }
+
+        Assert.NotNull(h.Object2("v1", "configmaps", Namespace, "hello-src"));
         foreach (var (name, hash) in hashes)
         {
             var status = h.TinyImage(name)!["status"]!;
@@ -72,7 +82,7 @@ public sealed class UpgradeWithoutRebuildTests
     }
 
     /// <summary>
-    /// What the previous release left for a Ready TinyImage: its build ConfigMap and Job (v1 hash; the Containerfile
+    /// What the previous release left for a Ready TinyImage: its build ConfigMap and the Job mounting it (v1 hash; the Containerfile
     /// without a cargo-auditable version), the SBOM ConfigMap, the Deployment and Service, and its status. Returns the hash.
     /// A ConfigMap source's content digest was part of that hash; a git source's branch was, never its commit.
     /// </summary>
@@ -84,11 +94,11 @@ public sealed class UpgradeWithoutRebuildTests
         var digest = Digest('a');
         var reference = Repository + "@" + digest;
 
-        var containerfile = KanikoJobBuilder.BuildContainerfileConfigMap(valid, hash, FastOptions);
+        var containerfile = PreviousReleaseBuild.ContainerfileConfigMap(valid, hash, FastOptions);
         var text = containerfile.Data[KanikoJobBuilder.ContainerfileKey];
         containerfile.Data[KanikoJobBuilder.ContainerfileKey] = text.Replace(", \"--version\", \"" + FastOptions.CargoAuditableVersion + "\"", "", StringComparison.Ordinal);
         Assert.True((await cluster.ConfigMaps.CreateAsync(containerfile, Ct)).IsOk);
-        Assert.True((await cluster.Jobs.CreateAsync(KanikoJobBuilder.BuildJob(valid, hash, FastOptions), Ct)).IsOk);
+        Assert.True((await cluster.Jobs.CreateAsync(PreviousReleaseBuild.Job(valid, hash, FastOptions), Ct)).IsOk);
         var policy = VerifyReconciler.PolicyKey(valid.Spec, hash, digest);
         Assert.True((await cluster.ConfigMaps.CreateAsync(new k8s.Models.V1ConfigMap
         {

@@ -8,7 +8,8 @@ namespace TinyImage.Operator.IntegrationTests.Controllers;
 
 /// <summary>
 /// What a TinyImage costs the API server on its way to Ready, counted from the emulator's request log: its five
-/// children created, status written when a person would look, and Events only for what a person acts on.
+/// children created (the build pods' NetworkPolicy, the build Job carrying its Containerfile, the SBOM ConfigMap, the
+/// Deployment and the Service), status written when a person would look, and Events only for what a person acts on.
 /// </summary>
 public sealed class WriteCountTests
 {
@@ -30,15 +31,17 @@ public sealed class WriteCountTests
 
         var writes = OperatorWrites(h);
         var summary = string.Join(", ", writes.Select(w => w.Verb + " " + w.Resource + "/" + w.Subresource + " " + w.Name));
-        Assert.Equal(2, writes.Count(w => w.Verb == "create" && w.Resource == "configmaps"));
+        Assert.Equal(1, writes.Count(w => w.Verb == "create" && w.Resource == "configmaps")); // the SBOM's: no Containerfile ConfigMap
+        Assert.NotNull(h.Object("v1", "configmaps", "hello-sbom"));
         Assert.Equal(1, writes.Count(w => w.Verb == "create" && w.Resource == "jobs"));
         Assert.Equal(1, writes.Count(w => w.Verb == "create" && w.Resource == "deployments"));
         Assert.Equal(1, writes.Count(w => w.Verb == "create" && w.Resource == "services"));
         Assert.Equal(1, writes.Count(w => w.Verb == "create" && w.Resource == "networkpolicies")); // the build pods' NetworkPolicy (issue 16)
         Assert.InRange(h.StatusWrites("hello"), 1, 2);
         Assert.Equal(["Building", "Ready"], Events(h, "hello"));
-        // Issue 17's budget of 9 (5 creates, 2 status writes, 2 Events) plus the build NetworkPolicy issue 16 added.
-        Assert.True(writes.Count <= 10, writes.Count + " writes: " + summary);
+        // Issue 17's budget: 5 creates, at most 2 status writes, 2 Events.
+        Assert.Equal(5, writes.Count(w => w.Verb == "create" && w.Resource is not "events"));
+        Assert.True(writes.Count <= 9, writes.Count + " writes: " + summary);
         Assert.DoesNotContain(writes, w => w.Verb is "update" or "patch" && w.Subresource != "status");
     }
 

@@ -62,7 +62,6 @@ public sealed class GeneratedBuildTests(RegistryFixture fixture) : IClassFixture
         const string hash = "0123456789";
         var objects = new Dictionary<(string, string), JsonObject>
         {
-            [("configmaps", "hello-build-" + hash)] = ToJson(KanikoJobBuilder.BuildContainerfileConfigMap(Valid(ti), hash, options)),
             [("secrets", "push")] = new JsonObject
             {
                 ["data"] = new JsonObject { [".dockerconfigjson"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(registry.DockerConfigJson())) },

@@ -33,6 +33,49 @@ public sealed class KanikoStandInTests(RegistryFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_Containerfile_Mounted_From_The_Pods_Annotation_Builds_The_Same_Image_As_One_From_A_ConfigMap()
+    {
+        var (registry, standIn) = Arrange();
+        var fromConfigMap = await standIn.BuildAsync(Job(registry.Host + "/demo/annotated:a"), TestContext.Current.CancellationToken);
+
+        // This release's Job: the Containerfile is the pod template's annotation, projected by a downwardAPI volume.
+        var job = Job(registry.Host + "/demo/annotated:b");
+        _objects.Remove(("configmaps", "hello-build-abc"));
+        ToDownwardApi(job, ContainerfileParserTests.Recipe.Replace(", \"--features\", \"greeting-v2,extra\"", "", StringComparison.Ordinal));
+        var fromAnnotation = await standIn.BuildAsync(job, TestContext.Current.CancellationToken);
+
+        Assert.True(fromConfigMap.IsSuccess && fromAnnotation.IsSuccess, fromConfigMap.Error ?? fromAnnotation.Error);
+        Assert.Equal(fromConfigMap.Value!.Digest, fromAnnotation.Value!.Digest);
+    }
+
+    [Fact]
+    public async Task A_DownwardAPI_Containerfile_Whose_Annotation_Is_Missing_Fails_As_An_Empty_File()
+    {
+        var (registry, standIn) = Arrange();
+        var job = Job(registry.Host + "/demo/annotated:c");
+        ToDownwardApi(job, containerfile: null);
+
+        var result = await standIn.BuildAsync(job, TestContext.Current.CancellationToken);
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("--dockerfile=/kaniko/containerfile/Containerfile: the downwardAPI file for metadata.annotations['tinyimage.dev/containerfile'] is empty", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Rewrites <paramref name="job"/>'s Containerfile volume as this release writes it: a downwardAPI file of the template's annotation.</summary>
+    private static void ToDownwardApi(JsonObject job, string? containerfile)
+    {
+        var template = job["spec"]!["template"]!.AsObject();
+        if (containerfile is not null)
+        {
+            template["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["tinyimage.dev/containerfile"] = containerfile } };
+        }
+
+        var volume = template["spec"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "containerfile")!.AsObject();
+        volume.Remove("configMap");
+        volume["downwardAPI"] = JsonNode.Parse("""{"items":[{"path":"Containerfile","fieldRef":{"apiVersion":"v1","fieldPath":"metadata.annotations['tinyimage.dev/containerfile']"}}]}""");
+    }
+
+    [Fact]
     public async Task Reproducible_Builds_Of_The_Same_Inputs_Give_The_Same_Digest_And_A_Feature_Gives_Another_Binary()
     {
         var (registry, standIn) = Arrange();
