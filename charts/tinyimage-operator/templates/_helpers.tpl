@@ -54,8 +54,9 @@ The operator's rules: least privilege, no wildcards, Secrets only read. Kept equ
 - apiGroups: [tinyimage.dev]
   resources: [tinyimages/finalizers]
   verbs: [update]
-# Children are written with create and update (never patched); only build Jobs and their Containerfile ConfigMaps are
-# deleted (history pruning, retries): Deployments and Services go with their TinyImage by garbage collection.
+# Children are written with create and update (never patched); only build Jobs (history pruning, retries) and the
+# Containerfile ConfigMaps of builds an earlier release started are deleted; ConfigMaps are still created for the SBOM
+# (NAME-sbom). Deployments and Services go with their TinyImage by garbage collection.
 - apiGroups: [""]
   resources: [configmaps]
   verbs: [get, list, watch, create, update, delete]

@@ -11,7 +11,7 @@ namespace TinyImage.Operator.Building;
 
 /// <summary>
 /// The build hash: the first 10 lowercase hex characters of the SHA-256 of every input that defines the image (and the
-/// build Job's immutable pod template). It names the Containerfile ConfigMap and the Job (<c>NAME-build-HASH</c>), so a
+/// build Job's immutable pod template). It names the build Job (<c>NAME-build-HASH</c>; the previous release's Containerfile ConfigMap too), so a
 /// restarted operator finds the build it started, and any change of these inputs starts a new build.
 /// </summary>
 /// <remarks>

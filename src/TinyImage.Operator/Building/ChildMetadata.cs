@@ -20,7 +20,7 @@ internal static class ChildMetadata
 
     private const string BuildInfix = "-build-";
 
-    /// <summary>The Containerfile ConfigMap's and the build Job's name: <c>NAME-build-HASH</c>, at most 63 characters.</summary>
+    /// <summary>The build Job's name (and the previous release's Containerfile ConfigMap's): <c>NAME-build-HASH</c>, at most 63 characters.</summary>
     public static string BuildName(string tinyImageName, string buildHash) =>
         Shorten(tinyImageName, MaxLabelValueLength - BuildInfix.Length - BuildHash.Length) + BuildInfix + buildHash;
 

@@ -8,8 +8,8 @@ namespace TinyImage.Operator.Reconciler;
 
 /// <summary>
 /// What the informer caches keep of the children, and no more (issue 17): a ConfigMap's metadata without its data (the
-/// Containerfile is compared by the hash annotation written with it, the SBOM by its policy annotation), a Job's
-/// metadata and status without its spec (a pass reads nothing else, and never updates a Job), a Deployment's metadata,
+/// SBOM is compared by its policy and hash annotations), a Job's metadata and status without its spec (a pass reads
+/// nothing else, and never updates a Job; the Containerfile its pod template carries is not kept), a Deployment's metadata,
 /// replicas, its container's image and the status a rollout is judged by, without the rest of its spec (compared by
 /// the spec-hash annotation written with it and its generation, <see cref="Kube.ChildWriter.CreateOrUpdateBySpecHashAsync{T}"/>).
 /// Every child update replaces what it strips or starts from a full read, so a stripped copy is never written back.
