@@ -364,6 +364,24 @@ public sealed class BuildReconcilerTests
         Assert.Equal(1, h.Writes("jobs"));
     }
 
+    [Fact]
+    public async Task A_Containerfile_Too_Large_For_The_Jobs_Annotation_Stops_With_ContainerfileTooLarge_And_Sends_No_Job()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        h.Kube.Requests.Clear();
+
+        // No valid spec generates more than about 32 KiB; an operator option (here an absurd cargo-auditable version,
+        // which the options do not bound) is the only way past the 64 KiB bound.
+        var oversized = Options with { CargoAuditableVersion = new string('9', 70_000), BuildNetworkPolicy = false };
+        var result = await new BuildReconciler(h.Cluster, new BuildPods(h.Cluster, NullLogger.Instance), oversized, NullLogger.Instance).ReconcileAsync(run, Token);
+
+        Assert.Equal((StepAction.Stop, Conditions.ReasonContainerfileTooLarge), (result.Action, result.Reason));
+        Assert.Contains("more than the 65536", result.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.Kube.Requests.Count("create", "jobs"));
+        Assert.Empty(h.Kube.List("batch/v1", "jobs", Namespace));
+    }
+
     private static async Task<(TinyImageResource TinyImage, Reconciliation Run)> SetUpAsync(StepHarness h)
     {
         h.CreateSource();
