@@ -19,7 +19,7 @@ public sealed class RbacMatchesCodeTests
     private static readonly Dictionary<(string Group, string Resource, string Verb), string> NeededBeyondTheScenario = new()
     {
         [("tinyimage.dev", "tinyimages/finalizers", "update")] = "owner references with blockOwnerDeletion on children need update on the owner's finalizers where OwnerReferencesPermissionEnforcement is on",
-        [("", "configmaps", "delete")] = "Containerfile ConfigMaps of pruned builds",
+        [("", "configmaps", "delete")] = "the Containerfile ConfigMaps of builds the previous release started, once no running Job mounts them (HistoryReconciler)",
         [("", "services", "update")] = "Service drift is corrected", [("batch", "jobs", "update")] = "adopting a Job labels it",
         [("events.k8s.io", "events", "patch")] = "a repeated event's series count is patched",
         [("coordination.k8s.io", "leases", "update")] = "renewal and release of the lease",
@@ -29,7 +29,7 @@ public sealed class RbacMatchesCodeTests
         [("", "services", "get")] = "a direct read before creating a child the cache has not seen",
         [("apps", "deployments", "get")] = "a direct read before creating a child the cache has not seen, and a full read of a cached Deployment whose generation is not the one the operator wrote (drift, a restart: the cache holds no pod template)",
         [("batch", "jobs", "get")] = "a direct read of a Job this operator created that the cache has not shown yet, or of one whose create answered 409 (never two builds for one hash)",
-        [("", "configmaps", "update")] = "the SBOM ConfigMap of a newly verified digest, and the Containerfile ConfigMap's retry note",
+        [("", "configmaps", "update")] = "the SBOM ConfigMap of a newly verified digest",
         [("batch", "jobs", "delete")] = "build history pruning (options.BuildHistoryLimit) and retries",
         [("gateway.networking.k8s.io", "httproutes", "update")] = "an HTTPRoute edited by someone else, or a changed deploy.route, is written back (as the Ingress update the scenario shows)",
         [("gateway.networking.k8s.io", "httproutes", "delete")] = "deploy.route switching from HTTPRoute to Ingress (the scenario shows the other direction)",
