@@ -32,6 +32,10 @@ internal sealed class HistoryReconciler(ClusterView cluster, OperatorOptions opt
         var configMaps = cluster.ConfigMapCache.ByIndex(ResourceCache<V1ConfigMap>.OwnerUidIndex, uid)
             .Where(c => c.Metadata.Name != currentBuildName && c.Metadata.Labels?.TryGetValue(Annotations.ComponentLabel, out var component) == true && component == ChildMetadata.ComponentBuild)
             .ToList();
+        if (jobs.Count == 0 && configMaps.Count == 0)
+        {
+            return StepResult.Continue; // only the current build: nothing to clean up, nothing more to allocate (issue 17)
+        }
 
         var doomed = new HashSet<string>(jobs.Where(j => !IsFinished(j)).Select(j => j.Metadata.Name));
         var finished = jobs.Where(IsFinished).Select(j => (j.Metadata.Name, Time: j.Status?.CompletionTime ?? j.Metadata.CreationTimestamp))
