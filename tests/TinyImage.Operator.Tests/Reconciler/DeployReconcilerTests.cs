@@ -396,25 +396,6 @@ public sealed class DeployReconcilerTests
 
     private static DeployReconciler Step(StepHarness h) => new(h.Cluster, Options, NullLogger.Instance);
 
-    /// <summary>Every line logged, with its level.</summary>
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message)> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Lines)
-            {
-                Lines.Add((logLevel, formatter(state, exception)));
-            }
-        }
-    }
-
     private static (string? Status, string? Reason) Condition(Reconciliation run, string type) =>
         ConditionSet.Find(run.Status.Conditions, type) is { } c ? (c.Status, c.Reason) : (null, null);
 }
