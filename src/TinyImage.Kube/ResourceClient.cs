@@ -92,7 +92,11 @@ public sealed class ResourceClient<T>
     public async Task<WriteOutcome> CreateOutcomeAsync(T value, CancellationToken cancellationToken)
     {
         using var content = Serialize(value);
-        using var response = await SendAsync(HttpMethod.Post, Type.CollectionPath(RequireNamespace(value)), content, null, cancellationToken).ConfigureAwait(false);
+        // Not even buffered: the answer of a success is left unread, and drained by the handler when it is disposed.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(connection.BaseUri, Type.CollectionPath(RequireNamespace(value)))) { Content = content };
+        request.Headers.Accept.Add(Json);
+        using var response = await connection.SendForHeadersAsync(request, cancellationToken).ConfigureAwait(false);
+        request.Content = null; // the caller owns and disposes the content
         return await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
