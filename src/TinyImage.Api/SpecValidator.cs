@@ -98,6 +98,41 @@ public static partial class SpecValidator
     }
 
     /// <summary>
+    /// The errors of <c>spec.build.builderImage</c> and <c>spec.build.kanikoImage</c> alone, by the same rules and with the
+    /// same messages as <see cref="Errors"/> (schema markers, the CEL rule that ties builderHasCargoAuditable to
+    /// builderImage, then the injection checks): for a copy of a valid TinyImage that differs in these two fields only
+    /// (<see cref="ValidTinyImage.WithBuildImages"/>).
+    /// </summary>
+    internal static IReadOnlyList<FieldError> BuildImageErrors(BuildSpec build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var errors = new List<FieldError>();
+        var info = ApiJson.Options.GetTypeInfo(typeof(BuildSpec));
+        foreach (var property in info.Properties)
+        {
+            if (property.Name is "builderImage" or "kanikoImage" && property.Get?.Invoke(build) is string value)
+            {
+                ValidateString(value, property, "spec.build." + property.Name, errors);
+            }
+        }
+
+        foreach (var rule in SchemaMarkers.CelRules(info.Type))
+        {
+            if (rule.Rule.Contains("builderImage", StringComparison.Ordinal) && !CelCounterparts[rule.Rule](build))
+            {
+                errors.Add(new FieldError("spec.build", rule.Message));
+            }
+        }
+
+        var safety = new List<FieldError>();
+        Check(safety, "spec.build.builderImage", build.BuilderImage, Patterns.ImageReference, 512);
+        Check(safety, "spec.build.kanikoImage", build.KanikoImage, Patterns.ImageReference, 512);
+        var reported = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        errors.AddRange(safety.Where(e => reported.Add(e.Path)));
+        return errors;
+    }
+
+    /// <summary>
     /// Whether a TinyImage name yields valid child names (see <see cref="TinyImageResource.MaxNameLength"/>): a DNS-1035
     /// label of at most 63 characters. A missing name passes (the API server always sets one before the rule runs).
     /// </summary>

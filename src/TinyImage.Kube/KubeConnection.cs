@@ -71,8 +71,20 @@ public sealed class KubeConnection : IDisposable
     }
 
     /// <summary>Sends a request with credentials. <paramref name="streaming"/> returns after the headers (watch, logs) and applies no timeout.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool streaming, CancellationToken cancellationToken)
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool streaming, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, streaming ? Completion.Streaming : Completion.Buffered, cancellationToken);
+
+    /// <summary>
+    /// Sends a request with credentials and returns once the headers are in, within <see cref="RequestTimeout"/>: the body
+    /// is not buffered. A caller that only needs the status code disposes the response unread, and the handler drains the
+    /// body on the connection instead of copying it into a buffer (issue 17: the answers of creates nobody reads).
+    /// </summary>
+    public Task<HttpResponseMessage> SendForHeadersAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCoreAsync(request, Completion.Headers, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, Completion completion, CancellationToken cancellationToken)
     {
+        var streaming = completion == Completion.Streaming;
         request.Headers.UserAgent.Add(UserAgent);
         if (Identity is not null)
         {
@@ -100,7 +112,8 @@ public sealed class KubeConnection : IDisposable
         timeout.CancelAfter(RequestTimeout);
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            var option = completion == Completion.Headers ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead;
+            return await http.SendAsync(request, option, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -109,4 +122,11 @@ public sealed class KubeConnection : IDisposable
     }
 
     public void Dispose() => owner?.Dispose();
+
+    private enum Completion
+    {
+        Buffered,
+        Headers,
+        Streaming,
+    }
 }

@@ -92,7 +92,11 @@ public sealed class ResourceClient<T>
     public async Task<WriteOutcome> CreateOutcomeAsync(T value, CancellationToken cancellationToken)
     {
         using var content = Serialize(value);
-        using var response = await SendAsync(HttpMethod.Post, Type.CollectionPath(RequireNamespace(value)), content, null, cancellationToken).ConfigureAwait(false);
+        // Not even buffered: the answer of a success is left unread, and drained by the handler when it is disposed.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(connection.BaseUri, Type.CollectionPath(RequireNamespace(value)))) { Content = content };
+        request.Headers.Accept.Add(Json);
+        using var response = await connection.SendForHeadersAsync(request, cancellationToken).ConfigureAwait(false);
+        request.Content = null; // the caller owns and disposes the content
         return await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -112,6 +116,19 @@ public sealed class ResourceClient<T>
     /// </summary>
     public Task<WriteResult<T>> ReplaceStatusAsync(T value, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken) =>
         PutAsync(value, "status", known, cancellationToken);
+
+    /// <summary>
+    /// Replaces the <c>/status</c> subresource as above with a status already serialized: the body is
+    /// <paramref name="value"/>, which carries no status (it is serialized without one), with <paramref name="statusJson"/>
+    /// as its <c>status</c>, so a caller that measured or compared the status's JSON does not serialize it again (issue 17).
+    /// </summary>
+    public async Task<WriteResult<T>> ReplaceStatusAsync(T value, ReadOnlyMemory<byte> statusJson, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken)
+    {
+        var path = Type.ItemPath(RequireNamespace(value), value.Metadata.Name) + "/status";
+        using var content = SerializeWithStatus(value, statusJson.Span);
+        using var response = await SendAsync(HttpMethod.Put, path, content, null, cancellationToken).ConfigureAwait(false);
+        return await ReadWriteResultAsync(response, known, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Patches an object.</summary>
     public Task<WriteResult<T>> PatchAsync(string? @namespace, string name, PatchType patchType, string body, CancellationToken cancellationToken) =>
@@ -237,6 +254,32 @@ public sealed class ResourceClient<T>
         value.ApiVersion ??= Type.ApiVersion;
         value.Kind ??= Type.Kind;
         var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, Type.ItemInfo));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> serialized (it must serialize without a <c>status</c>) with <paramref name="statusJson"/>
+    /// as its last property: the object's closing brace is replaced by <c>,"status":</c>, the status and a new brace.
+    /// </summary>
+    internal ByteArrayContent SerializeWithStatus(T value, ReadOnlySpan<byte> statusJson)
+    {
+        value.ApiVersion ??= Type.ApiVersion;
+        value.Kind ??= Type.Kind;
+        var head = JsonSerializer.SerializeToUtf8Bytes(value, Type.ItemInfo);
+        if (head.Length < 3 || head[0] != (byte)'{' || head[^1] != (byte)'}')
+        {
+            throw new ArgumentException(Type.Kind + " " + value.Metadata.Name + " does not serialize as a JSON object.", nameof(value));
+        }
+
+        // apiVersion and kind are set above: the object has a property before the status, so a comma goes first.
+        ReadOnlySpan<byte> property = ",\"status\":"u8;
+        var body = new byte[head.Length - 1 + property.Length + statusJson.Length + 1];
+        head.AsSpan(0, head.Length - 1).CopyTo(body);
+        property.CopyTo(body.AsSpan(head.Length - 1));
+        statusJson.CopyTo(body.AsSpan(head.Length - 1 + property.Length));
+        body[^1] = (byte)'}';
+        var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return content;
     }

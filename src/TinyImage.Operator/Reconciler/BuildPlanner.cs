@@ -18,13 +18,19 @@ namespace TinyImage.Operator.Reconciler;
 /// </summary>
 internal sealed class BuildPlanner(IToolchainResolver resolver, OperatorOptions options, ILogger logger)
 {
-    /// <summary>Verdicts on the pinned copies (their own instance: a copy shares the uid and generation of its TinyImage).</summary>
-    private readonly Api.ValidatedSpecs pinnedSpecs = new();
+    /// <summary>The inputs digest of each TinyImage's current generation, source and commit (issue 17).</summary>
+    private readonly InputDigests digests = new();
+
+    /// <summary>TinyImages whose inputs digest is remembered; for tests.</summary>
+    internal int RememberedInputs => digests.Count;
+
+    /// <summary>Forgets a deleted TinyImage (its remembered inputs digest).</summary>
+    public void Forget(string? uid) => digests.Forget(uid);
 
     public async Task<StepResult> PlanAsync(Reconciliation run, string? sourceDigest, string? commit, CancellationToken cancellationToken)
     {
         var valid = run.Valid;
-        var inputs = PinnedBuildHash.Inputs(valid, sourceDigest, commit);
+        var inputs = digests.Inputs(valid, sourceDigest, commit);
         var recorded = run.Status.Build is { SpecHash: { } hash } build && BuildHash.IsValid(hash) ? build : null;
         // A build recorded before inputs were (an earlier release) is matched by its v1 hash, which had no commit: the
         // first commit resolved after the upgrade becomes its baseline instead of a rebuild.
@@ -54,7 +60,7 @@ internal sealed class BuildPlanner(IToolchainResolver resolver, OperatorOptions 
             {
                 // The recorded build is kept: its pinned copy is made only if its Job has to be created again.
                 var kept = recorded!.Toolchain is { Count: > 0 } recordedPins
-                    ? new Lazy<ValidTinyImage>(() => ToolchainPins.Apply(valid, options, [.. recordedPins], pinnedSpecs) ?? valid, LazyThreadSafetyMode.None)
+                    ? new Lazy<ValidTinyImage>(() => ToolchainPins.Apply(valid, options, [.. recordedPins]) ?? valid, LazyThreadSafetyMode.None)
                     : new Lazy<ValidTinyImage>(valid);
                 run.Hash = recorded.SpecHash;
                 run.Plan = new BuildPlan(kept, null, recorded.Toolchain is null ? null : [.. recorded.Toolchain], inputs);
@@ -76,7 +82,7 @@ internal sealed class BuildPlanner(IToolchainResolver resolver, OperatorOptions 
             fresh = resolved;
         }
 
-        var pinned = ToolchainPins.Apply(valid, options, fresh, pinnedSpecs);
+        var pinned = ToolchainPins.Apply(valid, options, fresh);
         if (pinned is null)
         {
             return StepResult.Stop(Conditions.ReasonToolchainUnresolved, "a toolchain image pinned by digest is longer than spec.build.builderImage or kanikoImage allows (512 characters)");

@@ -333,7 +333,8 @@ internal sealed partial class BuildReconciler(ClusterView cluster, BuildPods pod
         {
             case ApplyOutcome.Created:
                 created[new ObjectKey(run.Namespace, run.Name)] = name;
-                logger.LogInformation("Started build {Namespace}/{Job}", run.Namespace, name);
+                // Debug: the "is now Building" line and the Building Event say it (one Information line per state change, issue 17).
+                logger.LogDebug("Started build {Namespace}/{Job}", run.Namespace, name);
                 OperatorMetrics.BuildsStarted.Add(1);
                 return (Running(run, null, "build Job " + name + " created"), true);
             case ApplyOutcome.NotOurs:

@@ -297,8 +297,9 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TSpec : class
     {
-        var info = client.Type.ItemInfo;
-        var desiredSpec = Node(desired, info, "spec");
+        // Only the spec is serialized for the hash and the comparison, never the whole object (issue 17).
+        var specInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<TSpec>)client.Type.ItemInfo.Options.GetTypeInfo(typeof(TSpec));
+        var desiredSpec = SpecNode(spec(desired), specInfo);
         if (ignoreInSpec is not null && desiredSpec is System.Text.Json.Nodes.JsonObject specObject)
         {
             specObject.Remove(ignoreInSpec);
@@ -312,7 +313,7 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
 
         bool Matches(T actual) => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
             && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations)
-            && ChildComparer.Matches(desiredSpec, Node(actual, info, "spec"));
+            && ChildComparer.Matches(desiredSpec, SpecNode(spec(actual), specInfo));
 
         void Mutate(T actual)
         {
@@ -334,6 +335,8 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
         return result;
     }
 
-    private static System.Text.Json.Nodes.JsonNode? Node<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string property) =>
-        System.Text.Json.JsonSerializer.SerializeToNode(value, info)?[property];
+    /// <summary>A child's spec as JSON (null when it has none), serialized alone with its own source-generated metadata.</summary>
+    private static System.Text.Json.Nodes.JsonNode? SpecNode<TSpec>(TSpec? value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TSpec> info)
+        where TSpec : class =>
+        value is null ? null : System.Text.Json.JsonSerializer.SerializeToNode(value, info);
 }

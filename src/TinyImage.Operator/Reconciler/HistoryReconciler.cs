@@ -29,6 +29,11 @@ internal sealed class HistoryReconciler(ClusterView cluster, OperatorOptions opt
         var currentBuildName = ChildMetadata.BuildName(run.Name, hash);
         var owned = cluster.JobCache.ByIndex(ResourceCache<V1Job>.OwnerUidIndex, uid);
         var jobs = owned.Where(j => j.Metadata.Name != currentBuildName && j.Metadata.DeletionTimestamp is null).ToList();
+        var ownedConfigMaps = cluster.ConfigMapCache.ByIndex(ResourceCache<V1ConfigMap>.OwnerUidIndex, uid);
+        if (jobs.Count == 0 && !ownedConfigMaps.Any(c => c.Metadata.Labels?.TryGetValue(Annotations.ComponentLabel, out var component) == true && component == ChildMetadata.ComponentBuild))
+        {
+            return StepResult.Continue; // only the current build and no build ConfigMap: nothing to clean up, nothing more to allocate (issue 17)
+        }
 
         var doomed = new HashSet<string>(jobs.Where(j => !IsFinished(j)).Select(j => j.Metadata.Name));
         var finished = jobs.Where(IsFinished).Select(j => (j.Metadata.Name, Time: j.Status?.CompletionTime ?? j.Metadata.CreationTimestamp))
@@ -49,7 +54,7 @@ internal sealed class HistoryReconciler(ClusterView cluster, OperatorOptions opt
         var running = new HashSet<string>(
             owned.Where(j => j.Metadata.DeletionTimestamp is null && !IsFinished(j) && !doomed.Contains(j.Metadata.Name)).Select(j => j.Metadata.Name),
             StringComparer.Ordinal);
-        var legacy = cluster.ConfigMapCache.ByIndex(ResourceCache<V1ConfigMap>.OwnerUidIndex, uid)
+        var legacy = ownedConfigMaps
             .Where(c => c.Metadata.DeletionTimestamp is null && IsPreviousReleaseBuildConfigMap(c, run.Name, uid) && !running.Contains(c.Metadata.Name))
             .Select(c => c.Metadata.Name)
             .Order(StringComparer.Ordinal)

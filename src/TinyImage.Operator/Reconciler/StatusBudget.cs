@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
@@ -53,30 +54,41 @@ internal static class StatusBudget
     /// <summary>Ends (or, for a log tail, starts) text that was cut.</summary>
     public const string Marker = "...[truncated]";
 
-    /// <summary>Brings <paramref name="status"/> within the budget, in place.</summary>
-    public static void Enforce(TinyImageStatus status)
+    /// <summary>
+    /// Brings <paramref name="status"/> within the budget, in place, and returns it serialized as measured (UTF-8 JSON,
+    /// as the API server receives it): the caller compares and sends these bytes instead of serializing again (issue 17).
+    /// </summary>
+    public static byte[] Enforce(TinyImageStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
         CapFields(status, MaxMessageBytes, MaxLogTailBytes);
-        if (Size(status) <= MaxBytes)
+        var json = Serialize(status);
+        if (json.Length <= MaxBytes)
         {
-            return;
+            return json;
         }
 
         CapFields(status, MaxMessageBytes, PressedLogTailBytes);
-        if (Size(status) > MaxBytes)
+        json = Serialize(status);
+        if (json.Length > MaxBytes)
         {
             CapFields(status, PressedMessageBytes, PressedLogTailBytes);
+            json = Serialize(status);
         }
 
-        while (Size(status) > MaxBytes && status.Build?.History is { Count: > 1 } history)
+        while (json.Length > MaxBytes && status.Build?.History is { Count: > 1 } history)
         {
             history.RemoveAt(history.Count - 1);
+            json = Serialize(status);
         }
+
+        return json;
     }
 
     /// <summary>The serialized status's size in UTF-8 bytes, as the API server receives it.</summary>
-    public static int Size(TinyImageStatus status) => Encoding.UTF8.GetByteCount(ObjectCopy.Json(status, ApiJson.TypeInfo<TinyImageStatus>()));
+    public static int Size(TinyImageStatus status) => Serialize(status).Length;
+
+    private static byte[] Serialize(TinyImageStatus status) => JsonSerializer.SerializeToUtf8Bytes(status, ApiJson.TypeInfo<TinyImageStatus>());
 
     /// <summary>A message as status keeps it: cleaned and at most <see cref="MaxMessageBytes"/>.</summary>
     public static string Message(string text) => Truncate(Clean(text), MaxMessageBytes);

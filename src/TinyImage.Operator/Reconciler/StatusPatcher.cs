@@ -34,24 +34,24 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
     /// </summary>
     public async Task<bool> WriteIfChangedAsync(TinyImageStatus status, CancellationToken cancellationToken)
     {
-        StatusBudget.Enforce(status);
-        var info = ApiJson.TypeInfo<TinyImageStatus>();
-        var before = currentJson ?? (Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, info));
-        if (before is not null && before.AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(status, info)))
+        // Serialized once: the budget's measure is what is compared and what is sent (issue 17).
+        var json = StatusBudget.Enforce(status);
+        var before = currentJson ?? (Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, ApiJson.TypeInfo<TinyImageStatus>()));
+        if (before is not null && before.AsSpan().SequenceEqual(json))
         {
             return true;
         }
 
-        // Only serialized, never kept or changed: the read object's parts are shared, not copied (issue 17).
+        // Only serialized, never kept or changed: the read object's parts are shared, not copied (issue 17); the status
+        // goes into the body as the bytes measured above.
         var updated = new TinyImageResource
         {
             ApiVersion = Current.ApiVersion,
             Kind = Current.Kind,
             Metadata = Current.Metadata,
             Spec = Current.Spec,
-            Status = status,
         };
-        var result = await client.ReplaceStatusAsync(updated, cached, cancellationToken).ConfigureAwait(false);
+        var result = await client.ReplaceStatusAsync(updated, json, cached, cancellationToken).ConfigureAwait(false);
         if (result.Value is not { } stored)
         {
             return false;

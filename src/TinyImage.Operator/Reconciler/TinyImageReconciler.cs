@@ -29,6 +29,7 @@ internal sealed class TinyImageReconciler
     private readonly RecentWrites<TinyImageResource> written = new();
     private readonly ProgressWrites progress;
     private readonly Api.ValidatedSpecs validated = new();
+    private readonly BuildPlanner planner;
 
     private readonly IVerificationRunner verifier;
 
@@ -45,7 +46,7 @@ internal sealed class TinyImageReconciler
         Slots = new BuildSlots(new BuildCaps(options.MaxConcurrentBuilds, options.MaxConcurrentBuildsPerNamespace), cluster, time);
         steps =
         [
-            new InputsReconciler(cluster, options, sources, new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger), validated, logger: logger),
+            new InputsReconciler(cluster, options, sources, planner = new BuildPlanner(toolchain ?? UnavailableToolchainResolver.Instance, options, logger), validated, logger: logger),
             build = new BuildReconciler(cluster, new BuildPods(cluster, logger), options, logger, Slots),
             new VerifyReconciler(cluster, verifier, logger, this.reaudit.Store),
             deploy,
@@ -67,6 +68,9 @@ internal sealed class TinyImageReconciler
     private TinyImageResource? CachedAt(ObjectKey key, string resourceVersion) =>
         cluster.TinyImageCache.Get(key) is { } cached && cached.Metadata.ResourceVersion == resourceVersion ? cached : null;
 
+    /// <summary>TinyImages whose inputs digest the planner remembers; for tests.</summary>
+    internal int RememberedInputs => planner.RememberedInputs;
+
     /// <summary>The status writes of this reconciler not yet seen by the cache; for tests.</summary>
     internal int UnseenWrites => written.Count;
 
@@ -81,6 +85,7 @@ internal sealed class TinyImageReconciler
         {
             written.Forget(ObjectKey.Of(informerEvent.Object));
             validated.Forget(informerEvent.Object.Metadata.Uid);
+            planner.Forget(informerEvent.Object.Metadata.Uid);
         }
         else
         {

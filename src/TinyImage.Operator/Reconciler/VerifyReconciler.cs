@@ -104,7 +104,9 @@ internal sealed class VerifyReconciler(ClusterView cluster, IVerificationRunner 
             return StepResult.Wait(reason, message);
         }
 
-        logger.LogInformation("Verified {Namespace}/{Name} {Digest}: {Reason}", run.Namespace, run.Name, digest, result.Reason);
+        // A passed verification is Debug: the "is now Ready" line follows (one Information line per state change on the
+        // way to Ready, issue 17); a refusal or a failure is what a person looks for, and stays Information.
+        logger.Log(result.Passed ? LogLevel.Debug : LogLevel.Information, "Verified {Namespace}/{Name} {Digest}: {Reason}", run.Namespace, run.Name, digest, result.Reason);
         BuildTelemetry.Verified(result);
         if (!result.Passed && VerificationReasons.IsTransient(result.Reason))
         {

@@ -33,6 +33,21 @@ public sealed class BuildReconcilerTests
     }
 
     [Fact]
+    public async Task Starting_A_Build_Is_Logged_At_Debug_Not_Information()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+        var logger = new RecordingLogger();
+
+        await new BuildReconciler(h.Cluster, new BuildPods(h.Cluster, NullLogger.Instance), Options, logger).ReconcileAsync(run, Token);
+
+        // The "is now Building" line and the Building Event say it: one Information line per state change (issue 17).
+        var name = ChildMetadata.BuildName("hello", run.Hash!);
+        Assert.Contains((Microsoft.Extensions.Logging.LogLevel.Debug, "Started build demo/" + name), logger.Lines);
+        Assert.DoesNotContain(logger.Lines, l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information);
+    }
+
+    [Fact]
     public async Task A_Second_Pass_Over_A_Running_Build_Writes_Nothing()
     {
         await using var h = await StartAsync();

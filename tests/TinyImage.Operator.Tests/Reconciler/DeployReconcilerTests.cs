@@ -117,6 +117,21 @@ public sealed class DeployReconcilerTests
     }
 
     [Fact]
+    public async Task The_Spec_Hash_Is_Of_The_Spec_As_The_Whole_Deployment_Serializes_It_So_An_Upgrade_Rewrites_No_Deployment()
+    {
+        await using var h = await StartAsync();
+        var (_, run) = await SetUpAsync(h);
+
+        await Step(h).ReconcileAsync(run, Token);
+
+        // Only the spec is serialized for the hash now (issue 17); the hash is the one the whole object's "spec" gave.
+        var desired = TinyImage.Operator.Deploying.DeploymentBuilder.Build(run.Valid, Reference, run.Status.Image!.SpecHash!, Options);
+        var whole = System.Text.Json.JsonSerializer.SerializeToNode(desired, ResourceTypes.Deployments.ItemInfo)!["spec"];
+        var stored = (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!;
+        Assert.Equal(CachedForm.SpecHash(whole), stored.Metadata.Annotations[CachedForm.SpecHashAnnotation]);
+    }
+
+    [Fact]
     public async Task An_Autoscaler_Changing_The_Replicas_Is_Left_Alone_With_Zero_Writes()
     {
         await using var h = await StartAsync();
@@ -380,25 +395,6 @@ public sealed class DeployReconcilerTests
     }
 
     private static DeployReconciler Step(StepHarness h) => new(h.Cluster, Options, NullLogger.Instance);
-
-    /// <summary>Every line logged, with its level.</summary>
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message)> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Lines)
-            {
-                Lines.Add((logLevel, formatter(state, exception)));
-            }
-        }
-    }
 
     private static (string? Status, string? Reason) Condition(Reconciliation run, string type) =>
         ConditionSet.Find(run.Status.Conditions, type) is { } c ? (c.Status, c.Reason) : (null, null);

@@ -175,6 +175,25 @@ public sealed class StatusBudgetTests
         Assert.All(status.Conditions, c => Assert.InRange(Encoding.UTF8.GetByteCount(c.Message), StatusBudget.MaxMessageBytes - 4, StatusBudget.MaxMessageBytes));
     }
 
+    [Fact]
+    public void Enforce_Returns_The_Status_Serialized_As_Measured_After_Every_Cut()
+    {
+        var pressed = WorstCase();
+        var relaxed = WorstCase();
+        relaxed.Serving!.Env = null;
+        relaxed.Conditions = [.. relaxed.Conditions!.Take(3)];
+
+        foreach (var status in new[] { pressed, relaxed })
+        {
+            var json = StatusBudget.Enforce(status);
+
+            // The bytes the patch compares and sends are the status as it stands after the cuts, and within the budget.
+            Assert.Equal(TinyImage.Api.ApiJson.Serialize(status), Encoding.UTF8.GetString(json));
+            Assert.Equal(StatusBudget.Size(status), json.Length);
+            Assert.InRange(json.Length, 1, StatusBudget.MaxBytes);
+        }
+    }
+
     [Theory]
     [InlineData("é")]
     [InlineData("😀")]

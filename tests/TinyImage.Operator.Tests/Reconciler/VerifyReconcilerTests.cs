@@ -101,6 +101,27 @@ public sealed class VerifyReconcilerTests
     }
 
     [Fact]
+    public async Task A_Passed_Verification_Is_Logged_At_Debug_And_A_Refusal_At_Information()
+    {
+        await using var h = await StartAsync();
+        var verifier = new ScriptedVerifier(journal);
+        var (_, run) = await SetUpAsync(h, Digest('b'));
+        var logger = new RecordingLogger();
+
+        await new VerifyReconciler(h.Cluster, new InlineVerification(verifier), logger).ReconcileAsync(run, Token);
+
+        // The way to Ready logs one Information line per state change; the Ready line follows a passed verification.
+        Assert.Equal([(Microsoft.Extensions.Logging.LogLevel.Debug, "Verified demo/hello " + Digest('b') + ": " + VerificationReasons.Verified)], logger.Lines);
+
+        verifier.Answer = ScriptedVerifier.Refuse(VerificationReasons.PackageDenied, "openssl-sys is denied");
+        logger.Lines.Clear();
+        var retried = await PassAsync(h, await h.AnnotateAsync("hello", Annotations.Retry, "1"), run.Status, Digest('b'));
+        await new VerifyReconciler(h.Cluster, new InlineVerification(verifier), logger).ReconcileAsync(retried, Token);
+
+        Assert.Equal([(Microsoft.Extensions.Logging.LogLevel.Information, "Verified demo/hello " + Digest('b') + ": " + VerificationReasons.PackageDenied)], logger.Lines);
+    }
+
+    [Fact]
     public async Task A_Transient_Verifier_Failure_Waits_Thirty_Seconds_And_Records_No_Outcome()
     {
         await using var h = await StartAsync();

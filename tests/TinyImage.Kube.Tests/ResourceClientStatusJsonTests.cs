@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using TinyImage.Kube;
+using TinyImage.KubeEmulator;
+using Xunit;
+
+namespace TinyImage.Kube.Tests;
+
+/// <summary>A status write whose status the caller has already serialized sends those bytes as the body's status (issue 17).</summary>
+public sealed class ResourceClientStatusJsonTests
+{
+    private const string Namespace = "demo";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void The_Body_Is_The_Object_With_The_Given_Status_As_If_Serialized_Whole()
+    {
+        var client = new ResourceClient<V1Deployment>(new KubeConnection(new HttpClient(), new Uri("http://127.0.0.1:1/")), ResourceTypes.Deployments);
+        var status = new V1DeploymentStatus { ObservedGeneration = 3, Replicas = 2, Conditions = [new V1DeploymentCondition { Type = "Available", Status = "True", Message = "a \"status\": quoted" }] };
+        var statusJson = JsonSerializer.SerializeToUtf8Bytes(status, KubeJsonContext.Default.V1DeploymentStatus);
+        var withoutStatus = Deployment();
+        withoutStatus.Metadata.Annotations = new Dictionary<string, string> { ["status"] = "an annotation named status stays an annotation" };
+
+        using var content = client.SerializeWithStatus(withoutStatus, statusJson);
+        var body = JsonNode.Parse(content.ReadAsStream(TestContext.Current.CancellationToken))!;
+
+        var whole = Deployment();
+        whole.Metadata.Annotations = withoutStatus.Metadata.Annotations;
+        whole.Status = status;
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(whole, KubeJsonContext.Default.V1Deployment), body), body.ToJsonString());
+        Assert.Equal("application/json", content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task A_Status_Written_From_Its_Json_Is_Stored_And_The_Spec_In_The_Body_Is_Ignored_As_Usual()
+    {
+        await using var kube = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { InitialNamespaces = [Namespace], WorkloadControllers = false }, Token);
+        using var connection = new KubeConnection(kube.CreateHttpClient(), kube.BaseAddress);
+        var client = new ResourceClient<V1Deployment>(connection, ResourceTypes.Deployments);
+        var created = (await client.CreateAsync(Deployment(), Token)).Value!;
+        var statusJson = JsonSerializer.SerializeToUtf8Bytes(new V1DeploymentStatus { ObservedGeneration = 1, Replicas = 1 }, KubeJsonContext.Default.V1DeploymentStatus);
+        created.Spec.Replicas = 5; // a status write does not change the spec
+
+        var written = await client.ReplaceStatusAsync(created, statusJson, known: null, Token);
+
+        Assert.Equal(WriteOutcome.Ok, written.Outcome);
+        var stored = (await client.GetAsync(Namespace, "app", Token))!;
+        Assert.Equal(1, stored.Status!.Replicas);
+        Assert.Equal(1, stored.Spec.Replicas);
+        Assert.Equal(stored.Metadata.ResourceVersion, written.Value!.Metadata.ResourceVersion);
+
+        // The body's resourceVersion is the precondition, as for any status write.
+        var stale = await client.ReplaceStatusAsync(created, statusJson, known: null, Token);
+        Assert.Equal(WriteOutcome.Conflict, stale.Outcome);
+    }
+
+    private static V1Deployment Deployment() => new()
+    {
+        ApiVersion = "apps/v1",
+        Kind = "Deployment",
+        Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = Namespace },
+        Spec = new V1DeploymentSpec
+        {
+            Replicas = 1,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "app" } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "app" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "registry.local/app:1" }] },
+            },
+        },
+    };
+}
