@@ -90,7 +90,8 @@ internal sealed partial class ObjectStore
 
     /// <summary>
     /// The scheduler's binding (pods/binding): spec.nodeName and the PodScheduled condition in one commit, only while the pod
-    /// with <paramref name="uid"/> is unbound. Returns the bound pod, or null.
+    /// with <paramref name="uid"/> is unbound. Returns the bound pod (read-only: the committed object when it is served as
+    /// stored), or null.
     /// </summary>
     public JsonObject? Bind(ResourceType podType, string ns, string name, string uid, string nodeName, Action<JsonObject> setScheduled)
     {
@@ -105,7 +106,9 @@ internal sealed partial class ObjectStore
             var next = (JsonObject)existing.DeepClone();
             EnsureObject(next, "spec")["nodeName"] = nodeName;
             setScheduled(EnsureObject(next, "status"));
-            return Present(podType, CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true));
+            // The committed pod itself when it is served as stored (read-only, as the kubelet's view of it is): no copy.
+            var committed = CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true);
+            return PresentsAsStored(podType, committed) ? committed : Present(podType, committed);
         }
     }
 
