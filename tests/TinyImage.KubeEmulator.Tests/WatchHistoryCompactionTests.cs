@@ -82,11 +82,21 @@ public sealed class WatchHistoryCompactionTests
     public void A_Compacted_Old_Version_Still_Decides_Whether_A_Selected_Watch_Sees_A_Change_As_Added_Modified_Or_Deleted()
     {
         var (store, configMaps) = Store(compactionLag: 1);
-        Assert.Equal(201, store.Create(configMaps, "default", ConfigMap("a", "1", "web")).Code);
+        var (live, _) = store.Watch(configMaps, "default", null, sendInitialEvents: false);
+        void Commit(ApiResult result)
+        {
+            Assert.True(result.IsSuccess);
+            foreach (var e in Drain(live!))
+            {
+                e.PresentedJson(configMaps); // what the watch's stream writes
+            }
+        }
+
+        Commit(store.Create(configMaps, "default", ConfigMap("a", "1", "web")));
         var from = store.CurrentResourceVersion;
-        Assert.Equal(200, store.Mutate(configMaps, "default", "a", o => o["metadata"]!["labels"]!["tier"] = "db", statusOnly: false).Code);
-        Assert.Equal(200, store.Mutate(configMaps, "default", "a", o => o["metadata"]!["labels"]!["tier"] = "web", statusOnly: false).Code);
-        Assert.Equal(200, store.Mutate(configMaps, "default", "a", o => o["data"]!["k"] = "2", statusOnly: false).Code);
+        Commit(store.Mutate(configMaps, "default", "a", o => o["metadata"]!["labels"]!["tier"] = "db", statusOnly: false));
+        Commit(store.Mutate(configMaps, "default", "a", o => o["metadata"]!["labels"]!["tier"] = "web", statusOnly: false));
+        Commit(store.Mutate(configMaps, "default", "a", o => o["data"]!["k"] = "2", statusOnly: false));
 
         var (sub, _) = store.Watch(configMaps, "default", Rv(from), sendInitialEvents: false);
         var events = Drain(sub!);
@@ -106,6 +116,24 @@ public sealed class WatchHistoryCompactionTests
 
         Assert.Equal(["DELETED", "ADDED", "MODIFIED"], events.Select(e => Seen(e, web)));
         Assert.Equal(["ADDED", "DELETED", "-"], events.Select(e => Seen(e, db)));
+    }
+
+    [Fact]
+    public void A_Version_Nobody_Wrote_Out_Keeps_Its_Tree_Compaction_Serializes_Nothing()
+    {
+        var (store, configMaps) = Store(compactionLag: 1);
+        Assert.Equal(201, store.Create(configMaps, "default", ConfigMap("a", "1", "web")).Code);
+        var from = store.CurrentResourceVersion;
+        Assert.Equal(200, store.Mutate(configMaps, "default", "a", o => o["data"]!["k"] = "2", statusOnly: false).Code);
+        Assert.Equal(200, store.Mutate(configMaps, "default", "a", o => o["data"]!["k"] = "3", statusOnly: false).Code);
+
+        var (sub, _) = store.Watch(configMaps, "default", Rv(from), sendInitialEvents: false);
+        var events = Drain(sub!);
+
+        Assert.Equal(2, events.Count);
+        Assert.False(events[0].ObjectCompacted); // replaced and old enough, but never serialized: still the tree
+        Assert.Equal("2", (string?)events[0].Object["data"]!["k"]);
+        Assert.Equal("1", (string?)events[0].OldObject!["data"]!["k"]);
     }
 
     private static string Rv(long rv) => rv.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -603,6 +603,11 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
+            foreach (var e in _history)
+            {
+                e.ForgetOldCommit();
+            }
+
             _history.Clear();
             _compactedRv = _rv;
         }
@@ -1064,6 +1069,11 @@ internal sealed partial class ObjectStore
 
         if (replaced is not null)
         {
+            if (old is not null && ReferenceEquals(old, previous))
+            {
+                e.Replacing(replaced);
+            }
+
             replaced.Replaced = true;
             if (replaced.Rv <= _compactedThroughRv && replaced.Rv > _compactedRv)
             {
@@ -1100,6 +1110,7 @@ internal sealed partial class ObjectStore
         while (_history.Count > _historyCapacity && _history.First is { } first)
         {
             _compactedRv = first.Value.Rv;
+            first.Value.ForgetOldCommit();
             _history.RemoveFirst();
         }
     }

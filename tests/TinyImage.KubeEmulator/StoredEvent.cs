@@ -23,6 +23,7 @@ internal sealed class StoredEvent
     private JsonObject? _oldObject;
     private byte[]? _oldObjectJson;
     private Presented? _presented;
+    private StoredEvent? _oldCommit;
 
     public StoredEvent(long rv, (string Group, string Plural) storageKey, string type, JsonObject obj, JsonObject? oldObject)
     {
@@ -84,26 +85,36 @@ internal sealed class StoredEvent
     }
 
     /// <summary>
-    /// Drops the live trees this event keeps of versions that are no longer stored: the old object always (it was replaced
-    /// by this change), the object when <paramref name="objectReplaced"/> (a later change replaced it, or this one deleted
-    /// it). Each is kept as its JSON. Called under the store's lock; readers on other threads see either the tree or the bytes.
+    /// Drops the live trees this event keeps of versions that are no longer stored: the old object (it was replaced by this
+    /// change), and the object when <paramref name="objectReplaced"/> (a later change replaced it, or this one deleted it).
+    /// Each is kept as its JSON. Called under the store's lock; readers on other threads see either the tree or the bytes.
     /// </summary>
     internal void Compact(bool objectReplaced)
     {
-        if (_oldObject is { } old)
+        // Only JSON that was already written is kept (the bytes a watch or an answer wrote of the version as stored):
+        // compacting never serializes anything, and a version nobody wrote out keeps its tree.
+        if (_oldObject is not null && _oldCommit?.StoredJson() is { } oldJson)
         {
-            Volatile.Write(ref _oldObjectJson, JsonBytes.Of(old));
+            Volatile.Write(ref _oldObjectJson, oldJson);
             Volatile.Write(ref _oldObject, null);
         }
 
-        if (objectReplaced && _object is { } obj)
+        _oldCommit = null;
+        if (objectReplaced && _object is not null && StoredJson() is { } json)
         {
-            // The JSON the watches wrote is the stored object's own when it was served as stored: no second serialization.
-            var json = Volatile.Read(ref _presented) is { AsStored: true } presented ? presented.Json : JsonBytes.Of(obj);
             Volatile.Write(ref _objectJson, json);
             Volatile.Write(ref _object, null);
         }
     }
+
+    /// <summary>Records the commit whose object this change replaced (its JSON is this event's old object's); under the store's lock.</summary>
+    internal void Replacing(StoredEvent commit) => _oldCommit = commit;
+
+    /// <summary>Lets go of the commit this change replaced (the event left the history): no chain of events is kept alive.</summary>
+    internal void ForgetOldCommit() => _oldCommit = null;
+
+    /// <summary>The stored object's own JSON when it was already written (compacted, or presented as stored), else null.</summary>
+    private byte[]? StoredJson() => Volatile.Read(ref _objectJson) ?? (Volatile.Read(ref _presented) is { AsStored: true } presented ? presented.Json : null);
 
     private static JsonObject Parse(byte[] json) => JsonNode.Parse(json)!.AsObject();
 
