@@ -122,4 +122,47 @@ public sealed class StatusWriteTests
         Assert.Equal(1, (int?)next["status"]!["readyReplicas"]);
         Assert.True(JsonNode.DeepEquals(stored["spec"], next["spec"]));
     }
+
+    [Fact]
+    public void A_Deployment_Status_And_Annotations_Write_Puts_Copies_In_Place_Of_The_Stored_Ones_And_Writes_Nothing_When_They_Are_The_Same()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var deployments = registry.Find("apps", "v1", "deployments")!;
+        Assert.Equal(201, store.Create(deployments, "default", JsonNode.Parse("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default","annotations":{"a":"1"},"labels":{"app":"web"}},
+             "spec":{"selector":{"matchLabels":{"app":"web"}},
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}
+            """)!.AsObject()).Code);
+        var stored = store.Peek(deployments, "default", "web")!;
+        var uid = (string)stored["metadata"]!["uid"]!;
+        var status = new JsonObject { ["observedGeneration"] = 1, ["replicas"] = 1 };
+        var annotations = new JsonObject { ["a"] = "1", ["deployment.kubernetes.io/revision"] = "1" };
+
+        // What the whole-copy mutation gave: the stored object with the two replaced where they stand (status appended).
+        var expected = (JsonObject)stored.DeepClone();
+        expected["metadata"]!["annotations"] = annotations.DeepClone();
+        expected["status"] = status.DeepClone();
+        var written = store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, annotations);
+        var after = store.Peek(deployments, "default", "web")!;
+        var rv = (string?)after["metadata"]!["resourceVersion"];
+        expected["metadata"]!["resourceVersion"] = rv;
+
+        Assert.Equal(200, written.Code);
+        Assert.Equal(expected.ToJsonString(), after.ToJsonString());
+        Assert.NotSame(status, after["status"]); // copies: the controller keeps its working copy
+        status["replicas"] = 2;
+        Assert.Equal(1, (int?)after["status"]!["replicas"]);
+        status["replicas"] = 1;
+
+        // The same status and annotations, or another uid: nothing is written.
+        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, annotations).ReadOnlyBody);
+        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", "another-uid", new JsonObject(), null).ReadOnlyBody);
+        Assert.Equal(rv, (string?)store.Peek(deployments, "default", "web")!["metadata"]!["resourceVersion"]);
+
+        // No annotations: the field goes (not an empty map, not null).
+        Assert.Equal(200, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, null).Code);
+        Assert.False(store.Peek(deployments, "default", "web")!["metadata"]!.AsObject().ContainsKey("annotations"));
+        Assert.Equal(404, store.WriteStatusAndAnnotations(deployments, "default", "gone", uid, status, null).Code);
+    }
 }
