@@ -165,4 +165,32 @@ public sealed class StatusWriteTests
         Assert.False(store.Peek(deployments, "default", "web")!["metadata"]!.AsObject().ContainsKey("annotations"));
         Assert.Equal(404, store.WriteStatusAndAnnotations(deployments, "default", "gone", uid, status, null).Code);
     }
+
+    [Fact]
+    public void A_Whole_Status_That_Changes_Is_Written_In_Place_Of_The_Stored_One_And_The_Rest_Kept()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var replicaSets = registry.Find("apps", "v1", "replicasets")!;
+        Assert.Equal(201, store.Create(replicaSets, "default", JsonNode.Parse("""
+            {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-1","namespace":"default","labels":{"app":"web"}},
+             "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}
+            """)!.AsObject()).Code);
+        Assert.Equal(200, store.WriteStatus(replicaSets, "default", "web-1", new JsonObject { ["replicas"] = 0 }).Code);
+        var stored = store.Peek(replicaSets, "default", "web-1")!;
+
+        var status = new JsonObject { ["replicas"] = 1, ["readyReplicas"] = 1, ["observedGeneration"] = 1 };
+        var written = store.WriteStatus(replicaSets, "default", "web-1", status);
+        var next = store.Peek(replicaSets, "default", "web-1")!;
+
+        // The stored object with the status in its place and a new resourceVersion, as a mutation of a whole copy gave.
+        var expected = (JsonObject)stored.DeepClone();
+        expected["status"] = status.DeepClone();
+        expected["metadata"]!["resourceVersion"] = (string?)next["metadata"]!["resourceVersion"];
+        Assert.Equal(200, written.Code);
+        Assert.Equal(expected.ToJsonString(), next.ToJsonString());
+        Assert.NotEqual((string?)stored["metadata"]!["resourceVersion"], (string?)next["metadata"]!["resourceVersion"]);
+        Assert.Same(status, next["status"]); // the controller's computed status is given away, not copied again
+    }
 }

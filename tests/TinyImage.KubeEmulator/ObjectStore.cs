@@ -441,8 +441,9 @@ internal sealed partial class ObjectStore
 
     /// <summary>
     /// Writes a status a controller inside the emulator computed whole (the ReplicaSet controller's): as <see cref="Mutate"/>
-    /// with a mutation that sets it, but without presenting a copy to edit when the write changes nothing, which for a kind
-    /// stored as written (<see cref="Builtins.BuiltinRules.StoresAsWritten"/>) is when the status equals the stored one.
+    /// with a mutation that sets it, but without presenting a copy to edit: nothing is copied when the write changes nothing,
+    /// which for a kind stored as written (<see cref="Builtins.BuiltinRules.StoresAsWritten"/>) is when the status equals the
+    /// stored one, and otherwise the stored object's other fields are copied once.
     /// </summary>
     public ApiResult WriteStatus(ResourceType type, string? ns, string name, JsonObject status)
     {
@@ -459,9 +460,9 @@ internal sealed partial class ObjectStore
                 return new ApiResult(200, type, existing);
             }
 
-            var copy = Present(type, existing);
-            copy["status"] = status;
-            return UpdateLocked(type, existing, copy, statusOnly: true, dryRun: false, owned: true);
+            // A status write takes everything but the status from the stored object whatever the candidate holds there, so
+            // the candidate is the status alone: no whole copy presented first (the stored fields are copied once, below).
+            return UpdateLocked(type, existing, new JsonObject { ["status"] = status }, statusOnly: true, dryRun: false, owned: true);
         }
     }
 
