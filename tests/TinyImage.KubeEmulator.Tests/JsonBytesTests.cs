@@ -53,4 +53,25 @@ public sealed class JsonBytesTests
         JsonValue v => JsonValue.Create(v.GetValue<bool>()),
         _ => null,
     };
+
+    [Fact]
+    public void A_Node_Written_From_Inside_Another_Write_On_The_Same_Thread_Leaves_Both_Intact()
+    {
+        var inner = JsonNode.Parse("""{"inner":[1,"two",{"three":3}]}""")!;
+        byte[]? innerJson = null;
+
+        var outer = JsonBytes.Of(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("before", "x");
+            innerJson = JsonBytes.Of(inner); // a list item whose JSON is made while the list is written
+            w.WritePropertyName("item");
+            w.WriteRawValue(innerJson, skipInputValidation: true);
+            w.WriteEndObject();
+        });
+
+        Assert.Equal("""{"inner":[1,"two",{"three":3}]}""", System.Text.Encoding.UTF8.GetString(innerJson!));
+        Assert.Equal("""{"before":"x","item":{"inner":[1,"two",{"three":3}]}}""", System.Text.Encoding.UTF8.GetString(outer));
+        Assert.Equal("""{"a":1}""", System.Text.Encoding.UTF8.GetString(JsonBytes.Of(JsonNode.Parse("""{"a":1}""")!))); // the reused writer still works
+    }
 }

@@ -122,4 +122,75 @@ public sealed class StatusWriteTests
         Assert.Equal(1, (int?)next["status"]!["readyReplicas"]);
         Assert.True(JsonNode.DeepEquals(stored["spec"], next["spec"]));
     }
+
+    [Fact]
+    public void A_Deployment_Status_And_Annotations_Write_Puts_Copies_In_Place_Of_The_Stored_Ones_And_Writes_Nothing_When_They_Are_The_Same()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var deployments = registry.Find("apps", "v1", "deployments")!;
+        Assert.Equal(201, store.Create(deployments, "default", JsonNode.Parse("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default","annotations":{"a":"1"},"labels":{"app":"web"}},
+             "spec":{"selector":{"matchLabels":{"app":"web"}},
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}
+            """)!.AsObject()).Code);
+        var stored = store.Peek(deployments, "default", "web")!;
+        var uid = (string)stored["metadata"]!["uid"]!;
+        var status = new JsonObject { ["observedGeneration"] = 1, ["replicas"] = 1 };
+        var annotations = new JsonObject { ["a"] = "1", ["deployment.kubernetes.io/revision"] = "1" };
+
+        // What the whole-copy mutation gave: the stored object with the two replaced where they stand (status appended).
+        var expected = (JsonObject)stored.DeepClone();
+        expected["metadata"]!["annotations"] = annotations.DeepClone();
+        expected["status"] = status.DeepClone();
+        var written = store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, annotations);
+        var after = store.Peek(deployments, "default", "web")!;
+        var rv = (string?)after["metadata"]!["resourceVersion"];
+        expected["metadata"]!["resourceVersion"] = rv;
+
+        Assert.Equal(200, written.Code);
+        Assert.Equal(expected.ToJsonString(), after.ToJsonString());
+        Assert.NotSame(status, after["status"]); // copies: the controller keeps its working copy
+        status["replicas"] = 2;
+        Assert.Equal(1, (int?)after["status"]!["replicas"]);
+        status["replicas"] = 1;
+
+        // The same status and annotations, or another uid: nothing is written.
+        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, annotations).ReadOnlyBody);
+        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", "another-uid", new JsonObject(), null).ReadOnlyBody);
+        Assert.Equal(rv, (string?)store.Peek(deployments, "default", "web")!["metadata"]!["resourceVersion"]);
+
+        // No annotations: the field goes (not an empty map, not null).
+        Assert.Equal(200, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, null).Code);
+        Assert.False(store.Peek(deployments, "default", "web")!["metadata"]!.AsObject().ContainsKey("annotations"));
+        Assert.Equal(404, store.WriteStatusAndAnnotations(deployments, "default", "gone", uid, status, null).Code);
+    }
+
+    [Fact]
+    public void A_Whole_Status_That_Changes_Is_Written_In_Place_Of_The_Stored_One_And_The_Rest_Kept()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var replicaSets = registry.Find("apps", "v1", "replicasets")!;
+        Assert.Equal(201, store.Create(replicaSets, "default", JsonNode.Parse("""
+            {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web-1","namespace":"default","labels":{"app":"web"}},
+             "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}
+            """)!.AsObject()).Code);
+        Assert.Equal(200, store.WriteStatus(replicaSets, "default", "web-1", new JsonObject { ["replicas"] = 0 }).Code);
+        var stored = store.Peek(replicaSets, "default", "web-1")!;
+
+        var status = new JsonObject { ["replicas"] = 1, ["readyReplicas"] = 1, ["observedGeneration"] = 1 };
+        var written = store.WriteStatus(replicaSets, "default", "web-1", status);
+        var next = store.Peek(replicaSets, "default", "web-1")!;
+
+        // The stored object with the status in its place and a new resourceVersion, as a mutation of a whole copy gave.
+        var expected = (JsonObject)stored.DeepClone();
+        expected["status"] = status.DeepClone();
+        expected["metadata"]!["resourceVersion"] = (string?)next["metadata"]!["resourceVersion"];
+        Assert.Equal(200, written.Code);
+        Assert.Equal(expected.ToJsonString(), next.ToJsonString());
+        Assert.NotEqual((string?)stored["metadata"]!["resourceVersion"], (string?)next["metadata"]!["resourceVersion"]);
+        Assert.Same(status, next["status"]); // the controller's computed status is given away, not copied again
+    }
 }

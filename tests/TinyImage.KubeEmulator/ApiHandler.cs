@@ -360,6 +360,12 @@ internal sealed class ApiHandler(
             return ("BOOKMARK", Bookmark(type, e.Rv, initialEventsEnd: true));
         }
 
+        if (labels.MatchesEverything && fields.MatchesEverything)
+        {
+            // Every version matches: the event is sent as it is (without reading its objects).
+            return (e.Type, null);
+        }
+
         bool Matches(JsonObject o) => labels.Matches(o) && fields.Matches(o);
         var newMatch = Matches(e.Object);
         var type2 = e.Type switch

@@ -75,6 +75,9 @@ internal sealed class FieldSelector
         return new FieldSelector(terms);
     }
 
+    /// <summary>Whether the selector has no term (every object matches).</summary>
+    public bool MatchesEverything => _terms.Count == 0;
+
     public bool Matches(JsonObject obj) => _terms.Count == 0 || _terms.TrueForAll(t => (Lookup(obj, t.Path) == t.Value) != t.Negate);
 
     private static string Lookup(JsonObject obj, string path)

@@ -45,11 +45,13 @@ internal sealed class JobController : IDisposable
     /// label that the Job controls or that have no controller (a pod another controller owns is not the Job's). Read from
     /// the store's owner index, so a Job's sync does not scan every pod. Copies, in name order.
     /// </summary>
-    public IReadOnlyList<JsonObject> PodsOf(string ns, string uid) =>
-        [.. _store.Controlled(ObjectStore.PodsKeyOf, uid).Concat(_store.Orphans(ObjectStore.PodsKeyOf, ns))
+    public IReadOnlyList<JsonObject> PodsOf(string ns, string uid) => [.. StoredPodsOf(ns, uid).Select(p => (JsonObject)p.DeepClone())];
+
+    /// <summary>The pods of <see cref="PodsOf"/> as stored, for the controller's own reads (read-only: no copies).</summary>
+    private IEnumerable<JsonObject> StoredPodsOf(string ns, string uid) =>
+        _store.Controlled(ObjectStore.PodsKeyOf, uid).Concat(_store.Orphans(ObjectStore.PodsKeyOf, ns))
             .Where(p => (string?)p["metadata"]?["namespace"] == ns && (string?)p["metadata"]?["labels"]?["batch.kubernetes.io/controller-uid"] == uid)
-            .OrderBy(p => (string?)p["metadata"]?["name"], StringComparer.Ordinal)
-            .Select(p => (JsonObject)p.DeepClone())];
+            .OrderBy(p => (string?)p["metadata"]?["name"], StringComparer.Ordinal);
 
     /// <summary>Reacts to a committed change: syncs new Jobs, lets go of the tracking finalizer of terminal or deleted pods.</summary>
     public void OnChange(StoredEvent e)
@@ -61,7 +63,7 @@ internal sealed class JobController : IDisposable
         else if (e.StorageKey == ("batch", "jobs") && e.Type == StoredEvent.Deleted)
         {
             // syncOrphanPod: pods of a Job that is gone keep no tracking finalizer.
-            foreach (var pod in PodsOf(e.Namespace!, (string)e.Object["metadata"]!["uid"]!).Where(p => HoldsTrackingFinalizer(p) && IsOrphan(p)))
+            foreach (var pod in StoredPodsOf(e.Namespace!, (string)e.Object["metadata"]!["uid"]!).Where(p => HoldsTrackingFinalizer(p) && IsOrphan(p)).ToList())
             {
                 ReleasePod(e.Namespace!, (string)pod["metadata"]!["name"]!);
             }
@@ -136,9 +138,10 @@ internal sealed class JobController : IDisposable
         }
 
         var uid = (string)job["metadata"]!["uid"]!;
-        if (PodsOf(ns, uid) is [var existing, ..])
+        if (StoredPodsOf(ns, uid).FirstOrDefault() is { } existing)
         {
-            return (new ApiResult(200, existing), false);
+            // The stored pod: presented (copied) only for a caller that reads the answer's body.
+            return (new ApiResult(200, PodType, existing), false);
         }
 
         var key = ns + "/" + jobName;
@@ -150,7 +153,7 @@ internal sealed class JobController : IDisposable
         }
 
         var now = _store.Timestamp();
-        var created = _store.Create(PodType, ns, PodFor(job));
+        var created = _store.Create(PodType, ns, PodFor(job), owned: true);
         if (created.IsSuccess)
         {
             _retries.Remove(key, out var previous);

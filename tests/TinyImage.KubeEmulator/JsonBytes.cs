@@ -16,6 +16,9 @@ internal static class JsonBytes
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    [ThreadStatic]
+    private static bool t_busy;
+
     /// <summary>The node's JSON, as <c>Encoding.UTF8.GetBytes(node.ToJsonString())</c>.</summary>
     public static byte[] Of(JsonNode node) => Write(node).WrittenSpan.ToArray();
 
@@ -78,12 +81,32 @@ internal static class JsonBytes
 
     private static ArrayBufferWriter<byte> Write(Action<Utf8JsonWriter> write)
     {
+        if (t_busy)
+        {
+            // Called from inside another write on this thread (a list writing items whose JSON is made on demand): the
+            // reused buffer is that write's, so this one gets its own.
+            var own = new ArrayBufferWriter<byte>(4 * 1024);
+            using var ownWriter = new Utf8JsonWriter(own);
+            write(ownWriter);
+            ownWriter.Flush();
+            return own;
+        }
+
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
-        write(writer);
-        writer.Flush();
+        t_busy = true;
+        try
+        {
+            write(writer);
+            writer.Flush();
+        }
+        finally
+        {
+            t_busy = false;
+        }
+
         return buffer;
     }
 }

@@ -24,7 +24,7 @@ public sealed class KubeletPod
         Deployment = deployment;
     }
 
-    /// <summary>The pod as it was bound.</summary>
+    /// <summary>The pod as it was bound (read-only: the committed object itself).</summary>
     public JsonObject Object { get; }
 
     /// <summary>The pod's namespace.</summary>

@@ -15,6 +15,9 @@ internal sealed class LabelSelector
 
     public static LabelSelector Everything { get; } = new([], []);
 
+    /// <summary>Whether the selector has no requirement (every object matches).</summary>
+    public bool MatchesEverything => _requirements.Count == 0;
+
     /// <summary>
     /// The <c>key=value</c> (and <c>key==value</c>) requirements: every match has these labels, so a store may look
     /// its candidates up in an index by label and test the whole selector on those alone.

@@ -32,9 +32,12 @@ internal sealed partial class ObjectStore
 
     /// <summary>
     /// Writes status and metadata.annotations in one commit, as a controller's <c>UpdateStatus</c> of a Deployment does (the
-    /// status strategy keeps spec and labels, so the deployment controller records its revision annotation this way).
+    /// status strategy keeps spec and labels, so the deployment controller records its revision annotation this way): copies
+    /// of <paramref name="status"/> and <paramref name="annotations"/> (null: none) take the places of the stored ones when the
+    /// stored object's uid is <paramref name="uid"/>. The next object is the stored one's other fields, copied once (no whole
+    /// copy presented to edit first); nothing is copied or written when the two equal the stored ones.
     /// </summary>
-    public ApiResult MutateStatusAndAnnotations(ResourceType type, string? ns, string name, Action<JsonObject> mutate)
+    public ApiResult WriteStatusAndAnnotations(ResourceType type, string? ns, string name, string uid, JsonNode? status, JsonObject? annotations)
     {
         lock (_gate)
         {
@@ -44,44 +47,51 @@ internal sealed partial class ObjectStore
                 return ApiErrors.NotFound(type, name);
             }
 
-            var copy = Present(type, existing);
-            mutate(copy);
-            JsonObject next;
-            if (OnlyStatusAndAnnotationsDiffer(copy, existing))
-            {
-                // The usual case: the mutated copy is the next object as it stands (no second copy of the stored one).
-                next = copy;
-                next["apiVersion"] = existing["apiVersion"]?.DeepClone();
-                next["kind"] = existing["kind"]?.DeepClone();
-                if (next["status"] is null)
-                {
-                    next.Remove("status");
-                }
+            static bool Same(JsonObject parent, string key, JsonNode? value) =>
+                value is null ? !parent.ContainsKey(key) : parent.TryGetPropertyValue(key, out var stored) && JsonNode.DeepEquals(stored, value);
 
-                if (next["metadata"] is JsonObject meta && meta["annotations"] is null)
+            if ((string?)existing["metadata"]?["uid"] != uid || existing["metadata"] is not JsonObject oldMeta
+                || (Same(existing, "status", status) && Same(oldMeta, "annotations", annotations)))
+            {
+                // Nothing to write (the stored object with this uid is gone, or holds these already).
+                return new ApiResult(200, type, existing);
+            }
+
+            var next = new JsonObject(existing.Options);
+            foreach (var (field, value) in existing)
+            {
+                if (field == "metadata")
                 {
-                    meta.Remove("annotations");
+                    var meta = new JsonObject(oldMeta.Options);
+                    foreach (var (metaField, metaValue) in oldMeta)
+                    {
+                        meta[metaField] = metaField == "annotations" ? annotations?.DeepClone() : metaValue?.DeepClone();
+                    }
+
+                    if (annotations is null)
+                    {
+                        meta.Remove("annotations");
+                    }
+                    else
+                    {
+                        meta["annotations"] ??= annotations.DeepClone();
+                    }
+
+                    next[field] = meta;
                 }
+                else
+                {
+                    next[field] = field == "status" ? status?.DeepClone() : value?.DeepClone();
+                }
+            }
+
+            if (status is null)
+            {
+                next.Remove("status");
             }
             else
             {
-                next = (JsonObject)existing.DeepClone();
-                next["status"] = copy["status"]?.DeepClone();
-                if (copy["status"] is null)
-                {
-                    next.Remove("status");
-                }
-
-                next["metadata"]!["annotations"] = copy["metadata"]?["annotations"]?.DeepClone();
-                if (next["metadata"]!["annotations"] is null)
-                {
-                    next["metadata"]!.AsObject().Remove("annotations");
-                }
-            }
-
-            if (JsonNode.DeepEquals(next, existing))
-            {
-                return new ApiResult(200, Present(type, existing));
+                next["status"] ??= status.DeepClone();
             }
 
             return Answer(200, type, CommitLocked(type.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true));
@@ -90,7 +100,8 @@ internal sealed partial class ObjectStore
 
     /// <summary>
     /// The scheduler's binding (pods/binding): spec.nodeName and the PodScheduled condition in one commit, only while the pod
-    /// with <paramref name="uid"/> is unbound. Returns the bound pod, or null.
+    /// with <paramref name="uid"/> is unbound. Returns the bound pod (read-only: the committed object when it is served as
+    /// stored), or null.
     /// </summary>
     public JsonObject? Bind(ResourceType podType, string ns, string name, string uid, string nodeName, Action<JsonObject> setScheduled)
     {
@@ -105,40 +116,10 @@ internal sealed partial class ObjectStore
             var next = (JsonObject)existing.DeepClone();
             EnsureObject(next, "spec")["nodeName"] = nodeName;
             setScheduled(EnsureObject(next, "status"));
-            return Present(podType, CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true));
+            // The committed pod itself when it is served as stored (read-only, as the kubelet's view of it is): no copy.
+            var committed = CommitLocked(podType.StorageKey, KeyOf(existing), next, existing, StoredEvent.Modified, take: true);
+            return PresentsAsStored(podType, committed) ? committed : Present(podType, committed);
         }
-    }
-
-    /// <summary>
-    /// Whether <paramref name="copy"/> equals <paramref name="existing"/> but for status and metadata.annotations (and the
-    /// apiVersion and kind a presented copy carries); compared in place.
-    /// </summary>
-    private static bool OnlyStatusAndAnnotationsDiffer(JsonObject copy, JsonObject existing)
-    {
-        static bool SameExcept(JsonObject a, JsonObject b, Func<string, bool> ignored)
-        {
-            foreach (var (key, value) in a)
-            {
-                if (!ignored(key) && (!b.TryGetPropertyValue(key, out var other) || !JsonNode.DeepEquals(value, other)))
-                {
-                    return false;
-                }
-            }
-
-            foreach (var (key, _) in b)
-            {
-                if (!ignored(key) && !a.ContainsKey(key))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        return copy["metadata"] is JsonObject meta && existing["metadata"] is JsonObject oldMeta
-            && SameExcept(copy, existing, static k => k is "status" or "metadata" or "apiVersion" or "kind")
-            && SameExcept(meta, oldMeta, static k => k == "annotations");
     }
 
     private void IndexLocked((string, string) storageKey, string key, JsonObject committed, bool deleted)

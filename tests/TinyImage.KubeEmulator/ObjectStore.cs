@@ -28,6 +28,13 @@ internal sealed partial class ObjectStore
     private long _compactedRv;
     private int _historyCapacity;
 
+    // The commit event of each stored object (by reference): its JSON, serialized once, answers reads and watches.
+    private readonly Dictionary<JsonObject, StoredEvent> _commitOf = new(ReferenceEqualityComparer.Instance);
+
+    // The oldest history event not yet compacted, and the newest resourceVersion compacted (StoredEvent.Compact).
+    private LinkedListNode<StoredEvent>? _compactCursor;
+    private long _compactedThroughRv;
+
     /// <param name="registry">The served resources.</param>
     /// <param name="time">The emulator's clock.</param>
     /// <param name="historyCapacity">How many events the watch history keeps.</param>
@@ -44,6 +51,12 @@ internal sealed partial class ObjectStore
     public ChannelReader<StoredEvent> Changes => _changes.Reader;
 
     public bool RequireNamespaces { get; init; } = true;
+
+    /// <summary>
+    /// How many newer events an event of the watch history waits before its replaced versions are kept as JSON only
+    /// (<see cref="StoredEvent.Compact"/>): long enough for the watches and controllers to have read it as a tree.
+    /// </summary>
+    internal int HistoryCompactionLag { get; set; } = 2048;
 
     /// <summary>A stand-in for an admission plugin the emulator does not carry (see <see cref="ApiServerEmulator.RefusePodCreates"/>).</summary>
     internal Func<JsonObject, string?>? PodAdmissionStandIn { get; set; }
@@ -67,7 +80,9 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Find(type, ns, name) is { } obj ? new ApiResult(200, type, obj) : ApiErrors.NotFound(type, name);
+            return Find(type, ns, name) is not { } obj ? ApiErrors.NotFound(type, name)
+                : _commitOf.TryGetValue(obj, out var commit) ? new ApiResult(200, type, commit)
+                : new ApiResult(200, type, obj);
         }
     }
 
@@ -94,6 +109,7 @@ internal sealed partial class ObjectStore
             }
 
             var items = new List<JsonObject>();
+            var commits = new List<StoredEvent?>();
             string? next = null;
             var remaining = 0;
             foreach (var (key, obj) in Candidates(type, labels))
@@ -115,6 +131,7 @@ internal sealed partial class ObjectStore
                 }
 
                 items.Add(obj);
+                commits.Add(_commitOf.GetValueOrDefault(obj));
                 next = key;
             }
 
@@ -144,9 +161,18 @@ internal sealed partial class ObjectStore
                     writer.WritePropertyName("metadata");
                     meta.WriteTo(writer);
                     writer.WriteStartArray("items");
-                    foreach (var o in items)
+                    for (var i = 0; i < items.Count; i++)
                     {
-                        (PresentsAsStored(type, o) ? o : Present(type, o)).WriteTo(writer);
+                        // Each item's JSON is its commit's, serialized once for every read and watch of it.
+                        if (commits[i] is { } commit)
+                        {
+                            writer.WriteRawValue(commit.PresentedJson(type), skipInputValidation: true);
+                        }
+                        else
+                        {
+                            var o = items[i];
+                            (PresentsAsStored(type, o) ? o : Present(type, o)).WriteTo(writer);
+                        }
                     }
 
                     writer.WriteEndArray();
@@ -415,8 +441,9 @@ internal sealed partial class ObjectStore
 
     /// <summary>
     /// Writes a status a controller inside the emulator computed whole (the ReplicaSet controller's): as <see cref="Mutate"/>
-    /// with a mutation that sets it, but without presenting a copy to edit when the write changes nothing, which for a kind
-    /// stored as written (<see cref="Builtins.BuiltinRules.StoresAsWritten"/>) is when the status equals the stored one.
+    /// with a mutation that sets it, but without presenting a copy to edit: nothing is copied when the write changes nothing,
+    /// which for a kind stored as written (<see cref="Builtins.BuiltinRules.StoresAsWritten"/>) is when the status equals the
+    /// stored one, and otherwise the stored object's other fields are copied once.
     /// </summary>
     public ApiResult WriteStatus(ResourceType type, string? ns, string name, JsonObject status)
     {
@@ -433,9 +460,9 @@ internal sealed partial class ObjectStore
                 return new ApiResult(200, type, existing);
             }
 
-            var copy = Present(type, existing);
-            copy["status"] = status;
-            return UpdateLocked(type, existing, copy, statusOnly: true, dryRun: false, owned: true);
+            // A status write takes everything but the status from the stored object whatever the candidate holds there, so
+            // the candidate is the status alone: no whole copy presented first (the stored fields are copied once, below).
+            return UpdateLocked(type, existing, new JsonObject { ["status"] = status }, statusOnly: true, dryRun: false, owned: true);
         }
     }
 
@@ -497,7 +524,9 @@ internal sealed partial class ObjectStore
                 {
                     if (ns is null || (string?)obj["metadata"]?["namespace"] == ns)
                     {
-                        sub.Offer(new StoredEvent(ParseRv(obj), type.StorageKey, StoredEvent.Added, obj, null));
+                        sub.Offer(_commitOf.TryGetValue(obj, out var commit)
+                            ? new StoredEvent(commit.Rv, StoredEvent.Added, commit)
+                            : new StoredEvent(ParseRv(obj), type.StorageKey, StoredEvent.Added, obj, null));
                     }
                 }
 
@@ -575,6 +604,11 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
+            foreach (var e in _history)
+            {
+                e.ForgetOldCommit();
+            }
+
             _history.Clear();
             _compactedRv = _rv;
         }
@@ -994,6 +1028,12 @@ internal sealed partial class ObjectStore
             _data[storageKey] = bucket;
         }
 
+        StoredEvent? replaced = null;
+        if (bucket.TryGetValue(key, out var previous) && _commitOf.Remove(previous, out var previousCommit))
+        {
+            replaced = previousCommit;
+        }
+
         if (eventType == StoredEvent.Deleted)
         {
             bucket.Remove(key);
@@ -1019,9 +1059,33 @@ internal sealed partial class ObjectStore
         IndexLabelsLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         IndexClusterIpLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
         var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
+        if (eventType == StoredEvent.Deleted)
+        {
+            e.Replaced = true;
+        }
+        else
+        {
+            _commitOf[committed] = e;
+        }
+
+        if (replaced is not null)
+        {
+            if (old is not null && ReferenceEquals(old, previous))
+            {
+                e.Replacing(replaced);
+            }
+
+            replaced.Replaced = true;
+            if (replaced.Rv <= _compactedThroughRv && replaced.Rv > _compactedRv)
+            {
+                replaced.Compact(objectReplaced: true);
+            }
+        }
+
         _lastCommitted = e;
-        _history.AddLast(e);
+        var node = _history.AddLast(e);
         TrimHistoryLocked();
+        CompactHistoryLocked(node);
         foreach (var w in _watchers)
         {
             w.Offer(e);
@@ -1047,7 +1111,29 @@ internal sealed partial class ObjectStore
         while (_history.Count > _historyCapacity && _history.First is { } first)
         {
             _compactedRv = first.Value.Rv;
+            first.Value.ForgetOldCommit();
             _history.RemoveFirst();
+        }
+    }
+
+    /// <summary>
+    /// Compacts the history events that are <see cref="HistoryCompactionLag"/> events behind the newest
+    /// (<paramref name="newest"/>, just added, or null when nothing was): their replaced versions are kept as JSON only.
+    /// </summary>
+    private void CompactHistoryLocked(LinkedListNode<StoredEvent>? newest)
+    {
+        if (_compactCursor is { List: null })
+        {
+            // Trimmed away (or the history was cleared): start again at the oldest event still kept.
+            _compactCursor = _history.First;
+        }
+
+        _compactCursor ??= newest is { List: not null } ? newest : null;
+        while (_compactCursor is { } cursor && _rv - cursor.Value.Rv >= HistoryCompactionLag)
+        {
+            cursor.Value.Compact(objectReplaced: cursor.Value.Replaced);
+            _compactedThroughRv = cursor.Value.Rv;
+            _compactCursor = cursor.Next;
         }
     }
 

@@ -583,16 +583,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
 
     /// <summary>Writes the working copy's status and annotations (the real controller's <c>UpdateStatus</c>).</summary>
     private void Commit(DeploymentView d) =>
-        store.MutateStatusAndAnnotations(Deployments, d.Namespace, d.Name, stored =>
-        {
-            if ((string?)stored["metadata"]?["uid"] != d.Uid)
-            {
-                return;
-            }
-
-            stored["status"] = d.Object["status"]?.DeepClone();
-            stored["metadata"]!["annotations"] = d.Object["metadata"]?["annotations"]?.DeepClone();
-        });
+        store.WriteStatusAndAnnotations(Deployments, d.Namespace, d.Name, d.Uid, d.Object["status"], d.Object["metadata"]?["annotations"] as JsonObject);
 
     private static void SetOrRemove(JsonObject obj, string field, int value)
     {
