@@ -1,0 +1,43 @@
+// The operator's own Kubernetes models (src/TinyImage.Kube/Models) under KubernetesClient's names: an alias wins over
+// `using k8s.Models;`, so code written against k8s.Models uses these. Compiled here and linked (KubeModelAliases.cs) into
+// every project that names them. KubernetesClient's own type stays reachable as k8s.Models.NAME.
+global using V1Capabilities = TinyImage.Kube.Models.V1Capabilities;
+global using V1ConfigMapKeySelector = TinyImage.Kube.Models.V1ConfigMapKeySelector;
+global using V1ConfigMapVolumeSource = TinyImage.Kube.Models.V1ConfigMapVolumeSource;
+global using V1Container = TinyImage.Kube.Models.V1Container;
+global using V1ContainerPort = TinyImage.Kube.Models.V1ContainerPort;
+global using V1Deployment = TinyImage.Kube.Models.V1Deployment;
+global using V1DeploymentCondition = TinyImage.Kube.Models.V1DeploymentCondition;
+global using V1DeploymentList = TinyImage.Kube.Models.V1DeploymentList;
+global using V1DeploymentSpec = TinyImage.Kube.Models.V1DeploymentSpec;
+global using V1DeploymentStatus = TinyImage.Kube.Models.V1DeploymentStatus;
+global using V1DownwardAPIVolumeFile = TinyImage.Kube.Models.V1DownwardAPIVolumeFile;
+global using V1DownwardAPIVolumeSource = TinyImage.Kube.Models.V1DownwardAPIVolumeSource;
+global using V1EmptyDirVolumeSource = TinyImage.Kube.Models.V1EmptyDirVolumeSource;
+global using V1EnvVar = TinyImage.Kube.Models.V1EnvVar;
+global using V1EnvVarSource = TinyImage.Kube.Models.V1EnvVarSource;
+global using V1Job = TinyImage.Kube.Models.V1Job;
+global using V1JobCondition = TinyImage.Kube.Models.V1JobCondition;
+global using V1JobList = TinyImage.Kube.Models.V1JobList;
+global using V1JobSpec = TinyImage.Kube.Models.V1JobSpec;
+global using V1JobStatus = TinyImage.Kube.Models.V1JobStatus;
+global using V1KeyToPath = TinyImage.Kube.Models.V1KeyToPath;
+global using V1LocalObjectReference = TinyImage.Kube.Models.V1LocalObjectReference;
+global using V1ObjectFieldSelector = TinyImage.Kube.Models.V1ObjectFieldSelector;
+global using V1PodSecurityContext = TinyImage.Kube.Models.V1PodSecurityContext;
+global using V1PodSpec = TinyImage.Kube.Models.V1PodSpec;
+global using V1PodTemplateSpec = TinyImage.Kube.Models.V1PodTemplateSpec;
+global using V1Probe = TinyImage.Kube.Models.V1Probe;
+global using V1ResourceRequirements = TinyImage.Kube.Models.V1ResourceRequirements;
+global using V1SeccompProfile = TinyImage.Kube.Models.V1SeccompProfile;
+global using V1SecretKeySelector = TinyImage.Kube.Models.V1SecretKeySelector;
+global using V1SecretVolumeSource = TinyImage.Kube.Models.V1SecretVolumeSource;
+global using V1SecurityContext = TinyImage.Kube.Models.V1SecurityContext;
+global using V1Service = TinyImage.Kube.Models.V1Service;
+global using V1ServiceList = TinyImage.Kube.Models.V1ServiceList;
+global using V1ServicePort = TinyImage.Kube.Models.V1ServicePort;
+global using V1ServiceSpec = TinyImage.Kube.Models.V1ServiceSpec;
+global using V1TCPSocketAction = TinyImage.Kube.Models.V1TCPSocketAction;
+global using V1Toleration = TinyImage.Kube.Models.V1Toleration;
+global using V1Volume = TinyImage.Kube.Models.V1Volume;
+global using V1VolumeMount = TinyImage.Kube.Models.V1VolumeMount;
