@@ -50,6 +50,34 @@ public sealed class OwnModelsTests
     }
 
     [Fact]
+    public void The_Build_NetworkPolicy_Reads_Into_KubernetesClients_Model_And_Writes_Back_The_Same_Json()
+    {
+        var admin = new OperatorOptions
+        {
+            BuildEgress =
+            [
+                .. BuildNetworkPolicyBuilder.DefaultEgress,
+                new V1NetworkPolicyEgressRule
+                {
+                    To = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = "10.43.0.0/16" } }],
+                    Ports = [new V1NetworkPolicyPort { Protocol = "TCP", Port = 5000, EndPort = 5010 }, new V1NetworkPolicyPort { Port = "registry" }],
+                },
+            ],
+        };
+
+        AssertSameAsKubernetesClient(BuildNetworkPolicyBuilder.Build(Sample("everything").Valid(), admin), 40);
+    }
+
+    [Fact]
+    public void The_Ingress_Reads_Into_KubernetesClients_Model_And_Writes_Back_The_Same_Json()
+    {
+        var ti = Sample("everything");
+        ti.Spec.Deploy.Route = new RouteSpec { Kind = RouteSpec.KindIngress, Hostname = "hello.example.com", Path = "/api", IngressClassName = "nginx" };
+
+        AssertSameAsKubernetesClient(RouteBuilder.Ingress(ti.Valid()), 15);
+    }
+
+    [Fact]
     public void The_Builders_Objects_Hold_No_Member_Outside_Their_Model()
     {
         // ExtensionData is for what the API server sends back; a builder that wrote through it would bypass the model.
