@@ -1,6 +1,8 @@
 // The operator's own Kubernetes models (src/TinyImage.Kube/Models) under KubernetesClient's names: an alias wins over
 // `using k8s.Models;`, so code written against k8s.Models uses these. Compiled here and linked (KubeModelAliases.cs) into
 // every project that names them. KubernetesClient's own type stays reachable as k8s.Models.NAME.
+global using Corev1Event = TinyImage.Kube.Models.Corev1Event;
+global using Corev1EventList = TinyImage.Kube.Models.Corev1EventList;
 global using V1Capabilities = TinyImage.Kube.Models.V1Capabilities;
 global using V1ConfigMapKeySelector = TinyImage.Kube.Models.V1ConfigMapKeySelector;
 global using V1ConfigMapVolumeSource = TinyImage.Kube.Models.V1ConfigMapVolumeSource;
@@ -33,7 +35,6 @@ global using V1KeyToPath = TinyImage.Kube.Models.V1KeyToPath;
 global using V1LocalObjectReference = TinyImage.Kube.Models.V1LocalObjectReference;
 global using V1NetworkPolicy = TinyImage.Kube.Models.V1NetworkPolicy;
 global using V1NetworkPolicyEgressRule = TinyImage.Kube.Models.V1NetworkPolicyEgressRule;
-global using V1NetworkPolicyIngressRule = TinyImage.Kube.Models.V1NetworkPolicyIngressRule;
 global using V1NetworkPolicyPeer = TinyImage.Kube.Models.V1NetworkPolicyPeer;
 global using V1NetworkPolicyPort = TinyImage.Kube.Models.V1NetworkPolicyPort;
 global using V1NetworkPolicySpec = TinyImage.Kube.Models.V1NetworkPolicySpec;

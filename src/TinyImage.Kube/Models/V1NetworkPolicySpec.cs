@@ -7,12 +7,10 @@ using k8s.Models;
 
 namespace TinyImage.Kube.Models;
 
-/// <summary>A NetworkPolicy's spec, every member of networking.k8s.io/v1 (a member a later Kubernetes adds is kept in <see cref="ExtensionData"/>, so the operator's comparison sees it).</summary>
+/// <summary>A NetworkPolicy's spec as the operator writes it: pod selector, policy types, egress rules. Ingress rules (the operator writes none) and any other member are kept in <see cref="ExtensionData"/>, so the operator's comparison with the policy it wants sees one added by hand.</summary>
 public sealed class V1NetworkPolicySpec
 {
     public IList<V1NetworkPolicyEgressRule> Egress { get; set; }
-
-    public IList<V1NetworkPolicyIngressRule> Ingress { get; set; }
 
     public V1LabelSelector PodSelector { get; set; }
 

@@ -125,6 +125,43 @@ public sealed class ExtensionDataTests
         Assert.NotNull(JsonSerializer.Deserialize(json, KubeJsonContext.Default.V1Job)!.Spec.ExtensionData); // read in full, completionMode is kept
     }
 
+    [Fact]
+    public void A_NetworkPolicy_Spec_Keeps_An_Ingress_Rule_Added_By_Hand_So_A_Comparison_With_The_Wanted_Spec_Sees_It()
+    {
+        const string wanted = """{"egress":[{"ports":[{"port":443,"protocol":"TCP"}]}],"podSelector":{"matchLabels":{"a":"b"}},"policyTypes":["Ingress","Egress"]}""";
+        var actual = JsonSerializer.Deserialize("""
+            {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"hello-build","namespace":"demo"},
+             "spec":{"podSelector":{"matchLabels":{"a":"b"}},"policyTypes":["Ingress","Egress"],"egress":[{"ports":[{"protocol":"TCP","port":443}]}],
+               "ingress":[{"from":[{"podSelector":{}}]}]}}
+            """, KubeJsonContext.Default.V1NetworkPolicy)!;
+
+        Assert.True(actual.Spec.ExtensionData!.ContainsKey("ingress"));
+        Assert.Equal(wanted, JsonSerializer.Serialize(JsonSerializer.Deserialize(wanted, KubeJsonContext.Default.V1NetworkPolicySpec)!, KubeJsonContext.Default.V1NetworkPolicySpec));
+        Assert.NotEqual(wanted, JsonSerializer.Serialize(actual.Spec, KubeJsonContext.Default.V1NetworkPolicySpec));
+        actual.Spec.ExtensionData = null;
+        Assert.Equal(wanted, JsonSerializer.Serialize(actual.Spec, KubeJsonContext.Default.V1NetworkPolicySpec));
+    }
+
+    [Fact]
+    public void A_Core_Event_Reads_What_The_Build_Diagnosis_Needs_And_Skips_The_Rest()
+    {
+        var list = JsonSerializer.Deserialize("""
+            {"kind":"EventList","apiVersion":"v1","metadata":{"resourceVersion":"9"},"items":[
+             {"metadata":{"name":"b.1","namespace":"demo","creationTimestamp":"2026-01-01T00:00:00Z"},
+              "involvedObject":{"kind":"Job","namespace":"demo","name":"b","uid":"u","apiVersion":"batch/v1","resourceVersion":"3"},
+              "reason":"FailedCreate","message":"Error creating: pods \"b-x\" is forbidden: exceeded quota","source":{"component":"job-controller"},
+              "firstTimestamp":"2026-01-01T00:00:00Z","lastTimestamp":"2026-01-01T00:00:05Z","count":3,"type":"Warning",
+              "eventTime":null,"series":{"count":2,"lastObservedTime":"2026-01-01T00:00:05.123456Z"},"reportingComponent":"job-controller","reportingInstance":""}]}
+            """, KubeJsonContext.Default.Corev1EventList)!;
+
+        var e = Assert.Single(list.Items);
+        Assert.Equal(("FailedCreate", "Warning", 3, "b"), (e.Reason, e.Type, e.Count, e.InvolvedObject.Name));
+        Assert.StartsWith("Error creating", e.Message, StringComparison.Ordinal);
+        Assert.Equal(new DateTime(2026, 1, 1, 0, 0, 5, DateTimeKind.Utc), e.LastTimestamp);
+        Assert.Equal("9", list.Metadata.ResourceVersion);
+        Assert.Throws<NotSupportedException>(() => KubeJsonContext.Default.Options.GetTypeInfo(typeof(Corev1EventSeries))); // KubernetesClient's core Event series: no longer linked
+    }
+
     /// <summary><paramref name="json"/> re-read with its members in the order of <paramref name="order"/>'s (the models write theirs alphabetically).</summary>
     private static string Sorted(string json, string order) => Reorder(JsonNode.Parse(json), JsonNode.Parse(order))!.ToJsonString();
 
