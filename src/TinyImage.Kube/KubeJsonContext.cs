@@ -11,7 +11,9 @@ namespace TinyImage.Kube;
 /// touching it links every one of them into the NativeAOT binary (about 12 MB; BENCHMARKS.md, section 6). A kind
 /// added to <see cref="ResourceTypes"/> gets its item here, and its list only if the program lists it. Metadata only (no
 /// per-type fast-path writer: the writes serialize through the same metadata the reads use), which keeps about 300
-/// generated writer methods out of the NativeAOT binary (BENCHMARKS.md, section 6, "size").
+/// generated writer methods out of the NativeAOT binary (BENCHMARKS.md, section 6, "size"). Jobs, Deployments and
+/// Services are the operator's own models (<c>TinyImage.Kube.Models</c>, under KubernetesClient's names by the aliases
+/// in Models/GlobalUsings.cs): only the members the operator reads and writes, the rest kept as extension data.
 /// </summary>
 [JsonSerializable(typeof(V1ConfigMap))]
 [JsonSerializable(typeof(V1ConfigMapList))]

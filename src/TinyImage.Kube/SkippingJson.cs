@@ -16,8 +16,10 @@ public static class SkippingJson
     /// <summary>
     /// The metadata of <typeparamref name="T"/> where, for each type named in <paramref name="keep"/>, only the JSON
     /// properties it keeps are read (every other one is skipped); other types are read in full. <c>metadata.managedFields</c>
-    /// is always skipped (every cache drops it, <see cref="ResourceCache{T}.Shape"/>). Only for reading: what is skipped is
-    /// missing from the object, so never write an object read with it back.
+    /// is always skipped (every cache drops it, <see cref="ResourceCache{T}.Shape"/>). A type named in <paramref name="keep"/>
+    /// loses its <c>[JsonExtensionData]</c> member as well (the operator's own models, <c>TinyImage.Kube.Models</c>), so what it
+    /// skips is skipped and not collected there instead. Only for reading: what is skipped is missing from the object,
+    /// so never write an object read with it back.
     /// </summary>
     public static JsonTypeInfo<T> ItemInfo<T>(IReadOnlyDictionary<Type, Func<string, bool>> keep)
         where T : class, IKubernetesObject<V1ObjectMeta>
@@ -35,7 +37,7 @@ public static class SkippingJson
 
                 for (var i = info.Properties.Count - 1; i >= 0; i--)
                 {
-                    if (!kept(info.Properties[i].Name))
+                    if (info.Properties[i].IsExtensionData || !kept(info.Properties[i].Name))
                     {
                         info.Properties.RemoveAt(i);
                     }

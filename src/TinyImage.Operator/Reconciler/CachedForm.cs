@@ -56,6 +56,7 @@ internal static class CachedForm
     public static V1Job Job(V1Job value)
     {
         value.Spec = null;
+        value.ExtensionData = null; // members the model does not declare: nothing a pass reads
         return value;
     }
 
@@ -66,6 +67,7 @@ internal static class CachedForm
     /// </summary>
     public static V1Deployment Deployment(V1Deployment value)
     {
+        value.ExtensionData = null; // members the model does not declare: nothing a pass reads
         var container = value.Spec?.Template?.Spec?.Containers?.FirstOrDefault();
         value.Spec = value.Spec is null ? null : new V1DeploymentSpec
         {

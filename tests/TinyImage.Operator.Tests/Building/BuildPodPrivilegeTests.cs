@@ -82,7 +82,8 @@ public sealed class BuildPodPrivilegeTests
         Assert.True(policy.Metadata.OwnerReferences.Single().Controller);
         Assert.All(policy.Spec.PodSelector.MatchLabels, l => Assert.Equal(l.Value, podLabels[l.Key]));
         Assert.Equal(["Ingress", "Egress"], policy.Spec.PolicyTypes);
-        Assert.Null(policy.Spec.Ingress);
+        Assert.False(OperatorJson.ToNode(policy.Spec)!.AsObject().ContainsKey("ingress")); // no ingress rule: all ingress denied
+        Assert.Null(policy.Spec.ExtensionData);
         Assert.Equal(2, policy.Spec.Egress.Count);
         Assert.Equal([53, 53], policy.Spec.Egress[0].Ports.Select(p => int.Parse(p.Port.Value, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal("kube-dns", policy.Spec.Egress[0].To.Single().PodSelector.MatchLabels["k8s-app"]);

@@ -85,20 +85,28 @@ public sealed class DeploymentBuilderTests
         var pod = DeploymentBuilder.Build(Samples.Git().Valid(), Image, Hash).Spec.Template.Spec;
         var containers = pod.Containers.Concat(pod.InitContainers ?? []).ToList();
 
-        // baseline: host namespaces, privileged, capabilities add, hostPath, host ports, hostProcess, procMount, sysctls
-        Assert.NotEqual(true, pod.HostNetwork);
-        Assert.NotEqual(true, pod.HostPID);
-        Assert.NotEqual(true, pod.HostIPC);
-        Assert.Null(pod.SecurityContext.Sysctls);
-        Assert.Null(pod.SecurityContext.WindowsOptions);
-        Assert.All(pod.Volumes ?? [], v => Assert.Null(v.HostPath));
+        // baseline: host namespaces, privileged, capabilities add, hostPath, host ports, hostProcess, procMount, sysctls.
+        // The pod's own model declares none of the host, sysctl, Windows, SELinux or procMount members, so they are
+        // checked on the JSON sent (and nothing the model does not declare is in it).
+        var podJson = OperatorJson.ToNode(pod)!.AsObject();
+        foreach (var member in new[] { "hostNetwork", "hostPID", "hostIPC", "hostUsers" })
+        {
+            Assert.False(podJson.ContainsKey(member), member);
+        }
+
+        Assert.Null(pod.ExtensionData);
+        Assert.Null(pod.SecurityContext.ExtensionData); // sysctls, windowsOptions, seLinuxOptions
+        Assert.All(pod.Volumes ?? [], v => Assert.Null(v.ExtensionData)); // hostPath and every other source
         foreach (var c in containers)
         {
             Assert.NotEqual(true, c.SecurityContext.Privileged);
             Assert.All(c.Ports ?? [], p => Assert.Null(p.HostPort));
-            Assert.Null(c.SecurityContext.ProcMount);
-            Assert.Null(c.SecurityContext.WindowsOptions);
-            Assert.Null(c.SecurityContext.SeLinuxOptions);
+            Assert.Null(c.SecurityContext.ExtensionData); // procMount, windowsOptions, seLinuxOptions
+            var securityJson = OperatorJson.ToNode(c.SecurityContext)!.AsObject();
+            foreach (var member in new[] { "procMount", "windowsOptions", "seLinuxOptions", "appArmorProfile" })
+            {
+                Assert.False(securityJson.ContainsKey(member), member);
+            }
 
             // restricted: privilege escalation, running as non-root (and not uid 0), seccomp, capabilities
             Assert.False(c.SecurityContext.AllowPrivilegeEscalation);
@@ -112,7 +120,12 @@ public sealed class DeploymentBuilderTests
             Assert.True(c.SecurityContext.ReadOnlyRootFilesystem);
         }
 
-        Assert.Null(pod.SecurityContext.SeLinuxOptions);
+        var podSecurityJson = OperatorJson.ToNode(pod.SecurityContext)!.AsObject();
+        foreach (var member in new[] { "sysctls", "windowsOptions", "seLinuxOptions", "appArmorProfile" })
+        {
+            Assert.False(podSecurityJson.ContainsKey(member), member);
+        }
+
         Assert.False(pod.AutomountServiceAccountToken);
         Assert.False(pod.EnableServiceLinks);
     }

@@ -13,7 +13,7 @@ public sealed class PullSecretAndAutoscalingTests
         Assert.Equal("registry-push", ti.Spec.Output.PushSecret);
 
         var d = DeploymentBuilder.Build(Tests.Building.Samples.Valid(ti), DeploymentBuilderTests.Image, DeploymentBuilderTests.Hash);
-        var json = System.Text.Json.JsonSerializer.Serialize(d, TinyImage.Operator.OperatorJson.TypeInfo<k8s.Models.V1Deployment>());
+        var json = System.Text.Json.JsonSerializer.Serialize(d, TinyImage.Operator.OperatorJson.TypeInfo<V1Deployment>());
 
         Assert.Null(d.Spec.Template.Spec.ImagePullSecrets);
         Assert.DoesNotContain("registry-push", json, StringComparison.Ordinal);

@@ -83,7 +83,8 @@ public sealed partial class BinarySizeGuardTests
             }
         }
 
-        Assert.True(checkedTypes > 300, "expected the contexts' generated type properties, found " + checkedTypes);
+        // 294 since Jobs, Deployments, Services, Ingresses and NetworkPolicies are the operator's own models (over 300 before).
+        Assert.True(checkedTypes > 250, "expected the contexts' generated type properties, found " + checkedTypes);
         Assert.Empty(withWriters);
     }
 

@@ -93,7 +93,7 @@ public sealed class BuildCacheAndSecretsTests(RegistryFixture fixture) : IClassF
         Assert.True(envSeen, "the layers hold what the steps saw of their environment, so a secret passed that way would be caught");
 
         // And never in the workload: the Deployment has neither the build Secret nor the push secret.
-        var deployment = KubernetesJson.Serialize(DeploymentBuilder.Build(Valid(ti), registry.Host + "/demo/hello@" + build.Digest, "4444444444"));
+        var deployment = OperatorJson.Serialize(DeploymentBuilder.Build(Valid(ti), registry.Host + "/demo/hello@" + build.Digest, "4444444444"));
         Assert.DoesNotContain("corp-token", deployment, StringComparison.Ordinal);
         Assert.DoesNotContain("\"push\"", deployment, StringComparison.Ordinal);
     }
@@ -174,7 +174,7 @@ public sealed class BuildCacheAndSecretsTests(RegistryFixture fixture) : IClassF
         return (registry, standIn);
     }
 
-    private static JsonObject ToJson<T>(T value) => JsonNode.Parse(KubernetesJson.Serialize(value))!.AsObject();
+    private static JsonObject ToJson<T>(T value) => JsonNode.Parse(OperatorJson.Serialize(value))!.AsObject();
 
     private static ValidTinyImage Valid(TinyImage.Api.V1Alpha1.TinyImage ti) =>
         SpecValidator.Validate(ti).Valid ?? throw new InvalidOperationException("invalid sample: " + SpecValidator.Validate(ti).Message);

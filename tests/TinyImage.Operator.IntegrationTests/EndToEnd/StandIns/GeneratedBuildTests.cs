@@ -82,7 +82,7 @@ public sealed class GeneratedBuildTests(RegistryFixture fixture) : IClassFixture
         Assert.Equal(["bin/hello-service"], image.FileContents.Keys);
     }
 
-    private static JsonObject ToJson<T>(T value) => JsonNode.Parse(KubernetesJson.Serialize(value))!.AsObject();
+    private static JsonObject ToJson<T>(T value) => JsonNode.Parse(OperatorJson.Serialize(value))!.AsObject();
 
     private static ValidTinyImage Valid(TinyImage.Api.V1Alpha1.TinyImage ti) =>
         SpecValidator.Validate(ti).Valid ?? throw new InvalidOperationException("invalid sample: " + SpecValidator.Validate(ti).Message);

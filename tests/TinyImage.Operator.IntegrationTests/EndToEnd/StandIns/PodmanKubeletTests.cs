@@ -47,7 +47,7 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
         await using var kubelet = PodmanKubelet.Start(kube, new PodmanKubeletOptions(Path.Combine(fixture.WorkDirectory, "kubelet"), registry.CertDirectory));
         TestContext.Current.SendDiagnosticMessage("kubelet stand-in: " + PodmanKubelet.RuntimeDescription);
 
-        var deployment = JsonNode.Parse(KubernetesJson.Serialize(DeploymentBuilder.Build(Valid(ti), registry.Host + "/demo/hello@" + v1, "1111111111")))!.AsObject();
+        var deployment = JsonNode.Parse(OperatorJson.Serialize(DeploymentBuilder.Build(Valid(ti), registry.Host + "/demo/hello@" + v1, "1111111111")))!.AsObject();
         deployment["metadata"]!.AsObject().Remove("ownerReferences"); // no TinyImage owner here: the garbage collector would delete it
         Assert.True(kube.Create("apps/v1", "deployments", deployment).IsSuccess);
         await Eventually.HoldsAsync(() => Available(kube) == 1, "the Deployment becomes available", ct);
@@ -80,7 +80,7 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
         var ti = TinyImage(registry.Host);
         var missing = "sha256:" + new string('a', 64);
 
-        var deployment = JsonNode.Parse(KubernetesJson.Serialize(DeploymentBuilder.Build(Valid(ti), registry.Host + "/demo/hello@" + missing, "1111111111")))!.AsObject();
+        var deployment = JsonNode.Parse(OperatorJson.Serialize(DeploymentBuilder.Build(Valid(ti), registry.Host + "/demo/hello@" + missing, "1111111111")))!.AsObject();
         deployment["metadata"]!.AsObject().Remove("ownerReferences"); // no TinyImage owner here: the garbage collector would delete it
         Assert.True(kube.Create("apps/v1", "deployments", deployment).IsSuccess);
 
@@ -118,7 +118,7 @@ public sealed class PodmanKubeletTests(RegistryFixture fixture) : IClassFixture<
         var standIn = new KanikoStandIn((_, plural, _, _) => objects.GetValueOrDefault(plural),
             new KanikoStandInOptions(registry.Host, registry.CertDirectory, new PrebuiltBinaries(RegistryFixture.FixtureDirectory, new Dictionary<string, string>()),
                 Directory.CreateDirectory(Path.Combine(fixture.WorkDirectory, "build-" + hash)).FullName));
-        var result = await standIn.BuildAsync(JsonNode.Parse(KubernetesJson.Serialize(KanikoJobBuilder.BuildJob(Valid(ti), hash, options)))!.AsObject(), ct);
+        var result = await standIn.BuildAsync(JsonNode.Parse(OperatorJson.Serialize(KanikoJobBuilder.BuildJob(Valid(ti), hash, options)))!.AsObject(), ct);
         Assert.True(result.IsSuccess, result.Error);
         return result.Value!.Digest;
     }

@@ -1,0 +1,19 @@
+// Nullable-oblivious like KubernetesClient's models, so call sites written against them compile unchanged.
+#nullable disable
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TinyImage.Kube.Models;
+
+/// <summary>Capabilities added and dropped.</summary>
+public sealed class V1Capabilities
+{
+    public IList<string> Add { get; set; }
+
+    public IList<string> Drop { get; set; }
+
+    /// <summary>Members this model does not declare, as read from the API server: kept, so a read-modify-write loses nothing.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement> ExtensionData { get; set; }
+}

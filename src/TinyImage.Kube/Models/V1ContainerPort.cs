@@ -1,0 +1,23 @@
+// Nullable-oblivious like KubernetesClient's models, so call sites written against them compile unchanged.
+#nullable disable
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TinyImage.Kube.Models;
+
+/// <summary>A container port.</summary>
+public sealed class V1ContainerPort
+{
+    public int ContainerPort { get; set; }
+
+    public int? HostPort { get; set; }
+
+    public string Name { get; set; }
+
+    public string Protocol { get; set; }
+
+    /// <summary>Members this model does not declare, as read from the API server: kept, so a read-modify-write loses nothing.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement> ExtensionData { get; set; }
+}

@@ -1,0 +1,21 @@
+// Nullable-oblivious like KubernetesClient's models, so call sites written against them compile unchanged.
+#nullable disable
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TinyImage.Kube.Models;
+
+/// <summary>An environment variable: a value or a reference.</summary>
+public sealed class V1EnvVar
+{
+    public string Name { get; set; }
+
+    public string Value { get; set; }
+
+    public V1EnvVarSource ValueFrom { get; set; }
+
+    /// <summary>Members this model does not declare, as read from the API server: kept, so a read-modify-write loses nothing.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement> ExtensionData { get; set; }
+}

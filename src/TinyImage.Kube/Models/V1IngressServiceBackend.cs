@@ -1,0 +1,19 @@
+// Nullable-oblivious like KubernetesClient's models, so call sites written against them compile unchanged.
+#nullable disable
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TinyImage.Kube.Models;
+
+/// <summary>A Service and its port as an Ingress backend.</summary>
+public sealed class V1IngressServiceBackend
+{
+    public string Name { get; set; }
+
+    public V1ServiceBackendPort Port { get; set; }
+
+    /// <summary>Members this model does not declare, as read from the API server: kept, so a read-modify-write loses nothing.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement> ExtensionData { get; set; }
+}

@@ -1,0 +1,17 @@
+// Nullable-oblivious like KubernetesClient's models, so call sites written against them compile unchanged.
+#nullable disable
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TinyImage.Kube.Models;
+
+/// <summary>A reference by name to an object in the same namespace (an image pull Secret).</summary>
+public sealed class V1LocalObjectReference
+{
+    public string Name { get; set; }
+
+    /// <summary>Members this model does not declare, as read from the API server: kept, so a read-modify-write loses nothing.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement> ExtensionData { get; set; }
+}
