@@ -93,10 +93,7 @@ public sealed class ResourceClient<T>
     {
         using var content = Serialize(value);
         // Not even buffered: the answer of a success is left unread, and drained by the handler when it is disposed.
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(connection.BaseUri, Type.CollectionPath(RequireNamespace(value)))) { Content = content };
-        request.Headers.Accept.Add(Json);
-        using var response = await connection.SendForHeadersAsync(request, cancellationToken).ConfigureAwait(false);
-        request.Content = null; // the caller owns and disposes the content
+        using var response = await SendAsync(HttpMethod.Post, Type.CollectionPath(RequireNamespace(value)), content, null, cancellationToken, headersOnly: true).ConfigureAwait(false);
         return await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -284,11 +281,14 @@ public sealed class ResourceClient<T>
         return content;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, string? accept, CancellationToken cancellationToken)
+    /// <summary>Sends a request whose answer is buffered, or, with <paramref name="headersOnly"/>, returned at its headers (<see cref="KubeConnection.SendForHeadersAsync"/>).</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, string? accept, CancellationToken cancellationToken, bool headersOnly = false)
     {
         using var request = new HttpRequestMessage(method, new Uri(connection.BaseUri, path)) { Content = content };
         request.Headers.Accept.Add(accept is null ? Json : new MediaTypeWithQualityHeaderValue(accept));
-        var response = await connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
+        var response = headersOnly
+            ? await connection.SendForHeadersAsync(request, cancellationToken).ConfigureAwait(false)
+            : await connection.SendAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
         request.Content = null; // the caller owns and disposes the content
         return response;
     }
