@@ -73,6 +73,30 @@ public sealed class WithBuildImagesTests
         Assert.Contains(copy.Errors, e => e.Path == "spec.build");
     }
 
+    [Fact]
+    public void Every_Spec_Member_But_Build_Is_The_Originals_So_A_New_Spec_Field_Cannot_Be_Dropped_By_The_Copy()
+    {
+        var valid = Valid();
+
+        var pinned = valid.WithBuildImages(Builder + "@" + Digest, null).Valid!;
+
+        var members = ApiJson.TypeInfo<TinyImageSpec>().Properties;
+        Assert.NotEmpty(members);
+        foreach (var member in members.Where(m => m.Name != "build"))
+        {
+            var original = member.Get!(valid.Spec);
+            var copied = member.Get!(pinned.Spec);
+            if (original is string || original is null || original.GetType().IsValueType)
+            {
+                Assert.Equal(original, copied);
+            }
+            else
+            {
+                Assert.True(ReferenceEquals(original, copied), "spec." + member.Name + " is not the original's in the pinned copy");
+            }
+        }
+    }
+
     private static ValidTinyImage Valid()
     {
         var resource = new TinyImageResource
