@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
 using TinyImage.Kube;
@@ -16,23 +15,11 @@ internal sealed class Reconciliation
     {
         TinyImage = tinyImage;
         Now = now;
-        if (tinyImage.Status is { } stored)
-        {
-            // Copied through its JSON, which the end-of-pass comparison reuses (one serialization per pass fewer).
-            var info = ApiJson.TypeInfo<TinyImageStatus>();
-            StoredStatusJson = JsonSerializer.SerializeToUtf8Bytes(stored, info);
-            Status = JsonSerializer.Deserialize(StoredStatusJson, info)!;
-        }
-        else
-        {
-            Status = new TinyImageStatus();
-        }
-
+        // Copied member by member, not through JSON (issue 17): the end-of-pass comparison serializes the stored status
+        // only when it has something to compare with.
+        Status = tinyImage.Status is { } stored ? StatusCopy.Of(stored) : new TinyImageStatus();
         Status.Conditions ??= [];
     }
-
-    /// <summary>The read object's status as JSON (what <see cref="Status"/> was copied from), or null without a status.</summary>
-    public byte[]? StoredStatusJson { get; }
 
     /// <summary>The cached object. Never change it.</summary>
     public TinyImageResource TinyImage { get; }

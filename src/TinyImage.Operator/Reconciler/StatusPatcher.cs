@@ -14,19 +14,15 @@ namespace TinyImage.Operator.Reconciler;
 /// <param name="client">Writes the status.</param>
 /// <param name="recent">Remembers each write until the cache shows it.</param>
 /// <param name="read">The object as read when the pass began.</param>
-/// <param name="readStatusJson">Its status as JSON, when the caller has it (<see cref="Reconciliation.StoredStatusJson"/>).</param>
 /// <param name="cached">
 /// The informer cache's TinyImage at a key and resourceVersion, or null: a write whose watch event the cache has already
 /// decoded takes the cached instance for its answer instead of decoding the answer (issue 17; the other way round,
 /// <see cref="RecentWrites{T}.Written"/>, an event that comes after the answer takes the answer).
 /// </param>
-internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read, byte[]? readStatusJson = null, Func<ObjectKey, string, TinyImageResource?>? cached = null)
+internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read, Func<ObjectKey, string, TinyImageResource?>? cached = null)
 {
     /// <summary>The object as last read or written.</summary>
     public TinyImageResource Current { get; private set; } = read;
-
-    /// <summary>The status of <see cref="Current"/> as JSON while known (the read's, until a write replaces it).</summary>
-    private byte[]? currentJson = readStatusJson;
 
     /// <summary>
     /// Brings <paramref name="status"/> within the status budget (<see cref="StatusBudget"/>, in place) and writes it when
@@ -36,7 +32,7 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
     {
         // Serialized once: the budget's measure is what is compared and what is sent (issue 17).
         var json = StatusBudget.Enforce(status);
-        var before = currentJson ?? (Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, ApiJson.TypeInfo<TinyImageStatus>()));
+        var before = Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, ApiJson.TypeInfo<TinyImageStatus>());
         if (before is not null && before.AsSpan().SequenceEqual(json))
         {
             return true;
@@ -66,7 +62,6 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
 
         recent.Remember(Current, stored);
         Current = stored;
-        currentJson = null;
         return true;
     }
 }

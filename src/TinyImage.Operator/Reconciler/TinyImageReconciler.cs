@@ -112,7 +112,7 @@ internal sealed class TinyImageReconciler
 
         using var scope = logger.BeginScope("{Namespace}/{Name}", key.Namespace, key.Name);
         var run = new Reconciliation(tinyImage, time.GetUtcNow());
-        var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage, run.StoredStatusJson, CachedAt);
+        var patcher = new StatusPatcher(cluster.TinyImages, written, tinyImage, cached: CachedAt);
         var outcomes = new List<StepOutcome>(steps.Count);
         TimeSpan? requeue = null;
         foreach (var step in steps)
