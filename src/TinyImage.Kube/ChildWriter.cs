@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
 
@@ -31,7 +32,8 @@ public static class ChildWriter
     /// write left (<paramref name="generations"/>) is unchanged, read from the cache alone. Otherwise (the desired spec
     /// changed, someone else changed the child's spec, or the operator does not know the generation yet) the child is
     /// read in full and compared by <paramref name="matches"/>, and an update applies <paramref name="mutate"/> to that
-    /// full copy, never to the cached form.
+    /// full copy, never to the cached form. A created child's answer is read with <paramref name="createdInfo"/> when given
+    /// (<see cref="SkippingJson"/>, as the cache reads the child's watch events: what the cached form drops is not built).
     /// </summary>
     public static Task<ApplyResult<T>> CreateOrUpdateBySpecHashAsync<T>(
         ResourceClient<T> client,
@@ -41,11 +43,12 @@ public static class ChildWriter
         OwnGenerations generations,
         Func<T, bool> matches,
         Action<T> mutate,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        JsonTypeInfo<T>? createdInfo = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(generations);
-        return CreateOrUpdateCoreAsync(client, cache, desired, ownerUid, generations, matches, mutate, readCreated: true, cancellationToken);
+        return CreateOrUpdateCoreAsync(client, cache, desired, ownerUid, generations, matches, mutate, readCreated: true, cancellationToken, createdInfo);
     }
 
     private static async Task<ApplyResult<T>> CreateOrUpdateCoreAsync<T>(
@@ -57,7 +60,8 @@ public static class ChildWriter
         Func<T, bool> matches,
         Action<T> mutate,
         bool readCreated,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        JsonTypeInfo<T>? createdInfo = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -70,7 +74,7 @@ public static class ChildWriter
         if (actual is null)
         {
             var created = readCreated
-                ? await client.CreateAsync(desired, cancellationToken).ConfigureAwait(false)
+                ? await client.CreateAsync(desired, createdInfo, cancellationToken).ConfigureAwait(false)
                 : new WriteResult<T>(await client.CreateOutcomeAsync(desired, cancellationToken).ConfigureAwait(false), null);
             switch (created.Outcome)
             {

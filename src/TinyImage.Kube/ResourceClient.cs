@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
 
@@ -77,11 +78,19 @@ public sealed class ResourceClient<T>
     }
 
     /// <summary>Creates an object; <see cref="WriteOutcome.AlreadyExists"/> when the name is taken.</summary>
-    public async Task<WriteResult<T>> CreateAsync(T value, CancellationToken cancellationToken)
+    public Task<WriteResult<T>> CreateAsync(T value, CancellationToken cancellationToken) =>
+        CreateAsync(value, null, cancellationToken);
+
+    /// <summary>
+    /// Creates an object as above; the server's copy in the answer is read with <paramref name="answerInfo"/> when given
+    /// (<see cref="SkippingJson"/>: a caller that keeps only part of the object does not build the rest, issue 17). Such
+    /// an answer lacks what was skipped: never write it back.
+    /// </summary>
+    public async Task<WriteResult<T>> CreateAsync(T value, JsonTypeInfo<T>? answerInfo, CancellationToken cancellationToken)
     {
         using var content = Serialize(value);
         using var response = await SendAsync(HttpMethod.Post, Type.CollectionPath(RequireNamespace(value)), content, null, cancellationToken).ConfigureAwait(false);
-        return await ReadWriteResultAsync(response, null, cancellationToken).ConfigureAwait(false);
+        return await ReadWriteResultAsync(response, null, cancellationToken, answerInfo).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -293,7 +302,7 @@ public sealed class ResourceClient<T>
         return response;
     }
 
-    private async Task<T> ReadItemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<T> ReadItemAsync(HttpResponseMessage response, CancellationToken cancellationToken, JsonTypeInfo<T>? itemInfo = null)
     {
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -302,7 +311,7 @@ public sealed class ResourceClient<T>
             // Synchronous on purpose: the body is already buffered (SendAsync reads the whole content), and the one
             // asynchronous JSON read in the program made NativeAOT instantiate the async stream reader
             // (its state machine, Task<T>, ValueTask<T>, awaiters) for every type of every JSON context: about 0.5 MB.
-            return JsonSerializer.Deserialize(stream, Type.ItemInfo)
+            return JsonSerializer.Deserialize(stream, itemInfo ?? Type.ItemInfo)
                 ?? throw new JsonException("The answer is JSON null.");
         }
         catch (Exception exception) when (IsMalformed(exception))
@@ -354,7 +363,7 @@ public sealed class ResourceClient<T>
         return builder.ToString().Trim() + (read == Max ? "..." : "");
     }
 
-    private async Task<WriteResult<T>> ReadWriteResultAsync(HttpResponseMessage response, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken)
+    private async Task<WriteResult<T>> ReadWriteResultAsync(HttpResponseMessage response, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken, JsonTypeInfo<T>? itemInfo = null)
     {
         var outcome = await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
         if (outcome != WriteOutcome.Ok)
@@ -363,7 +372,7 @@ public sealed class ResourceClient<T>
         }
 
         return new WriteResult<T>(WriteOutcome.Ok, known is null
-            ? await ReadItemAsync(response, cancellationToken).ConfigureAwait(false)
+            ? await ReadItemAsync(response, cancellationToken, itemInfo).ConfigureAwait(false)
             : await ReadKnownItemAsync(response, known, cancellationToken).ConfigureAwait(false));
     }
 

@@ -108,6 +108,38 @@ public sealed class ChildWriterBySpecHashTests
         Assert.Equal(0, h.Generations.Count);
     }
 
+    /// <summary>
+    /// Issue 17, eighth round: the answer of a create is read with the metadata the caller gives (the cached form's), so
+    /// the pod template the cache drops is never built; the generation and uid the next pass judges by are read.
+    /// </summary>
+    [Fact]
+    public async Task A_Created_Childs_Answer_Is_Read_With_The_Given_Metadata_And_Its_Generation_Remembered()
+    {
+        await using var h = await Harness.StartAsync();
+        var slim = SkippingJson.ItemInfo<V1Deployment>(new Dictionary<Type, Func<string, bool>>
+        {
+            [typeof(V1PodSpec)] = property => property == "containers",
+            [typeof(V1Container)] = property => property is "name" or "image",
+        });
+
+        var created = await h.WriteAsync("v1", createdInfo: slim);
+
+        Assert.Equal(ApplyOutcome.Created, created.Outcome);
+        var value = created.Value!;
+        Assert.Equal(1, value.Metadata.Generation);
+        Assert.False(string.IsNullOrEmpty(value.Metadata.Uid));
+        Assert.Equal("registry.local/app:v1", value.Spec.Template.Spec.Containers[0].Image);
+        Assert.Null(value.Spec.Template.Spec.Containers[0].Ports); // skipped: never built
+        Assert.Equal(1, h.Generations.Count);
+        var stored = (await h.Deployments.GetAsync(Namespace, "child", Token))!;
+        Assert.Equal(8080, stored.Spec.Template.Spec.Containers[0].Ports[0].ContainerPort); // the server has it all
+
+        await h.SyncAsync();
+        h.Kube.Requests.Clear();
+        Assert.Equal(ApplyOutcome.Unchanged, (await h.WriteAsync("v1")).Outcome);
+        Assert.Empty(h.Kube.Requests.All);
+    }
+
     private sealed class Harness : IAsyncDisposable
     {
         private readonly KubeConnection connection;
@@ -184,7 +216,7 @@ public sealed class ChildWriterBySpecHashTests
             return restarted;
         }
 
-        public Task<ApplyResult<V1Deployment>> WriteAsync(string version, bool mutateImageOnly = false)
+        public Task<ApplyResult<V1Deployment>> WriteAsync(string version, bool mutateImageOnly = false, System.Text.Json.Serialization.Metadata.JsonTypeInfo<V1Deployment>? createdInfo = null)
         {
             var desired = Desired(version, Owner);
             return ChildWriter.CreateOrUpdateBySpecHashAsync(
@@ -208,7 +240,8 @@ public sealed class ChildWriterBySpecHashTests
                         actual.Spec = desired.Spec;
                     }
                 },
-                Token);
+                Token,
+                createdInfo);
         }
 
         /// <summary>Reads the Deployment into the cache, as the informer would.</summary>

@@ -94,6 +94,11 @@ internal static class CachedForm
     }
 
     /// <summary>sha256 of a child's desired spec as JSON (the form it is sent in).</summary>
+    public static string SpecHash<TSpec>(TSpec? spec, JsonTypeInfo<TSpec> info)
+        where TSpec : class =>
+        spec is null ? SpecHash(null) : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(spec, info)));
+
+    /// <summary>sha256 of a child's desired spec as a JSON node (a spec with a member the comparison ignores removed).</summary>
     public static string SpecHash(System.Text.Json.Nodes.JsonNode? spec) =>
         "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(spec?.ToJsonString() ?? "null")));
 

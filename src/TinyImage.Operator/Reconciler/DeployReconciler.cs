@@ -73,7 +73,8 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             },
             cancellationToken,
             ignoreInSpec: autoscaled ? "replicas" : null,
-            generations: cluster.DeploymentGenerations).ConfigureAwait(false);
+            generations: cluster.DeploymentGenerations,
+            createdInfo: CachedForm.DeploymentEvents).ConfigureAwait(false);
         var replicas = autoscaled ? deployment.Value?.Spec?.Replicas ?? desired.Spec.Replicas ?? 1 : desired.Spec.Replicas ?? 1;
         if (deployment.Outcome == ApplyOutcome.NotOurs)
         {
@@ -291,29 +292,47 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
     /// <paramref name="generations"/> (a child cached without its spec), the desired spec's hash goes into an annotation
     /// and the cached child is compared by that hash and its generation; the spec is read and compared only when they
     /// do not say it is the operator's (<see cref="ChildWriter.CreateOrUpdateBySpecHashAsync{T}"/>). With
-    /// <paramref name="readCreated"/> false (no generations), a created child's answer is not decoded.
+    /// <paramref name="readCreated"/> false (no generations), a created child's answer is not decoded; with
+    /// <paramref name="createdInfo"/> (with generations), it is decoded with that metadata (the cached form's).
     /// </summary>
-    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken, string? ignoreInSpec = null, OwnGenerations? generations = null, bool readCreated = true)
+    private async Task<ApplyResult<T>> ApplyAsync<T, TSpec>(Reconciliation run, ResourceClient<T> client, ResourceCache<T> cache, T desired, Func<T, TSpec> spec, Action<T, TSpec> setSpec, CancellationToken cancellationToken, string? ignoreInSpec = null, OwnGenerations? generations = null, bool readCreated = true, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>? createdInfo = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
         where TSpec : class
     {
-        // Only the spec is serialized for the hash and the comparison, never the whole object (issue 17).
+        // Only the spec is serialized for the hash and the comparison, never the whole object (issue 17). The hash is taken
+        // of its bytes (the same bytes as its JSON node's, CachedFormTests), and the node is built only for a comparison
+        // or for a member the comparison ignores (issue 17, eighth round: no DOM per pass).
         var specInfo = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<TSpec>)client.Type.ItemInfo.Options.GetTypeInfo(typeof(TSpec));
-        var desiredSpec = SpecNode(spec(desired), specInfo);
-        if (ignoreInSpec is not null && desiredSpec is System.Text.Json.Nodes.JsonObject specObject)
+        var desiredValue = spec(desired);
+        System.Text.Json.Nodes.JsonNode? desiredNode = null;
+        var nodeBuilt = false;
+        System.Text.Json.Nodes.JsonNode? DesiredSpec()
         {
-            specObject.Remove(ignoreInSpec);
+            if (!nodeBuilt)
+            {
+                desiredNode = SpecNode(desiredValue, specInfo);
+                if (ignoreInSpec is not null && desiredNode is System.Text.Json.Nodes.JsonObject specObject)
+                {
+                    specObject.Remove(ignoreInSpec);
+                }
+
+                nodeBuilt = true;
+            }
+
+            return desiredNode;
         }
 
         if (generations is not null)
         {
             desired.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
-            desired.Metadata.Annotations[CachedForm.SpecHashAnnotation] = CachedForm.SpecHash(desiredSpec);
+            desired.Metadata.Annotations[CachedForm.SpecHashAnnotation] = ignoreInSpec is null
+                ? CachedForm.SpecHash(desiredValue, specInfo)
+                : CachedForm.SpecHash(DesiredSpec());
         }
 
         bool Matches(T actual) => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
             && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations)
-            && ChildComparer.Matches(desiredSpec, SpecNode(spec(actual), specInfo));
+            && ChildComparer.Matches(DesiredSpec(), SpecNode(spec(actual), specInfo));
 
         void Mutate(T actual)
         {
@@ -324,7 +343,7 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
 
         var result = generations is null
             ? await ChildWriter.CreateOrUpdateAsync(client, cache, desired, run.Uid, Matches, Mutate, cancellationToken, readCreated).ConfigureAwait(false)
-            : await ChildWriter.CreateOrUpdateBySpecHashAsync(client, cache, desired, run.Uid, generations, Matches, Mutate, cancellationToken).ConfigureAwait(false);
+            : await ChildWriter.CreateOrUpdateBySpecHashAsync(client, cache, desired, run.Uid, generations, Matches, Mutate, cancellationToken, createdInfo).ConfigureAwait(false);
         // A child created on the way to Ready is Debug (the "is now Ready" line says it, one line per state change, issue 17);
         // a change to a workload that already runs (an update, an adoption) stays Information.
         if (result.Written)

@@ -1,5 +1,6 @@
 using k8s.Models;
 using TinyImage.Operator.Reconciler;
+using TinyImage.Operator.Tests.Building;
 using Xunit;
 
 namespace TinyImage.Operator.Tests.Reconciler;
@@ -72,5 +73,55 @@ public sealed class CachedFormTests
         Assert.Equal(CachedForm.SpecHash(a), CachedForm.SpecHash(a!.DeepClone()));
         Assert.NotEqual(CachedForm.SpecHash(a), CachedForm.SpecHash(b));
         Assert.Matches("^sha256:[0-9a-f]{64}$", CachedForm.SpecHash(a));
+    }
+
+    /// <summary>
+    /// Issue 17, eighth round: the spec hash is taken of the spec's serialized bytes instead of its JSON node's text. The
+    /// two must agree byte for byte (escapes, numbers, quantities, int-or-string), or an upgrade would see every cached
+    /// Deployment's spec-hash annotation as different and rewrite every Deployment.
+    /// </summary>
+    [Fact]
+    public void The_Spec_Hash_Of_A_Specs_Bytes_Equals_The_Hash_Of_Its_Json_Node()
+    {
+        var info = (System.Text.Json.Serialization.Metadata.JsonTypeInfo<V1DeploymentSpec>)TinyImage.Kube.ResourceTypes.Deployments.ItemInfo.Options.GetTypeInfo(typeof(V1DeploymentSpec));
+        var built = TinyImage.Operator.Deploying.DeploymentBuilder.Build(
+            Samples.Hello().Valid(), TinyImage.Operator.Tests.Deploying.DeploymentBuilderTests.Image, TinyImage.Operator.Tests.Deploying.DeploymentBuilderTests.Hash).Spec;
+        var odd = "quote \" slash \\ tab \t <html> & 'apostrophe' + plus é 😀 \u2028 \u0001";
+        var tricky = new V1DeploymentSpec
+        {
+            Replicas = 3,
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = odd } },
+            ExtensionData = new Dictionary<string, System.Text.Json.JsonElement>
+            {
+                ["strategy"] = System.Text.Json.JsonDocument.Parse("""{"rollingUpdate":{"maxSurge":"25%","maxUnavailable":0,"x":"\u00e9\"<"}}""").RootElement,
+                ["minReadySeconds"] = System.Text.Json.JsonDocument.Parse("1.50").RootElement,
+            },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Annotations = new Dictionary<string, string> { [odd] = odd } },
+                Spec = new V1PodSpec
+                {
+                    Containers =
+                    [
+                        new V1Container
+                        {
+                            Name = "app",
+                            Image = "x",
+                            Args = [odd, "", "1e3", "0.10"],
+                            Env = [new V1EnvVar { Name = "E", Value = odd }],
+                            Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("500m"), ["memory"] = new("64Mi") } },
+                        },
+                    ],
+                },
+            },
+        };
+
+        foreach (var spec in new[] { built, tricky })
+        {
+            Assert.Equal(CachedForm.SpecHash(System.Text.Json.JsonSerializer.SerializeToNode(spec, info)), CachedForm.SpecHash(spec, info));
+        }
+
+        Assert.Equal(CachedForm.SpecHash(null), CachedForm.SpecHash<V1DeploymentSpec>(null, info));
+        Assert.NotEqual(CachedForm.SpecHash(built, info), CachedForm.SpecHash(tricky, info));
     }
 }
