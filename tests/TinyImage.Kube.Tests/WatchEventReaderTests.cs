@@ -58,6 +58,24 @@ public sealed class WatchEventReaderTests
         Assert.Equal("3", parsed.Object!.Metadata.ResourceVersion);
     }
 
+    /// <summary>
+    /// Issue 17, eighth round: an object after the type is taken to run to the line's last brace without a scan for its
+    /// end. A line it does not fit that way (a member after the object, white space, braces inside strings) reads the same.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"},"data":{"k":"}"}}}""")]
+    [InlineData(""" { "type" : "MODIFIED" , "object" : {"metadata":{"name":"a","resourceVersion":"3"},"data":{"k":"}"}} } """)]
+    [InlineData("""{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"},"data":{"k":"}"}},"extra":{"x":"}"}}""")]
+    [InlineData("""{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"},"data":{"k":"}"}},"extra":1}""")]
+    [InlineData("""{"object":{"metadata":{"name":"a","resourceVersion":"3"},"data":{"k":"}"}},"type":"MODIFIED"}""")]
+    public void An_Object_Reads_The_Same_Whether_Or_Not_It_Runs_To_The_Last_Brace(string line)
+    {
+        var parsed = WatchEventReader.Parse(Encoding.UTF8.GetBytes(line), Info);
+
+        Assert.Equal(WatchEventType.Modified, parsed.Type);
+        Assert.Equal(("a", "3", "}"), (parsed.Object!.Metadata.Name, parsed.Object.Metadata.ResourceVersion, parsed.Object.Data["k"]));
+    }
+
     [Fact]
     public void A_Bookmark_Carries_Only_The_Resource_Version()
     {
@@ -87,6 +105,9 @@ public sealed class WatchEventReaderTests
     [InlineData("""{"type":"ADDED"}""")]
     [InlineData("""["ADDED"]""")]
     [InlineData("""{"type":"ADDED","object":{"metadata":""")]
+    [InlineData("""{"type":"ADDED","object":{"metadata":{"name":"a"},"data":{"k":}}}""")]
+    [InlineData("""{"type":"ADDED","object":{"metadata":{"name":"a"}},"extra":}""")]
+    [InlineData("""{"type":"ADDED","object":{"metadata":{"name":"a"}}""")]
     public void Malformed_Events_Are_Rejected(string line)
     {
         Assert.ThrowsAny<JsonException>(() => WatchEventReader.Parse(Encoding.UTF8.GetBytes(line), Info));

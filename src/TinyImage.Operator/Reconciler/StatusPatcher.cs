@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using TinyImage.Api;
 using TinyImage.Api.V1Alpha1;
@@ -21,6 +23,15 @@ namespace TinyImage.Operator.Reconciler;
 /// </param>
 internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, RecentWrites<TinyImageResource> recent, TinyImageResource read, Func<ObjectKey, string, TinyImageResource?>? cached = null)
 {
+    /// <summary>
+    /// The SHA-256 of the JSON each status instance the operator wrote was sent as (the answer's or the cache's instance of
+    /// that write: the API server stores a status write's status as sent, <c>statusStrategy.PrepareForUpdate</c>), so the
+    /// next pass compares its draft with the stored status by hash instead of serializing the stored one again (issue 17,
+    /// eighth round). Held as long as the instance lives (a cached TinyImage's status), never longer; a status the
+    /// operator did not write (another writer's, or read after a restart) is serialized to compare, as before.
+    /// </summary>
+    private static readonly ConditionalWeakTable<TinyImageStatus, byte[]> Written = new();
+
     /// <summary>The object as last read or written.</summary>
     public TinyImageResource Current { get; private set; } = read;
 
@@ -32,8 +43,10 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
     {
         // Serialized once: the budget's measure is what is compared and what is sent (issue 17).
         var json = StatusBudget.Enforce(status);
-        var before = Current.Status is null ? null : JsonSerializer.SerializeToUtf8Bytes(Current.Status, ApiJson.TypeInfo<TinyImageStatus>());
-        if (before is not null && before.AsSpan().SequenceEqual(json))
+        var hash = SHA256.HashData(json);
+        if (Current.Status is { } stored && (Written.TryGetValue(stored, out var writtenHash)
+                ? writtenHash.AsSpan().SequenceEqual(hash)
+                : JsonSerializer.SerializeToUtf8Bytes(stored, ApiJson.TypeInfo<TinyImageStatus>()).AsSpan().SequenceEqual(json)))
         {
             return true;
         }
@@ -48,20 +61,25 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
             Spec = Current.Spec,
         };
         var result = await client.ReplaceStatusAsync(updated, json, cached, cancellationToken).ConfigureAwait(false);
-        if (result.Value is not { } stored)
+        if (result.Value is not { } written)
         {
             return false;
         }
 
         // Dropped as the informer drops them: the informer may take this very instance for the write's watch event (a
         // cached instance has none, and is not written to).
-        if (stored.Metadata.ManagedFields is not null)
+        if (written.Metadata.ManagedFields is not null)
         {
-            stored.Metadata.ManagedFields = null;
+            written.Metadata.ManagedFields = null;
         }
 
-        recent.Remember(Current, stored);
-        Current = stored;
+        if (written.Status is { } writtenStatus)
+        {
+            Written.AddOrUpdate(writtenStatus, hash);
+        }
+
+        recent.Remember(Current, written);
+        Current = written;
         return true;
     }
 }
