@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,14 @@ namespace TinyImage.Operator.Reconciler;
 /// </summary>
 internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions options, ILogger logger) : ISubReconciler
 {
+    /// <summary>
+    /// For each child instance found matching a desired spec, that spec (the member the comparison ignores and the SHA-256
+    /// of its JSON): a later pass with the same desired spec over the same instance skips the semantic comparison (issue 17,
+    /// eighth round: each pass compared the cached Service in full, through two JSON nodes). A cached instance is never
+    /// changed (a change to the child is a new instance), and the entry lives only as long as the instance.
+    /// </summary>
+    private static readonly ConditionalWeakTable<object, string> Matched = new();
+
     public string Name => "deploy";
 
     public string Phase => Phases.Deploying;
@@ -330,9 +339,29 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
                 : CachedForm.SpecHash(DesiredSpec());
         }
 
-        bool Matches(T actual) => ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels)
-            && ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations)
-            && ChildComparer.Matches(DesiredSpec(), SpecNode(spec(actual), specInfo));
+        string? desiredKey = null;
+        bool Matches(T actual)
+        {
+            if (!ChildWriter.IsSubset(desired.Metadata.Labels, actual.Metadata.Labels) || !ChildWriter.IsSubset(desired.Metadata.Annotations, actual.Metadata.Annotations))
+            {
+                return false;
+            }
+
+            // The same instance found matching the same desired spec before: no semantic comparison again.
+            desiredKey ??= ignoreInSpec + "|" + CachedForm.SpecHash(desiredValue, specInfo);
+            if (Matched.TryGetValue(actual, out var matched) && matched == desiredKey)
+            {
+                return true;
+            }
+
+            if (!ChildComparer.Matches(DesiredSpec(), SpecNode(spec(actual), specInfo)))
+            {
+                return false;
+            }
+
+            Matched.AddOrUpdate(actual, desiredKey);
+            return true;
+        }
 
         void Mutate(T actual)
         {

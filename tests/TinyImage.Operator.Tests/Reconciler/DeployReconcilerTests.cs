@@ -116,6 +116,39 @@ public sealed class DeployReconcilerTests
         Assert.Equal(["/bin/hello"], (await h.Cluster.Deployments.GetAsync(Namespace, "hello", Token))!.Spec.Template.Spec.Containers[0].Command);
     }
 
+    /// <summary>
+    /// Issue 17, eighth round: a pass remembers that the cached Service matched the desired spec, so the next pass over the
+    /// same cached instance does not compare it again. A Service someone changes is a new cached instance: compared, put back.
+    /// </summary>
+    [Fact]
+    public async Task A_Service_Found_Matching_Stays_Unwritten_And_One_Someone_Changed_Is_Put_Back()
+    {
+        await using var h = await StartAsync();
+        var (tinyImage, run) = await SetUpAsync(h);
+        await Step(h).ReconcileAsync(run, Token);
+        await SyncAsync(h, RolledOut);
+        var created = h.Kube.Get("v1", "services", Namespace, "hello").Body["spec"]!.DeepClone();
+        h.Kube.Requests.Clear();
+
+        for (var pass = 0; pass < 3; pass++)
+        {
+            Assert.Equal(StepAction.Continue, (await Step(h).ReconcileAsync(await h.PassAsync(tinyImage, run.Status), Token)).Action);
+        }
+
+        Assert.Equal(0, h.Writes("services"));
+
+        Assert.True(h.Kube.Mutate("v1", "services", Namespace, "hello", svc => svc["spec"]!["selector"] = new JsonObject { ["app"] = "someone-else" }).IsSuccess);
+        await SyncAsync(h, RolledOut);
+        h.Kube.Requests.Clear();
+
+        await Step(h).ReconcileAsync(await h.PassAsync(tinyImage, run.Status), Token);
+        await SyncAsync(h, RolledOut);
+        await Step(h).ReconcileAsync(await h.PassAsync(tinyImage, run.Status), Token);
+
+        Assert.Equal(1, h.Writes("services"));
+        Assert.Equal(created["selector"]!.ToJsonString(), h.Kube.Get("v1", "services", Namespace, "hello").Body["spec"]!["selector"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task The_Spec_Hash_Is_Of_The_Spec_As_The_Whole_Deployment_Serializes_It_So_An_Upgrade_Rewrites_No_Deployment()
     {
