@@ -74,6 +74,11 @@ internal sealed class PrometheusCollector : IDisposable
     /// <summary>A metric or label name with characters outside <c>[a-zA-Z0-9_:]</c> replaced by <c>_</c>.</summary>
     public static string SanitizeName(string name)
     {
+        if (IsSanitized(name))
+        {
+            return name;
+        }
+
         var chars = name.ToCharArray();
         for (var i = 0; i < chars.Length; i++)
         {
@@ -113,6 +118,10 @@ internal sealed class PrometheusCollector : IDisposable
         }
     }
 
+    /// <summary>
+    /// The series key of a measurement's tags: <c>name="value"</c> pairs sorted by name (stable), comma-separated. Built
+    /// without LINQ: it runs for every API request and every pass (issue 17, eighth round).
+    /// </summary>
     private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (tags.Length == 0)
@@ -120,13 +129,40 @@ internal sealed class PrometheusCollector : IDisposable
             return "";
         }
 
-        var pairs = new List<(string Name, string Value)>(tags.Length);
-        foreach (var tag in tags)
+        var names = new string[tags.Length];
+        var values = new string[tags.Length];
+        for (var i = 0; i < tags.Length; i++)
         {
-            pairs.Add((SanitizeName(tag.Key), Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? ""));
+            names[i] = SanitizeName(tags[i].Key);
+            values[i] = EscapeLabelValue(Convert.ToString(tags[i].Value, CultureInfo.InvariantCulture) ?? "");
+            for (var j = i; j > 0 && string.CompareOrdinal(names[j - 1], names[j]) > 0; j--)
+            {
+                (names[j - 1], names[j]) = (names[j], names[j - 1]);
+                (values[j - 1], values[j]) = (values[j], values[j - 1]);
+            }
         }
 
-        return string.Join(",", pairs.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Name + "=\"" + EscapeLabelValue(p.Value) + "\""));
+        var builder = new StringBuilder();
+        for (var i = 0; i < names.Length; i++)
+        {
+            builder.Append(i == 0 ? "" : ",").Append(names[i]).Append("=\"").Append(values[i]).Append('"');
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsSanitized(string name)
+    {
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (!(char.IsAsciiLetter(c) || c == '_' || c == ':' || (i > 0 && char.IsAsciiDigit(c))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private enum MetricKind

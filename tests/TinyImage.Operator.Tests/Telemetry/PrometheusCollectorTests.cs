@@ -81,6 +81,23 @@ public sealed class PrometheusCollectorTests
     }
 
     [Fact]
+    public void Labels_Are_Sorted_By_Name_Whatever_Order_The_Tags_Come_In_And_Each_Order_Is_One_Series()
+    {
+        var name = NewMeterName();
+        using var meter = new Meter(name);
+        using var collector = new PrometheusCollector([name], [1.0]);
+        var counter = meter.CreateCounter<long>("demo.calls");
+        counter.Add(1, new KeyValuePair<string, object?>("verb", "get"), new KeyValuePair<string, object?>("code", 200), new KeyValuePair<string, object?>("a.resource", "pods"));
+        counter.Add(2, new KeyValuePair<string, object?>("a.resource", "pods"), new KeyValuePair<string, object?>("verb", "get"), new KeyValuePair<string, object?>("code", 200));
+        counter.Add(4, new KeyValuePair<string, object?>("code", 404), new KeyValuePair<string, object?>("verb", "get"));
+
+        var lines = collector.Scrape().Split('\n');
+
+        Assert.Contains("demo_calls{a_resource=\"pods\",code=\"200\",verb=\"get\"} 3", lines);
+        Assert.Contains("demo_calls{code=\"404\",verb=\"get\"} 4", lines);
+    }
+
+    [Fact]
     public void Meters_Not_Asked_For_Are_Not_Exposed()
     {
         var name = NewMeterName();
