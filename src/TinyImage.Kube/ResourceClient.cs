@@ -136,6 +136,43 @@ public sealed class ResourceClient<T>
         return await ReadWriteResultAsync(response, known, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Replaces the <c>/status</c> subresource with a status already serialized, as above, and reads of a success's answer
+    /// only its identity (issue 17, eighth round): the object <paramref name="known"/> holds at the answer's key and
+    /// resourceVersion; else no object, and the answer's resourceVersion, for a caller that builds the stored object from
+    /// the one it read and the status it sent (the API server stores the old object with the sent status,
+    /// <c>statusStrategy.PrepareForUpdate</c>); the answer decoded only when it names no resourceVersion or another object.
+    /// </summary>
+    public async Task<(WriteResult<T> Result, string? ResourceVersion)> ReplaceStatusForVersionAsync(T value, ReadOnlyMemory<byte> statusJson, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken)
+    {
+        var path = Type.ItemPath(RequireNamespace(value), value.Metadata.Name) + "/status";
+        using var content = SerializeWithStatus(value, statusJson.Span);
+        using var response = await SendAsync(HttpMethod.Put, path, content, null, cancellationToken).ConfigureAwait(false);
+        var outcome = await ReadWriteOutcomeAsync(response, cancellationToken).ConfigureAwait(false);
+        if (outcome != WriteOutcome.Ok)
+        {
+            return (new WriteResult<T>(outcome, null), null);
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (WatchEventReader.PeekIdentity(body) is ({ } name, var @namespace, { } resourceVersion)
+            && name == value.Metadata.Name && @namespace == value.Metadata.NamespaceProperty)
+        {
+            return (new WriteResult<T>(WriteOutcome.Ok, known?.Invoke(new ObjectKey(@namespace, name), resourceVersion)), resourceVersion);
+        }
+
+        try
+        {
+            var decoded = JsonSerializer.Deserialize(body, Type.ItemInfo) ?? throw new JsonException("The answer is JSON null.");
+            return (new WriteResult<T>(WriteOutcome.Ok, decoded), decoded.Metadata?.ResourceVersion);
+        }
+        catch (Exception exception) when (IsMalformed(exception))
+        {
+            using var stream = new MemoryStream(body, writable: false);
+            throw InvalidAnswer(response, stream, Type.Kind, exception);
+        }
+    }
+
     /// <summary>Patches an object.</summary>
     public Task<WriteResult<T>> PatchAsync(string? @namespace, string name, PatchType patchType, string body, CancellationToken cancellationToken) =>
         PatchCoreAsync(Type.ItemPath(@namespace, name), patchType, body, cancellationToken);

@@ -60,11 +60,23 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
             Metadata = Current.Metadata,
             Spec = Current.Spec,
         };
-        var result = await client.ReplaceStatusAsync(updated, json, cached, cancellationToken).ConfigureAwait(false);
-        if (result.Value is not { } written)
+        var (result, resourceVersion) = await client.ReplaceStatusForVersionAsync(updated, json, cached, cancellationToken).ConfigureAwait(false);
+        if (!result.IsOk)
         {
             return false;
         }
+
+        // The stored object is the one read with the status sent and the new resourceVersion (the server keeps all but the
+        // status of a status write, and the write's resourceVersion precondition held): built, not decoded from the answer
+        // (issue 17, eighth round); the status read from the bytes sent, as the server stores them.
+        var written = result.Value ?? new TinyImageResource
+        {
+            ApiVersion = updated.ApiVersion,
+            Kind = updated.Kind,
+            Metadata = WithResourceVersion(Current.Metadata, resourceVersion!),
+            Spec = Current.Spec,
+            Status = JsonSerializer.Deserialize(json, ApiJson.TypeInfo<TinyImageStatus>()),
+        };
 
         // Dropped as the informer drops them: the informer may take this very instance for the write's watch event (a
         // cached instance has none, and is not written to).
@@ -82,4 +94,26 @@ internal sealed class StatusPatcher(ResourceClient<TinyImageResource> client, Re
         Current = written;
         return true;
     }
+
+    /// <summary>
+    /// A copy of <paramref name="metadata"/> (its maps and lists shared: a cached object's parts are never changed) at
+    /// <paramref name="resourceVersion"/>, without managed fields (the informer drops them).
+    /// </summary>
+    internal static k8s.Models.V1ObjectMeta WithResourceVersion(k8s.Models.V1ObjectMeta metadata, string resourceVersion) => new()
+    {
+        Annotations = metadata.Annotations,
+        CreationTimestamp = metadata.CreationTimestamp,
+        DeletionGracePeriodSeconds = metadata.DeletionGracePeriodSeconds,
+        DeletionTimestamp = metadata.DeletionTimestamp,
+        Finalizers = metadata.Finalizers,
+        GenerateName = metadata.GenerateName,
+        Generation = metadata.Generation,
+        Labels = metadata.Labels,
+        Name = metadata.Name,
+        NamespaceProperty = metadata.NamespaceProperty,
+        OwnerReferences = metadata.OwnerReferences,
+        ResourceVersion = resourceVersion,
+        SelfLink = metadata.SelfLink,
+        Uid = metadata.Uid,
+    };
 }

@@ -86,4 +86,63 @@ public sealed class StatusPatcherTests
         Assert.Equal(writes + 1, harness.Writes("tinyimages"));
         Assert.Equal(Phases.Building, (string?)harness.Kube.Get("tinyimage.dev/v1alpha1", "tinyimages", StepHarness.Namespace, "hello").Body["status"]!["phase"]);
     }
+
+    /// <summary>
+    /// The written object is built from the one read and the status sent, not decoded from the answer: it must be what
+    /// the server stores (metadata at the new resourceVersion, spec, status), managed fields aside, which the informer drops.
+    /// </summary>
+    [Fact]
+    public async Task The_Written_Object_Is_What_The_Server_Stores()
+    {
+        await using var harness = await StepHarness.StartAsync();
+        harness.CreateSource();
+        await harness.CreateTinyImageAsync(edit: o => (o["metadata"]!["labels"], o["metadata"]!["annotations"]) = (new JsonObject { ["team"] = "a" }, new JsonObject { ["note"] = "é \"quoted\"" }));
+        var read = (await harness.Cluster.TinyImages.GetAsync(StepHarness.Namespace, "hello", StepHarness.Token))!;
+        read.Metadata.ManagedFields = null; // as the informer caches it
+        var recent = new RecentWrites<TinyImageResource>();
+        var patcher = new StatusPatcher(harness.Cluster.TinyImages, recent, read);
+        var status = Status(Phases.Building, "building");
+        status.Conditions![0].LastTransitionTime = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567); // finer than the JSON
+
+        Assert.True(await patcher.WriteIfChangedAsync(status, StepHarness.Token));
+        Assert.True(await patcher.WriteIfChangedAsync(Status(Phases.Failed, "second write, based on the first"), StepHarness.Token));
+
+        // Both through the operator's own model and serializer, so only content counts (not how each side spells a time).
+        var info = TinyImage.Api.ApiJson.TypeInfo<TinyImageResource>();
+        var stored = System.Text.Json.JsonSerializer.Deserialize(harness.Kube.Get("tinyimage.dev/v1alpha1", "tinyimages", StepHarness.Namespace, "hello").Body.ToJsonString(), info)!;
+        stored.Metadata.ManagedFields = null;
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(stored, info), System.Text.Json.JsonSerializer.Serialize(patcher.Current, info));
+        Assert.Equal(Phases.Failed, patcher.Current.Status!.Phase);
+        Assert.Same(patcher.Current, recent.Written(new ObjectKey(StepHarness.Namespace, "hello"), stored.Metadata.ResourceVersion));
+    }
+
+    [Fact]
+    public void The_Metadata_Copy_Keeps_Every_Member_But_The_Resource_Version_And_The_Managed_Fields()
+    {
+        var metadata = new V1ObjectMeta();
+        var index = 0;
+        foreach (var property in typeof(V1ObjectMeta).GetProperties().Where(p => p.CanWrite))
+        {
+            index++;
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            object value = type == typeof(string) ? "v" + index
+                : type == typeof(long) ? (long)index
+                : type == typeof(DateTime) ? new DateTime(2026, 1, 1, 0, 0, index, DateTimeKind.Utc)
+                : type == typeof(IDictionary<string, string>) ? new Dictionary<string, string> { ["k"] = "v" + index }
+                : type == typeof(IList<string>) ? new List<string> { "f" + index }
+                : type == typeof(IList<V1OwnerReference>) ? new List<V1OwnerReference> { new() { Name = "o", Uid = "u", Kind = "K", ApiVersion = "v1" } }
+                : type == typeof(IList<V1ManagedFieldsEntry>) ? new List<V1ManagedFieldsEntry> { new() { Manager = "m" } }
+                : throw new InvalidOperationException("a V1ObjectMeta member of a type the test does not fill: " + property.Name + " " + type);
+            property.SetValue(metadata, value);
+        }
+
+        var copy = StatusPatcher.WithResourceVersion(metadata, "42");
+
+        Assert.Equal("42", copy.ResourceVersion);
+        Assert.Null(copy.ManagedFields);
+        foreach (var property in typeof(V1ObjectMeta).GetProperties().Where(p => p.CanWrite && p.Name is not (nameof(V1ObjectMeta.ResourceVersion) or nameof(V1ObjectMeta.ManagedFields))))
+        {
+            Assert.True(Equals(property.GetValue(metadata), property.GetValue(copy)), property.Name + " is not copied");
+        }
+    }
 }
