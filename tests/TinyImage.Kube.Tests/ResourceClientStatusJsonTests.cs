@@ -56,6 +56,41 @@ public sealed class ResourceClientStatusJsonTests
         Assert.Equal(WriteOutcome.Conflict, stale.Outcome);
     }
 
+    /// <summary>
+    /// Issue 17, eighth round: a status write that reads only its answer's identity gives the new resourceVersion (no
+    /// object), or the object the caller holds at that version; a conflict gives neither.
+    /// </summary>
+    [Fact]
+    public async Task A_Status_Write_For_Its_Version_Gives_The_Stored_Version_Or_The_Object_Held_At_It()
+    {
+        await using var kube = await ApiServerEmulator.StartAsync(new ApiServerEmulatorOptions { InitialNamespaces = [Namespace], WorkloadControllers = false }, Token);
+        using var connection = new KubeConnection(kube.CreateHttpClient(), kube.BaseAddress);
+        var client = new ResourceClient<V1Deployment>(connection, ResourceTypes.Deployments);
+        var created = (await client.CreateAsync(Deployment(), Token)).Value!;
+        var statusJson = JsonSerializer.SerializeToUtf8Bytes(new V1DeploymentStatus { ObservedGeneration = 1, Replicas = 1 }, KubeJsonContext.Default.V1DeploymentStatus);
+
+        var (written, version) = await client.ReplaceStatusForVersionAsync(created, statusJson, known: null, Token);
+
+        Assert.Equal((WriteOutcome.Ok, null), (written.Outcome, written.Value));
+        var stored = (await client.GetAsync(Namespace, "app", Token))!;
+        Assert.Equal(stored.Metadata.ResourceVersion, version);
+        Assert.Equal(1, stored.Status!.Replicas);
+
+        var held = new V1Deployment { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = Namespace } };
+        var asked = new List<(ObjectKey, string)>();
+        var (again, againVersion) = await client.ReplaceStatusForVersionAsync(stored, statusJson, (key, resourceVersion) =>
+        {
+            asked.Add((key, resourceVersion));
+            return held;
+        }, Token);
+
+        Assert.Same(held, again.Value);
+        Assert.Equal([(new ObjectKey(Namespace, "app"), againVersion!)], asked);
+
+        var (stale, staleVersion) = await client.ReplaceStatusForVersionAsync(created, statusJson, known: null, Token);
+        Assert.Equal((WriteOutcome.Conflict, null, null), (stale.Outcome, stale.Value, staleVersion));
+    }
+
     private static V1Deployment Deployment() => new()
     {
         ApiVersion = "apps/v1",
