@@ -34,13 +34,13 @@ internal static class CustomResourceAdmission
         {
             schema.Prune(obj);
             schema.Default(obj);
-            var errors = schema.Validate(obj, old);
+            var errors = schema.Validate(obj, old, statusOnly, out var rootRulesHeld);
             if (errors.Count > 0)
             {
                 return InvalidStatus.Of(type, name, errors);
             }
 
-            schema.MarkValidated(obj);
+            schema.MarkValidated(obj, rootRulesHeld);
         }
 
         // Written out only when a bound found without writing does not already show that it fits.

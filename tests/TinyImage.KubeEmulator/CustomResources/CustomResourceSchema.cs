@@ -22,17 +22,21 @@ internal sealed class CustomResourceSchema
     // Per rule, the only top-level fields of self and oldSelf it can observe (CelRules.ObservedFields; absent: all).
     private readonly Dictionary<string, IReadOnlySet<string>> _observedFields = new(StringComparer.Ordinal);
 
-    // Schema nodes with a transition rule (oldSelf) at or below them: those are evaluated even when unchanged.
-    private readonly HashSet<JsonObject> _hasTransitionRules = new(ReferenceEqualityComparer.Instance);
+    // The schema as validation reads it, read once.
+    private readonly SchemaNode _node;
 
-    // The objects that passed Validate against this schema (those committed are never mutated afterwards); weakly held.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, object?> _validated = new();
+    // The objects that passed Validate against this schema (those committed are never mutated afterwards), weakly held, each
+    // with whether every rule at its root held (RootRulesHeld) or not (RootRulesNotHeld).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, object> _validated = new();
+    private static readonly object RootRulesHeld = new();
+    private static readonly object RootRulesNotHeld = new();
 
     /// <summary>
-    /// Remembers that <paramref name="obj"/> passed <see cref="Validate"/> against this schema: when it is stored and a later
-    /// write leaves one of its top-level fields as it was, that field is not validated again (<see cref="Validate"/>).
+    /// Remembers that <paramref name="obj"/> passed <see cref="Validate"/> against this schema, and whether every rule at its
+    /// root held (<paramref name="rootRulesHeld"/>): when it is stored and a later write leaves what such a rule observes as
+    /// it was, the rule holds again without being evaluated.
     /// </summary>
-    public void MarkValidated(JsonObject obj) => _validated.AddOrUpdate(obj, null);
+    public void MarkValidated(JsonObject obj, bool rootRulesHeld) => _validated.AddOrUpdate(obj, rootRulesHeld ? RootRulesHeld : RootRulesNotHeld);
 
     /// <summary>Whether <paramref name="obj"/> passed <see cref="Validate"/> against this schema (for tests).</summary>
     internal bool WasValidated(JsonObject obj) => _validated.TryGetValue(obj, out _);
@@ -43,7 +47,7 @@ internal sealed class CustomResourceSchema
     public CustomResourceSchema(JsonObject openApiV3Schema)
     {
         _root = (JsonObject)openApiV3Schema.DeepClone();
-        MarkTransitionRules(_root);
+        _node = new SchemaNode(_root);
         foreach (var (rule, _) in Rules(_root))
         {
             if (!_programs.ContainsKey(rule) && CelRules.Compile(rule, out _) is { } program)
@@ -60,22 +64,6 @@ internal sealed class CustomResourceSchema
                 }
             }
         }
-    }
-
-    private bool MarkTransitionRules(JsonObject schema)
-    {
-        var any = (schema["x-kubernetes-validations"] as JsonArray ?? []).Any(r => ((string?)r?["rule"])?.Contains("oldSelf", StringComparison.Ordinal) == true);
-        foreach (var child in Children(schema))
-        {
-            any |= MarkTransitionRules(child);
-        }
-
-        if (any)
-        {
-            _hasTransitionRules.Add(schema);
-        }
-
-        return any;
     }
 
     /// <summary>Every rule with the schema node it sits on.</summary>
@@ -284,34 +272,59 @@ internal sealed class CustomResourceSchema
 
     // ------------------------------------------------------------------ validation
 
-    /// <summary>Schema errors, then CEL rule failures when nothing blocking was found; empty when the write is valid.</summary>
-    public List<FieldError> Validate(JsonObject obj, JsonObject? old)
+    /// <summary>
+    /// Schema errors, then CEL rule failures when nothing blocking was found; empty when the write is valid.
+    /// On an update (<paramref name="old"/>, the stored object) both ratchet as the apiextensions server does
+    /// (CRDValidationRatcheting, GA in 1.33): an error on a value equal to its correlated old value is dropped
+    /// (apiserver <c>schema/validation/ratcheting.go</c>, <c>cel/common/equality.go</c>: an object's fields correlate by
+    /// key, a list's items only in a list of type map, by its keys), so such a value is not validated at all, and a rule
+    /// on an unchanged value is not evaluated unless a transition rule sits at or below it (<c>schema/cel/validation.go</c>).
+    /// <paramref name="statusOnly"/>: a write of the status subresource, whose every other top-level field the store took
+    /// from <paramref name="old"/> (as the status strategy's PrepareForUpdate does): those are unchanged without comparing.
+    /// <paramref name="rootRulesHeld"/>: every rule at the root held for <paramref name="obj"/> (for <see cref="MarkValidated"/>).
+    /// </summary>
+    public List<FieldError> Validate(JsonObject obj, JsonObject? old, bool statusOnly, out bool rootRulesHeld)
     {
+        System.Diagnostics.Debug.Assert(!statusOnly || old is null || old.Where(f => f.Key != "status").All(f => JsonNode.DeepEquals(f.Value, obj[f.Key])), "a status write keeps every other field of the stored object");
+        rootRulesHeld = false;
         var errors = new List<FieldError>();
-        // A top-level field (spec under a status write, status under a spec write) equal to the stored object's, which passed
-        // this very schema when it was written, passes again: validation of a subtree depends on nothing outside it.
-        var validatedOld = old is not null && _validated.TryGetValue(old, out _) ? old : null;
-        ValidateValue("", obj, _root, errors, isRoot: true, validatedOld);
+        Check("", obj, _node, errors, isRoot: true, old, statusOnly: statusOnly && old is not null);
         if (errors.Any(e => e.Type is FieldErrorType.NotSupported or FieldErrorType.Required or FieldErrorType.TooLong or FieldErrorType.TooMany or FieldErrorType.TypeInvalid))
         {
             errors.Add(FieldError.Invalid("", (JsonNode?)null, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
             return errors;
         }
 
-        EvaluateRules("", obj, old, _root, errors, isRoot: true);
+        rootRulesHeld = EvaluateRoot(obj, old, statusOnly: statusOnly && old is not null, errors);
         return errors;
     }
 
     /// <summary>kube-openapi's checks of one value against one schema node, recursively (root metadata is ObjectMeta's business).</summary>
-    public static void ValidateValue(string path, JsonNode? value, JsonObject schema, List<FieldError> errors, bool isRoot = false, JsonObject? validatedOld = null)
+    public static void ValidateValue(string path, JsonNode? value, JsonObject schema, List<FieldError> errors) =>
+        Check(path, value, new SchemaNode(schema), errors, isRoot: false, old: null, statusOnly: false);
+
+    // One value against one node. old: the correlated old value (null: none), never equal to value below the root (an equal
+    // child is not checked at all: its errors would be ratcheted); at the root, errors are dropped when the whole object is
+    // unchanged (a no-op update).
+    private static void Check(string path, JsonNode? value, SchemaNode schema, List<FieldError> errors, bool isRoot, JsonNode? old, bool statusOnly)
     {
-        var type = (string?)schema["type"];
-        var intOrString = IsTrue(schema["x-kubernetes-int-or-string"]);
+        var before = errors.Count;
+        CheckNode(path, value, schema, errors, isRoot, old, statusOnly);
+        if (isRoot && old is not null && errors.Count > before && JsonNode.DeepEquals(value, old))
+        {
+            errors.RemoveRange(before, errors.Count - before);
+        }
+    }
+
+    private static void CheckNode(string path, JsonNode? value, SchemaNode schema, List<FieldError> errors, bool isRoot, JsonNode? old, bool statusOnly)
+    {
+        var type = schema.Type;
+        var intOrString = schema.IntOrString;
         var bodyPath = path.Length == 0 ? "body" : path;
         var shown = path.Length == 0 ? "" : path;
         if (value is null)
         {
-            if (!IsTrue(schema["nullable"]) && (type is not null || intOrString))
+            if (!schema.Nullable && (type is not null || intOrString))
             {
                 errors.Add(FieldError.TypeInvalid(shown, null, $"{bodyPath} in body must be of type {(intOrString ? "integer,string" : type)}: \"null\""));
             }
@@ -336,7 +349,7 @@ internal sealed class CustomResourceSchema
             return;
         }
 
-        if (schema["enum"] is JsonArray allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
+        if (schema.Enum is { } allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
         {
             errors.Add(FieldError.NotSupported(shown, value, allowed.Select(FieldError.Render)));
         }
@@ -344,32 +357,35 @@ internal sealed class CustomResourceSchema
         switch (actual)
         {
             case "string":
-                var s = value.GetValue<string>();
-                var length = s.EnumerateRunes().Count();
-                if (JsonNumbers.Long(schema["maxLength"]) is { } max && length > max)
+                if (schema.MaxLength is not null || schema.MinLength is not null || schema.Pattern is not null)
                 {
-                    errors.Add(FieldError.TooLong(shown, $"may not be more than {max.ToString(CultureInfo.InvariantCulture)} bytes"));
-                }
+                    var s = value.GetValue<string>();
+                    var length = schema.MaxLength is not null || schema.MinLength is not null ? s.EnumerateRunes().Count() : 0;
+                    if (schema.MaxLength is { } max && length > max)
+                    {
+                        errors.Add(FieldError.TooLong(shown, $"may not be more than {max.ToString(CultureInfo.InvariantCulture)} bytes"));
+                    }
 
-                if (JsonNumbers.Long(schema["minLength"]) is { } min && length < min)
-                {
-                    errors.Add(FieldError.Invalid(shown, value, $"{bodyPath} in body should be at least {min.ToString(CultureInfo.InvariantCulture)} chars long"));
-                }
+                    if (schema.MinLength is { } min && length < min)
+                    {
+                        errors.Add(FieldError.Invalid(shown, value, $"{bodyPath} in body should be at least {min.ToString(CultureInfo.InvariantCulture)} chars long"));
+                    }
 
-                if ((string?)schema["pattern"] is { } pattern && Re2Pattern.Error(pattern) is null && !Re2Pattern.IsMatch(pattern, s))
-                {
-                    errors.Add(FieldError.Invalid(shown, value, $"{bodyPath} in body should match '{pattern}'"));
+                    if (schema.Pattern is { } pattern && !Re2Pattern.IsMatch(pattern, s))
+                    {
+                        errors.Add(FieldError.Invalid(shown, value, $"{bodyPath} in body should match '{pattern}'"));
+                    }
                 }
 
                 break;
             case "integer" or "number":
-                var n = Number(value);
-                if (Number(schema["maximum"]) is { } maximum && n > maximum)
+                var n = SchemaNode.Number(value);
+                if (schema.Maximum is { } maximum && n > maximum)
                 {
                     errors.Add(FieldError.Invalid(shown, value, $"{bodyPath} in body should be less than or equal to {Format(maximum)}"));
                 }
 
-                if (Number(schema["minimum"]) is { } minimum && n < minimum)
+                if (schema.Minimum is { } minimum && n < minimum)
                 {
                     errors.Add(FieldError.Invalid(shown, value, $"{bodyPath} in body should be greater than or equal to {Format(minimum)}"));
                 }
@@ -377,38 +393,46 @@ internal sealed class CustomResourceSchema
                 break;
             case "array":
                 var a = (JsonArray)value;
-                if (JsonNumbers.Long(schema["maxItems"]) is { } maxItems && a.Count > maxItems)
+                if (schema.MaxItems is { } maxItems && a.Count > maxItems)
                 {
                     errors.Add(FieldError.TooMany(shown, a.Count, maxItems));
                 }
 
-                if (JsonNumbers.Long(schema["minItems"]) is { } minItems && a.Count < minItems)
+                if (schema.MinItems is { } minItems && a.Count < minItems)
                 {
                     errors.Add(FieldError.Invalid(shown, a.Count, $"{bodyPath} in body should have at least {minItems.ToString(CultureInfo.InvariantCulture)} items"));
                 }
 
-                if (schema["items"] is JsonObject itemSchema)
+                if (schema.Items is { } itemSchema)
                 {
+                    var oldList = old as JsonArray;
                     for (var i = 0; i < a.Count; i++)
                     {
-                        ValidateValue(path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", a[i], itemSchema, errors);
+                        var item = a[i];
+                        var oldItem = oldList is null ? null : schema.CorrelatedItem(oldList, item);
+                        if (oldItem is not null && JsonNode.DeepEquals(item, oldItem))
+                        {
+                            continue;
+                        }
+
+                        CheckNode(path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", item, itemSchema, errors, false, oldItem, false);
                     }
                 }
 
                 break;
             case "object":
                 var o = (JsonObject)value;
-                if (JsonNumbers.Long(schema["maxProperties"]) is { } maxProps && o.Count > maxProps)
+                if (schema.MaxProperties is { } maxProps && o.Count > maxProps)
                 {
                     errors.Add(FieldError.TooMany(shown, o.Count, maxProps));
                 }
 
-                if (JsonNumbers.Long(schema["minProperties"]) is { } minProps && o.Count < minProps)
+                if (schema.MinProperties is { } minProps && o.Count < minProps)
                 {
                     errors.Add(FieldError.Invalid(shown, o.Count, $"{bodyPath} in body should have at least {minProps.ToString(CultureInfo.InvariantCulture)} properties"));
                 }
 
-                foreach (var required in (schema["required"] as JsonArray ?? []).Select(r => (string?)r).OfType<string>())
+                foreach (var required in schema.Required)
                 {
                     if (!o.ContainsKey(required))
                     {
@@ -416,8 +440,7 @@ internal sealed class CustomResourceSchema
                     }
                 }
 
-                var properties = schema["properties"] as JsonObject;
-                var additional = schema["additionalProperties"] as JsonObject;
+                var oldObject = old as JsonObject;
                 foreach (var (key, child) in o)
                 {
                     if (isRoot && key is "metadata" or "apiVersion" or "kind")
@@ -425,39 +448,94 @@ internal sealed class CustomResourceSchema
                         continue;
                     }
 
-                    if (validatedOld?[key] is { } before && JsonNode.DeepEquals(child, before))
+                    if (schema.Child(key) is not { } childSchema)
                     {
                         continue;
                     }
 
-                    if (properties?[key] is JsonObject childSchema)
+                    if (statusOnly && key != "status")
                     {
-                        ValidateValue(Child(path, key), child, childSchema, errors);
+                        // Taken from the stored object by the status write: unchanged, so its errors are ratcheted.
+                        continue;
                     }
-                    else if (additional is not null)
+
+                    JsonNode? oldChild = null;
+                    if (oldObject is not null && oldObject.TryGetPropertyValue(key, out oldChild) && JsonNode.DeepEquals(child, oldChild))
                     {
-                        ValidateValue(path + "[" + key + "]", child, additional, errors);
+                        continue;
                     }
+
+                    var childPath = schema.Properties?.ContainsKey(key) == true ? Child(path, key) : path + "[" + key + "]";
+                    CheckNode(childPath, child, childSchema, errors, false, oldChild, false);
                 }
 
                 break;
         }
     }
 
-    private void EvaluateRules(string path, JsonNode? value, JsonNode? old, JsonObject schema, List<FieldError> errors, bool isRoot)
+    // The rules at the root: evaluated unless the stored object held them all under this schema and nothing they can
+    // observe changed (then they hold again: a rule is a function of what it observes). Returns whether every root rule held.
+    private bool EvaluateRoot(JsonObject obj, JsonObject? old, bool statusOnly, List<FieldError> errors)
     {
-        // Validation ratcheting (CRDValidationRatcheting, on by default since 1.30, GA in 1.33): errors on a value the
-        // update leaves unchanged are dropped, so an unchanged subtree (a spec under a status write) is not evaluated.
-        if (value is null || (old is not null && !_hasTransitionRules.Contains(schema) && JsonNode.DeepEquals(value, old)))
+        var before = errors.Count;
+        var oldHeld = old is not null && _validated.TryGetValue(old, out var state) && ReferenceEquals(state, RootRulesHeld);
+        var held = EvaluateRules("", obj, old, _node, errors, isRoot: true, knownEqual: false, skipRule: r => oldHeld && Unobserved(r, obj, old!, statusOnly), statusOnly);
+        if (old is not null && !_node.HasTransitionRules && errors.Count > before && JsonNode.DeepEquals(obj, old))
         {
-            return;
+            // Nothing changed: ratcheting drops the rules' errors (the root was not evaluated in the real server at all).
+            errors.RemoveRange(before, errors.Count - before);
+            return oldHeld;
         }
 
-        foreach (var r in (schema["x-kubernetes-validations"] as JsonArray ?? []).OfType<JsonObject>())
+        return held;
+    }
+
+    // Whether what a root rule can observe is unchanged: its top-level fields (metadata: name and generateName) are old's.
+    private bool Unobserved(string rule, JsonObject obj, JsonObject old, bool statusOnly)
+    {
+        if (rule.Contains("oldSelf", StringComparison.Ordinal) || _observedFields.GetValueOrDefault(rule) is not { } observed)
         {
-            var rule = (string?)r["rule"];
-            if (rule is null || !_programs.TryGetValue(rule, out var program))
+            return false;
+        }
+
+        foreach (var field in observed)
+        {
+            if (statusOnly && field != "status")
             {
+                continue;
+            }
+
+            var here = obj.TryGetPropertyValue(field, out var value);
+            var there = old.TryGetPropertyValue(field, out var oldValue);
+            if (here != there || !(field == "metadata"
+                ? JsonNode.DeepEquals(value?["name"], oldValue?["name"]) && JsonNode.DeepEquals(value?["generateName"], oldValue?["generateName"])
+                : JsonNode.DeepEquals(value, oldValue)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Evaluates the rules of value's node and below; returns whether every rule of this node held (evaluated and true, or
+    // skipped by skipRule). knownEqual: value is old's (a field a status write took from the stored object).
+    private bool EvaluateRules(string path, JsonNode? value, JsonNode? old, SchemaNode schema, List<FieldError> errors, bool isRoot, bool knownEqual, Func<string, bool>? skipRule = null, bool statusOnly = false)
+    {
+        // Validation ratcheting: a rule on a value the update leaves unchanged is not evaluated, so an unchanged subtree (a
+        // spec under a status write) is not walked, unless a transition rule at or below it must see oldSelf.
+        if (value is null || !schema.HasRules || (old is not null && !schema.HasTransitionRules && (knownEqual || (!isRoot && JsonNode.DeepEquals(value, old)))))
+        {
+            return true;
+        }
+
+        var held = true;
+        foreach (var r in schema.Rules)
+        {
+            var rule = (string)r["rule"]!;
+            if (!_programs.TryGetValue(rule, out var program))
+            {
+                held = false;
                 continue;
             }
 
@@ -467,7 +545,12 @@ internal sealed class CustomResourceSchema
                 continue;
             }
 
-            var type = (string?)schema["type"] ?? "object";
+            if (skipRule?.Invoke(rule) == true)
+            {
+                continue;
+            }
+
+            var type = schema.Type ?? "object";
             try
             {
                 var observed = _observedFields.GetValueOrDefault(rule);
@@ -479,12 +562,14 @@ internal sealed class CustomResourceSchema
 
                 if (program(vars) is not true)
                 {
+                    held = false;
                     var message = (string?)r["message"] is { Length: > 0 } m ? m : "failed rule: " + rule;
                     errors.Add(FieldError.Invalid(path, type, message));
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                held = false;
                 errors.Add(FieldError.Invalid(path, type, e.Message));
             }
         }
@@ -492,8 +577,6 @@ internal sealed class CustomResourceSchema
         switch (value)
         {
             case JsonObject o:
-                var properties = schema["properties"] as JsonObject;
-                var additional = schema["additionalProperties"] as JsonObject;
                 var oldObject = old as JsonObject;
                 foreach (var (key, child) in o)
                 {
@@ -502,26 +585,25 @@ internal sealed class CustomResourceSchema
                         continue;
                     }
 
-                    if (properties?[key] is JsonObject childSchema)
+                    if (schema.Child(key) is { HasRules: true } childSchema)
                     {
-                        EvaluateRules(Child(path, key), child, oldObject?[key], childSchema, errors, false);
-                    }
-                    else if (additional is not null)
-                    {
-                        EvaluateRules(path + "[" + key + "]", child, oldObject?[key], additional, errors, false);
+                        var childPath = schema.Properties?.ContainsKey(key) == true ? Child(path, key) : path + "[" + key + "]";
+                        EvaluateRules(childPath, child, oldObject?[key], childSchema, errors, false, knownEqual: statusOnly && key != "status");
                     }
                 }
 
                 break;
-            case JsonArray a when schema["items"] is JsonObject itemSchema:
+            case JsonArray a when schema.Items is { HasRules: true } itemSchema:
                 // List items are not correlatable without x-kubernetes-list-type: map, so transition rules see no oldSelf.
                 for (var i = 0; i < a.Count; i++)
                 {
-                    EvaluateRules(path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", a[i], null, itemSchema, errors, false);
+                    EvaluateRules(path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", a[i], null, itemSchema, errors, false, knownEqual: false);
                 }
 
                 break;
         }
+
+        return held;
     }
 
     // At the root, rules see metadata.name and metadata.generateName only. Of an object, only the fields the rule can
@@ -568,14 +650,6 @@ internal sealed class CustomResourceSchema
     private static bool IsTrue(JsonNode? n) => n is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
     private static bool IsInteger(JsonNode n) => JsonNumbers.Long(n) is not null;
-
-    private static double? Number(JsonNode? n) => n switch
-    {
-        JsonValue v when JsonNumbers.Long(v) is { } l => l,
-        JsonValue v when v.TryGetValue<double>(out var d) => d,
-        JsonValue v when v.TryGetValue<JsonElement>(out var e) && e.ValueKind == JsonValueKind.Number => e.GetDouble(),
-        _ => null,
-    };
 
     private static string Format(double d) => d.ToString(CultureInfo.InvariantCulture);
 }
