@@ -164,6 +164,27 @@ public sealed class CustomResourceWriteTests
         Assert.Contains("spec.replicas: Invalid value: 4: spec.replicas in body should be less than or equal to 2", Crds.Causes(refused));
     }
 
+    [Fact]
+    public async Task A_Rule_Met_Again_With_An_Input_It_Saw_Before_Gives_The_Same_Outcome_And_A_New_Input_Its_Own()
+    {
+        // Outcomes of rules without oldSelf are kept per rule and observed input: repeating an input must not change
+        // anything, nor may one input's outcome leak to another.
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        var codes = new List<int>();
+        var messages = new List<string?>();
+        foreach (var (name, replicas, mode) in new[] { ("a", 6, "safe"), ("b", 6, "fast"), ("c", 6, "safe"), ("d", 6, "fast"), ("e", 4, "fast") })
+        {
+            var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject(name, new JsonObject { ["replicas"] = replicas, ["mode"] = mode }));
+            codes.Add(code);
+            messages.Add(code == 422 ? (string?)body["message"] : null);
+        }
+
+        Assert.Equal([201, 422, 201, 422, 201], codes);
+        Assert.Equal("Thing.example.com \"b\" is invalid: spec: Invalid value: \"object\": more than 4 replicas need mode safe", messages[1]);
+        Assert.Equal("Thing.example.com \"d\" is invalid: spec: Invalid value: \"object\": more than 4 replicas need mode safe", messages[3]);
+    }
+
     public static TheoryData<string, string> SchemaViolations() => new()
     {
         { """{"mode":"slow"}""", "spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"" },

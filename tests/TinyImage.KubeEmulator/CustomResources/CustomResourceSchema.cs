@@ -22,6 +22,12 @@ internal sealed class CustomResourceSchema
     // Per rule, the only top-level fields of self and oldSelf it can observe (CelRules.ObservedFields; absent: all).
     private readonly Dictionary<string, IReadOnlySet<string>> _observedFields = new(StringComparer.Ordinal);
 
+    // Outcomes of rules without oldSelf by rule and the JSON of what the rule observes of self (CelInput): null when the
+    // rule held, else the failure's message. A rule is a pure function of that input; kept until MaxOutcomes.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Rule, string Input), string?> _outcomes = new();
+
+    internal const int MaxOutcomes = 16384;
+
     // The schema as validation reads it, read once.
     private readonly SchemaNode _node;
 
@@ -551,26 +557,46 @@ internal sealed class CustomResourceSchema
             }
 
             var type = schema.Type ?? "object";
+            var observed = _observedFields.GetValueOrDefault(rule);
+
+            // A rule without oldSelf is a function of what it observes of self: an outcome is kept per rule and input.
+            (string, string)? key = transition ? null : (rule, CelInput(value, isRoot, observed));
+            if (key is { } k && _outcomes.TryGetValue(k, out var known))
+            {
+                if (known is not null)
+                {
+                    held = false;
+                    errors.Add(FieldError.Invalid(path, type, known));
+                }
+
+                continue;
+            }
+
+            string? failure;
             try
             {
-                var observed = _observedFields.GetValueOrDefault(rule);
                 var vars = new CelVariables(_resolvesPaths.Contains(rule)) { ["self"] = ToCelSelf(value, isRoot, observed) };
                 if (transition)
                 {
                     vars["oldSelf"] = old is null ? null : ToCelSelf(old, isRoot, observed);
                 }
 
-                if (program(vars) is not true)
-                {
-                    held = false;
-                    var message = (string?)r["message"] is { Length: > 0 } m ? m : "failed rule: " + rule;
-                    errors.Add(FieldError.Invalid(path, type, message));
-                }
+                failure = program(vars) is true ? null : (string?)r["message"] is { Length: > 0 } m ? m : "failed rule: " + rule;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                failure = e.Message;
+            }
+
+            if (key is { } added && _outcomes.Count < MaxOutcomes)
+            {
+                _outcomes.TryAdd(added, failure);
+            }
+
+            if (failure is not null)
+            {
                 held = false;
-                errors.Add(FieldError.Invalid(path, type, e.Message));
+                errors.Add(FieldError.Invalid(path, type, failure));
             }
         }
 
@@ -604,6 +630,48 @@ internal sealed class CustomResourceSchema
         }
 
         return held;
+    }
+
+    // The JSON of exactly what ToCelSelf gives a rule: of an object, the observed fields only (at the root, of metadata only
+    // name and generateName), in the object's order; otherwise the whole value.
+    private static string CelInput(JsonNode node, bool isRoot, IReadOnlySet<string>? observed)
+    {
+        if (node is not JsonObject o || (!isRoot && observed is null))
+        {
+            return node.ToJsonString();
+        }
+
+        var b = new System.Text.StringBuilder("{");
+        foreach (var (key, child) in o)
+        {
+            if (observed is not null && !observed.Contains(key))
+            {
+                continue;
+            }
+
+            b.Append(JsonValue.Create(key).ToJsonString()).Append(':');
+            if (isRoot && key == "metadata" && child is JsonObject meta)
+            {
+                b.Append('{');
+                foreach (var field in new[] { "name", "generateName" })
+                {
+                    if (meta[field] is JsonValue v)
+                    {
+                        b.Append(field).Append(':').Append(v.ToJsonString()).Append(',');
+                    }
+                }
+
+                b.Append('}');
+            }
+            else
+            {
+                b.Append(child?.ToJsonString() ?? "null");
+            }
+
+            b.Append(',');
+        }
+
+        return b.Append('}').ToString();
     }
 
     // At the root, rules see metadata.name and metadata.generateName only. Of an object, only the fields the rule can
