@@ -170,4 +170,39 @@ public sealed class ValidationRatchetingTests
         Assert.Equal("Thing.example.com \"long\" is invalid: <nil>: Invalid value: \"object\": name too long", (string?)refusedBody["message"]);
         Assert.Equal([200, 200, 200], codes);
     }
+
+    [Fact]
+    public async Task A_Status_Write_Prunes_And_Defaults_Its_Status_And_After_A_Schema_Change_The_Whole_Object()
+    {
+        var kube = await KubeHttp.StartAsync();
+        await using var _ = kube;
+        var http = kube.CreateHttpClient();
+        var crd = Crds.Thing(new JsonObject { ["a"] = new JsonObject { ["type"] = "string" } });
+        crd["spec"]!["versions"]![0]!["subresources"] = new JsonObject { ["status"] = new JsonObject() };
+        Crds.SchemaOf(crd)["properties"]!["status"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["phase"] = new JsonObject { ["type"] = "string" },
+                ["level"] = new JsonObject { ["type"] = "string", ["default"] = "info" },
+            },
+        };
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, crd)).Code);
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("t", new JsonObject { ["a"] = "x" }))).Code);
+
+        var (first, written) = await http.PatchJsonAsync(Crds.ThingsPath + "/t/status", new JsonObject { ["status"] = new JsonObject { ["phase"] = "A", ["unknown"] = 1 } });
+
+        // A default added to the spec later: the next status write stores it too (the stored object predates the schema).
+        var (_, current) = await http.GetJsonAsync(Crds.Path + "/things.example.com");
+        Crds.SchemaOf(current)["properties"]!["spec"]!["properties"]!["b"] = new JsonObject { ["type"] = "string", ["default"] = "later" };
+        Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", current)).Code);
+        var (second, rewritten) = await http.PatchJsonAsync(Crds.ThingsPath + "/t/status", new JsonObject { ["status"] = new JsonObject { ["phase"] = "B" } });
+
+        Assert.Equal(200, first);
+        Assert.Equal("""{"phase":"A","level":"info"}""", written["status"]!.ToJsonString());
+        Assert.Equal(200, second);
+        Assert.Equal("""{"phase":"B","level":"info"}""", rewritten["status"]!.ToJsonString());
+        Assert.Equal("later", (string?)rewritten["spec"]?["b"]);
+    }
 }

@@ -91,8 +91,9 @@ internal static partial class GoJson
                 }
 
                 var entries = new List<KeyValuePair<string, JsonNode?>>(map.Count);
-                foreach (var (key, value) in map)
+                for (var i = 0; i < map.Count; i++)
                 {
+                    var (key, value) = map.GetAt(i);
                     var decoded = type.Elem!.Kind == GoKind.Quantity
                         ? DecodeQuantity(value, owner, path + "." + key, roundToMilli: true)
                         : Decode(value, type.Elem!, owner, path + "." + key);

@@ -32,8 +32,7 @@ internal static class CustomResourceAdmission
         }
         else if (type.Schema is { } schema)
         {
-            schema.Prune(obj);
-            schema.Default(obj);
+            schema.PruneAndDefault(obj, old, statusOnly);
             var errors = schema.Validate(obj, old, statusOnly, out var rootRulesHeld);
             if (errors.Count > 0)
             {

@@ -113,83 +113,121 @@ internal sealed class CustomResourceSchema
         }
     }
 
-    // ------------------------------------------------------------------ pruning
+    // ------------------------------------------------------------------ pruning and defaulting
+
+    /// <summary>
+    /// Prunes, then defaults a write (<see cref="Prune(JsonObject)"/>, <see cref="Default(JsonObject)"/>). A status write
+    /// (<paramref name="statusOnly"/>) whose stored object <paramref name="old"/> passed this schema changes only its status:
+    /// every other field is the stored object's, pruned and defaulted under this very schema when it was written (both are
+    /// idempotent), so only the status is pruned and defaulted.
+    /// </summary>
+    public void PruneAndDefault(JsonObject obj, JsonObject? old, bool statusOnly)
+    {
+        if (!statusOnly || old is null || !_validated.TryGetValue(old, out _))
+        {
+            Prune(obj);
+            Default(obj);
+            return;
+        }
+
+        const string status = "status";
+        if (obj.TryGetPropertyValue(status, out var written))
+        {
+            if (_node.Properties?.TryGetValue(status, out var statusSchema) == true)
+            {
+                Prune(written, statusSchema, false);
+            }
+            else if (_node.Additional is { } additional)
+            {
+                Prune(written, additional, false);
+            }
+            else if (!_node.PreserveUnknownFields)
+            {
+                obj.Remove(status);
+            }
+        }
+
+        if (_node.Properties?.TryGetValue(status, out var propertySchema) == true)
+        {
+            DefaultProperty(obj, status, propertySchema);
+        }
+
+        if (_node.Additional is { } valueSchema && obj[status] is { } child)
+        {
+            Default(child, valueSchema);
+        }
+    }
 
     /// <summary>Drops fields the schema does not specify; apiVersion, kind and metadata stay at the root.</summary>
-    public void Prune(JsonObject obj) => Prune(obj, _root, isRoot: true);
+    public void Prune(JsonObject obj) => Prune(obj, _node, isRoot: true);
 
     /// <summary>Prunes a value below the root (a default, a nested object) against its schema.</summary>
-    public static void PruneValue(JsonNode? value, JsonObject schema) => Prune(value, schema, isRoot: false);
+    public static void PruneValue(JsonNode? value, JsonObject schema) => Prune(value, new SchemaNode(schema), isRoot: false);
 
-    private static void Prune(JsonNode? value, JsonObject schema, bool isRoot)
+    private static void Prune(JsonNode? value, SchemaNode schema, bool isRoot)
     {
         switch (value)
         {
             case JsonObject o:
-                var properties = schema["properties"] as JsonObject;
-                var additional = schema["additionalProperties"] as JsonObject;
-                var preserve = IsTrue(schema["x-kubernetes-preserve-unknown-fields"]) || schema["additionalProperties"] is JsonValue { } ap && ap.GetValueKind() == JsonValueKind.True;
-                var keepMeta = isRoot || IsTrue(schema["x-kubernetes-embedded-resource"]);
-                foreach (var (key, child) in o.ToList())
+                var keepMeta = isRoot || schema.EmbeddedResource;
+
+                // Backwards, so that removing a field leaves the ones still to visit where they are.
+                for (var i = o.Count - 1; i >= 0; i--)
                 {
+                    var (key, child) = o.GetAt(i);
+                    SchemaNode? childSchema = null;
+                    var declared = schema.Properties?.TryGetValue(key, out childSchema) == true;
                     if (keepMeta && key is "apiVersion" or "kind" or "metadata")
                     {
-                        if (properties?[key] is JsonObject metaSchema && key != "metadata")
+                        if (declared && key != "metadata")
                         {
-                            Prune(child, metaSchema, false);
+                            Prune(child, childSchema!, false);
                         }
 
                         continue;
                     }
 
-                    if (properties?[key] is JsonObject childSchema)
+                    if (declared)
                     {
-                        Prune(child, childSchema, false);
+                        Prune(child, childSchema!, false);
                     }
-                    else if (additional is not null)
+                    else if (schema.Additional is { } additional)
                     {
                         Prune(child, additional, false);
                     }
-                    else if (!preserve)
+                    else if (!schema.PreserveUnknownFields)
                     {
-                        o.Remove(key);
+                        o.RemoveAt(i);
                     }
                 }
 
                 break;
-            case JsonArray a when schema["items"] is JsonObject itemSchema:
-                foreach (var item in a)
+            case JsonArray a when schema.Items is { } itemSchema:
+                for (var i = 0; i < a.Count; i++)
                 {
-                    Prune(item, itemSchema, false);
+                    Prune(a[i], itemSchema, false);
                 }
 
                 break;
         }
     }
 
-    // ------------------------------------------------------------------ defaulting
-
     /// <summary>Applies defaults: an absent property (or a null one that is not nullable) gets its default, then deeper defaults.</summary>
-    public void Default(JsonObject obj) => Default(obj, _root);
+    public void Default(JsonObject obj) => Default(obj, _node);
 
     /// <summary>
     /// Whether <see cref="Default(JsonObject)"/> would change <paramref name="obj"/>: a property with a default is absent (or
     /// null where not nullable) somewhere in it. Read without copying, so an object that needs none is served as stored.
     /// </summary>
-    public bool NeedsDefaults(JsonObject obj) => NeedsDefaults(obj, _root);
+    public bool NeedsDefaults(JsonObject obj) => NeedsDefaults(obj, _node);
 
-    private static bool NeedsDefaults(JsonNode? value, JsonObject schema)
+    private static bool NeedsDefaults(JsonNode? value, SchemaNode schema)
     {
         switch (value)
         {
             case JsonObject o:
-                foreach (var (name, p) in schema["properties"] as JsonObject ?? [])
+                foreach (var (name, propertySchema) in schema.PropertyList)
                 {
-                    if (p is not JsonObject propertySchema)
-                    {
-                        continue;
-                    }
-
                     var present = o.TryGetPropertyValue(name, out var child);
                     if (WantsDefault(propertySchema, present, child))
                     {
@@ -202,11 +240,11 @@ internal sealed class CustomResourceSchema
                     }
                 }
 
-                if (schema["additionalProperties"] is JsonObject valueSchema)
+                if (schema.Additional is { } valueSchema)
                 {
-                    foreach (var (_, child) in o)
+                    for (var i = 0; i < o.Count; i++)
                     {
-                        if (NeedsDefaults(child, valueSchema))
+                        if (NeedsDefaults(o.GetAt(i).Value, valueSchema))
                         {
                             return true;
                         }
@@ -214,10 +252,10 @@ internal sealed class CustomResourceSchema
                 }
 
                 return false;
-            case JsonArray a when schema["items"] is JsonObject itemSchema:
-                foreach (var item in a)
+            case JsonArray a when schema.Items is { } itemSchema:
+                for (var i = 0; i < a.Count; i++)
                 {
-                    if (NeedsDefaults(item, itemSchema))
+                    if (NeedsDefaults(a[i], itemSchema))
                     {
                         return true;
                     }
@@ -230,49 +268,49 @@ internal sealed class CustomResourceSchema
     }
 
     /// <summary>A property the schema defaults that is absent, or null where the schema does not allow null.</summary>
-    private static bool WantsDefault(JsonObject propertySchema, bool present, JsonNode? value) =>
-        propertySchema["default"] is not null && (!present || (value is null && !IsTrue(propertySchema["nullable"])));
+    private static bool WantsDefault(SchemaNode propertySchema, bool present, JsonNode? value) =>
+        propertySchema.Default is not null && (!present || (value is null && !propertySchema.Nullable));
 
-    private static void Default(JsonNode? value, JsonObject schema)
+    private static void Default(JsonNode? value, SchemaNode schema)
     {
         switch (value)
         {
             case JsonObject o:
-                foreach (var (name, p) in schema["properties"] as JsonObject ?? [])
+                foreach (var (name, propertySchema) in schema.PropertyList)
                 {
-                    if (p is not JsonObject propertySchema)
-                    {
-                        continue;
-                    }
-
-                    var present = o.TryGetPropertyValue(name, out var child);
-                    if (WantsDefault(propertySchema, present, child))
-                    {
-                        o[name] = propertySchema["default"]!.DeepClone();
-                    }
-
-                    if (o[name] is { } next)
-                    {
-                        Default(next, propertySchema);
-                    }
+                    DefaultProperty(o, name, propertySchema);
                 }
 
-                if (schema["additionalProperties"] is JsonObject valueSchema)
+                if (schema.Additional is { } valueSchema)
                 {
-                    foreach (var (_, child) in o.ToList())
+                    for (var i = 0; i < o.Count; i++)
                     {
-                        Default(child, valueSchema);
+                        Default(o.GetAt(i).Value, valueSchema);
                     }
                 }
 
                 break;
-            case JsonArray a when schema["items"] is JsonObject itemSchema:
-                foreach (var item in a)
+            case JsonArray a when schema.Items is { } itemSchema:
+                for (var i = 0; i < a.Count; i++)
                 {
-                    Default(item, itemSchema);
+                    Default(a[i], itemSchema);
                 }
 
                 break;
+        }
+    }
+
+    private static void DefaultProperty(JsonObject o, string name, SchemaNode propertySchema)
+    {
+        var present = o.TryGetPropertyValue(name, out var child);
+        if (WantsDefault(propertySchema, present, child))
+        {
+            o[name] = propertySchema.Default!.DeepClone();
+        }
+
+        if (o[name] is { } next)
+        {
+            Default(next, propertySchema);
         }
     }
 
@@ -291,7 +329,12 @@ internal sealed class CustomResourceSchema
     /// </summary>
     public List<FieldError> Validate(JsonObject obj, JsonObject? old, bool statusOnly, out bool rootRulesHeld)
     {
-        System.Diagnostics.Debug.Assert(!statusOnly || old is null || old.Where(f => f.Key != "status").All(f => JsonNode.DeepEquals(f.Value, obj[f.Key])), "a status write keeps every other field of the stored object");
+        // Of a stored object written under this schema, a status write keeps every other field as stored. (Of one written
+        // under an older schema, the spec may have gained the newer defaults here; the real server defaults the stored
+        // object on read, so there too the spec equals the old one and is not validated.)
+        System.Diagnostics.Debug.Assert(
+            !statusOnly || old is null || !_validated.TryGetValue(old, out _) || old.Where(f => f.Key != "status").All(f => JsonNode.DeepEquals(f.Value, obj[f.Key])),
+            "a status write keeps every other field of the stored object");
         rootRulesHeld = false;
         var errors = new List<FieldError>();
         Check("", obj, _node, errors, isRoot: true, old, statusOnly: statusOnly && old is not null);
@@ -447,8 +490,9 @@ internal sealed class CustomResourceSchema
                 }
 
                 var oldObject = old as JsonObject;
-                foreach (var (key, child) in o)
+                for (var i = 0; i < o.Count; i++)
                 {
+                    var (key, child) = o.GetAt(i);
                     if (isRoot && key is "metadata" or "apiVersion" or "kind")
                     {
                         continue;
@@ -604,8 +648,9 @@ internal sealed class CustomResourceSchema
         {
             case JsonObject o:
                 var oldObject = old as JsonObject;
-                foreach (var (key, child) in o)
+                for (var i = 0; i < o.Count; i++)
                 {
+                    var (key, child) = o.GetAt(i);
                     if (isRoot && key == "metadata")
                     {
                         continue;

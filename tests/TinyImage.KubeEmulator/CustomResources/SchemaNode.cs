@@ -32,16 +32,28 @@ internal sealed class SchemaNode
         if (json["properties"] is JsonObject properties)
         {
             Properties = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
+            var list = new List<KeyValuePair<string, SchemaNode>>(properties.Count);
             foreach (var (name, p) in properties)
             {
                 if (p is JsonObject o)
                 {
-                    Properties[name] = new SchemaNode(o);
+                    var node = new SchemaNode(o);
+                    Properties[name] = node;
+                    list.Add(KeyValuePair.Create(name, node));
                 }
             }
+
+            PropertyList = [.. list];
+        }
+        else
+        {
+            PropertyList = [];
         }
 
         Additional = json["additionalProperties"] is JsonObject ap ? new SchemaNode(ap) : null;
+        PreserveUnknownFields = IsTrue(json["x-kubernetes-preserve-unknown-fields"]) || IsTrue(json["additionalProperties"]);
+        EmbeddedResource = IsTrue(json["x-kubernetes-embedded-resource"]);
+        Default = json["default"];
         Items = json["items"] is JsonObject items ? new SchemaNode(items) : null;
         Rules = (json["x-kubernetes-validations"] as JsonArray ?? []).OfType<JsonObject>().Where(r => (string?)r["rule"] is not null).ToArray();
         var children = (Properties?.Values ?? Enumerable.Empty<SchemaNode>()).Append(Additional).Append(Items).OfType<SchemaNode>().ToList();
@@ -87,6 +99,18 @@ internal sealed class SchemaNode
     public string[] ListMapKeys { get; }
 
     public Dictionary<string, SchemaNode>? Properties { get; }
+
+    /// <summary>The properties in the schema's order (the order defaults are added in).</summary>
+    public KeyValuePair<string, SchemaNode>[] PropertyList { get; }
+
+    /// <summary>x-kubernetes-preserve-unknown-fields, or additionalProperties: true: pruning keeps unknown fields.</summary>
+    public bool PreserveUnknownFields { get; }
+
+    /// <summary>x-kubernetes-embedded-resource: apiVersion, kind and metadata are kept as at the root.</summary>
+    public bool EmbeddedResource { get; }
+
+    /// <summary>The default (null when none, or a JSON null).</summary>
+    public JsonNode? Default { get; }
 
     public SchemaNode? Additional { get; }
 
