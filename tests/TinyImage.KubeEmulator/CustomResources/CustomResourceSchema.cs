@@ -23,10 +23,14 @@ internal sealed class CustomResourceSchema
     private readonly Dictionary<string, IReadOnlySet<string>> _observedFields = new(StringComparer.Ordinal);
 
     // Outcomes of rules without oldSelf by rule and the JSON of what the rule observes of self (CelInput): null when the
-    // rule held, else the failure's message. A rule is a pure function of that input; kept until MaxOutcomes.
+    // rule held, else the failure's message. A rule is a pure function of that input; kept until MaxOutcomes, inputs of
+    // at most MaxOutcomeInput characters.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Rule, string Input), string?> _outcomes = new();
 
     internal const int MaxOutcomes = 16384;
+
+    // An input longer than this (a rule over a large value) is evaluated every time rather than kept.
+    internal const int MaxOutcomeInput = 4096;
 
     // The schema as validation reads it, read once.
     private readonly SchemaNode _node;
@@ -632,7 +636,7 @@ internal sealed class CustomResourceSchema
                 failure = e.Message;
             }
 
-            if (key is { } added && _outcomes.Count < MaxOutcomes)
+            if (key is { } added && added.Item2.Length <= MaxOutcomeInput && _outcomes.Count < MaxOutcomes)
             {
                 _outcomes.TryAdd(added, failure);
             }
