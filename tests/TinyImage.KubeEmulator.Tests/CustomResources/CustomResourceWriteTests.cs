@@ -139,7 +139,7 @@ public sealed class CustomResourceWriteTests
     }
 
     [Fact]
-    public async Task A_Spec_Left_Unchanged_Is_Validated_Again_Once_The_Crd_Schema_Changed()
+    public async Task A_Spec_Left_Unchanged_Passes_A_Tightened_Schema_By_Ratcheting_But_A_Changed_Spec_Is_Validated()
     {
         var (kube, http) = await StartAsync();
         await using var _ = kube;
@@ -152,12 +152,37 @@ public sealed class CustomResourceWriteTests
         Assert.Equal(200, (await http.PutJsonAsync(Crds.Path + "/things.example.com", crd)).Code);
         relabelled["metadata"]!["labels"]!["step"] = "two";
 
-        var (code, refused) = await http.PutJsonAsync(Crds.ThingsPath + "/a", relabelled);
+        var (unchanged, unchangedBody) = await http.PutJsonAsync(Crds.ThingsPath + "/a", relabelled);
+        unchangedBody["spec"]!["replicas"] = 4;
+        var (changed, refused) = await http.PutJsonAsync(Crds.ThingsPath + "/a", unchangedBody);
 
-        // The spec passed the schema it was stored under; the tightened schema is a new one, so the unchanged spec is checked again.
+        // Validation ratcheting (CRDValidationRatcheting, GA in 1.33): the error of the unchanged replicas under the tightened
+        // schema is dropped; a changed replicas is validated.
         Assert.Equal(200, sameSchema);
-        Assert.Equal(422, code);
-        Assert.Contains("spec.replicas: Invalid value: 3: spec.replicas in body should be less than or equal to 2", Crds.Causes(refused));
+        Assert.True(unchanged == 200, unchangedBody.ToJsonString());
+        Assert.Equal(422, changed);
+        Assert.Contains("spec.replicas: Invalid value: 4: spec.replicas in body should be less than or equal to 2", Crds.Causes(refused));
+    }
+
+    [Fact]
+    public async Task A_Rule_Met_Again_With_An_Input_It_Saw_Before_Gives_The_Same_Outcome_And_A_New_Input_Its_Own()
+    {
+        // Outcomes of rules without oldSelf are kept per rule and observed input: repeating an input must not change
+        // anything, nor may one input's outcome leak to another.
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+        var codes = new List<int>();
+        var messages = new List<string?>();
+        foreach (var (name, replicas, mode) in new[] { ("a", 6, "safe"), ("b", 6, "fast"), ("c", 6, "safe"), ("d", 6, "fast"), ("e", 4, "fast") })
+        {
+            var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject(name, new JsonObject { ["replicas"] = replicas, ["mode"] = mode }));
+            codes.Add(code);
+            messages.Add(code == 422 ? (string?)body["message"] : null);
+        }
+
+        Assert.Equal([201, 422, 201, 422, 201], codes);
+        Assert.Equal("Thing.example.com \"b\" is invalid: spec: Invalid value: \"object\": more than 4 replicas need mode safe", messages[1]);
+        Assert.Equal("Thing.example.com \"d\" is invalid: spec: Invalid value: \"object\": more than 4 replicas need mode safe", messages[3]);
     }
 
     public static TheoryData<string, string> SchemaViolations() => new()

@@ -91,8 +91,9 @@ internal static partial class GoJson
                 }
 
                 var entries = new List<KeyValuePair<string, JsonNode?>>(map.Count);
-                foreach (var (key, value) in map)
+                for (var i = 0; i < map.Count; i++)
                 {
+                    var (key, value) = map.GetAt(i);
                     var decoded = type.Elem!.Kind == GoKind.Quantity
                         ? DecodeQuantity(value, owner, path + "." + key, roundToMilli: true)
                         : Decode(value, type.Elem!, owner, path + "." + key);
@@ -239,6 +240,11 @@ internal static partial class GoJson
     /// <summary>Decodes the fields of <paramref name="type"/> from <paramref name="input"/> into <paramref name="fields"/>, in Go's order.</summary>
     private static bool Gather(JsonObject? input, GoType type, string path, List<KeyValuePair<string, JsonNode?>> fields)
     {
+        if (input is not null && !type.HasInline)
+        {
+            return GatherOwnFields(input, type, path, fields);
+        }
+
         var zero = true;
         var merged = false;
         foreach (var field in type.Fields)
@@ -309,6 +315,49 @@ internal static partial class GoJson
     /// Makes <paramref name="target"/> hold exactly <paramref name="fields"/> in that order: in place when its keys are already
     /// those (only changed values replaced), else emptied and refilled. The values are its own nodes or new ones.
     /// </summary>
+    /// <summary>
+    /// <see cref="Gather"/> of a struct without embedded structs: the input's members are matched to the fields by name
+    /// once (a struct has many more fields than a written object sets), then the fields are gathered in Go's order as there.
+    /// </summary>
+    private static bool GatherOwnFields(JsonObject input, GoType type, string path, List<KeyValuePair<string, JsonNode?>> fields)
+    {
+        var count = type.Fields.Count;
+        Span<int> member = count <= 256 ? stackalloc int[count] : new int[count];
+        member.Fill(-1);
+        var index = type.FieldIndex;
+        for (var i = 0; i < input.Count; i++)
+        {
+            if (index.TryGetValue(input.GetAt(i).Key, out var f))
+            {
+                member[f] = i;
+            }
+        }
+
+        var zero = true;
+        for (var f = 0; f < count; f++)
+        {
+            var field = type.Fields[f];
+            var raw = member[f] >= 0 ? input.GetAt(member[f]).Value : null;
+            if (raw is null && OmittedWhenAbsent(field))
+            {
+                continue;
+            }
+
+            var value = raw is null
+                ? Decode(null, field.Type, type.Name, "")
+                : Decode(raw, field.Type, type.Name, path.Length == 0 ? field.Name : path + "." + field.Name);
+            zero &= value.Zero;
+            if ((field.OmitEmpty && value.Empty) || (field.OmitZero && value.Zero))
+            {
+                continue;
+            }
+
+            fields.Add(KeyValuePair.Create(field.Name, value.Json));
+        }
+
+        return zero;
+    }
+
     private static void Refill(JsonObject target, List<KeyValuePair<string, JsonNode?>> fields)
     {
         var same = target.Count == fields.Count;

@@ -24,6 +24,12 @@ internal sealed class GoType
 
     public IReadOnlyList<GoField> Fields { get; private set; } = [];
 
+    /// <summary>Of a struct, the index in <see cref="Fields"/> of each field by its JSON name (embedded structs' excluded).</summary>
+    public IReadOnlyDictionary<string, int> FieldIndex { get; private set; } = new Dictionary<string, int>();
+
+    /// <summary>Of a struct, whether it embeds another (whose fields are read from the same object).</summary>
+    public bool HasInline { get; private set; }
+
     /// <summary>A struct of the table by its qualified name, e.g. <c>apps.Deployment</c>.</summary>
     public static GoType Struct(string name) => Structs.Value[name];
 
@@ -49,7 +55,10 @@ internal sealed class GoType
                 fields.Add(new GoField(fieldName, Parse(options[0], structs), options.Contains("oe"), options.Contains("oz"), fieldName == "^"));
             }
 
-            structs[parts[0]].Fields = fields;
+            var type = structs[parts[0]];
+            type.Fields = fields;
+            type.FieldIndex = fields.Select((f, i) => (f, i)).Where(x => !x.f.Inline).ToDictionary(x => x.f.Name, x => x.i, StringComparer.Ordinal);
+            type.HasInline = fields.Any(f => f.Inline);
         }
 
         return structs;

@@ -32,15 +32,14 @@ internal static class CustomResourceAdmission
         }
         else if (type.Schema is { } schema)
         {
-            schema.Prune(obj);
-            schema.Default(obj);
-            var errors = schema.Validate(obj, old);
+            schema.PruneAndDefault(obj, old, statusOnly);
+            var errors = schema.Validate(obj, old, statusOnly, out var rootRulesHeld);
             if (errors.Count > 0)
             {
                 return InvalidStatus.Of(type, name, errors);
             }
 
-            schema.MarkValidated(obj);
+            schema.MarkValidated(obj, rootRulesHeld);
         }
 
         // Written out only when a bound found without writing does not already show that it fits.
