@@ -38,9 +38,11 @@ internal static class JsonBytes
             case null:
                 return 4;
             case JsonObject o:
+                // By index: a foreach over a JsonObject or JsonArray allocates its enumerator, once per object of the tree.
                 long total = 2 + Math.Max(0, o.Count - 1);
-                foreach (var (name, value) in o)
+                for (var i = 0; i < o.Count; i++)
                 {
+                    var (name, value) = o.GetAt(i);
                     if (SizeBound(value) is not { } v)
                     {
                         return null;
@@ -52,9 +54,9 @@ internal static class JsonBytes
                 return total;
             case JsonArray a:
                 long items = 2 + Math.Max(0, a.Count - 1);
-                foreach (var item in a)
+                for (var i = 0; i < a.Count; i++)
                 {
-                    if (SizeBound(item) is not { } v)
+                    if (SizeBound(a[i]) is not { } v)
                     {
                         return null;
                     }
