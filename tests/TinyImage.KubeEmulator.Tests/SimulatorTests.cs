@@ -123,6 +123,34 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task A_Runner_Reads_The_Job_As_Handed_To_It_Even_After_It_Completed_It_And_Owns_That_Copy()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        var handed = new TaskCompletionSource<EmulatedJob>(TaskCreationOptions.RunContinuationsAsynchronously);
+        kube.Jobs.Runner = JobRunners.From((job, _) =>
+        {
+            // Completed before its object is first read: the object is still the Job of the moment it was handed over.
+            job.Complete("done");
+            handed.SetResult(job);
+            return Task.CompletedTask;
+        });
+
+        await http.PostJsonAsync(Jobs, Job("read-late"));
+        var job = await handed.Task.WaitAsync(KubeHttp.Bounded());
+        var stored = kube.Get("batch/v1", "jobs", "default", "read-late").Body;
+
+        Assert.Equal(1, (int?)stored["status"]!["succeeded"]);
+        Assert.Null(job.Object["status"]?["succeeded"]);
+        Assert.Equal(1, (int?)job.Object["status"]!["active"]);
+        Assert.Equal((string?)stored["metadata"]!["uid"], (string?)job.Object["metadata"]!["uid"]);
+        Assert.Same(job.Object, job.Object);
+        job.Object["spec"]!["backoffLimit"] = 7; // the runner's own copy: the stored Job is not touched
+        Assert.Equal(0, (int?)kube.Get("batch/v1", "jobs", "default", "read-late").Body["spec"]!["backoffLimit"]);
+        Assert.Equal("batch/v1", (string?)new EmulatedJob("default", "given", new JsonObject { ["apiVersion"] = "batch/v1" }, kube.Jobs).Object["apiVersion"]);
+    }
+
+    [Fact]
     public async Task A_Runner_That_Throws_Is_Reported_As_A_Background_Error()
     {
         await using var kube = await KubeHttp.StartAsync();

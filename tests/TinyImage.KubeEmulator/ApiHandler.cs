@@ -196,7 +196,7 @@ internal sealed class ApiHandler(
                     return ApiErrors.UnsupportedMediaType(mediaType);
                 }
 
-                var bytes = await ReadBytesAsync(ctx, ct);
+                using var bytes = await ReadBytesAsync(ctx, ct);
                 var duplicates = kind == PatchKind.Apply ? null : new List<string>();
                 JsonNode? patch;
                 try
@@ -585,7 +585,8 @@ internal sealed class ApiHandler(
     /// Read from the request pipe until it completes, then copied once into an array of the body's size: a chunked body
     /// (no Content-Length, as client libraries send) no longer grows a stream from 256 bytes by doubling, zeroing each new array.
     /// </remarks>
-    private static async Task<MemoryStream> ReadBytesAsync(HttpContext ctx, CancellationToken ct)
+    /// <summary>The whole request body, in an array rented for the request (the parsers copy what they keep out of it).</summary>
+    private static async Task<RentedBytes> ReadBytesAsync(HttpContext ctx, CancellationToken ct)
     {
         var reader = ctx.Request.BodyReader;
         while (true)
@@ -594,10 +595,11 @@ internal sealed class ApiHandler(
             var body = read.Buffer;
             if (read.IsCompleted || read.IsCanceled)
             {
-                var bytes = GC.AllocateUninitializedArray<byte>(checked((int)body.Length));
+                var length = checked((int)body.Length);
+                var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
                 body.CopyTo(bytes);
                 reader.AdvanceTo(body.End);
-                return new MemoryStream(bytes, 0, bytes.Length, writable: false, publiclyVisible: true);
+                return new RentedBytes(bytes, length);
             }
 
             // Nothing consumed yet: ask for more, keeping everything read so far.
@@ -609,9 +611,9 @@ internal sealed class ApiHandler(
     /// The body as UTF-8 for the JSON reader: a leading byte order mark skipped and invalid sequences replaced by U+FFFD, as
     /// decoding to a string did (the reader would refuse them).
     /// </summary>
-    private static ReadOnlySpan<byte> Utf8(MemoryStream buffer)
+    private static ReadOnlySpan<byte> Utf8(RentedBytes buffer)
     {
-        var span = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        var span = buffer.Span;
         if (span.StartsWith("\uFEFF"u8))
         {
             span = span[3..];
@@ -620,7 +622,15 @@ internal sealed class ApiHandler(
         return System.Text.Unicode.Utf8.IsValid(span) ? span : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(span));
     }
 
-    private static string Text(MemoryStream buffer) => Encoding.UTF8.GetString(Utf8(buffer));
+    private static string Text(RentedBytes buffer) => Encoding.UTF8.GetString(Utf8(buffer));
+
+    /// <summary>A request body in an array rented from the shared pool; given back when disposed (no reference to it may outlive that).</summary>
+    private readonly struct RentedBytes(byte[] array, int length) : IDisposable
+    {
+        public ReadOnlySpan<byte> Span => array.AsSpan(0, length);
+
+        public void Dispose() => System.Buffers.ArrayPool<byte>.Shared.Return(array);
+    }
 
     /// <summary>The generic API server's limit on a write's body (3 MiB, twice etcd's limit to leave room for JSON).</summary>
     internal const int MaxRequestBodyBytes = 3 * 1024 * 1024;
@@ -640,7 +650,7 @@ internal sealed class ApiHandler(
                 $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, {KubeProtobuf.MediaType} (got {media})"), null);
         }
 
-        var bytes = await ReadBytesAsync(ctx, ct);
+        using var bytes = await ReadBytesAsync(ctx, ct);
         var body = Utf8(bytes);
         if (body.Length > MaxRequestBodyBytes)
         {

@@ -19,6 +19,24 @@ public interface IJobRunner
 /// <param name="Simulator">The simulator that owns it.</param>
 public sealed record EmulatedJob(string Namespace, string Name, JsonObject Object, JobSimulator Simulator)
 {
+    private readonly JsonObject? _object = Object;
+    private readonly Lazy<JsonObject>? _created;
+
+    /// <summary>
+    /// A Job whose <see cref="Object"/> is the body of <paramref name="created"/> (the Job as it was stored then, a version
+    /// never changed after), copied when a runner first reads it: most runners never do.
+    /// </summary>
+    internal EmulatedJob(string ns, string name, ApiResult created, JobSimulator simulator)
+        : this(ns, name, (JsonObject)null!, simulator) =>
+        _created = new Lazy<JsonObject>(() => created.Body, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The Job as created.</summary>
+    public JsonObject Object
+    {
+        get => _object ?? _created!.Value;
+        init => _object = value;
+    }
+
     /// <summary>Completes the Job; the pod's first container terminates with exit code 0 and this message.</summary>
     public void Complete(string terminationMessage) => Simulator.Complete(Namespace, Name, terminationMessage);
 

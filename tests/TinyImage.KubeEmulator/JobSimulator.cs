@@ -173,7 +173,7 @@ public sealed class JobSimulator
             return;
         }
 
-        var job = new EmulatedJob(ns, jobName, current.Body, this);
+        var job = new EmulatedJob(ns, jobName, current, this);
         _ = Task.Run(async () =>
         {
             try

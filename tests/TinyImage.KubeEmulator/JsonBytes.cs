@@ -38,6 +38,7 @@ internal static class JsonBytes
             case null:
                 return 4;
             case JsonObject o:
+                // By index: a foreach over a JsonObject or JsonArray allocates its enumerator, once per object of the tree.
                 long total = 2 + Math.Max(0, o.Count - 1);
                 for (var i = 0; i < o.Count; i++)
                 {

@@ -169,7 +169,9 @@ public sealed class KubeletPod
         {
             var name = (string?)c["name"] ?? "";
             var slot = new ContainerSlot(name, (string?)c["image"] ?? "", existing.GetValueOrDefault(name));
-            return next(slot)?.DeepClone() ?? slot.State(new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } }, started: false);
+            // A state made here goes in as it is; one kept (the slot's existing status) belongs to the array being replaced: copied.
+            return next(slot) is { } state ? (state.Parent is null ? state : state.DeepClone())
+                : slot.State(new JsonObject { ["waiting"] = new JsonObject { ["reason"] = "ContainerCreating" } }, started: false);
         })]);
     }
 

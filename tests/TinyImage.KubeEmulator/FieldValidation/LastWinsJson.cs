@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -10,6 +12,13 @@ namespace TinyImage.KubeEmulator.FieldValidation;
 /// </summary>
 internal static class LastWinsJson
 {
+    // Property names repeat across requests ("metadata", "name", "containers", label keys): each short ASCII one is made
+    // into a string once and shared by every object parsed after, instead of a new string per key per request.
+    private const int MaxInternedLength = 64;
+    private const int MaxInterned = 8192;
+    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+    private static int _interned;
+
     public static JsonNode? Parse(string text) => Parse(Encoding.UTF8.GetBytes(text), duplicates: null);
 
     /// <summary>
@@ -42,7 +51,7 @@ internal static class LastWinsJson
                 var obj = new JsonObject();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var key = reader.GetString()!;
+                    var key = PropertyName(ref reader);
                     if (duplicates is not null && obj.ContainsKey(key))
                     {
                         duplicates.Add($"duplicate field \"{key}\"");
@@ -79,5 +88,34 @@ internal static class LastWinsJson
             default:
                 throw new JsonException($"unexpected token {reader.TokenType}");
         }
+    }
+
+    /// <summary>The property name under the reader, as <see cref="Utf8JsonReader.GetString"/> gives it; a short ASCII one shared.</summary>
+    internal static string PropertyName(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxInternedLength)
+        {
+            return reader.GetString()!;
+        }
+
+        Span<char> chars = stackalloc char[MaxInternedLength];
+        if (Ascii.ToUtf16(reader.ValueSpan, chars, out var written) != OperationStatus.Done)
+        {
+            return reader.GetString()!;
+        }
+
+        var name = chars[..written];
+        if (Names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var shared))
+        {
+            return shared;
+        }
+
+        var made = new string(name);
+        if (Volatile.Read(ref _interned) < MaxInterned && Names.TryAdd(made, made))
+        {
+            Interlocked.Increment(ref _interned);
+        }
+
+        return made;
     }
 }

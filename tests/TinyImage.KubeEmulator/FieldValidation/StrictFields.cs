@@ -65,8 +65,9 @@ internal static class StrictFields
                 var additional = schema["additionalProperties"];
                 var preserve = schema["x-kubernetes-preserve-unknown-fields"] is JsonValue pv && pv.GetValue<bool>();
                 var embedded = root || (schema["x-kubernetes-embedded-resource"] is JsonValue ev && ev.GetValue<bool>());
-                foreach (var (key, child) in obj)
+                for (var i = 0; i < obj.Count; i++)
                 {
+                    var (key, child) = obj.GetAt(i); // by index: a foreach over a JsonObject allocates its enumerator
                     if (embedded && key is "apiVersion" or "kind")
                     {
                         continue;
@@ -115,8 +116,9 @@ internal static class StrictFields
         {
             case ShapeKind.Object when value is JsonObject obj:
                 var properties = BuiltInFields.PropertiesOf(element!);
-                foreach (var (key, child) in obj)
+                for (var i = 0; i < obj.Count; i++)
                 {
+                    var (key, child) = obj.GetAt(i); // by index: a foreach over a JsonObject allocates its enumerator
                     if (key.StartsWith('$'))
                     {
                         continue; // strategic-merge-patch directives ($patch, $retainKeys, $setElementOrder/...)
@@ -137,8 +139,9 @@ internal static class StrictFields
 
                 break;
             case ShapeKind.Map when value is JsonObject map:
-                foreach (var (key, child) in map)
+                for (var i = 0; i < map.Count; i++)
                 {
+                    var (key, child) = map.GetAt(i);
                     path.Push(key);
                     WalkModel(child, element!, path, found);
                     path.Pop();

@@ -338,7 +338,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         var newReplicas = Fenceposts.NewReplicaSetReplicas(d, oldRss.Sum(r => r.SpecReplicas), 0);
         rs["spec"]!["replicas"] = newReplicas;
         SetNewReplicaSetAnnotations(d, rs, newRevision, exists: false);
-        var created = store.Create(ReplicaSets, d.Namespace, rs);
+        var created = store.Create(ReplicaSets, d.Namespace, rs, owned: true); // built here and not touched again: stored without a copy
         var alreadyExists = false;
         if (created.Code == 409)
         {

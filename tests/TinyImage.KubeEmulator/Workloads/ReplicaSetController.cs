@@ -116,7 +116,7 @@ internal sealed class ReplicaSetController(ObjectStore store, ResourceRegistry r
         {
             for (var i = 0; i < Math.Min(-diff, 500); i++)
             {
-                var created = store.Create(Pods, rs.Namespace, PodFromTemplate(rs));
+                var created = store.Create(Pods, rs.Namespace, PodFromTemplate(rs), owned: true);
                 if (!created.IsSuccess)
                 {
                     return; // the real controller records a ReplicaFailure condition; the next sync tries again

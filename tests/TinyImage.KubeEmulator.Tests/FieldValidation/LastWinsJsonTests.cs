@@ -1,0 +1,54 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TinyImage.KubeEmulator.FieldValidation;
+using Xunit;
+
+namespace TinyImage.KubeEmulator.Tests.FieldValidation;
+
+/// <summary>The request body parser: Go's last-wins objects, and property names shared across requests read as they were written.</summary>
+public sealed class LastWinsJsonTests
+{
+    public static TheoryData<string> Documents() => new()
+    {
+        """{"metadata":{"name":"a","labels":{"app.kubernetes.io/name":"x"}},"spec":{"replicas":2}}""",
+        """{"esc\u0061ped":1,"\u00fcnicode-k\u00e9y":2,"ünïcödé":3,"tab\tname":4,"quote\"name":5}""",
+        """{"a-name-longer-than-the-sixty-four-characters-that-are-shared-between-requests-xxxxxxxxxx":{"x":[1,{"y":null}]}}""",
+        """{"":"empty name","k":"v"}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void A_Body_Parses_As_System_Text_Json_Reads_It_The_Second_Time_As_The_First(string json)
+    {
+        var expected = JsonNode.Parse(json)!.ToJsonString();
+
+        var first = LastWinsJson.Parse(Encoding.UTF8.GetBytes(json), duplicates: null)!;
+        var second = LastWinsJson.Parse(Encoding.UTF8.GetBytes(json), duplicates: null)!;
+
+        Assert.Equal(expected, first.ToJsonString());
+        Assert.Equal(expected, second.ToJsonString());
+    }
+
+    [Fact]
+    public void A_Name_Seen_Before_Is_The_Same_String_And_An_Escaped_Spelling_Of_It_Reads_The_Same()
+    {
+        var first = LastWinsJson.Parse("""{"sharedNameForTheTest":1}"""u8, duplicates: null)!.AsObject();
+        var second = LastWinsJson.Parse("""{"sharedNameForTheTest":2}"""u8, duplicates: null)!.AsObject();
+        var escaped = LastWinsJson.Parse("""{"shared\u004eameForTheTest":3}"""u8, duplicates: null)!.AsObject();
+
+        Assert.Same(first.GetAt(0).Key, second.GetAt(0).Key);
+        Assert.Equal("sharedNameForTheTest", escaped.GetAt(0).Key);
+        Assert.Equal(3, (int)escaped["sharedNameForTheTest"]!);
+    }
+
+    [Fact]
+    public void A_Duplicate_Key_Keeps_The_Last_Value_And_Is_Named_Once_Per_Repeat_Escaped_Or_Not()
+    {
+        var duplicates = new List<string>();
+
+        var parsed = LastWinsJson.Parse("""{"spec":{"paused":true,"p\u0061used":false,"paused":true},"spec":{"paused":false}}"""u8, duplicates)!;
+
+        Assert.Equal("""{"spec":{"paused":false}}""", parsed.ToJsonString());
+        Assert.Equal(["duplicate field \"paused\"", "duplicate field \"paused\"", "duplicate field \"spec\""], duplicates);
+    }
+}
