@@ -266,18 +266,7 @@ internal static partial class GoJson
 
             JsonNode? raw = null;
             _ = input is not null && input.TryGetPropertyValue(field.Name, out raw);
-            if (raw is null && OmittedWhenAbsent(field))
-            {
-                // Decode(null) would give this kind's zero value, which the tag omits: nothing to build (zero unchanged).
-                continue;
-            }
-
-            // The path only matters for a decode error, which needs a value: absent fields skip building it.
-            var value = raw is null
-                ? Decode(null, field.Type, type.Name, "")
-                : Decode(raw, field.Type, type.Name, path.Length == 0 ? field.Name : path + "." + field.Name);
-            zero &= value.Zero;
-            if ((field.OmitEmpty && value.Empty) || (field.OmitZero && value.Zero))
+            if (FieldValue(field, raw, type.Name, path, ref zero) is not { } value)
             {
                 continue;
             }
@@ -338,16 +327,7 @@ internal static partial class GoJson
         {
             var field = type.Fields[f];
             var raw = member[f] >= 0 ? input.GetAt(member[f]).Value : null;
-            if (raw is null && OmittedWhenAbsent(field))
-            {
-                continue;
-            }
-
-            var value = raw is null
-                ? Decode(null, field.Type, type.Name, "")
-                : Decode(raw, field.Type, type.Name, path.Length == 0 ? field.Name : path + "." + field.Name);
-            zero &= value.Zero;
-            if ((field.OmitEmpty && value.Empty) || (field.OmitZero && value.Zero))
+            if (FieldValue(field, raw, type.Name, path, ref zero) is not { } value)
             {
                 continue;
             }
@@ -391,6 +371,27 @@ internal static partial class GoJson
     /// every kind but these: a quantity, an int-or-string or a time is zero but never empty, and a struct is never empty and
     /// zero only when its own fields are (its zero value is built once per type).
     /// </summary>
+    /// <summary>
+    /// One field of a struct decoded from <paramref name="raw"/> (null: absent), or null when its tag leaves it out of the
+    /// output: absent and omitted, or empty under <c>omitempty</c> or zero under <c>omitzero</c>. <paramref name="zero"/>
+    /// turns false when a decoded value is not its kind's zero.
+    /// </summary>
+    private static Value? FieldValue(GoField field, JsonNode? raw, string owner, string path, ref bool zero)
+    {
+        if (raw is null && OmittedWhenAbsent(field))
+        {
+            // Decode(null) would give this kind's zero value, which the tag omits: nothing to build (zero unchanged).
+            return null;
+        }
+
+        // The path only matters for a decode error, which needs a value: absent fields skip building it.
+        var value = raw is null
+            ? Decode(null, field.Type, owner, "")
+            : Decode(raw, field.Type, owner, path.Length == 0 ? field.Name : path + "." + field.Name);
+        zero &= value.Zero;
+        return (field.OmitEmpty && value.Empty) || (field.OmitZero && value.Zero) ? null : value;
+    }
+
     private static bool OmittedWhenAbsent(GoField field) => field.Type.Kind switch
     {
         GoKind.Struct => field.OmitZero && ZeroStructs.GetOrAdd(field.Type, static t => DecodeStruct(null, t, "")).Zero,
