@@ -34,7 +34,7 @@ internal sealed class CapturedFile : IDisposable
         {
             try
             {
-                var bytes = GC.AllocateUninitializedArray<byte>((int)entry.Size);
+                var bytes = HugePages.Allocate((int)entry.Size);
                 await reader.ReadDataAsync(bytes, cancellationToken).ConfigureAwait(false);
                 return new CapturedFile(layer, entry.Ordinal, new LeasedMemoryStream(bytes, lease));
             }
