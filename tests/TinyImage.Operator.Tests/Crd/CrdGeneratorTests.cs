@@ -114,6 +114,43 @@ public sealed class CrdGeneratorTests
         }
     }
 
+    /// <summary>
+    /// After a status write the operator keeps the status it sent as the stored one (<c>StatusPatcher</c>): that holds only
+    /// while the server stores a status as sent, so no default may sit anywhere under status (the apiextensions server
+    /// applies schema defaults on every write and read).
+    /// </summary>
+    [Fact]
+    public void No_Default_Sits_Anywhere_Under_Status()
+    {
+        var found = new List<string>();
+        Walk(Schema()["properties"]!["status"], "status", found);
+
+        Assert.Empty(found);
+
+        static void Walk(JsonNode? node, string path, List<string> found)
+        {
+            if (node is JsonObject o)
+            {
+                if (o.ContainsKey("default"))
+                {
+                    found.Add(path);
+                }
+
+                foreach (var (name, child) in o)
+                {
+                    Walk(child, path + "/" + name, found);
+                }
+            }
+            else if (node is JsonArray a)
+            {
+                for (var i = 0; i < a.Count; i++)
+                {
+                    Walk(a[i], path + "/" + i, found);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Markers_Become_Schema_Keywords()
     {
