@@ -124,21 +124,10 @@ public sealed class ResourceClient<T>
         PutAsync(value, "status", known, cancellationToken);
 
     /// <summary>
-    /// Replaces the <c>/status</c> subresource as above with a status already serialized: the body is
-    /// <paramref name="value"/>, which carries no status (it is serialized without one), with <paramref name="statusJson"/>
-    /// as its <c>status</c>, so a caller that measured or compared the status's JSON does not serialize it again (issue 17).
-    /// </summary>
-    public async Task<WriteResult<T>> ReplaceStatusAsync(T value, ReadOnlyMemory<byte> statusJson, Func<ObjectKey, string, T?>? known, CancellationToken cancellationToken)
-    {
-        var path = Type.ItemPath(RequireNamespace(value), value.Metadata.Name) + "/status";
-        using var content = SerializeWithStatus(value, statusJson.Span);
-        using var response = await SendAsync(HttpMethod.Put, path, content, null, cancellationToken).ConfigureAwait(false);
-        return await ReadWriteResultAsync(response, known, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Replaces the <c>/status</c> subresource with a status already serialized, as above, and reads of a success's answer
-    /// only its identity (issue 17, eighth round): the object <paramref name="known"/> holds at the answer's key and
+    /// Replaces the <c>/status</c> subresource with a status already serialized: the body is <paramref name="value"/>, which
+    /// carries no status (it is serialized without one), with <paramref name="statusJson"/> as its <c>status</c>, so a
+    /// caller that measured or compared the status's JSON does not serialize it again (issue 17). Of a success's answer it
+    /// reads only its identity (issue 17, eighth round): the object <paramref name="known"/> holds at the answer's key and
     /// resourceVersion; else no object, and the answer's resourceVersion, for a caller that builds the stored object from
     /// the one it read and the status it sent (the API server stores the old object with the sent status,
     /// <c>statusStrategy.PrepareForUpdate</c>); the answer decoded only when it names no resourceVersion or another object.

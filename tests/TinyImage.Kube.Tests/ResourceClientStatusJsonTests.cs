@@ -43,16 +43,16 @@ public sealed class ResourceClientStatusJsonTests
         var statusJson = JsonSerializer.SerializeToUtf8Bytes(new V1DeploymentStatus { ObservedGeneration = 1, Replicas = 1 }, KubeJsonContext.Default.V1DeploymentStatus);
         created.Spec.Replicas = 5; // a status write does not change the spec
 
-        var written = await client.ReplaceStatusAsync(created, statusJson, known: null, Token);
+        var (written, version) = await client.ReplaceStatusForVersionAsync(created, statusJson, known: null, Token);
 
         Assert.Equal(WriteOutcome.Ok, written.Outcome);
         var stored = (await client.GetAsync(Namespace, "app", Token))!;
         Assert.Equal(1, stored.Status!.Replicas);
         Assert.Equal(1, stored.Spec.Replicas);
-        Assert.Equal(stored.Metadata.ResourceVersion, written.Value!.Metadata.ResourceVersion);
+        Assert.Equal(stored.Metadata.ResourceVersion, version);
 
         // The body's resourceVersion is the precondition, as for any status write.
-        var stale = await client.ReplaceStatusAsync(created, statusJson, known: null, Token);
+        var (stale, _) = await client.ReplaceStatusForVersionAsync(created, statusJson, known: null, Token);
         Assert.Equal(WriteOutcome.Conflict, stale.Outcome);
     }
 
