@@ -331,11 +331,15 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             return desiredNode;
         }
 
+        // The hash of the whole desired spec's bytes, taken once per pass (the annotation and the match memo share it).
+        string? desiredValueHash = null;
+        string DesiredValueHash() => desiredValueHash ??= CachedForm.SpecHash(desiredValue, specInfo);
+
         if (generations is not null)
         {
             desired.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
             desired.Metadata.Annotations[CachedForm.SpecHashAnnotation] = ignoreInSpec is null
-                ? CachedForm.SpecHash(desiredValue, specInfo)
+                ? DesiredValueHash()
                 : CachedForm.SpecHash(DesiredSpec());
         }
 
@@ -348,7 +352,7 @@ internal sealed class DeployReconciler(ClusterView cluster, OperatorOptions opti
             }
 
             // The same instance found matching the same desired spec before: no semantic comparison again.
-            desiredKey ??= ignoreInSpec + "|" + CachedForm.SpecHash(desiredValue, specInfo);
+            desiredKey ??= ignoreInSpec + "|" + DesiredValueHash();
             if (Matched.TryGetValue(actual, out var matched) && matched == desiredKey)
             {
                 return true;
