@@ -22,6 +22,8 @@
 #   BENCH_NAME=scale         the result files of the scale step (bench/results/NAME.json and .md)
 #   DOTNET_TieredCompilation  the emulator and the verify step's bench process run with 0 (compiled once, fully optimized,
 #                            closer to the NativeAOT operator) unless this is set
+#   DOTNET_ReadyToRun        the emulator runs with 0 (the framework's precompiled code JIT-compiled, fully optimized, too)
+#                            unless this is set
 #   BENCH_COUNT_COMMITS=1    scale also watches every resource of the run and counts the emulator's commits per resource
 #                            (the watches cost the emulator CPU: use a separate run for CPU figures)
 # Needs: the .NET SDK, docker-registry (scripts/install-tools.sh), objcopy, python3.
