@@ -24,6 +24,8 @@
 #                            closer to the NativeAOT operator) unless this is set
 #   DOTNET_ReadyToRun        the emulator runs with 0 (the framework's precompiled code JIT-compiled, fully optimized, too)
 #                            unless this is set
+#   BENCH_WARMUP=N           scale first takes N TinyImages to Ready and only then measures (the JIT-compiled emulator's
+#                            first-use compilation outside the figures; default 0, the processes measured from cold)
 #   BENCH_COUNT_COMMITS=1    scale also watches every resource of the run and counts the emulator's commits per resource
 #                            (the watches cost the emulator CPU: use a separate run for CPU figures)
 # Needs: the .NET SDK, docker-registry (scripts/install-tools.sh), objcopy, python3.
@@ -114,7 +116,7 @@ for step in "${steps[@]}"; do
               --steady-seconds "${BENCH_STEADY_SECONDS:-60}" --resync "${BENCH_RESYNC:-10}" --changes "${BENCH_CHANGES:-50}"
               --results "$results" --work "$work")
       "$bench" scale "${common[@]}" --sizes "${BENCH_SIZES:-100,1000}" --runs "${BENCH_RUNS:-3}" --steady-size "${BENCH_STEADY_SIZE:-1000}" --name "${BENCH_NAME:-scale}" \
-          ${BENCH_COUNT_COMMITS:+--count-commits} ;;
+          ${BENCH_COUNT_COMMITS:+--count-commits} --warm-up "${BENCH_WARMUP:-0}" ;;
     scale-large) # 5,000 with BENCH_RUNS_LARGE runs, no steady state or latency
       push_images
       common=(--emulator "$emulator" --crd "$crd" --images "$work/images.json" "${builds[@]}"

@@ -82,6 +82,32 @@ public sealed class EmulatorEndpointsTests
         Assert.All(completions, c => Assert.True((bool)c!["succeeded"]!));
     }
 
+    [Fact]
+    public async Task Runtime_Counters_Are_Cumulative_And_Count_The_Allocation_Of_Requests_Served_Between_Two_Reads()
+    {
+        await using var kube = await KubeHttp.StartAsync();
+        using var http = kube.CreateHttpClient();
+
+        var (code, before) = await http.GetJsonAsync("/_emulator/runtime");
+        for (var i = 0; i < 20; i++)
+        {
+            await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("c" + i));
+        }
+
+        var (_, after) = await http.GetJsonAsync("/_emulator/runtime");
+
+        Assert.Equal(200, code);
+        // Twenty creates parse, admit, store and serialize twenty objects: the process allocated for them between the reads.
+        Assert.True((long)after["allocatedBytes"]! > (long)before["allocatedBytes"]!, $"{before} -> {after}");
+        Assert.True((long)after["jitMethods"]! >= (long)before["jitMethods"]!);
+        Assert.True((double)after["jitMilliseconds"]! >= (double)before["jitMilliseconds"]!);
+        Assert.True((double)after["gcPauseMilliseconds"]! >= (double)before["gcPauseMilliseconds"]!);
+        var collections = after["collections"]!.AsArray();
+        Assert.Equal(GC.MaxGeneration + 1, collections.Count);
+        Assert.All(collections.Zip(before["collections"]!.AsArray()), p => Assert.True((int)p.First! >= (int)p.Second!));
+        Assert.Equal(20, kube.Requests.All.Count);
+    }
+
     private static JsonObject Job(string name) => new()
     {
         ["apiVersion"] = "batch/v1",

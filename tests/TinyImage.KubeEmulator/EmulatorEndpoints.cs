@@ -13,6 +13,10 @@ namespace TinyImage.KubeEmulator;
 /// <item><c>GET /_emulator/requests/summary?from=N&amp;userAgent=TEXT</c>: counts by verb and by verb+resource(/subresource),
 /// optionally only for clients whose User-Agent contains TEXT.</item>
 /// <item><c>GET /_emulator/jobs/completions</c>: every Job the simulator completed or failed, with its time.</item>
+/// <item><c>GET /_emulator/runtime</c>: the emulator process's own runtime counters, cumulative since it started: time in the
+/// JIT compiler and methods compiled, bytes allocated, collections per generation and their total pause. A benchmark reads
+/// them before and after what it measures, so the emulator's one-time compilation and its allocation are named apart from
+/// its CPU per object.</item>
 /// </list>
 /// </summary>
 internal static class EmulatorEndpoints
@@ -45,6 +49,9 @@ internal static class EmulatorEndpoints
                 case "/jobs/completions":
                     WriteCompletions(w, jobs.Completions);
                     break;
+                case "/runtime":
+                    WriteRuntime(w);
+                    break;
                 default:
                     ctx.Response.StatusCode = 404;
                     return;
@@ -57,6 +64,23 @@ internal static class EmulatorEndpoints
     }
 
     private static long Micros(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+    private static void WriteRuntime(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("jitMilliseconds", System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
+        w.WriteNumber("jitMethods", System.Runtime.JitInfo.GetCompiledMethodCount());
+        w.WriteNumber("allocatedBytes", GC.GetTotalAllocatedBytes());
+        w.WriteNumber("gcPauseMilliseconds", GC.GetTotalPauseDuration().TotalMilliseconds);
+        w.WriteStartArray("collections");
+        for (var g = 0; g <= GC.MaxGeneration; g++)
+        {
+            w.WriteNumberValue(GC.CollectionCount(g));
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
 
     private static void WriteRequests(Utf8JsonWriter w, IReadOnlyList<RecordedRequest> all, int from)
     {

@@ -116,5 +116,39 @@ internal sealed class KubeApi : IDisposable
         return [.. doc.RootElement.EnumerateArray().Select(c => new CompletedJob(c.GetProperty("name").GetString()!, c.GetProperty("message").GetString(), c.GetProperty("t").GetInt64()))];
     }
 
+    /// <summary>The emulator process's cumulative runtime counters (<c>/_emulator/runtime</c>): JIT time and methods, bytes allocated, GC pauses.</summary>
+    /// <returns>The counters, or null from an emulator built before the endpoint existed (a baseline binary).</returns>
+    public async Task<EmulatorRuntime?> RuntimeAsync(CancellationToken cancellationToken)
+    {
+        using var response = await Http.GetAsync(new Uri("/_emulator/runtime", UriKind.Relative), cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var r = doc.RootElement;
+        return new EmulatorRuntime(
+            r.GetProperty("jitMilliseconds").GetDouble() / 1000,
+            r.GetProperty("jitMethods").GetInt64(),
+            r.GetProperty("allocatedBytes").GetInt64(),
+            r.GetProperty("gcPauseMilliseconds").GetDouble() / 1000);
+    }
+
     public void Dispose() => Http.Dispose();
+}
+
+/// <summary>The emulator's cumulative runtime counters at one moment; the difference of two is what happened between them.</summary>
+internal sealed record EmulatorRuntime(double JitSeconds, long JitMethods, long AllocatedBytes, double GcPauseSeconds)
+{
+    public static EmulatorRuntime? Between(EmulatorRuntime? before, EmulatorRuntime? after) =>
+        before is null || after is null
+            ? null
+            : new(
+                after.JitSeconds - before.JitSeconds,
+                after.JitMethods - before.JitMethods,
+                after.AllocatedBytes - before.AllocatedBytes,
+                after.GcPauseSeconds - before.GcPauseSeconds);
 }

@@ -33,6 +33,9 @@ internal sealed class ReadyWatcher : IAsyncDisposable
 
     public IReadOnlyCollection<State> All => [.. objects.Values];
 
+    /// <summary>Every TinyImage seen, by name.</summary>
+    public IReadOnlyCollection<KeyValuePair<string, State>> Named => [.. objects];
+
     public void Start() => loop = Task.Run(() => RunAsync(stop.Token));
 
     /// <summary>Polls <paramref name="condition"/> every 5 ms until it holds; false on timeout.</summary>
