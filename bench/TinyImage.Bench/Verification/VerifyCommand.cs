@@ -258,7 +258,7 @@ internal static class VerifyCommand
     /// previous one ended may join that pull's flight before it is forgotten and be answered at once, which would time
     /// nothing; it is asked again until the verifier counts one more pull.
     /// </summary>
-    private static async Task PullAsync(ImageVerifier verifier, VerificationRequest request, CancellationToken cancellationToken)
+    internal static async Task PullAsync(ImageVerifier verifier, VerificationRequest request, CancellationToken cancellationToken)
     {
         var pulls = verifier.Pulls;
         while (verifier.Pulls == pulls)
