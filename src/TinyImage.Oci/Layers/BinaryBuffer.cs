@@ -9,7 +9,9 @@ namespace TinyImage.Oci.Layers;
 /// write (about a tenth of the CPU of verifying a 2 MiB image, BENCHMARKS.md section 5), a reused one none. The part the
 /// binary used is cleared before the array goes back, so no image's bytes outlive its inspection in the pool. At and above
 /// the threshold the buffer is a fresh pinned array advised for huge pages (<see cref="HugePages"/>), never pooled: the
-/// pool would keep tens of MiB alive between verifications.
+/// pool would keep tens of MiB alive between verifications. What the pool keeps is what a fresh array kept before: a
+/// large-object array lives until the next gen2 collection either way, and at gen2 collections the pool drops arrays left
+/// unused for a minute (sooner, and all of them, under high memory pressure).
 /// </summary>
 internal sealed class BinaryBuffer : IDisposable
 {
