@@ -22,8 +22,8 @@
 #   BENCH_NAME=scale         the result files of the scale step (bench/results/NAME.json and .md)
 #   DOTNET_TieredCompilation  the emulator and the verify step's bench process run with 0 (compiled once, fully optimized,
 #                            closer to the NativeAOT operator) unless this is set
-#   DOTNET_ReadyToRun        the emulator runs with 0 (the framework's precompiled code JIT-compiled, fully optimized, too)
-#                            unless this is set
+#   DOTNET_ReadyToRun        the emulator and the verify step's bench process run with 0 (the framework's precompiled code
+#                            JIT-compiled, fully optimized, too, as NativeAOT compiles it) unless this is set
 #   BENCH_WARMUP=N           scale first takes N TinyImages to Ready and only then measures (the JIT-compiled emulator's
 #                            first-use compilation outside the figures; default 0, the processes measured from cold)
 #   BENCH_COUNT_COMMITS=1    scale also watches every resource of the run and counts the emulator's commits per resource
@@ -106,7 +106,7 @@ for step in "${steps[@]}"; do
       "$bench" micro --fixture "$fixture" --results "$results" ;;
     verify)
       push_images
-      DOTNET_TieredCompilation=${DOTNET_TieredCompilation:-0} \
+      DOTNET_TieredCompilation=${DOTNET_TieredCompilation:-0} DOTNET_ReadyToRun=${DOTNET_ReadyToRun:-0} \
       "$bench" verify --images "$work/images.json" --results "$results" --runs "${BENCH_VERIFY_RUNS:-7}" \
           --name "${BENCH_VERIFY_NAME:-verify}" --registry-pid "$registry_pid" ${BENCH_VERIFY_PULL_ONLY:+--pull-only} \
           --python bench/python/dep_section.py --python-exe "$(python3 -c 'import sys; print(sys.executable)')" --jit "$jit" --aot "$aot" ;;

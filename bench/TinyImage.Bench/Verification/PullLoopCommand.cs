@@ -34,11 +34,7 @@ internal static class PullLoopCommand
             var verifier = shared ?? new ImageVerifier(options, TimeProvider.System, NullLogger<ImageVerifier>.Instance);
             try
             {
-                var result = await verifier.VerifyAsync(request, cancellationToken);
-                if (!result.Passed)
-                {
-                    throw new InvalidOperationException("verification failed: " + result.Message);
-                }
+                await VerifyCommand.PullAsync(verifier, request, cancellationToken);
             }
             finally
             {

@@ -90,6 +90,9 @@ internal static class Timing
     public static (double Ms, string Output) Process(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The bench runs with DOTNET_ReadyToRun=0 (bench/run.sh) so its own framework code is fully optimized; a timed
+        // whole process (the JIT CLI above all) starts as a user would start it, with the framework's precompiled code.
+        start.Environment.Remove("DOTNET_ReadyToRun");
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);

@@ -1,8 +1,8 @@
 namespace TinyImage.Oci.Layers;
 
 /// <summary>
-/// The data of one layer entry, read during the layer's pass: in memory while the <see cref="MemoryBudget"/> has room
-/// for it, else in a scratch file deleted on close. <see cref="Data"/> is seekable and positioned at 0.
+/// The data of one layer entry, read during the layer's pass: in memory (a <see cref="BinaryBuffer"/>) while the
+/// <see cref="MemoryBudget"/> has room for its buffer, else in a scratch file deleted on close. <see cref="Data"/> is seekable and positioned at 0.
 /// </summary>
 internal sealed class CapturedFile : IDisposable
 {
@@ -30,16 +30,18 @@ internal sealed class CapturedFile : IDisposable
             throw new ImageLayerException(LayerErrorKind.TooLarge, $"The entry is {entry.Size} bytes, over the limit of {maxBytes}.");
         }
 
-        if (entry.Size <= Array.MaxLength && memory.TryReserve(entry.Size) is { } lease)
+        if (entry.Size <= Array.MaxLength && memory.TryReserve(BinaryBuffer.HeldBytes((int)entry.Size)) is { } lease)
         {
+            BinaryBuffer? buffer = null;
             try
             {
-                var bytes = HugePages.Allocate((int)entry.Size);
-                await reader.ReadDataAsync(bytes, cancellationToken).ConfigureAwait(false);
-                return new CapturedFile(layer, entry.Ordinal, new LeasedMemoryStream(bytes, lease));
+                buffer = BinaryBuffer.Rent((int)entry.Size);
+                await reader.ReadDataAsync(buffer.Memory, cancellationToken).ConfigureAwait(false);
+                return new CapturedFile(layer, entry.Ordinal, new LeasedMemoryStream(buffer, lease));
             }
             catch
             {
+                buffer?.Dispose();
                 lease.Dispose();
                 throw;
             }

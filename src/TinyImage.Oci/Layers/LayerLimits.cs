@@ -46,7 +46,8 @@ public sealed record LayerLimits
 
     /// <summary>
     /// The most bytes of extracted binaries an inspector holds in memory at once (shared by the operator's concurrent
-    /// verifications); a binary that does not fit is written to the scratch volume instead.
+    /// verifications); a binary that does not fit is written to the scratch volume instead. A binary under 8 MiB is
+    /// charged the size of the pooled array it is read into (<see cref="BinaryBuffer"/>: the next power of two).
     /// </summary>
     public long MaxBinaryBytesInMemory { get; init; } = 64 * RegistryClientOptions.MiB;
 
