@@ -252,7 +252,7 @@ internal sealed partial class DeploymentController
     /// last-applied ones), the revision when it is higher (the former one goes to revision-history), and for a new ReplicaSet
     /// desired-replicas and max-replicas.
     /// </summary>
-    private static bool SetNewReplicaSetAnnotations(DeploymentView d, JsonObject rs, string newRevision, bool exists)
+    internal static bool SetNewReplicaSetAnnotations(DeploymentView d, JsonObject rs, string newRevision, bool exists)
     {
         var changed = false;
         var meta = ObjectStore.EnsureObject(rs, "metadata");
@@ -294,6 +294,31 @@ internal sealed partial class DeploymentController
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Whether <see cref="SetNewReplicaSetAnnotations"/> with <c>exists: true</c> would report a change of the existing
+    /// ReplicaSet's <paramref name="annotations"/>, read in place: a revision annotation that is not a number stops it
+    /// (no change), else a copied annotation of the Deployment that differs, or a higher revision.
+    /// </summary>
+    internal static bool NewReplicaSetAnnotationsChange(DeploymentView d, JsonObject? annotations, string newRevision)
+    {
+        var oldRevisionText = (string?)annotations?[ReplicaSetView.RevisionAnnotation];
+        long oldRevision = 0;
+        if (oldRevisionText is not null && !long.TryParse(oldRevisionText, NumberStyles.None, CultureInfo.InvariantCulture, out oldRevision))
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in d.Annotations ?? [])
+        {
+            if (!AnnotationsNotCopied.Contains(key) && (string?)annotations?[key] != (string?)value)
+            {
+                return true;
+            }
+        }
+
+        return oldRevision < long.Parse(newRevision, CultureInfo.InvariantCulture);
     }
 
     /// <summary><c>SetReplicasAnnotations</c>: desired-replicas and max-replicas; true when either changed.</summary>

@@ -272,10 +272,12 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         var newRevision = (oldRss.Select(r => r.Revision ?? 0).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
         if (existing is not null)
         {
-            // Only metadata.annotations is touched (exists: true): copy just those.
-            var copy = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = existing.Object["metadata"]?["annotations"]?.DeepClone() } };
-            var annotationsUpdated = SetNewReplicaSetAnnotations(d, copy, newRevision, exists: true);
+            // Only metadata.annotations is touched (exists: true): copy just those, and only when they will be written.
             var minReadyChanged = existing.MinReadySeconds != d.MinReadySeconds;
+            var copy = minReadyChanged || NewReplicaSetAnnotationsChange(d, existing.Object["metadata"]?["annotations"] as JsonObject, newRevision)
+                ? new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = existing.Object["metadata"]?["annotations"]?.DeepClone() } }
+                : existing.Object; // unchanged: read in place
+            var annotationsUpdated = copy != existing.Object && SetNewReplicaSetAnnotations(d, copy, newRevision, exists: true);
             if (annotationsUpdated || minReadyChanged)
             {
                 var updated = store.Mutate(ReplicaSets, d.Namespace, existing.Name, r =>
