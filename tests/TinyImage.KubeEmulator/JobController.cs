@@ -158,7 +158,7 @@ internal sealed class JobController : IDisposable
         {
             _retries.Remove(key, out var previous);
             previous.Timer?.Dispose();
-            _store.Mutate(JobType, ns, jobName, j =>
+            _store.MutateStatus(JobType, ns, jobName, (j, _) =>
             {
                 var status = ObjectStore.EnsureObject(j, "status");
                 status["startTime"] ??= now;
@@ -166,11 +166,11 @@ internal sealed class JobController : IDisposable
                 status["ready"] = 0;
                 status["terminating"] = 0;
                 status["uncountedTerminatedPods"] ??= new JsonObject();
-            }, statusOnly: true);
+            });
             return (created, true);
         }
 
-        _store.Mutate(JobType, ns, jobName, j => ObjectStore.EnsureObject(j, "status")["startTime"] ??= now, statusOnly: true);
+        _store.MutateStatus(JobType, ns, jobName, (j, _) => ObjectStore.EnsureObject(j, "status")["startTime"] ??= now);
 
         // The retry is scheduled before the event is written, so whoever sees the event can count on the retry's clock.
         ScheduleRetryLocked(key, ns, jobName);

@@ -69,7 +69,7 @@ public sealed class JobSimulator
 
         var podName = (string)created.ReadOnlyBody["metadata"]!["name"]!;
         var now = _store.Timestamp();
-        _store.Mutate(PodType, ns, podName, p =>
+        _store.MutateStatus(PodType, ns, podName, (p, stored) =>
         {
             if ((string?)p["status"]?["phase"] != "Pending")
             {
@@ -81,10 +81,10 @@ public sealed class JobSimulator
                 ["phase"] = "Running",
                 ["startTime"] = now,
                 ["qosClass"] = p["status"]?["qosClass"]?.DeepClone(),
-                ["containerStatuses"] = ContainerStatuses(p, (_, _) => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }),
+                ["containerStatuses"] = ContainerStatuses(stored, (_, _) => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }),
             };
-        }, statusOnly: true);
-        _store.Mutate(JobType, ns, jobName, j =>
+        });
+        _store.MutateStatus(JobType, ns, jobName, (j, _) =>
         {
             var status = ObjectStore.EnsureObject(j, "status");
             if (status["conditions"] is null)
@@ -92,7 +92,7 @@ public sealed class JobSimulator
                 status["active"] = 1;
                 status["ready"] = 1;
             }
-        }, statusOnly: true);
+        });
         return Require(_store.Get(PodType, ns, podName), "pod").ReadOnlyBody;
     }
 
@@ -113,7 +113,7 @@ public sealed class JobSimulator
         }
 
         var completedAt = _store.Now();
-        _store.Mutate(JobType, ns, jobName, j =>
+        _store.MutateStatus(JobType, ns, jobName, (j, _) =>
         {
             var status = ObjectStore.EnsureObject(j, "status");
             status.Remove("active");
@@ -125,7 +125,7 @@ public sealed class JobSimulator
             status["conditions"] = new JsonArray(
                 Condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of succeeded pods", now),
                 Condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods", now));
-        }, statusOnly: true);
+        });
         Record(new JobCompletion(ns, jobName, Succeeded: true, terminationMessage, completedAt));
     }
 
@@ -148,7 +148,7 @@ public sealed class JobSimulator
 
         var message = reason == "BackoffLimitExceeded" ? "Job has reached the specified backoff limit" : "Job failed: " + reason;
         var failedAt = _store.Now();
-        _store.Mutate(JobType, ns, jobName, j =>
+        _store.MutateStatus(JobType, ns, jobName, (j, _) =>
         {
             var status = ObjectStore.EnsureObject(j, "status");
             status.Remove("active");
@@ -159,7 +159,7 @@ public sealed class JobSimulator
             status["conditions"] = new JsonArray(
                 Condition("FailureTarget", reason, message, now),
                 Condition("Failed", reason, message, now));
-        }, statusOnly: true);
+        });
         Record(new JobCompletion(ns, jobName, Succeeded: false, terminationMessage, failedAt));
     }
 
@@ -197,12 +197,12 @@ public sealed class JobSimulator
 
     private void Terminate(string ns, string podName, string phase, string reason, int exitCode, string? message, string now)
     {
-        _store.Mutate(PodType, ns, podName, p =>
+        _store.MutateStatus(PodType, ns, podName, (p, stored) =>
         {
             var status = ObjectStore.EnsureObject(p, "status");
             status["phase"] = phase;
             var first = true;
-            status["containerStatuses"] = ContainerStatuses(p, (_, _) =>
+            status["containerStatuses"] = ContainerStatuses(stored, (_, _) =>
             {
                 var terminated = new JsonObject
                 {
@@ -220,7 +220,7 @@ public sealed class JobSimulator
                 first = false;
                 return new JsonObject { ["terminated"] = terminated };
             });
-        }, statusOnly: true);
+        });
     }
 
     private static JsonArray ContainerStatuses(JsonObject pod, Func<string, string, JsonObject> state) =>

@@ -151,16 +151,16 @@ public sealed class KubeletPod
     });
 
     private void Write(Action<JsonObject, string> edit) =>
-        _store.Mutate(_podType, Namespace, Name, p =>
+        _store.MutateStatus(_podType, Namespace, Name, (p, stored) =>
         {
-            if ((string?)p["metadata"]?["uid"] != Uid)
+            if ((string?)stored["metadata"]?["uid"] != Uid)
             {
                 return;
             }
 
             var status = ObjectStore.EnsureObject(p, "status");
             edit(status, _store.Timestamp());
-        }, statusOnly: true);
+        });
 
     private JsonArray Containers(JsonObject status, Func<ContainerSlot, JsonNode?> next)
     {

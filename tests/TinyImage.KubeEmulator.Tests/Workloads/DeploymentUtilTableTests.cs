@@ -103,7 +103,7 @@ public sealed class DeploymentUtilTableTests
         int current, int updated, int ready, int available, int newCurrent, int newUpdated, int newReady, int newAvailable, bool expected)
     {
         var d = Deployment(10, null);
-        d.Object["status"] = Status(current, updated, ready, available);
+        d.ReplaceStatus(Status(current, updated, ready, available));
 
         Assert.Equal(expected, DeploymentController.DeploymentProgressing(d, Status(newCurrent, newUpdated, newReady, newAvailable)));
     }
@@ -192,7 +192,7 @@ public sealed class DeploymentUtilTableTests
     };
 
     [Fact]
-    public void The_View_Copies_Metadata_And_Status_To_Write_And_Reads_The_Spec_In_Place()
+    public void The_View_Copies_Status_And_Annotations_On_Their_First_Write_And_Reads_Everything_Else_In_Place()
     {
         var stored = new JsonObject
         {
@@ -203,14 +203,52 @@ public sealed class DeploymentUtilTableTests
         var before = stored.DeepClone();
 
         var d = new DeploymentView(stored);
-        d.Object["status"]!["replicas"] = 3;
-        d.Object["metadata"]!["annotations"]!["a"] = "2";
 
+        // A sync that only reads (most syncs: the events of the controller's own writes) copies nothing.
         Assert.Same(stored["spec"], d.Spec);
         Assert.Same(stored["spec"]!["template"], d.Template);
+        Assert.Same(stored["status"], d.Status);
+        Assert.Same(stored["status"], d.StatusNode);
+        Assert.Same(stored["metadata"]!["annotations"], d.Annotations);
         Assert.Equal(3, d.Replicas);
-        Assert.False(d.Object.ContainsKey("spec"));
-        Assert.True(JsonNode.DeepEquals(before, stored)); // the object read is never written
+
+        // The first write copies: the object read is never written.
+        d.WritableStatus()["replicas"] = 3;
+        d.WritableAnnotations()["a"] = "2";
+        Assert.NotSame(stored["status"], d.Status);
+        Assert.Same(d.WritableStatus(), d.Status);
+        Assert.Equal(3, (int)d.Status["replicas"]!);
+        Assert.Equal("2", (string?)d.Annotations!["a"]);
+        Assert.True(JsonNode.DeepEquals(before, stored));
+
+        // A replaced status is the one read and written from then on.
+        var replaced = new JsonObject { ["replicas"] = 2 };
+        d.ReplaceStatus(replaced);
+        Assert.Same(replaced, d.StatusNode);
+        Assert.Same(replaced, d.WritableStatus());
+        Assert.True(JsonNode.DeepEquals(before, stored));
+    }
+
+    [Fact]
+    public void A_View_Of_A_Deployment_Without_Status_Or_Annotations_Writes_Into_New_Ones()
+    {
+        var stored = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "nginx", ["namespace"] = "default" },
+            ["spec"] = new JsonObject { ["replicas"] = 1 },
+        };
+
+        var d = new DeploymentView(stored);
+
+        Assert.Null(d.StatusNode);
+        Assert.Null(d.Annotations);
+        Assert.Empty(d.Status);
+        d.WritableStatus()["observedGeneration"] = 1;
+        d.WritableAnnotations()["deployment.kubernetes.io/revision"] = "1";
+        Assert.Equal(1, (int)d.StatusNode!["observedGeneration"]!);
+        Assert.Equal("1", (string?)d.Annotations!["deployment.kubernetes.io/revision"]);
+        Assert.False(stored.ContainsKey("status"));
+        Assert.Null(stored["metadata"]!["annotations"]);
     }
 
     [Theory]

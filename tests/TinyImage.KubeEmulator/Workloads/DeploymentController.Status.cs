@@ -20,9 +20,9 @@ internal sealed partial class DeploymentController
     private void SyncDeploymentStatus(DeploymentView d, List<ReplicaSetView> all, ReplicaSetView? newRs)
     {
         var status = CalculateStatus(all, newRs, d);
-        if (!JsonNode.DeepEquals(status, d.Object["status"]))
+        if (!JsonNode.DeepEquals(status, d.StatusNode))
         {
-            d.Object["status"] = status;
+            d.ReplaceStatus(status);
             Commit(d);
         }
     }
@@ -74,13 +74,13 @@ internal sealed partial class DeploymentController
 
         // ReplicaFailure conditions of the ReplicaSets are not reported here (the emulator's ReplicaSets do not fail to create pods).
         RemoveCondition(newStatus, "ReplicaFailure");
-        if (JsonNode.DeepEquals(newStatus, d.Object["status"]))
+        if (JsonNode.DeepEquals(newStatus, d.StatusNode))
         {
             RequeueStuckDeployment(d, newStatus);
             return;
         }
 
-        d.Object["status"] = newStatus;
+        d.ReplaceStatus(newStatus);
         Commit(d);
     }
 
@@ -238,15 +238,12 @@ internal sealed partial class DeploymentController
     /// <summary><c>SetDeploymentRevision</c>: the Deployment's revision annotation.</summary>
     private static bool SetDeploymentRevision(DeploymentView d, string revision)
     {
-        var meta = ObjectStore.EnsureObject(d.Object, "metadata");
-        var annotations = meta["annotations"] as JsonObject ?? [];
-        meta["annotations"] = annotations;
-        if ((string?)annotations[ReplicaSetView.RevisionAnnotation] == revision)
+        if ((string?)d.Annotations?[ReplicaSetView.RevisionAnnotation] == revision)
         {
             return false;
         }
 
-        annotations[ReplicaSetView.RevisionAnnotation] = revision;
+        d.WritableAnnotations()[ReplicaSetView.RevisionAnnotation] = revision;
         return true;
     }
 
@@ -255,13 +252,13 @@ internal sealed partial class DeploymentController
     /// last-applied ones), the revision when it is higher (the former one goes to revision-history), and for a new ReplicaSet
     /// desired-replicas and max-replicas.
     /// </summary>
-    private static bool SetNewReplicaSetAnnotations(DeploymentView d, JsonObject rs, string newRevision, bool exists)
+    internal static bool SetNewReplicaSetAnnotations(DeploymentView d, JsonObject rs, string newRevision, bool exists)
     {
         var changed = false;
         var meta = ObjectStore.EnsureObject(rs, "metadata");
         var annotations = meta["annotations"] as JsonObject ?? [];
         meta["annotations"] = annotations;
-        foreach (var (key, value) in d.Object["metadata"]?["annotations"] as JsonObject ?? [])
+        foreach (var (key, value) in d.Annotations ?? [])
         {
             if (AnnotationsNotCopied.Contains(key) || (string?)annotations[key] == (string?)value)
             {
@@ -297,6 +294,31 @@ internal sealed partial class DeploymentController
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Whether <see cref="SetNewReplicaSetAnnotations"/> with <c>exists: true</c> would report a change of the existing
+    /// ReplicaSet's <paramref name="annotations"/>, read in place: a revision annotation that is not a number stops it
+    /// (no change), else a copied annotation of the Deployment that differs, or a higher revision.
+    /// </summary>
+    internal static bool NewReplicaSetAnnotationsChange(DeploymentView d, JsonObject? annotations, string newRevision)
+    {
+        var oldRevisionText = (string?)annotations?[ReplicaSetView.RevisionAnnotation];
+        long oldRevision = 0;
+        if (oldRevisionText is not null && !long.TryParse(oldRevisionText, NumberStyles.None, CultureInfo.InvariantCulture, out oldRevision))
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in d.Annotations ?? [])
+        {
+            if (!AnnotationsNotCopied.Contains(key) && (string?)annotations?[key] != (string?)value)
+            {
+                return true;
+            }
+        }
+
+        return oldRevision < long.Parse(newRevision, CultureInfo.InvariantCulture);
     }
 
     /// <summary><c>SetReplicasAnnotations</c>: desired-replicas and max-replicas; true when either changed.</summary>

@@ -29,7 +29,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         {
             if (JsonNumbers.Long(d.Status["observedGeneration"]) < d.Generation || d.Status["observedGeneration"] is null)
             {
-                ObjectStore.EnsureObject(d.Object, "status")["observedGeneration"] = d.Generation;
+                d.WritableStatus()["observedGeneration"] = d.Generation;
                 Commit(d);
             }
 
@@ -272,10 +272,12 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         var newRevision = (oldRss.Select(r => r.Revision ?? 0).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
         if (existing is not null)
         {
-            // Only metadata.annotations is touched (exists: true): copy just those.
-            var copy = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = existing.Object["metadata"]?["annotations"]?.DeepClone() } };
-            var annotationsUpdated = SetNewReplicaSetAnnotations(d, copy, newRevision, exists: true);
+            // Only metadata.annotations is touched (exists: true): copy just those, and only when they will be written.
             var minReadyChanged = existing.MinReadySeconds != d.MinReadySeconds;
+            var copy = minReadyChanged || NewReplicaSetAnnotationsChange(d, existing.Object["metadata"]?["annotations"] as JsonObject, newRevision)
+                ? new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = existing.Object["metadata"]?["annotations"]?.DeepClone() } }
+                : existing.Object; // unchanged: read in place
+            var annotationsUpdated = copy != existing.Object && SetNewReplicaSetAnnotations(d, copy, newRevision, exists: true);
             if (annotationsUpdated || minReadyChanged)
             {
                 var updated = store.Mutate(ReplicaSets, d.Namespace, existing.Name, r =>
@@ -289,7 +291,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
             var needsUpdate = SetDeploymentRevision(d, (string?)copy["metadata"]?["annotations"]?[ReplicaSetView.RevisionAnnotation] ?? "");
             if (d.ProgressDeadlineSeconds is not null && Condition(d.Status, "Progressing") is null)
             {
-                SetCondition(ObjectStore.EnsureObject(d.Object, "status"), NewCondition("Progressing", "True", "FoundNewReplicaSet", $"Found new replica set \"{existing.Name}\""));
+                SetCondition(d.WritableStatus(), NewCondition("Progressing", "True", "FoundNewReplicaSet", $"Found new replica set \"{existing.Name}\""));
                 needsUpdate = true;
             }
 
@@ -351,7 +353,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
             else
             {
                 // A hash collision: count it and try again with the next hash on the next sync.
-                ObjectStore.EnsureObject(d.Object, "status")["collisionCount"] = (d.CollisionCount ?? 0) + 1;
+                d.WritableStatus()["collisionCount"] = (d.CollisionCount ?? 0) + 1;
                 Commit(d);
                 queue.Add(WorkloadKeys.Deployment(d.Namespace, d.Name));
                 return null;
@@ -361,7 +363,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         {
             if (d.ProgressDeadlineSeconds is not null)
             {
-                SetCondition(ObjectStore.EnsureObject(d.Object, "status"),
+                SetCondition(d.WritableStatus(),
                     NewCondition("Progressing", "False", "ReplicaSetCreateError", $"Failed to create new replica set \"{d.Name}-{hash}\": {(string?)created.Body["message"]}"));
                 Commit(d);
             }
@@ -373,7 +375,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         SetDeploymentRevision(d, newRevision);
         if (!alreadyExists && d.ProgressDeadlineSeconds is not null)
         {
-            SetCondition(ObjectStore.EnsureObject(d.Object, "status"), NewCondition("Progressing", "True", "NewReplicaSetCreated", $"Created new replica set \"{createdRs.Name}\""));
+            SetCondition(d.WritableStatus(), NewCondition("Progressing", "True", "NewReplicaSetCreated", $"Created new replica set \"{createdRs.Name}\""));
         }
 
         Commit(d);
@@ -516,12 +518,12 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
         var pausedExists = (string?)cond?["reason"] == "DeploymentPaused";
         if (d.Paused && !pausedExists)
         {
-            SetCondition(ObjectStore.EnsureObject(d.Object, "status"), NewCondition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
+            SetCondition(d.WritableStatus(), NewCondition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused"));
             Commit(d);
         }
         else if (!d.Paused && pausedExists)
         {
-            SetCondition(ObjectStore.EnsureObject(d.Object, "status"), NewCondition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed"));
+            SetCondition(d.WritableStatus(), NewCondition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed"));
             Commit(d);
         }
     }
@@ -583,7 +585,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
 
     /// <summary>Writes the working copy's status and annotations (the real controller's <c>UpdateStatus</c>).</summary>
     private void Commit(DeploymentView d) =>
-        store.WriteStatusAndAnnotations(Deployments, d.Namespace, d.Name, d.Uid, d.Object["status"], d.Object["metadata"]?["annotations"] as JsonObject);
+        store.WriteStatusAndAnnotations(Deployments, d.Namespace, d.Name, d.Uid, d.StatusNode, d.Annotations);
 
     private static void SetOrRemove(JsonObject obj, string field, int value)
     {

@@ -5,41 +5,59 @@ namespace TinyImage.KubeEmulator.Workloads;
 /// <summary>
 /// A Deployment as the controller reads it, with the API server's defaults applied where a field is absent
 /// (pkg/apis/apps/v1/defaults.go: replicas 1, RollingUpdate 25%/25%, revisionHistoryLimit 10, progressDeadlineSeconds 600).
-/// The controller writes only the status and the annotations: <see cref="Object"/> is a working copy of the metadata and
-/// the status, and the spec is read in place from the object given (the committed one, never mutated).
+/// The controller writes only the status and the annotations: everything is read in place from the object given (the
+/// committed one, never mutated), and the status and the annotations are copied on their first write
+/// (<see cref="WritableStatus"/>, <see cref="ReplaceStatus"/>, <see cref="WritableAnnotations"/>), so a sync that writes
+/// nothing (most syncs: the events of the controller's own writes) copies nothing.
 /// </summary>
-internal sealed class DeploymentView
+internal sealed class DeploymentView(JsonObject obj)
 {
-    private readonly JsonObject _read;
+    private readonly JsonObject _read = obj;
+    private JsonObject? _status;
+    private bool _statusWritten;
+    private JsonObject? _annotations;
 
-    public DeploymentView(JsonObject obj)
+    /// <summary>The status to write: the working copy once written, else the status as read (null: none).</summary>
+    public JsonNode? StatusNode => _statusWritten ? _status : _read["status"];
+
+    /// <summary>The annotations to write: the working copy once written, else the annotations as read (null: none).</summary>
+    public JsonObject? Annotations => _annotations ?? _read["metadata"]?["annotations"] as JsonObject;
+
+    /// <summary>The status, copied on the first call: edits go to the copy.</summary>
+    public JsonObject WritableStatus()
     {
-        _read = obj;
-        Object = [];
-        foreach (var field in new[] { "metadata", "status" })
+        if (!_statusWritten)
         {
-            if (obj.TryGetPropertyValue(field, out var value))
-            {
-                Object[field] = value?.DeepClone();
-            }
+            _status = _read["status"] is JsonObject s ? (JsonObject)s.DeepClone() : [];
+            _statusWritten = true;
         }
+
+        return _status ??= [];
     }
 
-    /// <summary>The working copy: metadata and status.</summary>
-    public JsonObject Object { get; }
+    /// <summary>The status the next write carries (a new object, given away to the view).</summary>
+    public void ReplaceStatus(JsonObject status)
+    {
+        _status = status;
+        _statusWritten = true;
+    }
+
+    /// <summary>The annotations, copied on the first call: edits go to the copy.</summary>
+    public JsonObject WritableAnnotations() =>
+        _annotations ??= _read["metadata"]?["annotations"] is JsonObject a ? (JsonObject)a.DeepClone() : [];
 
     /// <summary>The spec as read (not to be mutated).</summary>
     public JsonNode? Spec => _read["spec"];
 
-    public string Namespace => (string)Object["metadata"]!["namespace"]!;
+    public string Namespace => (string)_read["metadata"]!["namespace"]!;
 
-    public string Name => (string)Object["metadata"]!["name"]!;
+    public string Name => (string)_read["metadata"]!["name"]!;
 
-    public string Uid => (string)Object["metadata"]!["uid"]!;
+    public string Uid => (string)_read["metadata"]!["uid"]!;
 
-    public long Generation => JsonNumbers.Long(Object["metadata"]?["generation"]) ?? 0;
+    public long Generation => JsonNumbers.Long(_read["metadata"]?["generation"]) ?? 0;
 
-    public bool Deleting => Object["metadata"]?["deletionTimestamp"] is not null;
+    public bool Deleting => _read["metadata"]?["deletionTimestamp"] is not null;
 
     public int Replicas => (int)(JsonNumbers.Long(Spec?["replicas"]) ?? 1);
 
@@ -62,7 +80,8 @@ internal sealed class DeploymentView
 
     public JsonObject Selector => Spec?["selector"] as JsonObject ?? [];
 
-    public JsonObject Status => Object["status"] as JsonObject ?? [];
+    /// <summary>The status (read-only: <see cref="WritableStatus"/> to edit it).</summary>
+    public JsonObject Status => StatusNode as JsonObject ?? [];
 
     public int? CollisionCount => JsonNumbers.Long(Status["collisionCount"]) is { } c ? (int)c : null;
 }

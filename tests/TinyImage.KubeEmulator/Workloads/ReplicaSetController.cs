@@ -38,7 +38,7 @@ internal sealed class ReplicaSetController(ObjectStore store, ResourceRegistry r
         {
             ["replicas"] = pods.Count,
         };
-        SetCount(status, "fullyLabeledReplicas", pods.Count(p => templateLabels.All(l => Selectors.Labels(p).TryGetValue(l.Key, out var v) && v == l.Value)));
+        SetCount(status, "fullyLabeledReplicas", pods.Count(p => Selectors.HasLabels(p, templateLabels)));
         var ready = pods.Count(PodReadiness.IsReady);
         var available = pods.Count(p => PodReadiness.IsAvailable(p, rs.MinReadySeconds, now));
         SetCount(status, "readyReplicas", ready);

@@ -8,6 +8,30 @@ internal static class Selectors
     public static Dictionary<string, string> Labels(JsonObject obj) =>
         (obj["metadata"]?["labels"] as JsonObject ?? []).Where(kv => kv.Value is JsonValue).ToDictionary(kv => kv.Key, kv => kv.Value!.ToString(), StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="obj"/>'s <see cref="Labels"/> hold every one of <paramref name="labels"/>, read in place (no map built).</summary>
+    public static bool HasLabels(JsonObject obj, Dictionary<string, string> labels)
+    {
+        if (labels.Count == 0)
+        {
+            return true;
+        }
+
+        if (obj["metadata"]?["labels"] is not JsonObject own)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in labels)
+        {
+            if (!own.TryGetPropertyValue(key, out var node) || node is not JsonValue v || v.ToString() != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static Func<JsonObject, bool> FromLabelSelector(JsonObject? selector)
     {
         if (selector is null)

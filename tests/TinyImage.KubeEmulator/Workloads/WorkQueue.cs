@@ -2,14 +2,16 @@ namespace TinyImage.KubeEmulator.Workloads;
 
 /// <summary>
 /// A controller work queue: a key is queued at most once until it is taken; <see cref="AddAfter"/> uses the emulator's
-/// TimeProvider, so a FakeTimeProvider's Advance fires the progress-deadline and minReadySeconds resyncs.
+/// TimeProvider, so a FakeTimeProvider's Advance fires the progress-deadline and minReadySeconds resyncs. As client-go's
+/// delaying queue (util/workqueue/delaying_queue.go <c>insert</c>), a key waits at most once: a later time asked while it
+/// waits is dropped, an earlier one moves its wait forward.
 /// </summary>
 internal sealed class WorkQueue(TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
-    private readonly HashSet<ITimer> _timers = [];
+    private readonly Dictionary<string, (DateTimeOffset Due, ITimer Timer, object Token)> _waiting = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
 
     public void Add(string key)
@@ -37,19 +39,50 @@ internal sealed class WorkQueue(TimeProvider time)
 
         lock (_gate)
         {
-            ITimer? timer = null;
-            timer = time.CreateTimer(_ =>
+            var due = time.GetUtcNow() + delay;
+            if (_waiting.TryGetValue(key, out var pending))
             {
-                lock (_gate)
+                if (pending.Due <= due)
                 {
-                    _timers.Remove(timer!);
+                    return;
                 }
 
-                timer!.Dispose();
-                Add(key);
-            }, null, delay, Timeout.InfiniteTimeSpan);
-            _timers.Add(timer);
+                pending.Timer.Dispose();
+            }
+
+            var token = new object();
+            var timer = time.CreateTimer(_ => Fire(key, token), null, delay, Timeout.InfiniteTimeSpan);
+            _waiting[key] = (due, timer, token);
         }
+    }
+
+    /// <summary>How many keys are queued (not yet taken).</summary>
+    internal int Length
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _order.Count;
+            }
+        }
+    }
+
+    private void Fire(string key, object token)
+    {
+        lock (_gate)
+        {
+            // A wait replaced by an earlier one (its timer disposed while this callback ran) adds nothing.
+            if (!_waiting.TryGetValue(key, out var waiting) || waiting.Token != token)
+            {
+                return;
+            }
+
+            _waiting.Remove(key);
+            waiting.Timer.Dispose();
+        }
+
+        Add(key);
     }
 
     public async Task<string> TakeAsync(CancellationToken cancellationToken)
@@ -67,12 +100,12 @@ internal sealed class WorkQueue(TimeProvider time)
     {
         lock (_gate)
         {
-            foreach (var t in _timers)
+            foreach (var (_, timer, _) in _waiting.Values)
             {
-                t.Dispose();
+                timer.Dispose();
             }
 
-            _timers.Clear();
+            _waiting.Clear();
         }
     }
 }
