@@ -193,4 +193,48 @@ public sealed class StatusWriteTests
         Assert.NotEqual((string?)stored["metadata"]!["resourceVersion"], (string?)next["metadata"]!["resourceVersion"]);
         Assert.Same(status, next["status"]); // the controller's computed status is given away, not copied again
     }
+
+    [Theory]
+    [InlineData("batch", "jobs", "active", "failed", "1", """{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"o","namespace":"default","labels":{"a":"1"}},"spec":{"backoffLimit":0,"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"example/c:1"}]}}}}""")]
+    [InlineData("", "pods", "message", "reason", "\"x\"", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"o","namespace":"default","labels":{"a":"1"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}""")]
+    [InlineData("apps", "deployments", "observedGeneration", "replicas", "1", """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"o","namespace":"default"},"spec":{"selector":{"matchLabels":{"a":"1"}},"template":{"metadata":{"labels":{"a":"1"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}""")]
+    [InlineData("apps", "replicasets", "observedGeneration", "replicas", "1", """{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"o","namespace":"default"},"spec":{"replicas":1,"selector":{"matchLabels":{"a":"1"}},"template":{"metadata":{"labels":{"a":"1"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}""")]
+    public void A_Status_Write_Commits_Exactly_When_The_Status_Changes_And_Stores_The_Stored_Rest_With_The_New_Status(string group, string plural, string first, string second, string value, string json)
+    {
+        // Whatever the copy's spec and metadata hold, a status write stores the stored ones: so it writes exactly when the
+        // status differs (found by comparing the statuses first), and the stored bytes are the old object's with the new status.
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var type = registry.Find(group, "v1", plural)!;
+        Assert.Equal(201, store.Create(type, "default", JsonNode.Parse(json)!.AsObject()).Code);
+        var statuses = new[] { first, first, second, second, first };
+        var commits = 0;
+        var previous = store.Peek(type, "default", "o")!["status"]?.DeepClone();
+
+        foreach (var field in statuses)
+        {
+            var before = store.Peek(type, "default", "o")!;
+            var rv = store.CurrentResourceVersion;
+            var result = store.Mutate(type, "default", "o", copy =>
+            {
+                copy["metadata"]!["labels"] = new JsonObject { ["changed"] = "by the copy" }; // not the status: ignored
+                var status = ObjectStore.EnsureObject(copy, "status");
+                status.Remove(field == first ? second : first);
+                status[field] = JsonNode.Parse(value);
+            }, statusOnly: true);
+
+            Assert.Equal(200, result.Code);
+            var after = store.Peek(type, "default", "o")!;
+            var statusChanged = !JsonNode.DeepEquals(previous, after["status"]);
+            Assert.Equal(statusChanged, store.CurrentResourceVersion != rv);
+            commits += statusChanged ? 1 : 0;
+            var expected = (JsonObject)before.DeepClone();
+            expected["status"] = after["status"]?.DeepClone();
+            expected["metadata"]!["resourceVersion"] = after["metadata"]!["resourceVersion"]!.DeepClone();
+            Assert.Equal(expected.ToJsonString(), after.ToJsonString());
+            previous = after["status"]?.DeepClone();
+        }
+
+        Assert.Equal(3, commits);
+    }
 }

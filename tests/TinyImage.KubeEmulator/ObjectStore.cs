@@ -868,7 +868,9 @@ internal sealed partial class ObjectStore
             return crInvalid;
         }
 
-        if (JsonNode.DeepEquals(next, existing))
+        // A status write changes nothing but the status (every other field is the stored one's): when the statuses differ
+        // the objects do, found without comparing the rest (metadata and spec, before the status in field order) first.
+        if ((!statusOnly || JsonNode.DeepEquals(next["status"], existing["status"])) && JsonNode.DeepEquals(next, existing))
         {
             // Nothing to write: the answer is the stored object, presented only if someone reads it (a controller's no-op
             // status write reads nothing).
