@@ -765,8 +765,9 @@ internal sealed partial class ObjectStore
         if (statusOnly)
         {
             // Everything but the status is the stored object's: copied, without copying the stored status it replaces (a
-            // placeholder keeps the field's position). A field of the caller's own copy that equals the stored one (a
-            // controller's status write: its copy's spec and metadata, unchanged) is taken over instead of copied again.
+            // placeholder keeps the field's position). A field of the caller's own copy that is the stored one as written (a
+            // controller's status write: its copy's spec and metadata, unchanged) is taken over instead of copied again; one
+            // only equal to it (a number spelled 1.0 for 1, members in another order) is not: the stored bytes stay.
             next = new JsonObject(existing.Options);
             foreach (var (field, value) in existing)
             {
@@ -774,7 +775,7 @@ internal sealed partial class ObjectStore
                 {
                     next[field] = null;
                 }
-                else if (owned && candidate.TryGetPropertyValue(field, out var mine) && mine is not null && JsonNode.DeepEquals(mine, value))
+                else if (owned && candidate.TryGetPropertyValue(field, out var mine) && mine is not null && JsonSpelling.Same(mine, value))
                 {
                     candidate.Remove(field);
                     next[field] = mine;
