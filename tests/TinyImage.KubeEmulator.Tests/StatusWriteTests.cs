@@ -237,4 +237,42 @@ public sealed class StatusWriteTests
 
         Assert.Equal(3, commits);
     }
+
+    [Fact]
+    public void A_Write_Of_The_Main_Resource_Keeps_The_Stored_Status_Taking_Over_The_Copys_Node_Only_When_It_Is_The_Stored_One()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var pods = registry.Find("", "v1", "pods")!;
+        Assert.Equal(201, store.Create(pods, "default", JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default","finalizers":["batch.kubernetes.io/job-tracking"]},
+             "spec":{"containers":[{"name":"c","image":"example/c:1"}]}}
+            """)!.AsObject()).Code);
+        Assert.Equal(200, store.Mutate(pods, "default", "p", p => ObjectStore.EnsureObject(p, "status")["phase"] = "Running", statusOnly: true).Code);
+        var stored = store.Peek(pods, "default", "p")!;
+        JsonNode? copysStatus = null;
+
+        // A controller's copy that leaves the status alone (the job controller releasing its finalizer): its node is kept.
+        store.Mutate(pods, "default", "p", p =>
+        {
+            copysStatus = p["status"];
+            p["metadata"]!.AsObject().Remove("finalizers");
+        }, statusOnly: false);
+        var released = store.Peek(pods, "default", "p")!;
+
+        // A copy that changes the status through the main resource: the stored status is kept (a copy of it).
+        store.Mutate(pods, "default", "p", p =>
+        {
+            p["status"]!["phase"] = "Failed";
+            p["metadata"]!["labels"] = new JsonObject { ["a"] = "1" };
+        }, statusOnly: false);
+        var labelled = store.Peek(pods, "default", "p")!;
+
+        Assert.Null(released["metadata"]!["finalizers"]);
+        Assert.Same(copysStatus, released["status"]);
+        Assert.Equal(stored["status"]!.ToJsonString(), released["status"]!.ToJsonString());
+        Assert.Equal("1", (string?)labelled["metadata"]!["labels"]!["a"]);
+        Assert.Equal("Running", (string?)labelled["status"]!["phase"]);
+        Assert.NotSame(released["status"], labelled["status"]);
+    }
 }

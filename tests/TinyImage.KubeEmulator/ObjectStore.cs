@@ -815,7 +815,12 @@ internal sealed partial class ObjectStore
             {
                 if (existing["status"] is { } oldStatus)
                 {
-                    next["status"] = oldStatus.DeepClone();
+                    // The main resource keeps the stored status: a caller's own copy that holds it as written (a controller's
+                    // mutated copy, a patch's result) keeps its node, else the stored one is copied.
+                    if (!owned || !next.TryGetPropertyValue("status", out var written) || !JsonSpelling.Same(written, oldStatus))
+                    {
+                        next["status"] = oldStatus.DeepClone();
+                    }
                 }
                 else
                 {
