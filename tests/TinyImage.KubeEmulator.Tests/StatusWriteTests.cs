@@ -193,4 +193,86 @@ public sealed class StatusWriteTests
         Assert.NotEqual((string?)stored["metadata"]!["resourceVersion"], (string?)next["metadata"]!["resourceVersion"]);
         Assert.Same(status, next["status"]); // the controller's computed status is given away, not copied again
     }
+
+    [Theory]
+    [InlineData("batch", "jobs", "active", "failed", "1", """{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"o","namespace":"default","labels":{"a":"1"}},"spec":{"backoffLimit":0,"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"example/c:1"}]}}}}""")]
+    [InlineData("", "pods", "message", "reason", "\"x\"", """{"apiVersion":"v1","kind":"Pod","metadata":{"name":"o","namespace":"default","labels":{"a":"1"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}""")]
+    [InlineData("apps", "deployments", "observedGeneration", "replicas", "1", """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"o","namespace":"default"},"spec":{"selector":{"matchLabels":{"a":"1"}},"template":{"metadata":{"labels":{"a":"1"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}""")]
+    [InlineData("apps", "replicasets", "observedGeneration", "replicas", "1", """{"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"o","namespace":"default"},"spec":{"replicas":1,"selector":{"matchLabels":{"a":"1"}},"template":{"metadata":{"labels":{"a":"1"}},"spec":{"containers":[{"name":"c","image":"example/c:1"}]}}}}""")]
+    public void A_Status_Write_Commits_Exactly_When_The_Status_Changes_And_Stores_The_Stored_Rest_With_The_New_Status(string group, string plural, string first, string second, string value, string json)
+    {
+        // Whatever the copy's spec and metadata hold, a status write stores the stored ones: so it writes exactly when the
+        // status differs (found by comparing the statuses first), and the stored bytes are the old object's with the new status.
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var type = registry.Find(group, "v1", plural)!;
+        Assert.Equal(201, store.Create(type, "default", JsonNode.Parse(json)!.AsObject()).Code);
+        var statuses = new[] { first, first, second, second, first };
+        var commits = 0;
+        var previous = store.Peek(type, "default", "o")!["status"]?.DeepClone();
+
+        foreach (var field in statuses)
+        {
+            var before = store.Peek(type, "default", "o")!;
+            var rv = store.CurrentResourceVersion;
+            var result = store.Mutate(type, "default", "o", copy =>
+            {
+                copy["metadata"]!["labels"] = new JsonObject { ["changed"] = "by the copy" }; // not the status: ignored
+                var status = ObjectStore.EnsureObject(copy, "status");
+                status.Remove(field == first ? second : first);
+                status[field] = JsonNode.Parse(value);
+            }, statusOnly: true);
+
+            Assert.Equal(200, result.Code);
+            var after = store.Peek(type, "default", "o")!;
+            var statusChanged = !JsonNode.DeepEquals(previous, after["status"]);
+            Assert.Equal(statusChanged, store.CurrentResourceVersion != rv);
+            commits += statusChanged ? 1 : 0;
+            var expected = (JsonObject)before.DeepClone();
+            expected["status"] = after["status"]?.DeepClone();
+            expected["metadata"]!["resourceVersion"] = after["metadata"]!["resourceVersion"]!.DeepClone();
+            Assert.Equal(expected.ToJsonString(), after.ToJsonString());
+            previous = after["status"]?.DeepClone();
+        }
+
+        Assert.Equal(3, commits);
+    }
+
+    [Fact]
+    public void A_Write_Of_The_Main_Resource_Keeps_The_Stored_Status_Taking_Over_The_Copys_Node_Only_When_It_Is_The_Stored_One()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, TimeProvider.System, 100, 1) { RequireNamespaces = false };
+        var pods = registry.Find("", "v1", "pods")!;
+        Assert.Equal(201, store.Create(pods, "default", JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default","finalizers":["batch.kubernetes.io/job-tracking"]},
+             "spec":{"containers":[{"name":"c","image":"example/c:1"}]}}
+            """)!.AsObject()).Code);
+        Assert.Equal(200, store.Mutate(pods, "default", "p", p => ObjectStore.EnsureObject(p, "status")["phase"] = "Running", statusOnly: true).Code);
+        var stored = store.Peek(pods, "default", "p")!;
+        JsonNode? copysStatus = null;
+
+        // A controller's copy that leaves the status alone (the job controller releasing its finalizer): its node is kept.
+        store.Mutate(pods, "default", "p", p =>
+        {
+            copysStatus = p["status"];
+            p["metadata"]!.AsObject().Remove("finalizers");
+        }, statusOnly: false);
+        var released = store.Peek(pods, "default", "p")!;
+
+        // A copy that changes the status through the main resource: the stored status is kept (a copy of it).
+        store.Mutate(pods, "default", "p", p =>
+        {
+            p["status"]!["phase"] = "Failed";
+            p["metadata"]!["labels"] = new JsonObject { ["a"] = "1" };
+        }, statusOnly: false);
+        var labelled = store.Peek(pods, "default", "p")!;
+
+        Assert.Null(released["metadata"]!["finalizers"]);
+        Assert.Same(copysStatus, released["status"]);
+        Assert.Equal(stored["status"]!.ToJsonString(), released["status"]!.ToJsonString());
+        Assert.Equal("1", (string?)labelled["metadata"]!["labels"]!["a"]);
+        Assert.Equal("Running", (string?)labelled["status"]!["phase"]);
+        Assert.NotSame(released["status"], labelled["status"]);
+    }
 }

@@ -765,8 +765,9 @@ internal sealed partial class ObjectStore
         if (statusOnly)
         {
             // Everything but the status is the stored object's: copied, without copying the stored status it replaces (a
-            // placeholder keeps the field's position). A field of the caller's own copy that equals the stored one (a
-            // controller's status write: its copy's spec and metadata, unchanged) is taken over instead of copied again.
+            // placeholder keeps the field's position). A field of the caller's own copy that is the stored one as written (a
+            // controller's status write: its copy's spec and metadata, unchanged) is taken over instead of copied again; one
+            // only equal to it (a number spelled 1.0 for 1, members in another order) is not: the stored bytes stay.
             next = new JsonObject(existing.Options);
             foreach (var (field, value) in existing)
             {
@@ -774,7 +775,7 @@ internal sealed partial class ObjectStore
                 {
                     next[field] = null;
                 }
-                else if (owned && candidate.TryGetPropertyValue(field, out var mine) && mine is not null && JsonNode.DeepEquals(mine, value))
+                else if (owned && candidate.TryGetPropertyValue(field, out var mine) && mine is not null && JsonSpelling.Same(mine, value))
                 {
                     candidate.Remove(field);
                     next[field] = mine;
@@ -814,7 +815,12 @@ internal sealed partial class ObjectStore
             {
                 if (existing["status"] is { } oldStatus)
                 {
-                    next["status"] = oldStatus.DeepClone();
+                    // The main resource keeps the stored status: a caller's own copy that holds it as written (a controller's
+                    // mutated copy, a patch's result) keeps its node, else the stored one is copied.
+                    if (!owned || !next.TryGetPropertyValue("status", out var written) || !JsonSpelling.Same(written, oldStatus))
+                    {
+                        next["status"] = oldStatus.DeepClone();
+                    }
                 }
                 else
                 {
@@ -868,7 +874,9 @@ internal sealed partial class ObjectStore
             return crInvalid;
         }
 
-        if (JsonNode.DeepEquals(next, existing))
+        // A status write changes nothing but the status (every other field is the stored one's): when the statuses differ
+        // the objects do, found without comparing the rest (metadata and spec, before the status in field order) first.
+        if ((!statusOnly || JsonNode.DeepEquals(next["status"], existing["status"])) && JsonNode.DeepEquals(next, existing))
         {
             // Nothing to write: the answer is the stored object, presented only if someone reads it (a controller's no-op
             // status write reads nothing).

@@ -380,4 +380,38 @@ public sealed class BuiltinStorageTests
         Assert.Same(decodedReplicas, again["spec"]!["replicas"]);
         Assert.Same(container["resources"]!["requests"]!["memory"], again["spec"]!["template"]!["spec"]!["containers"]![0]!["resources"]!["requests"]!["memory"]);
     }
+
+    [Fact]
+    public async Task A_Status_Write_Stores_The_Stored_Spec_And_Metadata_As_Stored_However_The_Body_Spells_Them()
+    {
+        // The status strategy takes spec and metadata from the stored object (PrepareForUpdate): a body whose spec spells a
+        // number another way (1.0 for 1) or lists metadata in another order changes neither the stored bytes nor anything else.
+        await using var kube = await KubeHttp.StartAsync(new ApiServerEmulatorOptions { WorkloadControllers = false });
+        var http = kube.CreateHttpClient();
+        var (_, created) = await http.PostJsonAsync(Deployments, Deployment("web"));
+        var storedSpec = created["spec"]!.ToJsonString();
+        var storedMeta = created["metadata"]!.ToJsonString();
+        var body = JsonNode.Parse(created.ToJsonString().Replace("\"replicas\":1,", "\"replicas\":1.0,", StringComparison.Ordinal))!.AsObject();
+        Assert.Contains("\"replicas\":1.0", body["spec"]!.ToJsonString(), StringComparison.Ordinal);
+        var meta = body["metadata"]!.AsObject();
+        var reordered = new JsonObject();
+        foreach (var key in meta.Select(p => p.Key).Reverse().ToList())
+        {
+            var value = meta[key];
+            meta.Remove(key);
+            reordered[key] = value;
+        }
+
+        body["metadata"] = reordered;
+        body["status"] = new JsonObject { ["observedGeneration"] = 1, ["replicas"] = 1 };
+
+        var (code, written) = await http.PutJsonAsync(Deployments + "/web/status", body);
+        var (_, read) = await http.GetJsonAsync(Deployments + "/web");
+
+        Assert.Equal(200, code);
+        Assert.Equal(1, (int?)read["status"]!["replicas"]);
+        Assert.Equal(storedSpec, read["spec"]!.ToJsonString());
+        Assert.Equal(storedMeta.Replace((string)created["metadata"]!["resourceVersion"]!, (string)read["metadata"]!["resourceVersion"]!, StringComparison.Ordinal), read["metadata"]!.ToJsonString());
+        Assert.Equal(read.ToJsonString(), written.ToJsonString());
+    }
 }

@@ -26,7 +26,13 @@ internal static partial class GoJson
     /// value the encoder would write unchanged (a string, a bool, a canonical time or quantity, an object whose fields are
     /// already in Go's order) is kept, and only what changes is built anew. After a refusal the input is left part-decoded.
     /// </summary>
-    public static JsonObject RoundTrip(JsonObject input, GoType type) => (JsonObject)Decode(input, type, type.Name, "").Json!;
+    public static JsonObject RoundTrip(JsonObject input, GoType type)
+    {
+        var path = GoPath.Rent();
+        var output = (JsonObject)Decode(input, type, type.Name, path).Json!;
+        GoPath.Release(path);
+        return output;
+    }
 
     /// <summary>
     /// The round trip of one top-level field of <paramref name="input"/> (null when Go would omit it), in place as
@@ -36,7 +42,10 @@ internal static partial class GoJson
     {
         var f = type.Fields.First(x => x.Name == field);
         var raw = input[field];
-        var value = Decode(raw, f.Type, type.Name, field);
+        var path = GoPath.Rent();
+        path.PushField(field);
+        var value = Decode(raw, f.Type, type.Name, path);
+        GoPath.Release(path);
         return (f.OmitEmpty && value.Empty) || (f.OmitZero && value.Zero) ? null : value.Json;
     }
 
@@ -44,7 +53,7 @@ internal static partial class GoJson
     /// Decodes <paramref name="node"/> as <paramref name="type"/> and gives what encoding/json writes back: either
     /// <paramref name="node"/> itself (edited in place where needed, still attached to its parent) or a new node without a parent.
     /// </summary>
-    private static Value Decode(JsonNode? node, GoType type, string owner, string path)
+    private static Value Decode(JsonNode? node, GoType type, string owner, GoPath path)
     {
         var kind = node?.GetValueKind() ?? JsonValueKind.Null;
         switch (type.Kind)
@@ -90,24 +99,28 @@ internal static partial class GoJson
                     throw Mismatch(kind, node, type, owner, path);
                 }
 
-                var entries = new List<KeyValuePair<string, JsonNode?>>(map.Count);
+                var entries = path.RentFields();
                 for (var i = 0; i < map.Count; i++)
                 {
                     var (key, value) = map.GetAt(i);
+                    path.PushKey(key);
                     var decoded = type.Elem!.Kind == GoKind.Quantity
-                        ? DecodeQuantity(value, owner, path + "." + key, roundToMilli: true)
-                        : Decode(value, type.Elem!, owner, path + "." + key);
+                        ? DecodeQuantity(value, owner, path, roundToMilli: true)
+                        : Decode(value, type.Elem!, owner, path);
+                    path.Pop();
                     entries.Add(KeyValuePair.Create(key, decoded.Json));
                 }
 
                 entries.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
                 Refill(map, entries);
-                return new Value(map, entries.Count == 0, false);
+                var empty = entries.Count == 0;
+                path.ReturnFields(entries);
+                return new Value(map, empty, false);
             case GoKind.Struct:
                 if (kind == JsonValueKind.Null)
                 {
                     // An absent struct always encodes the same (its zero value): built once per type, then copied.
-                    var zeroValue = ZeroStructs.GetOrAdd(type, static t => DecodeStruct(null, t, ""));
+                    var zeroValue = ZeroStructs.GetOrAdd(type, static t => DecodeStruct(null, t, new GoPath()));
                     return zeroValue with { Json = zeroValue.Json?.DeepClone() };
                 }
 
@@ -224,21 +237,22 @@ internal static partial class GoJson
         }
     }
 
-    private static Value DecodeStruct(JsonObject? input, GoType type, string path)
+    private static Value DecodeStruct(JsonObject? input, GoType type, GoPath path)
     {
-        var fields = new List<KeyValuePair<string, JsonNode?>>(input?.Count ?? 4);
+        var fields = path.RentFields();
         var zero = Gather(input, type, path, fields);
-        if (input is null)
+        var result = input is null ? new JsonObject(fields) : input;
+        if (input is not null)
         {
-            return new Value(new JsonObject(fields), false, zero);
+            Refill(input, fields);
         }
 
-        Refill(input, fields);
-        return new Value(input, false, zero);
+        path.ReturnFields(fields);
+        return new Value(result, false, zero);
     }
 
     /// <summary>Decodes the fields of <paramref name="type"/> from <paramref name="input"/> into <paramref name="fields"/>, in Go's order.</summary>
-    private static bool Gather(JsonObject? input, GoType type, string path, List<KeyValuePair<string, JsonNode?>> fields)
+    private static bool Gather(JsonObject? input, GoType type, GoPath path, List<KeyValuePair<string, JsonNode?>> fields)
     {
         if (input is not null && !type.HasInline)
         {
@@ -253,12 +267,14 @@ internal static partial class GoJson
             {
                 // An embedded struct's fields are read from the same object and written in its place (a later field of the
                 // same name replaces one written before, where it stands).
-                var inner = new List<KeyValuePair<string, JsonNode?>>();
+                var inner = path.RentFields();
                 zero &= Gather(input, field.Type, path, inner);
                 foreach (var entry in inner)
                 {
                     Put(fields, entry.Key, entry.Value);
                 }
+
+                path.ReturnFields(inner);
 
                 merged = true;
                 continue;
@@ -308,7 +324,7 @@ internal static partial class GoJson
     /// <see cref="Gather"/> of a struct without embedded structs: the input's members are matched to the fields by name
     /// once (a struct has many more fields than a written object sets), then the fields are gathered in Go's order as there.
     /// </summary>
-    private static bool GatherOwnFields(JsonObject input, GoType type, string path, List<KeyValuePair<string, JsonNode?>> fields)
+    private static bool GatherOwnFields(JsonObject input, GoType type, GoPath path, List<KeyValuePair<string, JsonNode?>> fields)
     {
         var count = type.Fields.Count;
         Span<int> member = count <= 256 ? stackalloc int[count] : new int[count];
@@ -376,7 +392,7 @@ internal static partial class GoJson
     /// output: absent and omitted, or empty under <c>omitempty</c> or zero under <c>omitzero</c>. <paramref name="zero"/>
     /// turns false when a decoded value is not its kind's zero.
     /// </summary>
-    private static Value? FieldValue(GoField field, JsonNode? raw, string owner, string path, ref bool zero)
+    private static Value? FieldValue(GoField field, JsonNode? raw, string owner, GoPath path, ref bool zero)
     {
         if (raw is null && OmittedWhenAbsent(field))
         {
@@ -384,22 +400,31 @@ internal static partial class GoJson
             return null;
         }
 
-        // The path only matters for a decode error, which needs a value: absent fields skip building it.
-        var value = raw is null
-            ? Decode(null, field.Type, owner, "")
-            : Decode(raw, field.Type, owner, path.Length == 0 ? field.Name : path + "." + field.Name);
+        // The path only matters for a decode error, which needs a value (a null never fails): absent fields do not enter it.
+        Value value;
+        if (raw is null)
+        {
+            value = Decode(null, field.Type, owner, path);
+        }
+        else
+        {
+            path.PushField(field.Name);
+            value = Decode(raw, field.Type, owner, path);
+            path.Pop();
+        }
+
         zero &= value.Zero;
         return (field.OmitEmpty && value.Empty) || (field.OmitZero && value.Zero) ? null : value;
     }
 
     private static bool OmittedWhenAbsent(GoField field) => field.Type.Kind switch
     {
-        GoKind.Struct => field.OmitZero && ZeroStructs.GetOrAdd(field.Type, static t => DecodeStruct(null, t, "")).Zero,
+        GoKind.Struct => field.OmitZero && ZeroStructs.GetOrAdd(field.Type, static t => DecodeStruct(null, t, new GoPath())).Zero,
         GoKind.Quantity or GoKind.IntOrString or GoKind.Time or GoKind.MicroTime => field.OmitZero,
         _ => field.OmitEmpty || field.OmitZero,
     };
 
-    private static Value DecodeQuantity(JsonNode? node, string owner, string path, bool roundToMilli)
+    private static Value DecodeQuantity(JsonNode? node, string owner, GoPath path, bool roundToMilli)
     {
         var kind = node?.GetValueKind() ?? JsonValueKind.Null;
         if (kind == JsonValueKind.Null)
@@ -542,7 +567,7 @@ internal static partial class GoJson
         return false;
     }
 
-    private static GoDecodeException Mismatch(JsonValueKind kind, JsonNode? node, GoType type, string owner, string path) =>
+    private static GoDecodeException Mismatch(JsonValueKind kind, JsonNode? node, GoType type, string owner, GoPath path) =>
         new($"json: cannot unmarshal {JsonName(kind, node)} into Go struct field {owner}.{path} of type {type.Name}");
 
     private static string JsonName(JsonValueKind kind, JsonNode? node) => kind switch
