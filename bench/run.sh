@@ -130,6 +130,9 @@ for step in "${steps[@]}"; do
           --sizes 1000 --runs 1 --steady-size 0 --results "$results" --work "$work" --name scale-gc ;;
     startup)
       push_images
+      # ReadyToRun stays on here (the runtime's default, for the emulator too): this step times first requests, which with
+      # ReadyToRun off would include the emulator compiling the framework's code for them.
+      DOTNET_ReadyToRun=${DOTNET_ReadyToRun:-1} \
       "$bench" startup --emulator "$emulator" --crd "$crd" --images "$work/images.json" --build "JIT=$jit" --build "NativeAOT=$aot" \
           --runs "${BENCH_STARTUP_RUNS:-5}" --results "$results" --work "$work" ${BENCH_STARTUP_TRACE:+--trace} ;;
     size)
