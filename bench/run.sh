@@ -66,21 +66,10 @@ registry_pid=""
 cleanup() { [ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true; }
 trap cleanup EXIT
 
-start_registry() { # a plain-HTTP docker-registry on a free loopback port, storage under $work
+. bench/registry.sh
+start_registry() { # a plain-HTTP docker-registry on a free loopback port, storage under $work (bench/registry.sh)
   [ -z "$registry_pid" ] || return 0
-  command -v docker-registry >/dev/null || { echo "bench: docker-registry missing (scripts/install-tools.sh)" >&2; exit 1; }
-  local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  rm -rf "$work/registry"; mkdir -p "$work/registry"
-  cat > "$work/registry/config.yml" <<YAML
-version: 0.1
-log: {level: warn, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/registry/data}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port, secret: bench}
-YAML
-  docker-registry serve "$work/registry/config.yml" > "$work/registry/log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
-  registry="127.0.0.1:$port"
+  start_bench_registry "$work"
   echo "bench: docker-registry on $registry (pid $registry_pid)" >&2
 }
 

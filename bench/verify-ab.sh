@@ -13,20 +13,12 @@ cd "$(dirname "$0")/.."
 root=$(pwd); results="$root/bench/results"; work="$results/work"; mkdir -p "$work"
 rounds=${1:?usage: bench/verify-ab.sh ROUNDS LABEL=BENCH[@VAR=VALUE,...] ...}; shift
 [ $# -gt 0 ] || { echo "verify-ab: no build given" >&2; exit 2; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-rm -rf "$work/registry"; mkdir -p "$work/registry"
-cat > "$work/registry/config.yml" <<YAML
-version: 0.1
-log: {level: warn, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/registry/data}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port, secret: bench}
-YAML
-docker-registry serve "$work/registry/config.yml" > "$work/registry/log" 2>&1 &
-registry_pid=$!
-trap 'kill $registry_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+registry_pid=""
+trap '[ -z "$registry_pid" ] || kill $registry_pid 2>/dev/null || true' EXIT
+. bench/registry.sh
+start_bench_registry "$work"
 first=${1#*=}; first=${first%%@*}
-"$first" images --registry "127.0.0.1:$port" --fixture "$root/.tools/fixtures/hello-service" --work "$work" >/dev/null
+"$first" images --registry "$registry" --fixture "$root/.tools/fixtures/hello-service" --work "$work" >/dev/null
 rm -f "$results"/ab-*.json "$results"/ab-*.md
 for r in $(seq "$rounds"); do
   for spec in "$@"; do
