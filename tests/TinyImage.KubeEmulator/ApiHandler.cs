@@ -303,16 +303,16 @@ internal sealed class ApiHandler(
                         continue;
                     }
 
-                    if (bookmark is not null || metadataOnly)
+                    // Written to the response pipe and flushed once the queue is drained (one send for a burst of events), as
+                    // the real WatchServer.HandleHTTP flushes only when no further event is pending (len(ch) == 0): full,
+                    // metadata-only and bookmark events alike.
+                    WriteEvent(ctx, eventType, (bookmark, metadataOnly) switch
                     {
-                        var obj = bookmark ?? ObjectStore.Present(type, e.Object);
-                        await WriteEventAsync(ctx, eventType, metadataOnly ? PartialObjectMetadata.Of(obj) : obj, ct);
-                    }
-                    else
-                    {
-                        // Written to the response pipe; flushed once the queue is drained (one send for a burst of events).
-                        WriteEvent(ctx, eventType, e.PresentedJson(type));
-                    }
+                        ({ } b, false) => JsonBytes.Of(b),
+                        ({ } b, true) => PartialObjectMetadata.JsonOf(b),
+                        (null, true) => PartialObjectMetadata.JsonOf(type, e),
+                        (null, false) => e.PresentedJson(type),
+                    });
 
                     if (eventType != "BOOKMARK" && faults.CloseWatchesEveryEvents is { } every && every > 0 && ++sent % every == 0)
                     {

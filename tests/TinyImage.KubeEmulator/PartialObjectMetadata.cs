@@ -26,6 +26,39 @@ internal static class PartialObjectMetadata
         ["metadata"] = obj["metadata"]?.DeepClone() ?? new JsonObject(),
     };
 
+    /// <summary>
+    /// The JSON of <see cref="Of"/>(<paramref name="obj"/>), written from the object's own metadata (no copy of it, no
+    /// intermediate tree): the same bytes.
+    /// </summary>
+    public static byte[] JsonOf(JsonObject obj) => JsonBytes.Of(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", "PartialObjectMetadata");
+        w.WriteString("apiVersion", ApiVersion);
+        w.WritePropertyName("metadata");
+        if (obj["metadata"] is { } metadata)
+        {
+            metadata.WriteTo(w);
+        }
+        else
+        {
+            w.WriteStartObject();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    });
+
+    /// <summary>
+    /// The metadata-only JSON of a watch event's object as <paramref name="type"/> serves it: read from the committed
+    /// object itself when the API serves it as stored (committed objects are never mutated), else from its presented copy.
+    /// </summary>
+    public static byte[] JsonOf(ResourceType type, StoredEvent e)
+    {
+        var obj = e.Object;
+        return JsonOf(ObjectStore.PresentsAsStored(type, obj) ? obj : ObjectStore.Present(type, obj));
+    }
+
     /// <summary>A list as PartialObjectMetadataList (its metadata keeps resourceVersion and continue).</summary>
     public static JsonObject ListOf(JsonObject list) => new()
     {
