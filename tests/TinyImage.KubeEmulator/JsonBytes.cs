@@ -10,14 +10,15 @@ namespace TinyImage.KubeEmulator;
 /// </summary>
 internal static class JsonBytes
 {
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    // One buffer and writer per nesting level and thread: a write can call back into this class (a list writing items
+    // whose JSON is made on demand), and that inner write gets the next level's buffer instead of its own new one.
+    private const int PooledLevels = 4;
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static Level?[]? t_levels;
 
     [ThreadStatic]
-    private static bool t_busy;
+    private static int t_depth;
 
     /// <summary>The node's JSON, as <c>Encoding.UTF8.GetBytes(node.ToJsonString())</c>.</summary>
     public static byte[] Of(JsonNode node) => Write(node).WrittenSpan.ToArray();
@@ -83,10 +84,10 @@ internal static class JsonBytes
 
     private static ArrayBufferWriter<byte> Write(Action<Utf8JsonWriter> write)
     {
-        if (t_busy)
+        // The buffer returned is read (copied or measured) by the caller before this level is used again on this thread.
+        var depth = t_depth;
+        if (depth >= PooledLevels)
         {
-            // Called from inside another write on this thread (a list writing items whose JSON is made on demand): the
-            // reused buffer is that write's, so this one gets its own.
             var own = new ArrayBufferWriter<byte>(4 * 1024);
             using var ownWriter = new Utf8JsonWriter(own);
             write(ownWriter);
@@ -94,21 +95,30 @@ internal static class JsonBytes
             return own;
         }
 
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
-        t_busy = true;
+        var levels = t_levels ??= new Level?[PooledLevels];
+        var level = levels[depth] ??= new Level();
+        level.Buffer.ResetWrittenCount();
+        level.Writer.Reset(level.Buffer);
+        t_depth = depth + 1;
         try
         {
-            write(writer);
-            writer.Flush();
+            write(level.Writer);
+            level.Writer.Flush();
         }
         finally
         {
-            t_busy = false;
+            t_depth = depth;
         }
 
-        return buffer;
+        return level.Buffer;
+    }
+
+    private sealed class Level
+    {
+        public Level() => Writer = new Utf8JsonWriter(Buffer);
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(16 * 1024);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }

@@ -19,6 +19,22 @@ internal static class LastWinsJson
     private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
     private static int _interned;
 
+    // Members of objects (and items of arrays) being read on this thread, innermost last; beyond this many members an
+    // object is made and filled one member at a time (the duplicate check on the stack is a linear scan).
+    private const int MaxGatheredMembers = 32;
+
+    [ThreadStatic]
+    private static KeyValuePair<string, JsonNode?>[]? t_members;
+
+    [ThreadStatic]
+    private static int t_memberCount;
+
+    [ThreadStatic]
+    private static JsonNode?[]? t_items;
+
+    [ThreadStatic]
+    private static int t_itemCount;
+
     public static JsonNode? Parse(string text) => Parse(Encoding.UTF8.GetBytes(text), duplicates: null);
 
     /// <summary>
@@ -33,6 +49,8 @@ internal static class LastWinsJson
             throw new JsonException("empty body");
         }
 
+        // A parse that threw on this thread left its members on the stack: start from the bottom.
+        ClearStacks();
         var node = Read(ref reader, duplicates);
         if (reader.Read())
         {
@@ -47,34 +65,9 @@ internal static class LastWinsJson
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-            {
-                var obj = new JsonObject();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-                {
-                    var key = PropertyName(ref reader);
-                    if (duplicates is not null && obj.ContainsKey(key))
-                    {
-                        duplicates.Add($"duplicate field \"{key}\"");
-                    }
-
-                    reader.Read();
-                    obj[key] = Read(ref reader, duplicates);
-                }
-
-                return obj;
-            }
-
+                return ReadObject(ref reader, duplicates);
             case JsonTokenType.StartArray:
-            {
-                var array = new JsonArray();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    array.Add(Read(ref reader, duplicates));
-                }
-
-                return array;
-            }
-
+                return ReadArray(ref reader, duplicates);
             case JsonTokenType.String:
                 return JsonValue.Create(reader.GetString());
             case JsonTokenType.Number:
@@ -87,6 +80,140 @@ internal static class LastWinsJson
                 return null;
             default:
                 throw new JsonException($"unexpected token {reader.TokenType}");
+        }
+    }
+
+    /// <summary>
+    /// An object's members are gathered on this thread's stack first and the object made with its final size: a
+    /// <see cref="JsonObject"/> filled one member at a time grows its table several times. Same members, same order, and a
+    /// repeated key keeps its first place with its last value, as the object's indexer would give.
+    /// </summary>
+    private static JsonObject ReadObject(ref Utf8JsonReader reader, List<string>? duplicates)
+    {
+        var stack = t_members ??= new KeyValuePair<string, JsonNode?>[64];
+        var start = t_memberCount;
+        JsonObject? spilled = null;
+        try
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var key = PropertyName(ref reader);
+                reader.Read();
+                if (spilled is not null)
+                {
+                    if (duplicates is not null && spilled.ContainsKey(key))
+                    {
+                        duplicates.Add($"duplicate field \"{key}\"");
+                    }
+
+                    spilled[key] = Read(ref reader, duplicates);
+                    continue;
+                }
+
+                var at = IndexOf(stack, start, t_memberCount, key);
+                if (at >= 0 && duplicates is not null)
+                {
+                    duplicates.Add($"duplicate field \"{key}\"");
+                }
+
+                var value = Read(ref reader, duplicates);
+                stack = t_members!; // a nested value may have grown the stack
+                if (at >= 0)
+                {
+                    stack[at] = new(key, value);
+                }
+                else if (t_memberCount - start < MaxGatheredMembers)
+                {
+                    if (t_memberCount == stack.Length)
+                    {
+                        Array.Resize(ref t_members, stack.Length * 2);
+                        stack = t_members!;
+                    }
+
+                    stack[t_memberCount++] = new(key, value);
+                }
+                else
+                {
+                    // A large object: made now from what was gathered, filled the plain way from here on.
+                    spilled = new JsonObject(new ArraySegment<KeyValuePair<string, JsonNode?>>(stack, start, t_memberCount - start));
+                    Release(stack, start);
+                    spilled[key] = value;
+                }
+            }
+
+            return spilled ?? new JsonObject(new ArraySegment<KeyValuePair<string, JsonNode?>>(stack, start, t_memberCount - start));
+        }
+        finally
+        {
+            if (spilled is null)
+            {
+                Release(t_members!, start);
+            }
+        }
+    }
+
+    private static JsonArray ReadArray(ref Utf8JsonReader reader, List<string>? duplicates)
+    {
+        var start = t_itemCount;
+        try
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                var item = Read(ref reader, duplicates);
+                var items = t_items ??= new JsonNode?[64];
+                if (t_itemCount == items.Length)
+                {
+                    Array.Resize(ref t_items, items.Length * 2);
+                }
+
+                t_items![t_itemCount++] = item;
+            }
+
+            return t_items is null ? [] : new JsonArray(new ReadOnlySpan<JsonNode?>(t_items, start, t_itemCount - start));
+        }
+        finally
+        {
+            if (t_items is not null)
+            {
+                Array.Clear(t_items, start, t_itemCount - start);
+            }
+
+            t_itemCount = start;
+        }
+    }
+
+    private static int IndexOf(KeyValuePair<string, JsonNode?>[] stack, int start, int end, string key)
+    {
+        for (var i = start; i < end; i++)
+        {
+            if (string.Equals(stack[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Pops this object's members (the stack keeps no node of a parsed body alive).</summary>
+    private static void Release(KeyValuePair<string, JsonNode?>[] stack, int start)
+    {
+        Array.Clear(stack, start, t_memberCount - start);
+        t_memberCount = start;
+    }
+
+    private static void ClearStacks()
+    {
+        if (t_memberCount > 0)
+        {
+            Array.Clear(t_members!, 0, t_memberCount);
+            t_memberCount = 0;
+        }
+
+        if (t_itemCount > 0)
+        {
+            Array.Clear(t_items!, 0, t_itemCount);
+            t_itemCount = 0;
         }
     }
 
