@@ -68,10 +68,15 @@ internal static class JsonBytes
                 return items;
             case JsonValue v when v.TryGetValue<JsonElement>(out var e):
                 return 6L * System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e).Length;
-            case JsonValue v when v.TryGetValue<string>(out var s):
-                return (6L * s.Length) + 2;
-            case JsonValue v when v.TryGetValue<long>(out _) || v.TryGetValue<int>(out _) || v.TryGetValue<double>(out _) || v.TryGetValue<bool>(out _):
-                return 64;
+            case JsonValue v:
+                // By kind first: asking a value of another type for a string (or a long for a bool) boxes the value.
+                return v.GetValueKind() switch
+                {
+                    JsonValueKind.String when v.TryGetValue<string>(out var s) => (6L * s.Length) + 2,
+                    JsonValueKind.Number when v.TryGetValue<long>(out _) || v.TryGetValue<int>(out _) || v.TryGetValue<double>(out _) => 64,
+                    JsonValueKind.True or JsonValueKind.False when v.TryGetValue<bool>(out _) => 64,
+                    _ => null,
+                };
             default:
                 return null;
         }
