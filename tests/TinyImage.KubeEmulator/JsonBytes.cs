@@ -82,6 +82,12 @@ internal static class JsonBytes
         }
     }
 
+    /// <summary>The node's JSON as a string, as <c>ToJsonString()</c> gives it, through the reused buffer.</summary>
+    public static string String(JsonNode node) => System.Text.Encoding.UTF8.GetString(Write(node).WrittenSpan);
+
+    /// <summary>The JSON <paramref name="write"/> writes, as a string, through the reused buffer.</summary>
+    public static string String(Action<Utf8JsonWriter> write) => System.Text.Encoding.UTF8.GetString(Write(write).WrittenSpan);
+
     /// <summary>The JSON <paramref name="write"/> writes, through the same reused writer (the bytes a node of that content gives).</summary>
     public static byte[] Of(Action<Utf8JsonWriter> write) => Write(write).WrittenSpan.ToArray();
 

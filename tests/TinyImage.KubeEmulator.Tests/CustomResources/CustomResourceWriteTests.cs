@@ -185,6 +185,25 @@ public sealed class CustomResourceWriteTests
         Assert.Equal("Thing.example.com \"d\" is invalid: spec: Invalid value: \"object\": more than 4 replicas need mode safe", messages[3]);
     }
 
+    [Fact]
+    public async Task A_Root_Rule_On_The_Name_Is_Kept_Per_Name_And_Spec_Whatever_Else_The_Objects_Share()
+    {
+        // A root rule observes metadata.name (and generateName) and the fields it names: the kept outcome's input holds
+        // exactly those, so objects alike but for their name, or their spec, each get their own outcome.
+        var kube = await KubeHttp.StartAsync();
+        await using var _ = kube;
+        var http = kube.CreateHttpClient();
+        var rules = new JsonArray(new JsonObject { ["rule"] = "self.metadata.name.startsWith('ok') || self.spec.mode == 'safe'", ["message"] = "name or mode" });
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, Crds.Thing(Schema(), rootExtra: new JsonObject { ["x-kubernetes-validations"] = rules }))).Code);
+        var codes = new List<int>();
+        foreach (var (name, mode) in new[] { ("ok-a", "fast"), ("no-a", "fast"), ("ok-b", "fast"), ("no-b", "safe"), ("no-c", "fast"), ("ok-c", "fast") })
+        {
+            codes.Add((await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject(name, new JsonObject { ["mode"] = mode }))).Code);
+        }
+
+        Assert.Equal([201, 422, 201, 201, 422, 201], codes);
+    }
+
     public static TheoryData<string, string> SchemaViolations() => new()
     {
         { """{"mode":"slow"}""", "spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"" },

@@ -695,42 +695,50 @@ internal sealed class CustomResourceSchema
     // name and generateName), in the object's order; otherwise the whole value.
     private static string CelInput(JsonNode node, bool isRoot, IReadOnlySet<string>? observed)
     {
+        // Written through the reused UTF-8 writer into one string (a key of the outcomes, compared, never parsed).
         if (node is not JsonObject o || (!isRoot && observed is null))
         {
-            return node.ToJsonString();
+            return JsonBytes.String(node);
         }
 
-        var b = new System.Text.StringBuilder("{");
-        foreach (var (key, child) in o)
+        return JsonBytes.String(w =>
         {
-            if (observed is not null && !observed.Contains(key))
+            w.WriteStartObject();
+            for (var i = 0; i < o.Count; i++)
             {
-                continue;
-            }
-
-            b.Append(JsonValue.Create(key).ToJsonString()).Append(':');
-            if (isRoot && key == "metadata" && child is JsonObject meta)
-            {
-                b.Append('{');
-                foreach (var field in new[] { "name", "generateName" })
+                var (key, child) = o.GetAt(i);
+                if (observed is not null && !observed.Contains(key))
                 {
-                    if (meta[field] is JsonValue v)
-                    {
-                        b.Append(field).Append(':').Append(v.ToJsonString()).Append(',');
-                    }
+                    continue;
                 }
 
-                b.Append('}');
-            }
-            else
-            {
-                b.Append(child?.ToJsonString() ?? "null");
+                w.WritePropertyName(key);
+                if (isRoot && key == "metadata" && child is JsonObject meta)
+                {
+                    w.WriteStartObject();
+                    foreach (var field in MetadataObserved)
+                    {
+                        if (meta[field] is JsonValue v)
+                        {
+                            w.WritePropertyName(field);
+                            v.WriteTo(w);
+                        }
+                    }
+
+                    w.WriteEndObject();
+                }
+                else if (child is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    child.WriteTo(w);
+                }
             }
 
-            b.Append(',');
-        }
-
-        return b.Append('}').ToString();
+            w.WriteEndObject();
+        });
     }
 
     // At the root, rules see metadata.name and metadata.generateName only. Of an object, only the fields the rule can
@@ -784,6 +792,8 @@ internal sealed class CustomResourceSchema
 
         return false;
     }
+
+    private static readonly string[] MetadataObserved = ["name", "generateName"];
 
     private static string Child(string path, string key) => path.Length == 0 ? key : path + "." + key;
 

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
@@ -135,13 +136,13 @@ internal static class LastWinsJson
                 else
                 {
                     // A large object: made now from what was gathered, filled the plain way from here on.
-                    spilled = new JsonObject(new ArraySegment<KeyValuePair<string, JsonNode?>>(stack, start, t_memberCount - start));
+                    spilled = Members.Object(stack, start, t_memberCount - start);
                     Release(stack, start);
                     spilled[key] = value;
                 }
             }
 
-            return spilled ?? new JsonObject(new ArraySegment<KeyValuePair<string, JsonNode?>>(stack, start, t_memberCount - start));
+            return spilled ?? Members.Object(stack, start, t_memberCount - start);
         }
         finally
         {
@@ -215,6 +216,69 @@ internal static class LastWinsJson
             Array.Clear(t_items!, 0, t_itemCount);
             t_itemCount = 0;
         }
+    }
+
+    /// <summary>
+    /// A run of the member stack handed to <see cref="JsonObject"/>'s constructor, which sizes the object by its count and
+    /// enumerates it once: one instance per thread, its own enumerator, so that nothing is boxed per object.
+    /// </summary>
+    private sealed class Members : ICollection<KeyValuePair<string, JsonNode?>>, IEnumerator<KeyValuePair<string, JsonNode?>>
+    {
+        [ThreadStatic]
+        private static Members? t_instance;
+
+        private KeyValuePair<string, JsonNode?>[] _stack = [];
+        private int _start;
+        private int _count;
+        private int _at;
+
+        public int Count => _count;
+
+        public bool IsReadOnly => true;
+
+        public KeyValuePair<string, JsonNode?> Current => _stack[_start + _at];
+
+        object IEnumerator.Current => Current;
+
+        public static JsonObject Object(KeyValuePair<string, JsonNode?>[] stack, int start, int count)
+        {
+            var run = t_instance ??= new Members();
+            (run._stack, run._start, run._count, run._at) = (stack, start, count, -1);
+            try
+            {
+                return new JsonObject(run);
+            }
+            finally
+            {
+                run._stack = [];
+            }
+        }
+
+        public IEnumerator<KeyValuePair<string, JsonNode?>> GetEnumerator()
+        {
+            _at = -1;
+            return this;
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public bool MoveNext() => ++_at < _count;
+
+        public void Reset() => _at = -1;
+
+        public void Dispose()
+        {
+        }
+
+        public bool Contains(KeyValuePair<string, JsonNode?> item) => throw new NotSupportedException();
+
+        public void CopyTo(KeyValuePair<string, JsonNode?>[] array, int arrayIndex) => Array.Copy(_stack, _start, array, arrayIndex, _count);
+
+        public void Add(KeyValuePair<string, JsonNode?> item) => throw new NotSupportedException();
+
+        public void Clear() => throw new NotSupportedException();
+
+        public bool Remove(KeyValuePair<string, JsonNode?> item) => throw new NotSupportedException();
     }
 
     /// <summary>The property name under the reader, as <see cref="Utf8JsonReader.GetString"/> gives it; a short ASCII one shared.</summary>
