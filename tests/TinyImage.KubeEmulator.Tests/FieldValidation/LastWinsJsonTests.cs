@@ -96,4 +96,20 @@ public sealed class LastWinsJsonTests
 
         Assert.Equal("""{"x":[{"y":1}],"z":{}}""", parsed.ToJsonString());
     }
+
+    [Fact]
+    public void A_String_Value_Seen_Before_Is_The_Same_String_And_Escaped_Long_Or_Non_Ascii_Ones_Read_As_Written()
+    {
+        var first = LastWinsJson.Parse("""{"image":"registry.example/shared-value-for-the-test:v1"}"""u8, duplicates: null)!;
+        var second = LastWinsJson.Parse("""{"other":["registry.example/shared-value-for-the-test:v1"]}"""u8, duplicates: null)!;
+        var escaped = LastWinsJson.Parse("""{"image":"registry.example\/shared-value-for-the-test:v1"}"""u8, duplicates: null)!;
+        var longValue = new string('v', 100);
+        var other = LastWinsJson.Parse(Encoding.UTF8.GetBytes($$"""{"long":"{{longValue}}","unicode":"Grüße","empty":""}"""), duplicates: null)!;
+
+        Assert.Same(first["image"]!.GetValue<string>(), second["other"]![0]!.GetValue<string>());
+        Assert.Equal("registry.example/shared-value-for-the-test:v1", escaped["image"]!.GetValue<string>());
+        Assert.Equal(longValue, other["long"]!.GetValue<string>());
+        Assert.Equal("Grüße", other["unicode"]!.GetValue<string>());
+        Assert.Equal("", other["empty"]!.GetValue<string>());
+    }
 }

@@ -20,6 +20,10 @@ internal static class LastWinsJson
     private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
     private static int _interned;
 
+    // String values likewise, in their own table (names stay shared when the values' table is full of unique names).
+    private static readonly ConcurrentDictionary<string, string> Values = new(StringComparer.Ordinal);
+    private static int _internedValues;
+
     // Members of objects (and items of arrays) being read on this thread, innermost last; beyond this many members an
     // object is made and filled one member at a time (the duplicate check on the stack is a linear scan).
     private const int MaxGatheredMembers = 32;
@@ -70,7 +74,7 @@ internal static class LastWinsJson
             case JsonTokenType.StartArray:
                 return ReadArray(ref reader, duplicates);
             case JsonTokenType.String:
-                return JsonValue.Create(reader.GetString());
+                return JsonValue.Create(Shared(ref reader, Values, ref _internedValues));
             case JsonTokenType.Number:
                 return JsonNode.Parse(reader.ValueSpan);
             case JsonTokenType.True:
@@ -282,7 +286,14 @@ internal static class LastWinsJson
     }
 
     /// <summary>The property name under the reader, as <see cref="Utf8JsonReader.GetString"/> gives it; a short ASCII one shared.</summary>
-    internal static string PropertyName(ref Utf8JsonReader reader)
+    internal static string PropertyName(ref Utf8JsonReader reader) => Shared(ref reader, Names, ref _interned);
+
+    /// <summary>
+    /// The string under the reader, as <see cref="Utf8JsonReader.GetString"/> gives it; a short unescaped ASCII one is taken
+    /// from (or added to, while it has room) <paramref name="table"/>, so that a value every body repeats (an image, a label,
+    /// "IfNotPresent") is one string however many objects hold it.
+    /// </summary>
+    private static string Shared(ref Utf8JsonReader reader, ConcurrentDictionary<string, string> table, ref int count)
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > MaxInternedLength)
         {
@@ -296,15 +307,15 @@ internal static class LastWinsJson
         }
 
         var name = chars[..written];
-        if (Names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var shared))
+        if (table.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var shared))
         {
             return shared;
         }
 
         var made = new string(name);
-        if (Volatile.Read(ref _interned) < MaxInterned && Names.TryAdd(made, made))
+        if (Volatile.Read(ref count) < MaxInterned && table.TryAdd(made, made))
         {
-            Interlocked.Increment(ref _interned);
+            Interlocked.Increment(ref count);
         }
 
         return made;
