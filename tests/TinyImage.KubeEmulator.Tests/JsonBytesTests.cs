@@ -74,4 +74,35 @@ public sealed class JsonBytesTests
         Assert.Equal("""{"before":"x","item":{"inner":[1,"two",{"three":3}]}}""", System.Text.Encoding.UTF8.GetString(outer));
         Assert.Equal("""{"a":1}""", System.Text.Encoding.UTF8.GetString(JsonBytes.Of(JsonNode.Parse("""{"a":1}""")!))); // the reused writer still works
     }
+
+    [Fact]
+    public void Writes_Nested_Deeper_Than_The_Pooled_Levels_Each_Give_Their_Own_Bytes_And_The_Buffers_Are_Reused_After()
+    {
+        // Each level writes its own text around the JSON of the level inside it, made while it is being written.
+        static byte[] Nested(int depth) => JsonBytes.Of(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("depth", depth);
+            if (depth < 6)
+            {
+                var inner = Nested(depth + 1);
+                w.WritePropertyName("inner");
+                w.WriteRawValue(inner, skipInputValidation: true);
+            }
+
+            w.WriteEndObject();
+        });
+
+        var expected = """{"depth":6}""";
+        for (var d = 5; d >= 0; d--)
+        {
+            expected = $$"""{"depth":{{d}},"inner":{{expected}}}""";
+        }
+
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(Nested(0)));
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(Nested(0)));
+        var big = new JsonObject { ["s"] = new string('x', 100_000) };
+        Assert.Equal(100_008, JsonBytes.Of(big).Length); // a buffer grows for a large node
+        Assert.Equal("""{"a":1}""", System.Text.Encoding.UTF8.GetString(JsonBytes.Of(JsonNode.Parse("""{"a":1}""")!)));
+    }
 }

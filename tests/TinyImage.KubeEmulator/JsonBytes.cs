@@ -10,14 +10,15 @@ namespace TinyImage.KubeEmulator;
 /// </summary>
 internal static class JsonBytes
 {
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    // One buffer and writer per nesting level and thread: a write can call back into this class (a list writing items
+    // whose JSON is made on demand), and that inner write gets the next level's buffer instead of its own new one.
+    private const int PooledLevels = 4;
 
     [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
+    private static Level?[]? t_levels;
 
     [ThreadStatic]
-    private static bool t_busy;
+    private static int t_depth;
 
     /// <summary>The node's JSON, as <c>Encoding.UTF8.GetBytes(node.ToJsonString())</c>.</summary>
     public static byte[] Of(JsonNode node) => Write(node).WrittenSpan.ToArray();
@@ -67,14 +68,25 @@ internal static class JsonBytes
                 return items;
             case JsonValue v when v.TryGetValue<JsonElement>(out var e):
                 return 6L * System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e).Length;
-            case JsonValue v when v.TryGetValue<string>(out var s):
-                return (6L * s.Length) + 2;
-            case JsonValue v when v.TryGetValue<long>(out _) || v.TryGetValue<int>(out _) || v.TryGetValue<double>(out _) || v.TryGetValue<bool>(out _):
-                return 64;
+            case JsonValue v:
+                // By kind first: asking a value of another type for a string (or a long for a bool) boxes the value.
+                return v.GetValueKind() switch
+                {
+                    JsonValueKind.String when v.TryGetValue<string>(out var s) => (6L * s.Length) + 2,
+                    JsonValueKind.Number when v.TryGetValue<long>(out _) || v.TryGetValue<int>(out _) || v.TryGetValue<double>(out _) => 64,
+                    JsonValueKind.True or JsonValueKind.False when v.TryGetValue<bool>(out _) => 64,
+                    _ => null,
+                };
             default:
                 return null;
         }
     }
+
+    /// <summary>The node's JSON as a string, as <c>ToJsonString()</c> gives it, through the reused buffer.</summary>
+    public static string String(JsonNode node) => System.Text.Encoding.UTF8.GetString(Write(node).WrittenSpan);
+
+    /// <summary>The JSON <paramref name="write"/> writes, as a string, through the reused buffer.</summary>
+    public static string String(Action<Utf8JsonWriter> write) => System.Text.Encoding.UTF8.GetString(Write(write).WrittenSpan);
 
     /// <summary>The JSON <paramref name="write"/> writes, through the same reused writer (the bytes a node of that content gives).</summary>
     public static byte[] Of(Action<Utf8JsonWriter> write) => Write(write).WrittenSpan.ToArray();
@@ -83,10 +95,10 @@ internal static class JsonBytes
 
     private static ArrayBufferWriter<byte> Write(Action<Utf8JsonWriter> write)
     {
-        if (t_busy)
+        // The buffer returned is read (copied or measured) by the caller before this level is used again on this thread.
+        var depth = t_depth;
+        if (depth >= PooledLevels)
         {
-            // Called from inside another write on this thread (a list writing items whose JSON is made on demand): the
-            // reused buffer is that write's, so this one gets its own.
             var own = new ArrayBufferWriter<byte>(4 * 1024);
             using var ownWriter = new Utf8JsonWriter(own);
             write(ownWriter);
@@ -94,21 +106,30 @@ internal static class JsonBytes
             return own;
         }
 
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer);
-        writer.Reset(buffer);
-        t_busy = true;
+        var levels = t_levels ??= new Level?[PooledLevels];
+        var level = levels[depth] ??= new Level();
+        level.Buffer.ResetWrittenCount();
+        level.Writer.Reset(level.Buffer);
+        t_depth = depth + 1;
         try
         {
-            write(writer);
-            writer.Flush();
+            write(level.Writer);
+            level.Writer.Flush();
         }
         finally
         {
-            t_busy = false;
+            t_depth = depth;
         }
 
-        return buffer;
+        return level.Buffer;
+    }
+
+    private sealed class Level
+    {
+        public Level() => Writer = new Utf8JsonWriter(Buffer);
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(16 * 1024);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }

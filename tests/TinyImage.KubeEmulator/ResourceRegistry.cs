@@ -39,7 +39,16 @@ public sealed class ResourceRegistry
     {
         lock (_gate)
         {
-            return _types.Find(t => t.Group == group && t.Version == version && t.Plural == plural);
+            // A loop, not List.Find: a lambda capturing the arguments is an allocation per call, and routing calls this per request.
+            foreach (var t in _types)
+            {
+                if (t.Group == group && t.Version == version && t.Plural == plural)
+                {
+                    return t;
+                }
+            }
+
+            return null;
         }
     }
 
@@ -48,7 +57,15 @@ public sealed class ResourceRegistry
     {
         lock (_gate)
         {
-            return _types.Find(t => t.Group == group && t.Plural == plural);
+            foreach (var t in _types)
+            {
+                if (t.Group == group && t.Plural == plural)
+                {
+                    return t;
+                }
+            }
+
+            return null;
         }
     }
 
@@ -57,7 +74,15 @@ public sealed class ResourceRegistry
     {
         lock (_gate)
         {
-            return _types.Find(t => t.ApiVersion == apiVersion && t.Kind == kind);
+            foreach (var t in _types)
+            {
+                if (t.ApiVersion == apiVersion && t.Kind == kind)
+                {
+                    return t;
+                }
+            }
+
+            return null;
         }
     }
 

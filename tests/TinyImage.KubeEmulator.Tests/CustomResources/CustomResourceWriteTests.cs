@@ -185,6 +185,25 @@ public sealed class CustomResourceWriteTests
         Assert.Equal("Thing.example.com \"d\" is invalid: spec: Invalid value: \"object\": more than 4 replicas need mode safe", messages[3]);
     }
 
+    [Fact]
+    public async Task A_Root_Rule_On_The_Name_Is_Kept_Per_Name_And_Spec_Whatever_Else_The_Objects_Share()
+    {
+        // A root rule observes metadata.name (and generateName) and the fields it names: the kept outcome's input holds
+        // exactly those, so objects alike but for their name, or their spec, each get their own outcome.
+        var kube = await KubeHttp.StartAsync();
+        await using var _ = kube;
+        var http = kube.CreateHttpClient();
+        var rules = new JsonArray(new JsonObject { ["rule"] = "self.metadata.name.startsWith('ok') || self.spec.mode == 'safe'", ["message"] = "name or mode" });
+        Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, Crds.Thing(Schema(), rootExtra: new JsonObject { ["x-kubernetes-validations"] = rules }))).Code);
+        var codes = new List<int>();
+        foreach (var (name, mode) in new[] { ("ok-a", "fast"), ("no-a", "fast"), ("ok-b", "fast"), ("no-b", "safe"), ("no-c", "fast"), ("ok-c", "fast") })
+        {
+            codes.Add((await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject(name, new JsonObject { ["mode"] = mode }))).Code);
+        }
+
+        Assert.Equal([201, 422, 201, 201, 422, 201], codes);
+    }
+
     public static TheoryData<string, string> SchemaViolations() => new()
     {
         { """{"mode":"slow"}""", "spec.mode: Unsupported value: \"slow\": supported values: \"fast\", \"safe\"" },
@@ -196,7 +215,29 @@ public sealed class CustomResourceWriteTests
         // RE2: `$` is the end of the text; .NET's `$` would also match before a final newline.
         { """{"word":"abc\n"}""", "spec.word: Invalid value: \"abc\\n\": spec.word in body should match '^[a-z]+$'" },
         { """{"tags":["a","b","c"]}""", "spec.tags: Too many: 3: must have at most 2 items" },
+        { """{"tags":["a",2]}""", "spec.tags[1]: Invalid value: 2: spec.tags[1] in body must be of type string: \"integer\"" },
+        { """{"nested":{"level":5}}""", "spec.nested.level: Invalid value: 5: spec.nested.level in body must be of type string: \"integer\"" },
     };
+
+    [Fact]
+    public async Task Every_Schema_Error_Of_A_Body_Is_Named_At_Its_Own_Path_In_Document_Order()
+    {
+        // The schema walk builds no paths until it finds an error; then it walks again naming each one.
+        var (kube, http) = await StartAsync();
+        await using var _ = kube;
+
+        var spec = JsonNode.Parse("""{"replicas":11,"tags":[1,"b"],"nested":{"level":true},"word":"ok"}""")!.AsObject();
+        var (code, body) = await http.PostJsonAsync(Crds.ThingsPath, Crds.ThingObject("a", spec));
+
+        Assert.Equal(422, code);
+        Assert.Equal(
+            [
+                "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10",
+                "spec.tags[0]: Invalid value: 1: spec.tags[0] in body must be of type string: \"integer\"",
+                "spec.nested.level: Invalid value: true: spec.nested.level in body must be of type string: \"boolean\"",
+            ],
+            Crds.Causes(body).Where(c => c.StartsWith("spec.", StringComparison.Ordinal)));
+    }
 
     [Theory]
     [MemberData(nameof(SchemaViolations))]

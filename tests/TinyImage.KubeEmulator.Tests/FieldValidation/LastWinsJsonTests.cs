@@ -51,4 +51,65 @@ public sealed class LastWinsJsonTests
         Assert.Equal("""{"spec":{"paused":false}}""", parsed.ToJsonString());
         Assert.Equal(["duplicate field \"paused\"", "duplicate field \"paused\"", "duplicate field \"spec\""], duplicates);
     }
+
+    [Fact]
+    public void A_Large_Object_Reads_Member_By_Member_With_Repeats_Before_And_After_Its_Thirty_Second_Member()
+    {
+        // Members are gathered on a stack up to 32 per object, then the object is filled one by one: both ways give the
+        // document's order, a repeat keeps its first place with its last value and is named where it occurs.
+        var members = Enumerable.Range(0, 40).Select(i => $"\"k{i}\":{{\"v\":[{i},\"s{i}\",{{\"n\":null}}]}}").ToList();
+        members.Insert(10, "\"k3\":\"early repeat\"");
+        members.Add("\"k5\":\"late repeat\"");
+        members.Add("\"k35\":\"late repeat of a late member\"");
+        var json = "{" + string.Join(",", members) + "}";
+        var duplicates = new List<string>();
+
+        var parsed = LastWinsJson.Parse(Encoding.UTF8.GetBytes(json), duplicates)!.AsObject();
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"k{i}"), parsed.Select(kv => kv.Key));
+        Assert.Equal("early repeat", (string)parsed["k3"]!);
+        Assert.Equal("late repeat", (string)parsed["k5"]!);
+        Assert.Equal("late repeat of a late member", (string)parsed["k35"]!);
+        Assert.Equal("""{"v":[39,"s39",{"n":null}]}""", parsed["k39"]!.ToJsonString());
+        Assert.Equal(["duplicate field \"k3\"", "duplicate field \"k5\"", "duplicate field \"k35\""], duplicates);
+    }
+
+    [Fact]
+    public void Nested_Objects_And_Arrays_Read_As_System_Text_Json_Reads_Them_And_Each_Node_Has_Its_Parent()
+    {
+        var json = """{"a":[[],[{}],[1,[2,[3,{"b":[{"c":{"d":[4,5,{"e":"f"}]}}]}]]],{"g":{}}],"h":{"i":{"j":[null,true,false,"x"]}},"k":[]}""";
+
+        var parsed = LastWinsJson.Parse(Encoding.UTF8.GetBytes(json), duplicates: null)!;
+
+        Assert.Equal(JsonNode.Parse(json)!.ToJsonString(), parsed.ToJsonString());
+        Assert.Same(parsed, parsed["a"]!.Parent);
+        Assert.Same(parsed["a"], parsed["a"]![2]!.Parent);
+        Assert.Same(parsed["h"]!["i"], parsed["h"]!["i"]!["j"]!.Parent);
+    }
+
+    [Fact]
+    public void A_Body_That_Fails_Halfway_Leaves_Nothing_Behind_For_The_Next_Body()
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => LastWinsJson.Parse("""{"a":{"b":[1,2,{"c":"d","""u8, duplicates: null));
+
+        var parsed = LastWinsJson.Parse("""{"x":[{"y":1}],"z":{}}"""u8, duplicates: null)!;
+
+        Assert.Equal("""{"x":[{"y":1}],"z":{}}""", parsed.ToJsonString());
+    }
+
+    [Fact]
+    public void A_String_Value_Seen_Before_Is_The_Same_String_And_Escaped_Long_Or_Non_Ascii_Ones_Read_As_Written()
+    {
+        var first = LastWinsJson.Parse("""{"image":"registry.example/shared-value-for-the-test:v1"}"""u8, duplicates: null)!;
+        var second = LastWinsJson.Parse("""{"other":["registry.example/shared-value-for-the-test:v1"]}"""u8, duplicates: null)!;
+        var escaped = LastWinsJson.Parse("""{"image":"registry.example\/shared-value-for-the-test:v1"}"""u8, duplicates: null)!;
+        var longValue = new string('v', 100);
+        var other = LastWinsJson.Parse(Encoding.UTF8.GetBytes($$"""{"long":"{{longValue}}","unicode":"Grüße","empty":""}"""), duplicates: null)!;
+
+        Assert.Same(first["image"]!.GetValue<string>(), second["other"]![0]!.GetValue<string>());
+        Assert.Equal("registry.example/shared-value-for-the-test:v1", escaped["image"]!.GetValue<string>());
+        Assert.Equal(longValue, other["long"]!.GetValue<string>());
+        Assert.Equal("Grüße", other["unicode"]!.GetValue<string>());
+        Assert.Equal("", other["empty"]!.GetValue<string>());
+    }
 }

@@ -161,6 +161,21 @@ public sealed class DeploymentUtilTableTests
         Assert.Equal("bcd", PodTemplateHash.SafeEncode("\u001b\u001c\u001d")); // rand.SafeEncodeString maps each rune modulo the alphabet
     }
 
+    [Fact]
+    public void The_Pod_Template_Hash_Of_A_Template_Is_The_Same_After_A_Larger_One_Was_Hashed_On_The_Thread()
+    {
+        // The canonical JSON is written into a buffer reused per thread: a longer one written before leaves nothing behind.
+        var small = Template("foo", "{\"app\":\"web\"}");
+        var first = PodTemplateHash.Compute(small, null);
+        var large = Template("foo", "{\"app\":\"web\",\"big\":\"" + new string('x', 20_000) + "\"}");
+
+        var largeHash = PodTemplateHash.Compute(large, null);
+
+        Assert.NotEqual(first, largeHash);
+        Assert.Equal(first, PodTemplateHash.Compute(small, null));
+        Assert.Equal(largeHash, PodTemplateHash.Compute((JsonObject)large.DeepClone(), null));
+    }
+
     private static JsonObject Template(string name, string labels) => new()
     {
         ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = JsonNode.Parse(labels) },

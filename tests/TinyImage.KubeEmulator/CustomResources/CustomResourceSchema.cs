@@ -362,19 +362,29 @@ internal sealed class CustomResourceSchema
     private static void Check(string path, JsonNode? value, SchemaNode schema, List<FieldError> errors, bool isRoot, JsonNode? old, bool statusOnly)
     {
         var before = errors.Count;
-        CheckNode(path, value, schema, errors, isRoot, old, statusOnly);
+
+        // First without building the paths (a string per node walked; errors are rare), then again with them when any error
+        // was found: CheckNode is a function of its arguments, so the second walk finds the same errors, now named.
+        CheckNode(null, value, schema, errors, isRoot, old, statusOnly);
+        if (errors.Count > before)
+        {
+            errors.RemoveRange(before, errors.Count - before);
+            CheckNode(path, value, schema, errors, isRoot, old, statusOnly);
+        }
+
         if (isRoot && old is not null && errors.Count > before && JsonNode.DeepEquals(value, old))
         {
             errors.RemoveRange(before, errors.Count - before);
         }
     }
 
-    private static void CheckNode(string path, JsonNode? value, SchemaNode schema, List<FieldError> errors, bool isRoot, JsonNode? old, bool statusOnly)
+    // path: null when the errors found will be dropped (Check's first walk), so that no child's path is built.
+    private static void CheckNode(string? path, JsonNode? value, SchemaNode schema, List<FieldError> errors, bool isRoot, JsonNode? old, bool statusOnly)
     {
         var type = schema.Type;
         var intOrString = schema.IntOrString;
-        var bodyPath = path.Length == 0 ? "body" : path;
-        var shown = path.Length == 0 ? "" : path;
+        var bodyPath = string.IsNullOrEmpty(path) ? "body" : path;
+        var shown = path ?? "";
         if (value is null)
         {
             if (!schema.Nullable && (type is not null || intOrString))
@@ -402,7 +412,7 @@ internal sealed class CustomResourceSchema
             return;
         }
 
-        if (schema.Enum is { } allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
+        if (schema.Enum is { } allowed && !AnyEqual(allowed, value))
         {
             errors.Add(FieldError.NotSupported(shown, value, allowed.Select(FieldError.Render)));
         }
@@ -468,7 +478,7 @@ internal sealed class CustomResourceSchema
                             continue;
                         }
 
-                        CheckNode(path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", item, itemSchema, errors, false, oldItem, false);
+                        CheckNode(path is null ? null : path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", item, itemSchema, errors, false, oldItem, false);
                     }
                 }
 
@@ -489,7 +499,7 @@ internal sealed class CustomResourceSchema
                 {
                     if (!o.ContainsKey(required))
                     {
-                        errors.Add(FieldError.Required(Child(path, required)));
+                        errors.Add(FieldError.Required(Child(path ?? "", required)));
                     }
                 }
 
@@ -519,7 +529,7 @@ internal sealed class CustomResourceSchema
                         continue;
                     }
 
-                    var childPath = schema.Properties?.ContainsKey(key) == true ? Child(path, key) : path + "[" + key + "]";
+                    var childPath = path is null ? null : schema.Properties?.ContainsKey(key) == true ? Child(path, key) : path + "[" + key + "]";
                     CheckNode(childPath, child, childSchema, errors, false, oldChild, false);
                 }
 
@@ -685,42 +695,50 @@ internal sealed class CustomResourceSchema
     // name and generateName), in the object's order; otherwise the whole value.
     private static string CelInput(JsonNode node, bool isRoot, IReadOnlySet<string>? observed)
     {
+        // Written through the reused UTF-8 writer into one string (a key of the outcomes, compared, never parsed).
         if (node is not JsonObject o || (!isRoot && observed is null))
         {
-            return node.ToJsonString();
+            return JsonBytes.String(node);
         }
 
-        var b = new System.Text.StringBuilder("{");
-        foreach (var (key, child) in o)
+        return JsonBytes.String(w =>
         {
-            if (observed is not null && !observed.Contains(key))
+            w.WriteStartObject();
+            for (var i = 0; i < o.Count; i++)
             {
-                continue;
-            }
-
-            b.Append(JsonValue.Create(key).ToJsonString()).Append(':');
-            if (isRoot && key == "metadata" && child is JsonObject meta)
-            {
-                b.Append('{');
-                foreach (var field in new[] { "name", "generateName" })
+                var (key, child) = o.GetAt(i);
+                if (observed is not null && !observed.Contains(key))
                 {
-                    if (meta[field] is JsonValue v)
-                    {
-                        b.Append(field).Append(':').Append(v.ToJsonString()).Append(',');
-                    }
+                    continue;
                 }
 
-                b.Append('}');
-            }
-            else
-            {
-                b.Append(child?.ToJsonString() ?? "null");
+                w.WritePropertyName(key);
+                if (isRoot && key == "metadata" && child is JsonObject meta)
+                {
+                    w.WriteStartObject();
+                    foreach (var field in MetadataObserved)
+                    {
+                        if (meta[field] is JsonValue v)
+                        {
+                            w.WritePropertyName(field);
+                            v.WriteTo(w);
+                        }
+                    }
+
+                    w.WriteEndObject();
+                }
+                else if (child is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    child.WriteTo(w);
+                }
             }
 
-            b.Append(',');
-        }
-
-        return b.Append('}').ToString();
+            w.WriteEndObject();
+        });
     }
 
     // At the root, rules see metadata.name and metadata.generateName only. Of an object, only the fields the rule can
@@ -761,6 +779,21 @@ internal sealed class CustomResourceSchema
 
         return self;
     }
+
+    private static bool AnyEqual(JsonArray allowed, JsonNode value)
+    {
+        for (var i = 0; i < allowed.Count; i++)
+        {
+            if (JsonNode.DeepEquals(allowed[i], value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] MetadataObserved = ["name", "generateName"];
 
     private static string Child(string path, string key) => path.Length == 0 ? key : path + "." + key;
 

@@ -13,6 +13,12 @@ internal static class PodTemplateHash
 {
     private const string Alphanums = "bcdfghjklmnpqrstvwxz2456789";
 
+    [ThreadStatic]
+    private static System.Buffers.ArrayBufferWriter<byte>? t_canonical;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public static string Compute(JsonObject template, int? collisionCount)
     {
         var hash = 2166136261u;
@@ -24,12 +30,13 @@ internal static class PodTemplateHash
             }
         }
 
-        var canonical = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(canonical))
-        {
-            WriteCanonical(writer, template);
-        }
-
+        // One buffer and writer per thread, reused: the canonical JSON is hashed and dropped.
+        var canonical = t_canonical ??= new System.Buffers.ArrayBufferWriter<byte>(4096);
+        var writer = t_writer ??= new Utf8JsonWriter(canonical);
+        canonical.ResetWrittenCount();
+        writer.Reset(canonical);
+        WriteCanonical(writer, template);
+        writer.Flush();
         Write(canonical.WrittenSpan);
         if (collisionCount is { } c)
         {
