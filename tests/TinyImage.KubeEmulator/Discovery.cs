@@ -83,15 +83,15 @@ internal static class Discovery
             }
 
             entry["storageVersionHash"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(t.ApiVersion + "/" + t.Kind)))[..11];
-            resources.Add(entry);
+            resources.Add((JsonNode)entry);
             if (t.HasStatus)
             {
-                resources.Add(Sub(t, "status", StatusVerbs));
+                resources.Add((JsonNode)Sub(t, "status", StatusVerbs));
             }
 
             foreach (var sub in t.ExtraSubresources)
             {
-                resources.Add(Sub(t, sub, ["get"]));
+                resources.Add((JsonNode)Sub(t, sub, ["get"]));
             }
         }
 

@@ -14,7 +14,8 @@ namespace TinyImage.KubeEmulator;
 /// optionally only for clients whose User-Agent contains TEXT.</item>
 /// <item><c>GET /_emulator/jobs/completions</c>: every Job the simulator completed or failed, with its time.</item>
 /// <item><c>GET /_emulator/runtime</c>: the emulator process's own runtime counters, cumulative since it started: time in the
-/// JIT compiler and methods compiled, bytes allocated, collections per generation and their total pause. A benchmark reads
+/// JIT compiler and methods compiled, bytes allocated, collections per generation and their total pause, and whether the process is
+/// NativeAOT (<c>nativeAot</c>; then nothing is JIT-compiled). A benchmark reads
 /// them before and after what it measures, so the emulator's one-time compilation and its allocation are named apart from
 /// its CPU per object.</item>
 /// </list>
@@ -79,6 +80,7 @@ internal static class EmulatorEndpoints
         }
 
         w.WriteEndArray();
+        w.WriteBoolean("nativeAot", !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported); // no JIT: 0 above
         w.WriteEndObject();
     }
 

@@ -218,7 +218,7 @@ public sealed class KubeletPod
 
         if (existing is null)
         {
-            conditions.Add(condition);
+            conditions.Add((JsonNode)condition);
         }
         else
         {

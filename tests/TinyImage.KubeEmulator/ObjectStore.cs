@@ -405,7 +405,7 @@ internal sealed partial class ObjectStore
                 var r = DeleteLocked(type, obj, options);
                 if (r.IsSuccess && r.Body["kind"]?.GetValue<string>() != "Status")
                 {
-                    items.Add(r.Body);
+                    items.Add((JsonNode)r.Body);
                 }
             }
 

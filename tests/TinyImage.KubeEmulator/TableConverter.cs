@@ -11,12 +11,12 @@ internal static class TableConverter
         var items = objectOrList["items"] is JsonArray list ? list.OfType<JsonObject>().ToList() : [objectOrList];
         var columns = new JsonArray
         {
-            Column("Name", "string", "name", "Name must be unique within a namespace.", 0),
+            (JsonNode)Column("Name", "string", "name", "Name must be unique within a namespace.", 0),
         };
         var printer = type.PrinterColumns.Count > 0 ? type.PrinterColumns : [new PrinterColumn("Age", "date", ".metadata.creationTimestamp")];
         foreach (var c in printer)
         {
-            columns.Add(Column(c.Name, c.Type, "", c.Description, c.Priority));
+            columns.Add((JsonNode)Column(c.Name, c.Type, "", c.Description, c.Priority));
         }
 
         var rows = new JsonArray();
@@ -46,7 +46,7 @@ internal static class TableConverter
                     break;
             }
 
-            rows.Add(row);
+            rows.Add((JsonNode)row);
         }
 
         var meta = new JsonObject();

@@ -134,14 +134,16 @@ internal sealed class KubeApi : IDisposable
             r.GetProperty("jitMilliseconds").GetDouble() / 1000,
             r.GetProperty("jitMethods").GetInt64(),
             r.GetProperty("allocatedBytes").GetInt64(),
-            r.GetProperty("gcPauseMilliseconds").GetDouble() / 1000);
+            r.GetProperty("gcPauseMilliseconds").GetDouble() / 1000,
+            r.TryGetProperty("nativeAot", out var aot) ? aot.GetBoolean() : null);
     }
 
     public void Dispose() => Http.Dispose();
 }
 
 /// <summary>The emulator's cumulative runtime counters at one moment; the difference of two is what happened between them.</summary>
-internal sealed record EmulatorRuntime(double JitSeconds, long JitMethods, long AllocatedBytes, double GcPauseSeconds)
+/// <param name="NativeAot">Whether the emulator is a NativeAOT binary (null from one built before it said so).</param>
+internal sealed record EmulatorRuntime(double JitSeconds, long JitMethods, long AllocatedBytes, double GcPauseSeconds, bool? NativeAot)
 {
     public static EmulatorRuntime? Between(EmulatorRuntime? before, EmulatorRuntime? after) =>
         before is null || after is null
@@ -150,5 +152,6 @@ internal sealed record EmulatorRuntime(double JitSeconds, long JitMethods, long 
                 after.JitSeconds - before.JitSeconds,
                 after.JitMethods - before.JitMethods,
                 after.AllocatedBytes - before.AllocatedBytes,
-                after.GcPauseSeconds - before.GcPauseSeconds);
+                after.GcPauseSeconds - before.GcPauseSeconds,
+                after.NativeAot);
 }

@@ -66,7 +66,7 @@ internal static class ScaleCommand
             }
         }
 
-        var json = new JsonObject { ["runs"] = runList, ["steady"] = steadyList, ["latency"] = latencyList, ["resyncSeconds"] = resync.TotalSeconds, ["steadySeconds"] = steadySeconds };
+        var json = new JsonObject { ["emulator"] = setup.EmulatorBinary, ["runs"] = runList, ["steady"] = steadyList, ["latency"] = latencyList, ["resyncSeconds"] = resync.TotalSeconds, ["steadySeconds"] = steadySeconds };
         ResultFile.Write(results, args.Optional("--name") ?? "scale", json, Markdown(json, builds.Select(b => b.Label).ToList(), sizes));
         return 0;
     }
@@ -149,6 +149,7 @@ internal static class ScaleCommand
                 ["operatorCpuSecondsSinceStart"] = Math.Round(op.CpuSeconds(), 2),
                 ["emulatorCpuSeconds"] = Math.Round(emuCpu, 2),
                 ["emulatorCpuMsPerObject"] = Math.Round(emuCpu * 1000 / n, 2),
+                ["emulatorKind"] = emuRuntime?.NativeAot switch { true => "NativeAOT", false => "JIT", null => null },
                 ["emulatorJitSeconds"] = emuRuntime is null ? null : Math.Round(emuRuntime.JitSeconds, 3),
                 ["emulatorJitMethods"] = emuRuntime?.JitMethods,
                 ["emulatorAllocatedMB"] = emuRuntime is null ? null : Math.Round(emuRuntime.AllocatedBytes / 1e6, 1),

@@ -227,7 +227,7 @@ internal sealed class AccessControl(ObjectStore store, ResourceRegistry registry
         {
             if (r.NonResourceUrls.Length > 0)
             {
-                nonResourceRules.Add(new JsonObject { ["verbs"] = Array(r.Verbs), ["nonResourceURLs"] = Array(r.NonResourceUrls) });
+                nonResourceRules.Add((JsonNode)new JsonObject { ["verbs"] = Array(r.Verbs), ["nonResourceURLs"] = Array(r.NonResourceUrls) });
             }
             else
             {
@@ -237,7 +237,7 @@ internal sealed class AccessControl(ObjectStore store, ResourceRegistry registry
                     rule["resourceNames"] = Array(r.ResourceNames);
                 }
 
-                resourceRules.Add(rule);
+                resourceRules.Add((JsonNode)rule);
             }
         }
 

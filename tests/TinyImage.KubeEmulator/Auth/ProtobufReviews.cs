@@ -77,7 +77,7 @@ internal static class ProtobufReviews
             switch (field, value)
             {
                 case (1, ReadOnlyMemory<byte> a):
-                    audiences.Add(Text(a));
+                    audiences.Add((JsonNode)Text(a));
                     break;
                 case (3, ReadOnlyMemory<byte> b):
                     spec["boundObjectRef"] = Message(b, (1, "kind"), (2, "apiVersion"), (3, "name"), (4, "uid"));

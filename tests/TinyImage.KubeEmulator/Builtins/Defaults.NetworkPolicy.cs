@@ -29,7 +29,7 @@ internal static partial class Defaults
             var types = new JsonArray("Ingress");
             if (spec["egress"] is JsonArray { Count: > 0 })
             {
-                types.Add("Egress");
+                types.Add((JsonNode)"Egress");
             }
 
             spec["policyTypes"] = types;

@@ -10,7 +10,7 @@ internal static class Invalid
         var causes = new JsonArray();
         foreach (var e in errors)
         {
-            causes.Add(new JsonObject { ["reason"] = e.Reason, ["message"] = e.Body, ["field"] = e.Field });
+            causes.Add((JsonNode)new JsonObject { ["reason"] = e.Reason, ["message"] = e.Body, ["field"] = e.Field });
         }
 
         var details = new JsonObject { ["name"] = name };

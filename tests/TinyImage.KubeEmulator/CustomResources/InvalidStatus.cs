@@ -10,7 +10,7 @@ internal static class InvalidStatus
         var causes = new JsonArray();
         foreach (var e in errors)
         {
-            causes.Add(new JsonObject { ["reason"] = e.Reason, ["message"] = e.Body, ["field"] = e.Field.Length == 0 ? "<nil>" : e.Field });
+            causes.Add((JsonNode)new JsonObject { ["reason"] = e.Reason, ["message"] = e.Body, ["field"] = e.Field.Length == 0 ? "<nil>" : e.Field });
         }
 
         var details = new JsonObject { ["name"] = name };

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json.Serialization;
 using k8s;
@@ -22,6 +23,7 @@ internal static class BuiltInFields
     public static Type? TypeOf(string apiVersion, string kind) => Kinds.Value.GetValueOrDefault((apiVersion, kind));
 
     /// <summary>The JSON properties of a model type and their types.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "KubernetesClient.Aot is a TrimmerRootAssembly of this project: its models keep every type, property, interface and attribute.")]
     public static IReadOnlyDictionary<string, Type> PropertiesOf(Type type) => Properties.GetOrAdd(type, static t =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Select(p => (Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name, p.PropertyType))
@@ -32,6 +34,7 @@ internal static class BuiltInFields
     /// <summary>What a property type is, for the walk: an object model, a map, a list, or a scalar (found by reflection once per type).</summary>
     public static (ShapeKind Kind, Type? Element) Shape(Type type) => Shapes.GetOrAdd(type, ShapeOf);
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "KubernetesClient.Aot is a TrimmerRootAssembly of this project: its models keep every type, property, interface and attribute.")]
     private static (ShapeKind Kind, Type? Element) ShapeOf(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
@@ -65,6 +68,7 @@ internal static class BuiltInFields
         return PropertiesOf(type).Count > 0 ? (ShapeKind.Object, type) : (ShapeKind.Any, null);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "KubernetesClient.Aot is a TrimmerRootAssembly of this project: its models keep every type, property, interface and attribute.")]
     private static Dictionary<(string, string), Type> Index()
     {
         var result = new Dictionary<(string, string), Type>();

@@ -215,7 +215,7 @@ internal sealed partial class DeploymentController
 
         RemoveCondition(status, (string)condition["type"]!);
         var conditions = status["conditions"] as JsonArray ?? [];
-        conditions.Add(condition);
+        conditions.Add((JsonNode)condition);
         status["conditions"] = conditions;
     }
 

@@ -232,7 +232,7 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
                 }
 
                 var refs = r["metadata"]!["ownerReferences"] as JsonArray ?? [];
-                refs.Add(ReplicaSetController.ControllerRef("apps/v1", "Deployment", d.Name, d.Uid));
+                refs.Add((JsonNode)ReplicaSetController.ControllerRef("apps/v1", "Deployment", d.Name, d.Uid));
                 r["metadata"]!["ownerReferences"] = refs;
             }, statusOnly: false);
             if (adopted.IsSuccess)

@@ -81,7 +81,7 @@ internal sealed class ReplicaSetController(ObjectStore store, ResourceRegistry r
                 }
 
                 var list = p["metadata"]!["ownerReferences"] as JsonArray ?? [];
-                list.Add(ControllerRef("apps/v1", "ReplicaSet", rs.Name, rs.Uid));
+                list.Add((JsonNode)ControllerRef("apps/v1", "ReplicaSet", rs.Name, rs.Uid));
                 p["metadata"]!["ownerReferences"] = list;
             }, statusOnly: false);
             if (adopted.IsSuccess)
