@@ -129,4 +129,48 @@ public sealed class ControllerStatusWriteTests
         Assert.Equal(404, result.Code);
         Assert.False(called);
     }
+
+    /// <summary>
+    /// The deployment controller's <c>UpdateStatus</c> (status and the revision annotation) is computed from the version it
+    /// read; when a client's annotation change comes between, the real server answers 409 Conflict (the resourceVersion sent is
+    /// no longer the stored one) and the client's annotation stays. Before, the emulator wrote the controller's older
+    /// annotations over it: a Deployment lost an annotation and the generation bump the client's next change should make
+    /// (CrudTests' Deployment generation test saw generation 3 for 4 when the controller's sync fell between its patches).
+    /// </summary>
+    [Fact]
+    public void A_Deployment_Status_Write_From_An_Older_Read_Is_A_Conflict_And_Keeps_The_Annotations_Written_Since()
+    {
+        var registry = new ResourceRegistry();
+        var store = new ObjectStore(registry, new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)), 100, 1) { RequireNamespaces = false };
+        var deployments = registry.Find("apps", "v1", "deployments")!;
+        Assert.Equal(201, store.Create(deployments, "default", JsonNode.Parse("""
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","namespace":"default"},
+             "spec":{"selector":{"matchLabels":{"app":"d"}},"template":{"metadata":{"labels":{"app":"d"}},
+             "spec":{"containers":[{"name":"app","image":"a:1"}]}}}}
+            """)!.AsObject()).Code);
+        var read = store.Peek(deployments, "default", "d")!; // what the controller's sync read
+        var uid = (string)read["metadata"]!["uid"]!;
+        var readVersion = (string)read["metadata"]!["resourceVersion"]!;
+
+        var annotated = store.Mutate(deployments, "default", "d", d => d["metadata"]!["annotations"] = new JsonObject { ["team"] = "a" }, statusOnly: false);
+        var stale = store.WriteStatusAndAnnotations(deployments, "default", "d", uid, readVersion,
+            new JsonObject { ["observedGeneration"] = 1 }, new JsonObject { ["deployment.kubernetes.io/revision"] = "1" });
+        var afterConflict = store.Peek(deployments, "default", "d")!;
+        var annotatedVersion = (string)annotated.ReadOnlyBody["metadata"]!["resourceVersion"]!;
+        var current = store.WriteStatusAndAnnotations(deployments, "default", "d", uid, annotatedVersion,
+            new JsonObject { ["observedGeneration"] = 2 }, new JsonObject { ["team"] = "a", ["deployment.kubernetes.io/revision"] = "1" });
+
+        Assert.Equal(200, annotated.Code);
+        Assert.Equal(2L, (long?)annotated.ReadOnlyBody["metadata"]!["generation"]);
+        Assert.Equal((409, "Conflict"), (stale.Code, stale.Reason));
+        Assert.Equal("a", (string?)afterConflict["metadata"]!["annotations"]!["team"]);
+        Assert.Null(afterConflict["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]);
+        Assert.Null(afterConflict["status"]?["observedGeneration"]);
+        Assert.Equal(annotatedVersion, (string?)afterConflict["metadata"]!["resourceVersion"]);
+        Assert.Equal(200, current.Code);
+        var written = current.ReadOnlyBody;
+        Assert.Equal(("a", "1"), ((string?)written["metadata"]!["annotations"]!["team"], (string?)written["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]));
+        Assert.Equal(2L, (long?)written["metadata"]!["generation"]); // a status write never bumps it
+        Assert.Equal(2L, JsonNumbers.Long(written["status"]!["observedGeneration"]));
+    }
 }

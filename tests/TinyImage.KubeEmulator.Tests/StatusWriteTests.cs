@@ -143,7 +143,7 @@ public sealed class StatusWriteTests
         var expected = (JsonObject)stored.DeepClone();
         expected["metadata"]!["annotations"] = annotations.DeepClone();
         expected["status"] = status.DeepClone();
-        var written = store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, annotations);
+        var written = store.WriteStatusAndAnnotations(deployments, "default", "web", uid, (string)stored["metadata"]!["resourceVersion"]!, status, annotations);
         var after = store.Peek(deployments, "default", "web")!;
         var rv = (string?)after["metadata"]!["resourceVersion"];
         expected["metadata"]!["resourceVersion"] = rv;
@@ -156,14 +156,14 @@ public sealed class StatusWriteTests
         status["replicas"] = 1;
 
         // The same status and annotations, or another uid: nothing is written.
-        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, annotations).ReadOnlyBody);
-        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", "another-uid", new JsonObject(), null).ReadOnlyBody);
+        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, rv!, status, annotations).ReadOnlyBody);
+        Assert.Same(after, store.WriteStatusAndAnnotations(deployments, "default", "web", "another-uid", rv!, new JsonObject(), null).ReadOnlyBody);
         Assert.Equal(rv, (string?)store.Peek(deployments, "default", "web")!["metadata"]!["resourceVersion"]);
 
         // No annotations: the field goes (not an empty map, not null).
-        Assert.Equal(200, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, status, null).Code);
+        Assert.Equal(200, store.WriteStatusAndAnnotations(deployments, "default", "web", uid, rv!, status, null).Code);
         Assert.False(store.Peek(deployments, "default", "web")!["metadata"]!.AsObject().ContainsKey("annotations"));
-        Assert.Equal(404, store.WriteStatusAndAnnotations(deployments, "default", "gone", uid, status, null).Code);
+        Assert.Equal(404, store.WriteStatusAndAnnotations(deployments, "default", "gone", uid, rv!, status, null).Code);
     }
 
     [Fact]

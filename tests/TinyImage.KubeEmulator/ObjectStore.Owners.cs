@@ -35,9 +35,12 @@ internal sealed partial class ObjectStore
     /// status strategy keeps spec and labels, so the deployment controller records its revision annotation this way): copies
     /// of <paramref name="status"/> and <paramref name="annotations"/> (null: none) take the places of the stored ones when the
     /// stored object's uid is <paramref name="uid"/>. The next object is the stored one's other fields, copied once (no whole
-    /// copy presented to edit first); nothing is copied or written when the two equal the stored ones.
+    /// copy presented to edit first); nothing is copied or written when the two equal the stored ones. As the real
+    /// <c>UpdateStatus</c> carries the resourceVersion the controller read, a write whose <paramref name="resourceVersion"/> is not
+    /// the stored one's is refused with 409 Conflict (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go
+    /// <c>Update</c>): annotations computed from an older read never replace a newer write's.
     /// </summary>
-    public ApiResult WriteStatusAndAnnotations(ResourceType type, string? ns, string name, string uid, JsonNode? status, JsonObject? annotations)
+    public ApiResult WriteStatusAndAnnotations(ResourceType type, string? ns, string name, string uid, string resourceVersion, JsonNode? status, JsonObject? annotations)
     {
         lock (_gate)
         {
@@ -49,6 +52,11 @@ internal sealed partial class ObjectStore
 
             static bool Same(JsonObject parent, string key, JsonNode? value) =>
                 value is null ? !parent.ContainsKey(key) : parent.TryGetPropertyValue(key, out var stored) && JsonNode.DeepEquals(stored, value);
+
+            if ((string?)existing["metadata"]?["uid"] == uid && (string?)existing["metadata"]?["resourceVersion"] != resourceVersion)
+            {
+                return ApiErrors.Conflict(type, name);
+            }
 
             if ((string?)existing["metadata"]?["uid"] != uid || existing["metadata"] is not JsonObject oldMeta
                 || (Same(existing, "status", status) && Same(oldMeta, "annotations", annotations)))

@@ -583,9 +583,18 @@ internal sealed partial class DeploymentController(ObjectStore store, ResourceRe
     private static string? ControllerUid(JsonObject obj) =>
         (obj["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(o => (bool?)o["controller"] == true)?["uid"]?.GetValue<string>();
 
-    /// <summary>Writes the working copy's status and annotations (the real controller's <c>UpdateStatus</c>).</summary>
-    private void Commit(DeploymentView d) =>
-        store.WriteStatusAndAnnotations(Deployments, d.Namespace, d.Name, d.Uid, d.StatusNode, d.Annotations);
+    /// <summary>
+    /// Writes the working copy's status and annotations (the real controller's <c>UpdateStatus</c>), conditioned on the
+    /// resourceVersion read. A conflict drops the write: the change that caused it has queued the Deployment again.
+    /// </summary>
+    private void Commit(DeploymentView d)
+    {
+        var written = store.WriteStatusAndAnnotations(Deployments, d.Namespace, d.Name, d.Uid, d.ResourceVersion, d.StatusNode, d.Annotations);
+        if (written.IsSuccess)
+        {
+            d.ResourceVersion = (string?)written.ReadOnlyBody["metadata"]?["resourceVersion"] ?? d.ResourceVersion;
+        }
+    }
 
     private static void SetOrRemove(JsonObject obj, string field, int value)
     {

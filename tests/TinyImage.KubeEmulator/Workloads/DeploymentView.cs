@@ -55,6 +55,12 @@ internal sealed class DeploymentView(JsonObject obj)
 
     public string Uid => (string)_read["metadata"]!["uid"]!;
 
+    /// <summary>
+    /// The resourceVersion a write is conditioned on: the one read, then that of the controller's own last write (a write
+    /// refused because another one came between leaves it, so every later write of this sync is refused too).
+    /// </summary>
+    public string ResourceVersion { get; set; } = (string?)obj["metadata"]?["resourceVersion"] ?? "";
+
     public long Generation => JsonNumbers.Long(_read["metadata"]?["generation"]) ?? 0;
 
     public bool Deleting => _read["metadata"]?["deletionTimestamp"] is not null;
