@@ -1243,7 +1243,6 @@ internal sealed partial class ObjectStore
         return null;
     }
 
-    /// <summary>Whether anything but metadata, kind, apiVersion (and status, for a type with the status subresource) differs; compared in place, without copies.</summary>
     /// <summary>
     /// A Deployment's generation also moves when its annotations change (other than through /status): they are copied to
     /// its ReplicaSets (pkg/registry/apps/deployment/strategy.go, PrepareForUpdate). Semantic equality: no annotations
@@ -1262,6 +1261,7 @@ internal sealed partial class ObjectStore
         return old is null ? next is not null : next is null || !JsonNode.DeepEquals(old, next);
     }
 
+    /// <summary>Whether anything but metadata, kind, apiVersion (and status, for a type with the status subresource) differs; compared in place, without copies.</summary>
     private static bool SpecChanged(ResourceType type, JsonObject before, JsonObject after)
     {
         bool Ignored(string key) => key is "metadata" or "kind" or "apiVersion" || (type.HasStatus && key == "status");
