@@ -119,7 +119,7 @@ public sealed class WatchHistoryCompactionTests
     }
 
     [Fact]
-    public void A_Version_Nobody_Wrote_Out_Keeps_Its_Tree_Compaction_Serializes_Nothing()
+    public void A_Version_Nobody_Wrote_Out_Is_Serialized_Once_At_Compaction_And_Reads_Back_The_Same()
     {
         var (store, configMaps) = Store(compactionLag: 1);
         Assert.Equal(201, store.Create(configMaps, "default", ConfigMap("a", "1", "web")).Code);
@@ -131,7 +131,8 @@ public sealed class WatchHistoryCompactionTests
         var events = Drain(sub!);
 
         Assert.Equal(2, events.Count);
-        Assert.False(events[0].ObjectCompacted); // replaced and old enough, but never serialized: still the tree
+        Assert.True(events[0].ObjectCompacted); // replaced, old enough, never written by anyone: serialized at compaction
+        Assert.False(events[1].ObjectCompacted); // the newest commit is still hot
         Assert.Equal("2", (string?)events[0].Object["data"]!["k"]);
         Assert.Equal("1", (string?)events[0].OldObject!["data"]!["k"]);
     }

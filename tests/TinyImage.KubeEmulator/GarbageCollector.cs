@@ -18,57 +18,57 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
     public bool Sweep()
     {
         var changed = false;
-        var all = store.AllObjects();
-        var byUid = new Dictionary<string, (ResourceType Type, JsonObject Object)>();
-        foreach (var (key, obj) in all)
+        // Each object's metadata alone (all the collector reads): a cold object's is parsed without the rest of it.
+        var all = store.AllMetadata();
+        var byUid = new Dictionary<string, (ResourceType Type, JsonObject Meta)>();
+        foreach (var (key, meta) in all)
         {
-            if (registry.FindAnyVersion(key.Group, key.Plural) is { } t && (string?)obj["metadata"]?["uid"] is { } uid)
+            if (registry.FindAnyVersion(key.Group, key.Plural) is { } t && (string?)meta["uid"] is { } uid)
             {
-                byUid[uid] = (t, obj);
+                byUid[uid] = (t, meta);
             }
         }
 
-        foreach (var (uid, (type, obj)) in byUid)
+        foreach (var (uid, (type, meta)) in byUid)
         {
-            var meta = obj["metadata"]!;
             if (meta["deletionTimestamp"] is null)
             {
                 continue;
             }
 
             var finalizers = (meta["finalizers"] as JsonArray ?? []).Select(f => (string?)f).ToList();
-            var dependents = byUid.Values.Where(d => OwnerUids(d.Object).Contains(uid)).ToList();
+            var dependents = byUid.Values.Where(d => OwnerUids(d.Meta).Contains(uid)).ToList();
             if (type.Group.Length == 0 && type.Plural == "namespaces")
             {
                 changed |= FinishNamespace((string)meta["name"]!, byUid.Values);
             }
             else if (finalizers.Contains("foregroundDeletion"))
             {
-                foreach (var d in dependents.Where(d => d.Object["metadata"]?["deletionTimestamp"] is null))
+                foreach (var d in dependents.Where(d => d.Meta["deletionTimestamp"] is null))
                 {
                     changed |= DeleteDependentOfDeletingOwner(d, byUid);
                 }
 
                 // Only dependents whose reference to this owner blocks owner deletion hold it (blockingDependents).
-                if (!dependents.Any(d => BlocksOwner(d.Object, uid)))
+                if (!dependents.Any(d => BlocksOwner(d.Meta, uid)))
                 {
-                    changed |= RemoveFinalizer(type, obj, "foregroundDeletion");
+                    changed |= RemoveFinalizer(type, meta, "foregroundDeletion");
                 }
             }
             else if (finalizers.Contains("orphan"))
             {
                 foreach (var d in dependents)
                 {
-                    changed |= DropOwnerReferences(d.Type, d.Object, [uid]);
+                    changed |= DropOwnerReferences(d.Type, d.Meta, [uid]);
                 }
 
-                changed |= RemoveFinalizer(type, obj, "orphan");
+                changed |= RemoveFinalizer(type, meta, "orphan");
             }
         }
 
-        foreach (var (type, obj) in byUid.Values)
+        foreach (var (type, meta) in byUid.Values)
         {
-            var owners = OwnerUids(obj);
+            var owners = OwnerUids(meta);
             if (owners.Count == 0)
             {
                 continue;
@@ -77,27 +77,27 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
             var missing = owners.Where(o => !byUid.ContainsKey(o)).ToList();
             if (missing.Count == owners.Count)
             {
-                if (obj["metadata"]?["deletionTimestamp"] is null)
+                if (meta["deletionTimestamp"] is null)
                 {
-                    changed |= Delete(type, obj, Background);
+                    changed |= Delete(type, meta, Background);
                 }
             }
             else if (missing.Count > 0)
             {
-                changed |= DropOwnerReferences(type, obj, missing);
+                changed |= DropOwnerReferences(type, meta, missing);
             }
         }
 
         return changed;
     }
 
-    private bool FinishNamespace(string ns, IEnumerable<(ResourceType Type, JsonObject Object)> all)
+    private bool FinishNamespace(string ns, IEnumerable<(ResourceType Type, JsonObject Meta)> all)
     {
         var changed = false;
-        var content = all.Where(o => o.Type.Namespaced && (string?)o.Object["metadata"]?["namespace"] == ns).ToList();
-        foreach (var (type, obj) in content.Where(c => c.Object["metadata"]?["deletionTimestamp"] is null))
+        var content = all.Where(o => o.Type.Namespaced && (string?)o.Meta["namespace"] == ns).ToList();
+        foreach (var (type, meta) in content.Where(c => c.Meta["deletionTimestamp"] is null))
         {
-            changed |= Delete(type, obj, Background);
+            changed |= Delete(type, meta, Background);
         }
 
         if (content.Count == 0)
@@ -108,9 +108,12 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
         return changed;
     }
 
-    private bool Delete(ResourceType type, JsonObject obj, DeleteOptions options)
+    /// <param name="type">The resource.</param>
+    /// <param name="meta">The object's metadata.</param>
+    /// <param name="options">The deletion's options.</param>
+    private bool Delete(ResourceType type, JsonObject meta, DeleteOptions options)
     {
-        var r = store.Delete(type, (string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!, options);
+        var r = store.Delete(type, (string?)meta["namespace"], (string)meta["name"]!, options);
         if (r.IsSuccess)
         {
             Deleted++;
@@ -119,9 +122,9 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
         return r.IsSuccess;
     }
 
-    private bool RemoveFinalizer(ResourceType type, JsonObject obj, string finalizer)
+    private bool RemoveFinalizer(ResourceType type, JsonObject meta, string finalizer)
     {
-        var r = store.Mutate(type, (string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!, o =>
+        var r = store.Mutate(type, (string?)meta["namespace"], (string)meta["name"]!, o =>
         {
             if (o["metadata"]?["finalizers"] is JsonArray list)
             {
@@ -131,9 +134,9 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
         return r.IsSuccess;
     }
 
-    private bool DropOwnerReferences(ResourceType type, JsonObject obj, IReadOnlyCollection<string> uids)
+    private bool DropOwnerReferences(ResourceType type, JsonObject meta, IReadOnlyCollection<string> uids)
     {
-        var r = store.Mutate(type, (string?)obj["metadata"]?["namespace"], (string)obj["metadata"]!["name"]!, o =>
+        var r = store.Mutate(type, (string?)meta["namespace"], (string)meta["name"]!, o =>
         {
             if (o["metadata"]?["ownerReferences"] is JsonArray refs)
             {
@@ -157,30 +160,30 @@ internal sealed class GarbageCollector(ObjectStore store, ResourceRegistry regis
     /// it is deleted, in the foreground when it has dependents of its own, else by its own finalizers (orphan,
     /// foregroundDeletion) or in the background.
     /// </summary>
-    private bool DeleteDependentOfDeletingOwner((ResourceType Type, JsonObject Object) d, Dictionary<string, (ResourceType Type, JsonObject Object)> byUid)
+    private bool DeleteDependentOfDeletingOwner((ResourceType Type, JsonObject Meta) d, Dictionary<string, (ResourceType Type, JsonObject Meta)> byUid)
     {
-        var owners = OwnerUids(d.Object);
-        var notSolid = owners.Where(o => !byUid.TryGetValue(o, out var owner) || IsDeletingDependents(owner.Object)).ToList();
+        var owners = OwnerUids(d.Meta);
+        var notSolid = owners.Where(o => !byUid.TryGetValue(o, out var owner) || IsDeletingDependents(owner.Meta)).ToList();
         if (notSolid.Count < owners.Count)
         {
-            return DropOwnerReferences(d.Type, d.Object, notSolid);
+            return DropOwnerReferences(d.Type, d.Meta, notSolid);
         }
 
-        var uid = (string?)d.Object["metadata"]?["uid"];
-        var hasDependents = uid is not null && byUid.Values.Any(o => OwnerUids(o.Object).Contains(uid));
-        var own = (d.Object["metadata"]?["finalizers"] as JsonArray ?? []).Select(f => (string?)f).ToList();
+        var uid = (string?)d.Meta["uid"];
+        var hasDependents = uid is not null && byUid.Values.Any(o => OwnerUids(o.Meta).Contains(uid));
+        var own = (d.Meta["finalizers"] as JsonArray ?? []).Select(f => (string?)f).ToList();
         var policy = hasDependents || own.Contains("foregroundDeletion") ? "Foreground" : own.Contains("orphan") ? "Orphan" : "Background";
-        return Delete(d.Type, d.Object, new DeleteOptions(policy));
+        return Delete(d.Type, d.Meta, new DeleteOptions(policy));
     }
 
-    private static bool IsDeletingDependents(JsonObject obj) =>
-        obj["metadata"]?["deletionTimestamp"] is not null
-        && obj["metadata"]?["finalizers"] is JsonArray list && list.Any(f => (string?)f == "foregroundDeletion");
+    private static bool IsDeletingDependents(JsonObject meta) =>
+        meta["deletionTimestamp"] is not null
+        && meta["finalizers"] is JsonArray list && list.Any(f => (string?)f == "foregroundDeletion");
 
-    private static bool BlocksOwner(JsonObject dependent, string ownerUid) =>
-        dependent["metadata"]?["ownerReferences"] is JsonArray refs
+    private static bool BlocksOwner(JsonObject dependentMeta, string ownerUid) =>
+        dependentMeta["ownerReferences"] is JsonArray refs
         && refs.Any(r => (string?)r?["uid"] == ownerUid && (bool?)r?["blockOwnerDeletion"] == true);
 
-    private static List<string> OwnerUids(JsonObject obj) =>
-        obj["metadata"]?["ownerReferences"] is JsonArray refs ? [.. refs.Select(r => (string?)r?["uid"]).OfType<string>()] : [];
+    private static List<string> OwnerUids(JsonObject meta) =>
+        meta["ownerReferences"] is JsonArray refs ? [.. refs.Select(r => (string?)r?["uid"]).OfType<string>()] : [];
 }

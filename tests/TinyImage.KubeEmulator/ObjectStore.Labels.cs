@@ -16,7 +16,7 @@ internal sealed partial class ObjectStore
     private readonly Dictionary<(string, string), Dictionary<string, LabelIndex>> _labelIndexes = [];
 
     /// <summary>The (key, object) pairs a list must look at, in key order: an index's candidates, or the whole bucket.</summary>
-    private IEnumerable<KeyValuePair<string, JsonObject>> Candidates(ResourceType type, LabelSelector labels)
+    private IEnumerable<KeyValuePair<string, StoredEvent>> Candidates(ResourceType type, LabelSelector labels)
     {
         var bucket = Bucket(type);
         if (labels.Equalities.Count == 0 || bucket.Count < LabelIndexThreshold)
@@ -34,10 +34,10 @@ internal sealed partial class ObjectStore
             }
         }
 
-        return best!.Select(key => new KeyValuePair<string, JsonObject>(key, bucket[key]));
+        return best!.Select(key => new KeyValuePair<string, StoredEvent>(key, bucket[key]));
     }
 
-    private LabelIndex LabelIndexLocked((string, string) storageKey, SortedDictionary<string, JsonObject> bucket, string labelKey)
+    private LabelIndex LabelIndexLocked((string, string) storageKey, SortedDictionary<string, StoredEvent> bucket, string labelKey)
     {
         if (!_labelIndexes.TryGetValue(storageKey, out var byKey))
         {
@@ -47,9 +47,10 @@ internal sealed partial class ObjectStore
         if (!byKey.TryGetValue(labelKey, out var index))
         {
             byKey[labelKey] = index = new LabelIndex(labelKey);
-            foreach (var (key, obj) in bucket)
+            // Built once per (resource, label key): each object's labels are read, from its JSON when it is cold.
+            foreach (var (key, commit) in bucket)
             {
-                index.Set(key, obj);
+                index.Set(key, commit.LiveObject is { } live ? live : commit.Metadata() is { } meta ? new JsonObject { ["metadata"] = meta } : null);
             }
         }
 

@@ -12,21 +12,27 @@ internal sealed partial class ObjectStore
     internal static readonly (string Group, string Plural) PodsKeyOf = ("", "pods");
     private readonly Dictionary<(string, string), OwnerIndex> _owners = new() { [ReplicaSetsKeyOf] = new(), [PodsKeyOf] = new() };
 
-    /// <summary>The stored ReplicaSets or Pods (<paramref name="storageKey"/>) whose controller has <paramref name="controllerUid"/>. Read-only.</summary>
+    /// <summary>
+    /// The stored ReplicaSets or Pods (<paramref name="storageKey"/>) whose controller has <paramref name="controllerUid"/>.
+    /// Read-only (a cold one is a tree parsed for this call).
+    /// </summary>
     public IReadOnlyList<JsonObject> Controlled((string Group, string Plural) storageKey, string controllerUid)
     {
         lock (_gate)
         {
-            return _owners[storageKey].ByController.TryGetValue(controllerUid, out var set) ? [.. set.Values] : [];
+            return _owners[storageKey].ByController.TryGetValue(controllerUid, out var set) ? [.. set.Values.Select(c => c.Object)] : [];
         }
     }
 
-    /// <summary>The stored ReplicaSets or Pods of a namespace that have no controller (candidates for adoption). Read-only.</summary>
+    /// <summary>
+    /// The stored ReplicaSets or Pods of a namespace that have no controller (candidates for adoption). Read-only (a cold one
+    /// is a tree parsed for this call).
+    /// </summary>
     public IReadOnlyList<JsonObject> Orphans((string Group, string Plural) storageKey, string ns)
     {
         lock (_gate)
         {
-            return _owners[storageKey].Orphans.TryGetValue(ns, out var set) ? [.. set.Values] : [];
+            return _owners[storageKey].Orphans.TryGetValue(ns, out var set) ? [.. set.Values.Select(c => c.Object)] : [];
         }
     }
 
@@ -130,7 +136,7 @@ internal sealed partial class ObjectStore
         }
     }
 
-    private void IndexLocked((string, string) storageKey, string key, JsonObject committed, bool deleted)
+    private void IndexLocked((string, string) storageKey, string key, StoredEvent commit, JsonObject committed, bool deleted)
     {
         if (!_owners.TryGetValue(storageKey, out var index))
         {
@@ -154,19 +160,19 @@ internal sealed partial class ObjectStore
         var setKey = uid ?? ns;
         if (!sets.TryGetValue(setKey, out var set))
         {
-            set = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+            set = new Dictionary<string, StoredEvent>(StringComparer.Ordinal);
             sets[setKey] = set;
         }
 
-        set[key] = committed;
+        set[key] = commit;
         index.OwnerOf[key] = (uid, ns);
     }
 
     private sealed class OwnerIndex
     {
-        public Dictionary<string, Dictionary<string, JsonObject>> ByController { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<string, StoredEvent>> ByController { get; } = new(StringComparer.Ordinal);
 
-        public Dictionary<string, Dictionary<string, JsonObject>> Orphans { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<string, StoredEvent>> Orphans { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, (string? Uid, string Namespace)> OwnerOf { get; } = new(StringComparer.Ordinal);
     }

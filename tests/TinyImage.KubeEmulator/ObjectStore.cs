@@ -10,12 +10,13 @@ namespace TinyImage.KubeEmulator;
 /// The emulator's etcd and registry logic in one place: objects per group/resource keyed by namespace/name,
 /// one global resourceVersion counter, a bounded event history for watch resumption, and the write
 /// semantics of the real API server (generation, status subresource, finalizers, conflicts).
-/// Stored objects are never mutated after commit; everything handed out is a copy.
+/// Stored objects are never mutated after commit; everything handed out is a copy. Each stored object is held as its
+/// commit (<see cref="StoredEvent"/>): a live tree while it is new, its JSON once it is cold (<see cref="StoredEvent.Compact"/>).
 /// </summary>
 internal sealed partial class ObjectStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<(string, string), SortedDictionary<string, JsonObject>> _data = [];
+    private readonly Dictionary<(string, string), SortedDictionary<string, StoredEvent>> _data = [];
     private readonly LinkedList<StoredEvent> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
     private readonly Channel<StoredEvent> _changes = Channel.CreateUnbounded<StoredEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,9 +28,6 @@ internal sealed partial class ObjectStore
     private readonly HashSet<string> _uids = new(StringComparer.Ordinal);
     private long _compactedRv;
     private int _historyCapacity;
-
-    // The commit event of each stored object (by reference): its JSON, serialized once, answers reads and watches.
-    private readonly Dictionary<JsonObject, StoredEvent> _commitOf = new(ReferenceEqualityComparer.Instance);
 
     // The oldest history event not yet compacted, and the newest resourceVersion compacted (StoredEvent.Compact).
     private LinkedListNode<StoredEvent>? _compactCursor;
@@ -53,8 +51,9 @@ internal sealed partial class ObjectStore
     public bool RequireNamespaces { get; init; } = true;
 
     /// <summary>
-    /// How many newer events an event of the watch history waits before its replaced versions are kept as JSON only
-    /// (<see cref="StoredEvent.Compact"/>): long enough for the watches and controllers to have read it as a tree.
+    /// How many newer events an event of the watch history waits before the versions it holds (the stored one too, when it
+    /// was not replaced since) are kept as JSON only (<see cref="StoredEvent.Compact"/>): long enough for the watches and
+    /// controllers to have read it as a tree.
     /// </summary>
     internal int HistoryCompactionLag { get; set; } = 2048;
 
@@ -80,15 +79,14 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return Find(type, ns, name) is not { } obj ? ApiErrors.NotFound(type, name)
-                : _commitOf.TryGetValue(obj, out var commit) ? new ApiResult(200, type, commit)
-                : new ApiResult(200, type, obj);
+            return FindCommit(type, ns, name) is { } commit ? new ApiResult(200, type, commit) : ApiErrors.NotFound(type, name);
         }
     }
 
     /// <summary>
     /// The stored object for a controller that only reads it: the committed object itself when it is served as stored
-    /// (read-only: committed objects are never mutated), else a presented copy; null when there is none.
+    /// (read-only: committed objects are never mutated; a cold one is a tree parsed for this read), else a presented copy;
+    /// null when there is none.
     /// </summary>
     internal JsonObject? Peek(ResourceType type, string? ns, string name)
     {
@@ -108,30 +106,30 @@ internal sealed partial class ObjectStore
                 return ApiErrors.BadRequest("continue key is not valid: illegal base64 data");
             }
 
-            var items = new List<JsonObject>();
-            var commits = new List<StoredEvent?>();
+            var commits = new List<StoredEvent>();
             string? next = null;
             var remaining = 0;
-            foreach (var (key, obj) in Candidates(type, labels))
+            var selects = !labels.MatchesEverything || !fields.MatchesEverything;
+            foreach (var (key, commit) in Candidates(type, labels))
             {
                 if (startAfter is not null && string.CompareOrdinal(key, startAfter) <= 0)
                 {
                     continue;
                 }
 
-                if ((ns is not null && !InNamespace(key, ns)) || !labels.Matches(obj) || !fields.Matches(obj))
+                // The object is read (parsed, when it is cold) only for a selector to test.
+                if ((ns is not null && !InNamespace(key, ns)) || (selects && commit.Object is var obj && (!labels.Matches(obj) || !fields.Matches(obj))))
                 {
                     continue;
                 }
 
-                if (limit is > 0 && items.Count >= limit)
+                if (limit is > 0 && commits.Count >= limit)
                 {
                     remaining++;
                     continue;
                 }
 
-                items.Add(obj);
-                commits.Add(_commitOf.GetValueOrDefault(obj));
+                commits.Add(commit);
                 next = key;
             }
 
@@ -151,7 +149,7 @@ internal sealed partial class ObjectStore
                     ["kind"] = type.ListKind,
                     ["apiVersion"] = type.ApiVersion,
                     ["metadata"] = meta.DeepClone(),
-                    ["items"] = new JsonArray([.. items.Select(o => (JsonNode)Present(type, o))]),
+                    ["items"] = new JsonArray([.. commits.Select(c => (JsonNode)Present(type, c.Object))]),
                 },
                 writer =>
                 {
@@ -161,18 +159,10 @@ internal sealed partial class ObjectStore
                     writer.WritePropertyName("metadata");
                     meta.WriteTo(writer);
                     writer.WriteStartArray("items");
-                    for (var i = 0; i < items.Count; i++)
+                    foreach (var commit in commits)
                     {
                         // Each item's JSON is its commit's, serialized once for every read and watch of it.
-                        if (commits[i] is { } commit)
-                        {
-                            writer.WriteRawValue(commit.PresentedJson(type), skipInputValidation: true);
-                        }
-                        else
-                        {
-                            var o = items[i];
-                            (PresentsAsStored(type, o) ? o : Present(type, o)).WriteTo(writer);
-                        }
+                        writer.WriteRawValue(commit.PresentedJson(type), skipInputValidation: true);
                     }
 
                     writer.WriteEndArray();
@@ -189,20 +179,37 @@ internal sealed partial class ObjectStore
     {
         lock (_gate)
         {
-            return _data.TryGetValue((group, plural), out var bucket) ? [.. bucket.Values.Where(where).Select(o => (JsonObject)o.DeepClone())] : [];
+            // A cold object's tree is parsed for this call, so it is already a copy of the caller's own.
+            return _data.TryGetValue((group, plural), out var bucket)
+                ? [.. bucket.Values.Select(c => (Commit: c, Object: c.Object)).Where(o => where(o.Object))
+                    .Select(o => ReferenceEquals(o.Object, o.Commit.LiveObject) ? (JsonObject)o.Object.DeepClone() : o.Object)]
+                : [];
         }
     }
 
     /// <summary>
-    /// Every stored object with its storage key, for the garbage collector. Read-only: these are the committed objects
-    /// themselves (never mutated after commit), not copies; a sweep every few seconds over thousands of objects would
-    /// otherwise spend most of its time copying them.
+    /// The metadata of every stored object with its storage key, for the garbage collector (which reads nothing else).
+    /// Read-only: a hot object's is the committed node itself (never mutated after commit), a cold one's is parsed from its
+    /// JSON's metadata member alone; a sweep every few seconds over thousands of objects would otherwise spend most of its
+    /// time copying or parsing them whole.
     /// </summary>
-    public IReadOnlyList<((string Group, string Plural) Key, JsonObject Object)> AllObjects()
+    public IReadOnlyList<((string Group, string Plural) Key, JsonObject Metadata)> AllMetadata()
     {
         lock (_gate)
         {
-            return [.. _data.SelectMany(kv => kv.Value.Values.Select(o => (kv.Key, o)))];
+            var all = new List<((string, string), JsonObject)>();
+            foreach (var (storageKey, bucket) in _data)
+            {
+                foreach (var commit in bucket.Values)
+                {
+                    if (commit.Metadata() is { } meta)
+                    {
+                        all.Add((storageKey, meta));
+                    }
+                }
+            }
+
+            return all;
         }
     }
 
@@ -398,7 +405,9 @@ internal sealed partial class ObjectStore
         {
             var items = new JsonArray();
             var targets = Bucket(type).Values
-                .Where(o => (ns is null || (string?)o["metadata"]?["namespace"] == ns) && labels.Matches(o) && fields.Matches(o))
+                .Where(c => ns is null || c.Namespace == ns)
+                .Select(c => c.Object)
+                .Where(o => labels.Matches(o) && fields.Matches(o))
                 .ToList();
             foreach (var obj in targets)
             {
@@ -476,9 +485,9 @@ internal sealed partial class ObjectStore
                 return;
             }
 
-            foreach (var obj in bucket.Values.ToList())
+            foreach (var (key, commit) in bucket.ToList())
             {
-                CommitLocked((group, plural), KeyOf(obj), obj, null, StoredEvent.Deleted);
+                CommitLocked((group, plural), key, commit.Object, null, StoredEvent.Deleted);
             }
 
             _data.Remove((group, plural));
@@ -496,7 +505,7 @@ internal sealed partial class ObjectStore
                 return false;
             }
 
-            if (_data.Values.Any(b => b.Values.Any(o => (string?)o["metadata"]?["namespace"] == name)))
+            if (_data.Values.Any(b => b.Values.Any(c => c.Namespace == name)))
             {
                 return false;
             }
@@ -520,13 +529,11 @@ internal sealed partial class ObjectStore
             var sub = new WatchSubscription(type.StorageKey, ns);
             if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0" || sendInitialEvents)
             {
-                foreach (var obj in Bucket(type).Values)
+                foreach (var commit in Bucket(type).Values)
                 {
-                    if (ns is null || (string?)obj["metadata"]?["namespace"] == ns)
+                    if (ns is null || commit.Namespace == ns)
                     {
-                        sub.Offer(_commitOf.TryGetValue(obj, out var commit)
-                            ? new StoredEvent(commit.Rv, StoredEvent.Added, commit)
-                            : new StoredEvent(ParseRv(obj), type.StorageKey, StoredEvent.Added, obj, null));
+                        sub.Offer(new StoredEvent(commit.Rv, StoredEvent.Added, commit));
                     }
                 }
 
@@ -606,9 +613,17 @@ internal sealed partial class ObjectStore
         {
             foreach (var e in _history)
             {
+                // Not yet compacted: compacted as it leaves (a stored version it holds would otherwise stay a tree).
+                if (e.Rv > _compactedThroughRv)
+                {
+                    e.Compact();
+                }
+
                 e.ForgetOldCommit();
             }
 
+            _compactedThroughRv = Math.Max(_compactedThroughRv, _rv);
+            _compactCursor = null;
             _history.Clear();
             _compactedRv = _rv;
         }
@@ -672,7 +687,7 @@ internal sealed partial class ObjectStore
             {
                 name = prefix + RandomSuffix();
             }
-            while (Find(type, ns, name) is not null);
+            while (FindCommit(type, ns, name) is not null);
             meta["name"] = name;
         }
 
@@ -701,7 +716,7 @@ internal sealed partial class ObjectStore
             return badRbac;
         }
 
-        if (Find(type, ns, name) is not null)
+        if (FindCommit(type, ns, name) is not null)
         {
             return ApiErrors.AlreadyExists(type, name);
         }
@@ -1032,29 +1047,32 @@ internal sealed partial class ObjectStore
         committed["metadata"]!["resourceVersion"] = Rv(_rv);
         if (!_data.TryGetValue(storageKey, out var bucket))
         {
-            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            bucket = new SortedDictionary<string, StoredEvent>(StringComparer.Ordinal);
             _data[storageKey] = bucket;
         }
 
-        StoredEvent? replaced = null;
-        if (bucket.TryGetValue(key, out var previous) && _commitOf.Remove(previous, out var previousCommit))
+        var deleted = eventType == StoredEvent.Deleted;
+        var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
+        if (bucket.TryGetValue(key, out var replaced) && old is not null)
         {
-            replaced = previousCommit;
+            // The old object is the version stored until now (every caller passes the tree it read of it, or null): its JSON,
+            // once written, is the event's old object's.
+            e.Replacing(replaced);
         }
 
-        if (eventType == StoredEvent.Deleted)
+        if (deleted)
         {
             bucket.Remove(key);
         }
         else
         {
-            bucket[key] = committed;
+            bucket[key] = e;
         }
 
-        IndexLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
+        IndexLocked(storageKey, key, e, committed, deleted);
         if ((string?)committed["metadata"]?["uid"] is { } committedUid)
         {
-            if (eventType == StoredEvent.Deleted)
+            if (deleted)
             {
                 _uids.Remove(committedUid);
             }
@@ -1064,32 +1082,8 @@ internal sealed partial class ObjectStore
             }
         }
 
-        IndexLabelsLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
-        IndexClusterIpLocked(storageKey, key, committed, eventType == StoredEvent.Deleted);
-        var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
-        if (eventType == StoredEvent.Deleted)
-        {
-            e.Replaced = true;
-        }
-        else
-        {
-            _commitOf[committed] = e;
-        }
-
-        if (replaced is not null)
-        {
-            if (old is not null && ReferenceEquals(old, previous))
-            {
-                e.Replacing(replaced);
-            }
-
-            replaced.Replaced = true;
-            if (replaced.Rv <= _compactedThroughRv && replaced.Rv > _compactedRv)
-            {
-                replaced.Compact(objectReplaced: true);
-            }
-        }
-
+        IndexLabelsLocked(storageKey, key, committed, deleted);
+        IndexClusterIpLocked(storageKey, key, committed, deleted);
         _lastCommitted = e;
         var node = _history.AddLast(e);
         TrimHistoryLocked();
@@ -1118,6 +1112,19 @@ internal sealed partial class ObjectStore
     {
         while (_history.Count > _historyCapacity && _history.First is { } first)
         {
+            if (first.Value.Rv > _compactedThroughRv)
+            {
+                // Leaving before its compaction's turn (a history shorter than the lag): compacted now, or a stored version
+                // it holds would stay a tree.
+                first.Value.Compact();
+                _compactedThroughRv = first.Value.Rv;
+            }
+
+            if (ReferenceEquals(_compactCursor, first))
+            {
+                _compactCursor = first.Next;
+            }
+
             _compactedRv = first.Value.Rv;
             first.Value.ForgetOldCommit();
             _history.RemoveFirst();
@@ -1126,7 +1133,8 @@ internal sealed partial class ObjectStore
 
     /// <summary>
     /// Compacts the history events that are <see cref="HistoryCompactionLag"/> events behind the newest
-    /// (<paramref name="newest"/>, just added, or null when nothing was): their replaced versions are kept as JSON only.
+    /// (<paramref name="newest"/>, just added, or null when nothing was): the versions they hold, replaced or still stored,
+    /// are kept as JSON only.
     /// </summary>
     private void CompactHistoryLocked(LinkedListNode<StoredEvent>? newest)
     {
@@ -1139,20 +1147,24 @@ internal sealed partial class ObjectStore
         _compactCursor ??= newest is { List: not null } ? newest : null;
         while (_compactCursor is { } cursor && _rv - cursor.Value.Rv >= HistoryCompactionLag)
         {
-            cursor.Value.Compact(objectReplaced: cursor.Value.Replaced);
+            cursor.Value.Compact();
             _compactedThroughRv = cursor.Value.Rv;
             _compactCursor = cursor.Next;
         }
     }
 
-    private SortedDictionary<string, JsonObject> Bucket(ResourceType type) =>
+    private SortedDictionary<string, StoredEvent> Bucket(ResourceType type) =>
         _data.TryGetValue(type.StorageKey, out var b) ? b : [];
 
-    private JsonObject? Find(ResourceType type, string? ns, string name) =>
-        Bucket(type).TryGetValue(Key(type.Namespaced ? ns : null, name), out var o) ? o : null;
+    /// <summary>The commit of the stored object, or null.</summary>
+    private StoredEvent? FindCommit(ResourceType type, string? ns, string name) =>
+        Bucket(type).TryGetValue(Key(type.Namespaced ? ns : null, name), out var c) ? c : null;
+
+    /// <summary>The stored object (read-only): the committed tree, or when it is cold a tree parsed for this caller.</summary>
+    private JsonObject? Find(ResourceType type, string? ns, string name) => FindCommit(type, ns, name)?.Object;
 
     private JsonObject? FindNamespace(string ns) =>
-        _data.TryGetValue(("", "namespaces"), out var b) && b.TryGetValue(Key(null, ns), out var o) ? o : null;
+        _data.TryGetValue(("", "namespaces"), out var b) && b.TryGetValue(Key(null, ns), out var c) ? c.Object : null;
 
     private static string Key(string? ns, string name) => (ns ?? "") + "/" + name;
 
@@ -1318,7 +1330,7 @@ internal sealed partial class ObjectStore
         return Builtins.NameRules.Validate(type, name);
     }
 
-    private IEnumerable<JsonObject> ServicesLocked() => _data.TryGetValue(("", "services"), out var b) ? b.Values : [];
+    private IEnumerable<JsonObject> ServicesLocked() => _data.TryGetValue(("", "services"), out var b) ? b.Values.Select(c => c.Object) : [];
 
     /// <summary>A generateName suffix (names.SimpleNameGenerator: 5 characters of utilrand's alphabet), from the seeded source; called under the lock.</summary>
     private string RandomSuffix()
@@ -1339,9 +1351,6 @@ internal sealed partial class ObjectStore
     internal string Timestamp() => _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Rv(long rv) => rv.ToString(CultureInfo.InvariantCulture);
-
-    private static long ParseRv(JsonObject obj) =>
-        long.TryParse((string?)obj["metadata"]?["resourceVersion"], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0;
 
     private static string EncodeContinue(string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes(key));
 

@@ -1,13 +1,15 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace TinyImage.KubeEmulator;
 
 /// <summary>
-/// One committed change: the object after it (never mutated again), and before it for MODIFIED.
-/// The watch history keeps thousands of these; once an event is old enough that every watch and controller has read it,
-/// the store compacts it (<see cref="Compact"/>): each version that is no longer the stored object is kept as its
-/// serialized JSON instead of a live tree, and read back from those bytes by whoever still asks (a watch resuming from an
-/// old resourceVersion). The content is the same either way.
+/// One committed change: the object after it (never mutated again), and before it for MODIFIED. The store keeps the commit
+/// of each stored object (its current version), and the watch history keeps thousands of these. Once an event is old
+/// enough that every watch and controller has read it, the store compacts it (<see cref="Compact"/>): each version it holds,
+/// the current one included, is kept as its serialized JSON instead of a live tree, and read back from those bytes by
+/// whoever still asks (a get, a write, a watch resuming from an old resourceVersion), each reader getting a tree of its own.
+/// The content is the same either way.
 /// </summary>
 internal sealed class StoredEvent
 {
@@ -40,9 +42,16 @@ internal sealed class StoredEvent
     /// commit's serialized JSON, so every watch that replays the object writes the bytes the commit's watches wrote.
     /// </summary>
     public StoredEvent(long rv, string type, StoredEvent commit)
-        : this(rv, commit.StorageKey, type, commit.Object, null)
     {
+        Rv = rv;
+        StorageKey = commit.StorageKey;
+        Type = type;
+        Namespace = commit.Namespace;
+
+        // Under the store's lock, as compaction: the commit's tree while it has one, else its JSON (nothing is parsed here).
         _presented = commit._presented;
+        _object = commit._object;
+        _objectJson = _object is null ? commit._objectJson : null;
     }
 
     public long Rv { get; }
@@ -54,17 +63,56 @@ internal sealed class StoredEvent
     /// <summary>The object's namespace (read once, at the commit).</summary>
     public string? Namespace { get; }
 
-    /// <summary>The object after the change: the live tree, or after compaction a tree read back from its JSON.</summary>
-    public JsonObject Object => Volatile.Read(ref _object) ?? Parse(_objectJson!);
+    /// <summary>
+    /// The object after the change: the live tree (read-only: never change it), or after compaction a new tree read back
+    /// from its JSON, the caller's own (every read parses again; nothing the store holds refers to it).
+    /// </summary>
+    public JsonObject Object => Volatile.Read(ref _object) ?? Parse(Volatile.Read(ref _objectJson)!);
 
     /// <summary>The object before a MODIFIED change, as <see cref="Object"/>.</summary>
     public JsonObject? OldObject => Volatile.Read(ref _oldObject) ?? (Volatile.Read(ref _oldObjectJson) is { } json ? Parse(json) : null);
 
-    /// <summary>Whether <see cref="Object"/> is no longer the stored object (a later change replaced it, or this one deleted it); set under the store's lock.</summary>
-    internal bool Replaced { get; set; }
-
-    /// <summary>Whether <see cref="Object"/> is held as JSON only (the event was compacted after its object was replaced).</summary>
+    /// <summary>Whether <see cref="Object"/> is held as JSON only (the event was compacted).</summary>
     internal bool ObjectCompacted => Volatile.Read(ref _object) is null;
+
+    /// <summary>The live tree of <see cref="Object"/> (read-only), or null once compacted.</summary>
+    internal JsonObject? LiveObject => Volatile.Read(ref _object);
+
+    /// <summary>
+    /// The object's <c>metadata</c> for a reader that needs nothing else (the garbage collector's sweep over every stored
+    /// object): the live tree's own node (read-only), or after compaction parsed from the JSON's <c>metadata</c> member alone,
+    /// without building a tree of the rest. Null when the object has no metadata object.
+    /// </summary>
+    internal JsonObject? Metadata()
+    {
+        if (Volatile.Read(ref _object) is { } live)
+        {
+            return live["metadata"] as JsonObject;
+        }
+
+        var json = Volatile.Read(ref _objectJson)!;
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            if (isMetadata)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                return JsonNode.Parse(json.AsSpan(start, (int)reader.BytesConsumed - start)) as JsonObject;
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// <see cref="Object"/> as the API of <paramref name="type"/> serves it, serialized once: every watch of that API
@@ -85,24 +133,23 @@ internal sealed class StoredEvent
     }
 
     /// <summary>
-    /// Drops the live trees this event keeps of versions that are no longer stored: the old object (it was replaced by this
-    /// change), and the object when <paramref name="objectReplaced"/> (a later change replaced it, or this one deleted it).
-    /// Each is kept as its JSON. Called under the store's lock; readers on other threads see either the tree or the bytes.
+    /// Drops the live trees this event keeps: the old object (it was replaced by this change) and the object, whether a later
+    /// change replaced it or it is still the stored version. Each is kept as its JSON: the bytes a watch or an answer already
+    /// wrote of the version as stored when there are some (the old object's are its commit's), else serialized now, once.
+    /// Called under the store's lock; readers on other threads see either the tree or the bytes.
     /// </summary>
-    internal void Compact(bool objectReplaced)
+    internal void Compact()
     {
-        // Only JSON that was already written is kept (the bytes a watch or an answer wrote of the version as stored):
-        // compacting never serializes anything, and a version nobody wrote out keeps its tree.
-        if (_oldObject is not null && _oldCommit?.StoredJson() is { } oldJson)
+        if (_oldObject is { } old)
         {
-            Volatile.Write(ref _oldObjectJson, oldJson);
+            Volatile.Write(ref _oldObjectJson, _oldCommit?.StoredJson() ?? JsonBytes.Of(old));
             Volatile.Write(ref _oldObject, null);
         }
 
         _oldCommit = null;
-        if (objectReplaced && _object is not null && StoredJson() is { } json)
+        if (_object is { } obj)
         {
-            Volatile.Write(ref _objectJson, json);
+            Volatile.Write(ref _objectJson, StoredJson() ?? JsonBytes.Of(obj));
             Volatile.Write(ref _object, null);
         }
     }

@@ -6,10 +6,11 @@ namespace TinyImage.KubeEmulator;
 internal sealed partial class ObjectStore
 {
     /// <summary>
-    /// The committed objects of the given resources, in storage order. A commit stores a new instance, so two calls
-    /// return the same references exactly when nothing changed: the authorizer recompiles only then.
+    /// The commits of the stored objects of the given resources, in storage order. A commit is a new instance, so two calls
+    /// return the same references exactly when nothing changed (whether the objects are hot or cold): the authorizer reads
+    /// the objects and recompiles only then.
     /// </summary>
-    internal void Stored(ReadOnlySpan<(string Group, string Plural)> keys, List<JsonObject> into)
+    internal void Stored(ReadOnlySpan<(string Group, string Plural)> keys, List<StoredEvent> into)
     {
         lock (_gate)
         {
@@ -26,7 +27,7 @@ internal sealed partial class ObjectStore
         }
     }
 
-    /// <summary>The committed object at a key, or null (a reference, not a copy: read only).</summary>
+    /// <summary>The committed object at a key, or null (a reference, not a copy, or a tree parsed for this call when it is cold: read only).</summary>
     internal JsonObject? StoredObject(ResourceType type, string? ns, string name)
     {
         lock (_gate)
@@ -36,5 +37,8 @@ internal sealed partial class ObjectStore
     }
 
     /// <summary>The marker <see cref="Stored"/> puts after each resource's objects.</summary>
-    internal static JsonObject StoredSeparator { get; } = [];
+    internal static StoredEvent StoredSeparator { get; } = new(0, ("", ""), "SEPARATOR", [], null);
+
+    /// <summary>The marker in the objects read from <see cref="Stored"/>'s commits.</summary>
+    internal static JsonObject StoredObjectSeparator { get; } = [];
 }

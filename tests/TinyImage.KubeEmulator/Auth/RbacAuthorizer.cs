@@ -13,6 +13,7 @@ internal sealed class RbacAuthorizer(ObjectStore store)
     private static readonly (string, string)[] Keys = [(Group, "roles"), (Group, "clusterroles"), (Group, "rolebindings"), (Group, "clusterrolebindings")];
     private readonly Lock _gate = new();
     private RbacPolicy _policy = RbacPolicy.Empty;
+    private List<StoredEvent> _source = [];
     private long _checkedAt = -1;
 
     /// <summary>The policy as stored now.</summary>
@@ -28,13 +29,17 @@ internal sealed class RbacAuthorizer(ObjectStore store)
             }
         }
 
-        var stored = new List<JsonObject>(64);
+        var stored = new List<StoredEvent>(64);
         store.Stored(Keys, stored);
         lock (_gate)
         {
-            if (!Same(stored, _policy.Source))
+            if (!Same(stored, _source))
             {
-                _policy = RbacPolicy.Compile(stored, static o => ReferenceEquals(o, ObjectStore.StoredSeparator));
+                // Read (parsed, for cold objects) only when a commit changed.
+                _policy = RbacPolicy.Compile(
+                    [.. stored.Select(c => ReferenceEquals(c, ObjectStore.StoredSeparator) ? ObjectStore.StoredObjectSeparator : c.Object)],
+                    static o => ReferenceEquals(o, ObjectStore.StoredObjectSeparator));
+                _source = stored;
             }
 
             _checkedAt = rv;
@@ -45,7 +50,7 @@ internal sealed class RbacAuthorizer(ObjectStore store)
     public (bool Allowed, string Reason) Authorize(UserInfo user, RequestAttributes attributes) =>
         user.IsPrivileged ? (true, "") : Current().Authorize(user, attributes);
 
-    private static bool Same(List<JsonObject> a, List<JsonObject> b)
+    private static bool Same(List<StoredEvent> a, List<StoredEvent> b)
     {
         if (a.Count != b.Count)
         {
