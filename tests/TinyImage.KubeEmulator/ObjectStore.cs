@@ -29,6 +29,11 @@ internal sealed partial class ObjectStore
     private long _compactedRv;
     private int _historyCapacity;
 
+    private static readonly (string, string) NamespacesKey = ("", "namespaces");
+
+    // The tree parsed of each cold namespace, by storage key, with the commit it was parsed from (FindNamespace).
+    private readonly Dictionary<string, (StoredEvent Commit, JsonObject Tree)> _namespaceTrees = new(StringComparer.Ordinal);
+
     // The oldest history event not yet compacted, and the newest resourceVersion compacted (StoredEvent.Compact).
     private LinkedListNode<StoredEvent>? _compactCursor;
     private long _compactedThroughRv;
@@ -107,6 +112,7 @@ internal sealed partial class ObjectStore
             }
 
             var commits = new List<StoredEvent>();
+            var read = new List<JsonObject?>();
             string? next = null;
             var remaining = 0;
             var selects = !labels.MatchesEverything || !fields.MatchesEverything;
@@ -118,7 +124,8 @@ internal sealed partial class ObjectStore
                 }
 
                 // The object is read (parsed, when it is cold) only for a selector to test.
-                if ((ns is not null && !InNamespace(key, ns)) || (selects && commit.Object is var obj && (!labels.Matches(obj) || !fields.Matches(obj))))
+                var obj = selects && (ns is null || InNamespace(key, ns)) ? commit.Object : null;
+                if ((ns is not null && !InNamespace(key, ns)) || (obj is not null && (!labels.Matches(obj) || !fields.Matches(obj))))
                 {
                     continue;
                 }
@@ -130,6 +137,7 @@ internal sealed partial class ObjectStore
                 }
 
                 commits.Add(commit);
+                read.Add(obj);
                 next = key;
             }
 
@@ -149,7 +157,7 @@ internal sealed partial class ObjectStore
                     ["kind"] = type.ListKind,
                     ["apiVersion"] = type.ApiVersion,
                     ["metadata"] = meta.DeepClone(),
-                    ["items"] = new JsonArray([.. commits.Select(c => (JsonNode)Present(type, c.Object))]),
+                    ["items"] = new JsonArray([.. commits.Select((c, i) => (JsonNode)Present(type, read[i] ?? c.Object))]),
                 },
                 writer =>
                 {
@@ -159,10 +167,11 @@ internal sealed partial class ObjectStore
                     writer.WritePropertyName("metadata");
                     meta.WriteTo(writer);
                     writer.WriteStartArray("items");
-                    foreach (var commit in commits)
+                    for (var i = 0; i < commits.Count; i++)
                     {
-                        // Each item's JSON is its commit's, serialized once for every read and watch of it.
-                        writer.WriteRawValue(commit.PresentedJson(type), skipInputValidation: true);
+                        // Each item's JSON is its commit's, serialized once for every read and watch of it (from the tree the
+                        // selector read, when it parsed a cold one).
+                        writer.WriteRawValue(commits[i].PresentedJson(type, read[i]), skipInputValidation: true);
                     }
 
                     writer.WriteEndArray();
@@ -1053,6 +1062,11 @@ internal sealed partial class ObjectStore
 
         var deleted = eventType == StoredEvent.Deleted;
         var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
+        if (storageKey == NamespacesKey)
+        {
+            _namespaceTrees.Remove(key);
+        }
+
         if (bucket.TryGetValue(key, out var replaced) && old is not null)
         {
             // The old object is the version stored until now (every caller passes the tree it read of it, or null): its JSON,
@@ -1163,8 +1177,33 @@ internal sealed partial class ObjectStore
     /// <summary>The stored object (read-only): the committed tree, or when it is cold a tree parsed for this caller.</summary>
     private JsonObject? Find(ResourceType type, string? ns, string name) => FindCommit(type, ns, name)?.Object;
 
-    private JsonObject? FindNamespace(string ns) =>
-        _data.TryGetValue(("", "namespaces"), out var b) && b.TryGetValue(Key(null, ns), out var c) ? c.Object : null;
+    /// <summary>
+    /// The stored namespace (read-only). Every create in a namespace reads it (whether it is terminating, its pod-security
+    /// labels), so a cold one is parsed once per commit and that tree kept beside it (<see cref="_namespaceTrees"/>), not
+    /// once per create.
+    /// </summary>
+    private JsonObject? FindNamespace(string ns)
+    {
+        var key = Key(null, ns);
+        if (!_data.TryGetValue(NamespacesKey, out var b) || !b.TryGetValue(key, out var commit))
+        {
+            return null;
+        }
+
+        if (commit.LiveObject is { } live)
+        {
+            return live;
+        }
+
+        if (_namespaceTrees.TryGetValue(key, out var parsed) && ReferenceEquals(parsed.Commit, commit))
+        {
+            return parsed.Tree;
+        }
+
+        var tree = commit.Object;
+        _namespaceTrees[key] = (commit, tree);
+        return tree;
+    }
 
     private static string Key(string? ns, string name) => (ns ?? "") + "/" + name;
 

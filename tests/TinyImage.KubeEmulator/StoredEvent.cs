@@ -118,16 +118,25 @@ internal sealed class StoredEvent
     /// <see cref="Object"/> as the API of <paramref name="type"/> serves it, serialized once: every watch of that API
     /// writes the same bytes (the committed object is never mutated, so they never go stale).
     /// </summary>
-    public byte[] PresentedJson(ResourceType type)
+    public byte[] PresentedJson(ResourceType type) => PresentedJson(type, null);
+
+    /// <summary>
+    /// <see cref="PresentedJson(ResourceType)"/>, for a caller that already holds a tree of <see cref="Object"/> (parsed for
+    /// this reader from the compacted JSON, <paramref name="read"/>): when the JSON is not kept yet, it is made from that tree
+    /// instead of parsing the object again.
+    /// </summary>
+    public byte[] PresentedJson(ResourceType type, JsonObject? read)
     {
         if (Volatile.Read(ref _presented) is { } cached && ReferenceEquals(cached.Type, type))
         {
             return cached.Json;
         }
 
-        var obj = Object;
+        var obj = read ?? Object;
         var asStored = ObjectStore.PresentsAsStored(type, obj);
-        var json = JsonBytes.Of(asStored ? obj : ObjectStore.Present(type, obj));
+
+        // As stored, a compacted object's JSON is the answer itself (it is what serializing the tree gives): not written again.
+        var json = asStored ? Volatile.Read(ref _objectJson) ?? JsonBytes.Of(obj) : JsonBytes.Of(ObjectStore.Present(type, obj));
         Volatile.Write(ref _presented, new Presented(type, json, asStored));
         return json;
     }
