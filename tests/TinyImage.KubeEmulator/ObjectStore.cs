@@ -58,9 +58,11 @@ internal sealed partial class ObjectStore
     /// <summary>
     /// How many newer events an event of the watch history waits before the versions it holds (the stored one too, when it
     /// was not replaced since) are kept as JSON only (<see cref="StoredEvent.Compact"/>): long enough for the watches and
-    /// controllers to have read it as a tree.
+    /// controllers to have read it as a tree, and for the writes that follow a commit closely (a controller's status after
+    /// its create) to find a tree. 512 measured best at 1,000 TinyImages (BENCHMARKS.md, the eleventh round: emustore):
+    /// shorter ones parse the objects still being written, longer ones keep more trees for the collector to mark.
     /// </summary>
-    internal int HistoryCompactionLag { get; set; } = 2048;
+    internal int HistoryCompactionLag { get; set; } = 512;
 
     /// <summary>A stand-in for an admission plugin the emulator does not carry (see <see cref="ApiServerEmulator.RefusePodCreates"/>).</summary>
     internal Func<JsonObject, string?>? PodAdmissionStandIn { get; set; }
