@@ -103,9 +103,14 @@ internal sealed class StoredEvent
             reader.Read();
             if (isMetadata)
             {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return null;
+                }
+
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
-                return JsonNode.Parse(json.AsSpan(start, (int)reader.BytesConsumed - start)) as JsonObject;
+                return Parse(json.AsSpan(start, (int)reader.BytesConsumed - start));
             }
 
             reader.Skip();
@@ -172,7 +177,13 @@ internal sealed class StoredEvent
     /// <summary>The stored object's own JSON when it was already written (compacted, or presented as stored), else null.</summary>
     private byte[]? StoredJson() => Volatile.Read(ref _objectJson) ?? (Volatile.Read(ref _presented) is { AsStored: true } presented ? presented.Json : null);
 
-    private static JsonObject Parse(byte[] json) => JsonNode.Parse(json)!.AsObject();
+    /// <summary>
+    /// A tree read back from JSON by the emulator's own reader (as a request body is): built whole, so that a reader may share
+    /// it between threads as it does a live tree (<see cref="JsonNode.Parse(ReadOnlySpan{byte}, JsonNodeOptions?, JsonDocumentOptions)"/>
+    /// would build each level on first access, which is not safe from two threads), with the same kinds of values (strings
+    /// as strings, numbers as written).
+    /// </summary>
+    private static JsonObject Parse(ReadOnlySpan<byte> json) => FieldValidation.LastWinsJson.Parse(json, duplicates: null)!.AsObject();
 
     /// <summary>The object's JSON as one API serves it; <paramref name="AsStored"/>: the stored object's own JSON (no conversion, no defaults).</summary>
     private sealed record Presented(ResourceType Type, byte[] Json, bool AsStored);
