@@ -5,8 +5,9 @@ using Xunit;
 namespace TinyImage.KubeEmulator.Tests;
 
 /// <summary>
-/// The watch history keeps the versions a change replaced as JSON once every reader has had them as trees: a watch that
-/// resumes from an old resourceVersion gets the same events, objects and selector translations as without compaction.
+/// The watch history keeps the versions its events hold (replaced ones, and the stored one: <see cref="ColdStoredObjectTests"/>)
+/// as JSON once every reader has had them as trees: a watch that resumes from an old resourceVersion gets the same events,
+/// objects and selector translations as without compaction.
 /// </summary>
 public sealed class WatchHistoryCompactionTests
 {
