@@ -770,7 +770,7 @@ internal sealed partial class ObjectStore
             return new ApiResult(201, Present(type, obj));
         }
 
-        var committed = CommitLocked(type.StorageKey, Key(ns, name), obj, null, StoredEvent.Added, take: true);
+        var committed = CommitLocked(type.StorageKey, Key(ns, name), obj, null, StoredEvent.Added, take: true, VerdictOf(type, obj));
         if (type.Group == "apiextensions.k8s.io" && type.Plural == "customresourcedefinitions")
         {
             committed = CrdRegistrar.Established(this, type, committed);
@@ -940,7 +940,7 @@ internal sealed partial class ObjectStore
             return new ApiResult(200, Present(type, removed));
         }
 
-        var committed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Modified, take: true);
+        var committed = CommitLocked(type.StorageKey, key, next, existing, StoredEvent.Modified, take: true, VerdictOf(type, next));
         if (type.Group == "apiextensions.k8s.io" && type.Plural == "customresourcedefinitions" && !statusOnly)
         {
             CrdRegistrar.Register(_registry, committed);
@@ -1051,7 +1051,8 @@ internal sealed partial class ObjectStore
     /// <paramref name="take"/> the caller hands over <paramref name="obj"/>, a copy of its own that nothing else references
     /// and that it does not touch again, and it is stored as it is; otherwise a copy is stored.
     /// </summary>
-    internal JsonObject CommitLocked((string, string) storageKey, string key, JsonObject obj, JsonObject? old, string eventType, bool take = false)
+    /// <param name="validation">The verdict of the custom-resource schema that admitted <paramref name="obj"/>, kept with the commit.</param>
+    internal JsonObject CommitLocked((string, string) storageKey, string key, JsonObject obj, JsonObject? old, string eventType, bool take = false, (CustomResources.CustomResourceSchema, object)? validation = null)
     {
         var committed = take ? obj : (JsonObject)obj.DeepClone();
         _rv++;
@@ -1063,7 +1064,7 @@ internal sealed partial class ObjectStore
         }
 
         var deleted = eventType == StoredEvent.Deleted;
-        var e = new StoredEvent(_rv, storageKey, eventType, committed, old);
+        var e = new StoredEvent(_rv, storageKey, eventType, committed, old) { Validation = take ? validation : null };
         if (storageKey == NamespacesKey)
         {
             _namespaceTrees.Remove(key);
@@ -1176,8 +1177,35 @@ internal sealed partial class ObjectStore
     private StoredEvent? FindCommit(ResourceType type, string? ns, string name) =>
         Bucket(type).TryGetValue(Key(type.Namespaced ? ns : null, name), out var c) ? c : null;
 
-    /// <summary>The stored object (read-only): the committed tree, or when it is cold a tree parsed for this caller.</summary>
-    private JsonObject? Find(ResourceType type, string? ns, string name) => FindCommit(type, ns, name)?.Object;
+    /// <summary>
+    /// The stored object (read-only): the committed tree, or when it is cold a tree parsed for this caller. Every write reads
+    /// the stored object here; a cold custom resource's tree is marked validated when its version was (<see cref="StoredEvent.Validation"/>),
+    /// so that a status write to it prunes, defaults and validates only the status, as it does while the object is hot.
+    /// </summary>
+    private JsonObject? Find(ResourceType type, string? ns, string name)
+    {
+        if (FindCommit(type, ns, name) is not { } commit)
+        {
+            return null;
+        }
+
+        if (commit.LiveObject is { } live)
+        {
+            return live;
+        }
+
+        var tree = commit.Object;
+        if (commit.Validation is { } validation && ReferenceEquals(validation.Schema, type.Schema))
+        {
+            validation.Schema.MarkValidatedCopy(tree, validation.Verdict);
+        }
+
+        return tree;
+    }
+
+    /// <summary>The verdict of the schema that admitted <paramref name="obj"/> (kept with its commit: <see cref="StoredEvent.Validation"/>), or null.</summary>
+    private static (CustomResources.CustomResourceSchema, object)? VerdictOf(ResourceType type, JsonObject obj) =>
+        type.Schema is { } schema && schema.VerdictOf(obj) is { } verdict ? (schema, verdict) : null;
 
     /// <summary>
     /// The stored namespace (read-only). Every create in a namespace reads it (whether it is terminating, its pod-security

@@ -56,6 +56,12 @@ internal sealed class StoredEvent
 
     public long Rv { get; }
 
+    /// <summary>
+    /// The custom-resource schema that admitted this version and its verdict (<see cref="CustomResources.CustomResourceSchema.MarkValidated"/>),
+    /// kept with the commit so that a tree read back after compaction is known as validated too; null for anything else.
+    /// </summary>
+    internal (CustomResources.CustomResourceSchema Schema, object Verdict)? Validation { get; set; }
+
     public (string Group, string Plural) StorageKey { get; }
 
     public string Type { get; }

@@ -30,6 +30,32 @@ public sealed class LastWinsJsonTests
     }
 
     [Fact]
+    public void A_Number_Reads_As_System_Text_Json_Reads_It_Each_Time_Its_Text_Repeats_And_Each_Occurrence_Is_Its_Own_Node()
+    {
+        // Numbers are read once per distinct text into a shared element: the values must still be what JsonNode.Parse gives
+        // (the exact text kept, any numeric type that holds it), and each occurrence its own node with its own parent.
+        const string json = """{"a":1,"b":[1,1.0,-0,1e3,2.5E-3,9223372036854775807,18446744073709551616],"c":1,"d":123456789012345678901234567890123456789}""";
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var parsed = LastWinsJson.Parse(Encoding.UTF8.GetBytes(json), duplicates: null)!.AsObject();
+
+            Assert.Equal(JsonNode.Parse(json)!.ToJsonString(), parsed.ToJsonString());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), parsed));
+            Assert.Equal(1, (int)parsed["a"]!);
+            Assert.Equal(1L, (long)parsed["a"]!);
+            Assert.Equal(1.0, (double)parsed["b"]![1]!);
+            Assert.Equal(1000.0, (double)parsed["b"]![3]!);
+            Assert.Equal(long.MaxValue, (long)parsed["b"]![5]!);
+            Assert.False(parsed["b"]![6]!.AsValue().TryGetValue<long>(out _));
+            Assert.Equal(System.Text.Json.JsonValueKind.Number, parsed["c"]!.GetValueKind());
+            Assert.NotSame(parsed["a"], parsed["c"]);
+            Assert.Same(parsed, parsed["a"]!.Parent);
+            Assert.Same(parsed["b"], parsed["b"]![0]!.Parent);
+        }
+    }
+
+    [Fact]
     public void A_Name_Seen_Before_Is_The_Same_String_And_An_Escaped_Spelling_Of_It_Reads_The_Same()
     {
         var first = LastWinsJson.Parse("""{"sharedNameForTheTest":1}"""u8, duplicates: null)!.AsObject();

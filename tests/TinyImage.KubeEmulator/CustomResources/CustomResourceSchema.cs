@@ -48,6 +48,21 @@ internal sealed class CustomResourceSchema
     /// </summary>
     public void MarkValidated(JsonObject obj, bool rootRulesHeld) => _validated.AddOrUpdate(obj, rootRulesHeld ? RootRulesHeld : RootRulesNotHeld);
 
+    /// <summary>The verdict <see cref="MarkValidated"/> recorded for <paramref name="obj"/>, or null when it was not validated here.</summary>
+    internal object? VerdictOf(JsonObject obj) => _validated.TryGetValue(obj, out var verdict) ? verdict : null;
+
+    /// <summary>
+    /// Records <paramref name="verdict"/> (from <see cref="VerdictOf"/>) for <paramref name="copy"/>, a tree read back from the
+    /// JSON of the object that earned it: the same content, so the same verdict.
+    /// </summary>
+    internal void MarkValidatedCopy(JsonObject copy, object verdict)
+    {
+        if (ReferenceEquals(verdict, RootRulesHeld) || ReferenceEquals(verdict, RootRulesNotHeld))
+        {
+            _validated.AddOrUpdate(copy, verdict);
+        }
+    }
+
     /// <summary>Whether <paramref name="obj"/> passed <see cref="Validate"/> against this schema (for tests).</summary>
     internal bool WasValidated(JsonObject obj) => _validated.TryGetValue(obj, out _);
 
