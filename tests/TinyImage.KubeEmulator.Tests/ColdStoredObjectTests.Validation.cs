@@ -7,19 +7,6 @@ namespace TinyImage.KubeEmulator.Tests;
 /// <summary>A cold custom resource keeps its schema's verdict: a write reads it back as validated, as it would the live tree.</summary>
 public sealed partial class ColdStoredObjectTests
 {
-    private static JsonObject TinyImageObject(string name) => new()
-    {
-        ["apiVersion"] = "tinyimage.dev/v1alpha1",
-        ["kind"] = "TinyImage",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
-        ["spec"] = new JsonObject
-        {
-            ["source"] = new JsonObject { ["configMap"] = new JsonObject { ["name"] = "hello-src" } },
-            ["binary"] = "hello",
-            ["output"] = new JsonObject { ["repository"] = "registry.local:5000/hello" },
-        },
-    };
-
     [Theory]
     [InlineData(0)]
     [InlineData(int.MaxValue)]
@@ -28,7 +15,7 @@ public sealed partial class ColdStoredObjectTests
         var (store, registry) = NewStore(lag);
         Assert.Equal(201, store.Create(registry.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!, null, Crds.TinyImage()).Code);
         var tinyImages = registry.Find("tinyimage.dev", "v1alpha1", "tinyimages")!;
-        Assert.Equal(201, store.Create(tinyImages, "default", TinyImageObject("hello")).Code);
+        Assert.Equal(201, store.Create(tinyImages, "default", Crds.TinyImageObject("hello")).Code);
         store.Create(registry.Find("", "v1", "configmaps")!, "default", ConfigMap("later", "web")); // one commit more: the TinyImage is cold at lag 0
 
         var read = store.FindLocked(tinyImages, "default", "hello")!;
@@ -48,7 +35,7 @@ public sealed partial class ColdStoredObjectTests
         var crds = registry.Find("apiextensions.k8s.io", "v1", "customresourcedefinitions")!;
         Assert.Equal(201, store.Create(crds, null, Crds.TinyImage()).Code);
         var before = registry.Find("tinyimage.dev", "v1alpha1", "tinyimages")!;
-        Assert.Equal(201, store.Create(before, "default", TinyImageObject("hello")).Code);
+        Assert.Equal(201, store.Create(before, "default", Crds.TinyImageObject("hello")).Code);
 
         // The CRD written again (a new schema object, as after any CRD update): the stored TinyImage was admitted by the old one.
         var crd = store.Get(crds, null, "tinyimages.tinyimage.dev").Body;

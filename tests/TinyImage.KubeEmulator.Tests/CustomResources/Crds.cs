@@ -13,6 +13,20 @@ internal static class Crds
     public static JsonObject TinyImage() =>
         YamlJson.Parse(File.ReadAllText(System.IO.Path.Combine(RepoPaths.Root, "config", "crd", "bases", "tinyimage.dev_tinyimages.yaml")))!.AsObject();
 
+    /// <summary>A valid TinyImage of the generated CRD (a ConfigMap source), in namespace default.</summary>
+    public static JsonObject TinyImageObject(string name) => new()
+    {
+        ["apiVersion"] = "tinyimage.dev/v1alpha1",
+        ["kind"] = "TinyImage",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
+        ["spec"] = new JsonObject
+        {
+            ["source"] = new JsonObject { ["configMap"] = new JsonObject { ["name"] = "hello-src" } },
+            ["binary"] = "hello",
+            ["output"] = new JsonObject { ["repository"] = "registry.local:5000/hello" },
+        },
+    };
+
     /// <summary>The TinyImage CRD's one openAPIV3Schema.</summary>
     public static JsonObject SchemaOf(JsonObject crd) => crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!.AsObject();
 

@@ -61,7 +61,7 @@ public sealed class GeneratedCrdTests
         var http = kube.CreateHttpClient();
         Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, Crds.TinyImage())).Code);
 
-        var (code, body) = await http.PostJsonAsync(TinyImages, TinyImage(name));
+        var (code, body) = await http.PostJsonAsync(TinyImages, Crds.TinyImageObject(name));
 
         Assert.Equal(422, code);
         Assert.StartsWith($"TinyImage.tinyimage.dev \"{name}\" is invalid: <nil>: Invalid value: \"object\": metadata.name must be a DNS-1035 label of at most 63 characters", (string?)body["message"]);
@@ -74,7 +74,7 @@ public sealed class GeneratedCrdTests
         await using var kube = await KubeHttp.StartAsync();
         var http = kube.CreateHttpClient();
         Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, Crds.TinyImage())).Code);
-        var ti = TinyImage("h" + new string('e', 62));
+        var ti = Crds.TinyImageObject("h" + new string('e', 62));
         ti["spec"]!["unknownField"] = "dropped";
 
         var (code, body) = await http.PostJsonAsync(TinyImages, ti);
@@ -90,7 +90,7 @@ public sealed class GeneratedCrdTests
         await using var kube = await KubeHttp.StartAsync();
         var http = kube.CreateHttpClient();
         Assert.Equal(201, (await http.PostJsonAsync(Crds.Path, Crds.TinyImage())).Code);
-        var ti = TinyImage("hello");
+        var ti = Crds.TinyImageObject("hello");
         ti["spec"]!["source"]!["git"] = new JsonObject { ["url"] = "https://github.com/example/hello" };
 
         var (code, body) = await http.PostJsonAsync(TinyImages, ti);
@@ -100,17 +100,4 @@ public sealed class GeneratedCrdTests
             "TinyImage.tinyimage.dev \"hello\" is invalid: spec.source: Invalid value: \"object\": exactly one of source.git or source.configMap must be set",
             (string?)body["message"]);
     }
-
-    private static JsonObject TinyImage(string name) => new()
-    {
-        ["apiVersion"] = "tinyimage.dev/v1alpha1",
-        ["kind"] = "TinyImage",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
-        ["spec"] = new JsonObject
-        {
-            ["source"] = new JsonObject { ["configMap"] = new JsonObject { ["name"] = "hello-src" } },
-            ["binary"] = "hello",
-            ["output"] = new JsonObject { ["repository"] = "registry.local:5000/hello" },
-        },
-    };
 }
