@@ -1064,7 +1064,7 @@ internal sealed partial class ObjectStore
         }
 
         var deleted = eventType == StoredEvent.Deleted;
-        var e = new StoredEvent(_rv, storageKey, eventType, committed, old) { Validation = take ? validation : null };
+        var e = new StoredEvent(_rv, storageKey, eventType, committed, old) { Validation = validation };
         if (storageKey == NamespacesKey)
         {
             _namespaceTrees.Remove(key);
