@@ -8,7 +8,7 @@ namespace TinyImage.KubeEmulator.Auth;
 /// </summary>
 internal sealed class RbacPolicy
 {
-    public static RbacPolicy Empty { get; } = new([]);
+    public static RbacPolicy Empty { get; } = new();
 
     private readonly Dictionary<string, PolicyRule[]> _clusterRoles = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Ns, string Name), PolicyRule[]> _roles = [];
@@ -16,15 +16,14 @@ internal sealed class RbacPolicy
     private readonly Dictionary<string, List<Binding>> _roleBindings = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string User, string Namespace), Grant[]> _grants = new();
 
-    private RbacPolicy(List<JsonObject> stored) => Source = stored;
-
-    /// <summary>The stored objects this policy was compiled from (compared by reference to detect changes).</summary>
-    public List<JsonObject> Source { get; }
+    private RbacPolicy()
+    {
+    }
 
     /// <summary>Compiles the objects of roles, clusterroles, rolebindings, clusterrolebindings (in that order, separated by <paramref name="separator"/>).</summary>
     public static RbacPolicy Compile(List<JsonObject> stored, Func<JsonObject, bool> isSeparator)
     {
-        var policy = new RbacPolicy(stored);
+        var policy = new RbacPolicy();
         var section = 0;
         foreach (var o in stored)
         {
