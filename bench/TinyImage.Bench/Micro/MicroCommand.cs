@@ -23,7 +23,7 @@ internal static class MicroCommand
             .AddExporter(JsonExporter.Brief)
             .WithArtifactsPath(results);
         var rest = raw.Where((a, i) => a is not ("--fixture" or "--results") && (i == 0 || raw[i - 1] is not ("--fixture" or "--results"))).ToArray();
-        BenchmarkSwitcher.FromTypes([typeof(SbomBenchmarks)]).Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
+        BenchmarkSwitcher.FromTypes([typeof(SbomBenchmarks), typeof(EmulatorJsonBenchmarks)]).Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
         return 0;
     }
 }
