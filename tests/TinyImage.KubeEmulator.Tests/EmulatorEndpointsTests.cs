@@ -102,6 +102,10 @@ public sealed class EmulatorEndpointsTests
         Assert.True((long)after["jitMethods"]! >= (long)before["jitMethods"]!);
         Assert.True((double)after["jitMilliseconds"]! >= (double)before["jitMilliseconds"]!);
         Assert.True((double)after["gcPauseMilliseconds"]! >= (double)before["gcPauseMilliseconds"]!);
+        // Kestrel serves each request on the thread pool (the connection's read completes there): twenty requests, at least
+        // twenty work items. The counter is the whole process's, the test's own client included, so only a floor is known.
+        Assert.True((long)after["threadPoolWorkItems"]! - (long)before["threadPoolWorkItems"]! >= 20, $"{before} -> {after}");
+        Assert.True((int)after["threadPoolThreads"]! > 0);
         var collections = after["collections"]!.AsArray();
         Assert.Equal(GC.MaxGeneration + 1, collections.Count);
         Assert.All(collections.Zip(before["collections"]!.AsArray()), p => Assert.True((int)p.First! >= (int)p.Second!));

@@ -14,7 +14,8 @@ namespace TinyImage.KubeEmulator;
 /// optionally only for clients whose User-Agent contains TEXT.</item>
 /// <item><c>GET /_emulator/jobs/completions</c>: every Job the simulator completed or failed, with its time.</item>
 /// <item><c>GET /_emulator/runtime</c>: the emulator process's own runtime counters, cumulative since it started: time in the
-/// JIT compiler and methods compiled, bytes allocated, collections per generation and their total pause, and whether the process is
+/// JIT compiler and methods compiled, bytes allocated, collections per generation and their total pause, thread-pool work items run
+/// and thread-pool threads, and whether the process is
 /// NativeAOT (<c>nativeAot</c>; then nothing is JIT-compiled). A benchmark reads
 /// them before and after what it measures, so the emulator's one-time compilation and its allocation are named apart from
 /// its CPU per object.</item>
@@ -73,6 +74,8 @@ internal static class EmulatorEndpoints
         w.WriteNumber("jitMethods", System.Runtime.JitInfo.GetCompiledMethodCount());
         w.WriteNumber("allocatedBytes", GC.GetTotalAllocatedBytes());
         w.WriteNumber("gcPauseMilliseconds", GC.GetTotalPauseDuration().TotalMilliseconds);
+        w.WriteNumber("threadPoolWorkItems", ThreadPool.CompletedWorkItemCount);
+        w.WriteNumber("threadPoolThreads", ThreadPool.ThreadCount);
         w.WriteStartArray("collections");
         for (var g = 0; g <= GC.MaxGeneration; g++)
         {

@@ -135,7 +135,8 @@ internal sealed class KubeApi : IDisposable
             r.GetProperty("jitMethods").GetInt64(),
             r.GetProperty("allocatedBytes").GetInt64(),
             r.GetProperty("gcPauseMilliseconds").GetDouble() / 1000,
-            r.TryGetProperty("nativeAot", out var aot) ? aot.GetBoolean() : null);
+            r.TryGetProperty("nativeAot", out var aot) ? aot.GetBoolean() : null,
+            r.TryGetProperty("threadPoolWorkItems", out var items) ? items.GetInt64() : null);
     }
 
     public void Dispose() => Http.Dispose();
@@ -143,7 +144,8 @@ internal sealed class KubeApi : IDisposable
 
 /// <summary>The emulator's cumulative runtime counters at one moment; the difference of two is what happened between them.</summary>
 /// <param name="NativeAot">Whether the emulator is a NativeAOT binary (null from one built before it said so).</param>
-internal sealed record EmulatorRuntime(double JitSeconds, long JitMethods, long AllocatedBytes, double GcPauseSeconds, bool? NativeAot)
+/// <param name="ThreadPoolWorkItems">Work items its thread pool ran (null from one built before it said so).</param>
+internal sealed record EmulatorRuntime(double JitSeconds, long JitMethods, long AllocatedBytes, double GcPauseSeconds, bool? NativeAot, long? ThreadPoolWorkItems)
 {
     public static EmulatorRuntime? Between(EmulatorRuntime? before, EmulatorRuntime? after) =>
         before is null || after is null
@@ -153,5 +155,6 @@ internal sealed record EmulatorRuntime(double JitSeconds, long JitMethods, long 
                 after.JitMethods - before.JitMethods,
                 after.AllocatedBytes - before.AllocatedBytes,
                 after.GcPauseSeconds - before.GcPauseSeconds,
-                after.NativeAot);
+                after.NativeAot,
+                after.ThreadPoolWorkItems - before.ThreadPoolWorkItems);
 }

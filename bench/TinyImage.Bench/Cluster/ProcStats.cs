@@ -31,6 +31,42 @@ internal static class ProcStats
         return -1;
     }
 
+    /// <summary>
+    /// Context switches of the process's live threads so far (/proc/PID/task/*/status): voluntary (the thread blocked) and
+    /// involuntary (it was preempted, or yielded while another thread could run). Threads that have ended are not counted.
+    /// </summary>
+    public static (long Voluntary, long Involuntary) ContextSwitches(int pid)
+    {
+        long voluntary = 0, involuntary = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                voluntary += StatusValue(Path.Combine(task, "status"), "voluntary_ctxt_switches");
+                involuntary += StatusValue(Path.Combine(task, "status"), "nonvoluntary_ctxt_switches");
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
+        return (voluntary, involuntary);
+    }
+
+    private static long StatusValue(string statusFile, string key)
+    {
+        foreach (var line in File.ReadLines(statusFile))
+        {
+            if (line.StartsWith(key + ":", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(key.Length + 1).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     public static double PeakRssMiB(int pid) => StatusKiB(pid, "VmHWM") / 1024.0;
 
     public static double RssMiB(int pid) => StatusKiB(pid, "VmRSS") / 1024.0;

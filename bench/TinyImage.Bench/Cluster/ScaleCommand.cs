@@ -106,6 +106,8 @@ internal static class ScaleCommand
             var emuRuntime0 = await cluster.Api.RuntimeAsync(cancellationToken);
             var cpu0 = op.CpuSeconds();
             var emuCpu0 = cluster.Emulator.CpuSeconds();
+            var opSwitches0 = ProcStats.ContextSwitches(op.Pid);
+            var emuSwitches0 = ProcStats.ContextSwitches(cluster.Emulator.Pid);
             var rv0 = await cluster.Api.ResourceVersionAsync(cancellationToken);
             await using var counter = countCommits ? CommitCounter.Start(cluster.Api, rv0) : null;
             var rssBefore = op.RssMiB();
@@ -117,6 +119,8 @@ internal static class ScaleCommand
             var readySeconds = watch.Elapsed.TotalSeconds;
             var cpu = op.CpuSeconds() - cpu0;
             var emuCpu = cluster.Emulator.CpuSeconds() - emuCpu0;
+            var opSwitches = ProcStats.ContextSwitches(op.Pid);
+            var emuSwitches = ProcStats.ContextSwitches(cluster.Emulator.Pid);
             // The emulator is JIT-compiled (the operator is not): the compilation of code paths first taken during the burst
             // is a one-time cost inside its CPU figure, named here so it can be told apart from the per-object work.
             var emuRuntime = EmulatorRuntime.Between(emuRuntime0, await cluster.Api.RuntimeAsync(cancellationToken));
@@ -155,6 +159,11 @@ internal static class ScaleCommand
                 ["emulatorAllocatedMB"] = emuRuntime is null ? null : Math.Round(emuRuntime.AllocatedBytes / 1e6, 1),
                 ["emulatorGcPauseSeconds"] = emuRuntime is null ? null : Math.Round(emuRuntime.GcPauseSeconds, 3),
                 ["emulatorCommitsPerObject"] = Math.Round((rv - rv0) / (double)n, 2),
+                ["emulatorThreadPoolWorkItemsPerObject"] = emuRuntime?.ThreadPoolWorkItems is { } items ? Math.Round(items / (double)n, 1) : null,
+                ["emulatorSwitchesPerObject"] = Math.Round((emuSwitches.Voluntary - emuSwitches0.Voluntary) / (double)n, 1),
+                ["emulatorPreemptionsPerObject"] = Math.Round((emuSwitches.Involuntary - emuSwitches0.Involuntary) / (double)n, 1),
+                ["operatorSwitchesPerObject"] = Math.Round((opSwitches.Voluntary - opSwitches0.Voluntary) / (double)n, 1),
+                ["operatorPreemptionsPerObject"] = Math.Round((opSwitches.Involuntary - opSwitches0.Involuntary) / (double)n, 1),
                 ["rssBeforeMiB"] = Math.Round(rssBefore, 1),
                 ["peakRssMiB"] = Math.Round(peak, 1),
                 ["rssAtReadyMiB"] = Math.Round(rss, 1),
