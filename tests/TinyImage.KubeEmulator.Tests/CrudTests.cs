@@ -70,6 +70,40 @@ public sealed class CrudTests
     }
 
     [Fact]
+    public async Task Answers_Of_Up_To_2048_Bytes_Carry_Their_Length_Larger_Ones_Are_Chunked_And_No_Server_Header_Is_Sent()
+    {
+        // Go's net/http, the real server's, holds 2,048 bytes (bufferBeforeChunkingSize) before it commits to chunking: the
+        // real server writes an answer in one call, so a body that fits is sent with a Content-Length, a larger one chunked.
+        // It sends no Server header.
+        var ct = TestContext.Current.CancellationToken;
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("probe", data: new Dictionary<string, string> { ["k"] = "" }));
+        using (var probe = await http.GetAsync(new Uri(ConfigMaps + "/probe", UriKind.Relative), ct))
+        {
+            var baseLength = (await probe.Content.ReadAsByteArrayAsync(ct)).Length;
+            await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("atlim", data: new Dictionary<string, string> { ["k"] = new string('x', 2048 - baseLength) }));
+            await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("above", data: new Dictionary<string, string> { ["k"] = new string('x', 2049 - baseLength) }));
+        }
+
+        using var fits = await http.GetAsync(new Uri(ConfigMaps + "/atlim", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
+        using var over = await http.GetAsync(new Uri(ConfigMaps + "/above", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
+        using var missing = await http.GetAsync(new Uri(ConfigMaps + "/nope", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, ct);
+
+        // The headers as sent (read before the bodies: a buffered body would give the content a computed length).
+        Assert.Equal(2048, fits.Content.Headers.ContentLength);
+        Assert.NotEqual(true, fits.Headers.TransferEncodingChunked);
+        Assert.True(over.Headers.TransferEncodingChunked);
+        Assert.Null(over.Content.Headers.ContentLength);
+        Assert.Equal(404, (int)missing.StatusCode);
+        var missingLength = missing.Content.Headers.ContentLength;
+        Assert.Equal(2048, (await fits.Content.ReadAsByteArrayAsync(ct)).Length);
+        Assert.Equal(2049, (await over.Content.ReadAsByteArrayAsync(ct)).Length);
+        Assert.Equal((await missing.Content.ReadAsByteArrayAsync(ct)).Length, missingLength);
+        Assert.All(new[] { fits, over, missing }, r => Assert.Empty(r.Headers.Server));
+    }
+
+    [Fact]
     public async Task Unknown_Resource_Returns_404_With_Status_Body()
     {
         await using var kube = await KubeHttp.StartAsync();

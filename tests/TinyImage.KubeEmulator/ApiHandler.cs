@@ -494,8 +494,21 @@ internal sealed class ApiHandler(
         log.Add(draft with { StatusCode = result.Code });
         ctx.Response.StatusCode = result.Code;
         ctx.Response.ContentType = "application/json";
-        await ctx.Response.Body.WriteAsync(result.Json(), ct);
+        var json = result.Json();
+        if (json.Length <= UnchunkedAnswerLimit)
+        {
+            ctx.Response.ContentLength = json.Length;
+        }
+
+        await ctx.Response.Body.WriteAsync(json, ct);
     }
+
+    /// <summary>
+    /// The largest answer sent with a Content-Length; a larger one goes chunked. The real server writes an answer's bytes in
+    /// one call through Go's net/http, which holds up to 2,048 bytes (bufferBeforeChunkingSize) before it commits to
+    /// chunking: a body that fits is sent with its length once the handler returns, a larger one is chunked.
+    /// </summary>
+    internal const int UnchunkedAnswerLimit = 2048;
 
     private static async Task StartStreamAsync(HttpContext ctx, CancellationToken ct)
     {

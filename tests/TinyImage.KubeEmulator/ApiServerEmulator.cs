@@ -75,13 +75,18 @@ public sealed class ApiServerEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port, listen =>
+        builder.WebHost.UseKestrel(k =>
         {
-            if (Certificates is { } certificates)
+            // Go's net/http, the real server's, sends no Server header.
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, options.Port, listen =>
             {
-                listen.UseHttps(certificates.Server);
-            }
-        }));
+                if (Certificates is { } certificates)
+                {
+                    listen.UseHttps(certificates.Server);
+                }
+            });
+        });
         _app = builder.Build();
         var handler = new ApiHandler(_store, Resources, Faults, Requests, PodLogs, options, () => "127.0.0.1:" + _port, AddError) { Access = _access };
         EmulatorEndpoints.Map(_app, Requests, Jobs);
