@@ -78,6 +78,7 @@ public sealed class CrudTests
         var ct = TestContext.Current.CancellationToken;
         await using var kube = await KubeHttp.StartAsync();
         var http = kube.CreateHttpClient();
+        // Names of one length, so that the answers differ only in the data's length.
         await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("probe", data: new Dictionary<string, string> { ["k"] = "" }));
         using (var probe = await http.GetAsync(new Uri(ConfigMaps + "/probe", UriKind.Relative), ct))
         {

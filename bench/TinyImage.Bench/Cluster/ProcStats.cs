@@ -18,18 +18,7 @@ internal static class ProcStats
     }
 
     /// <summary>A /proc/PID/status value in KiB (VmHWM: peak RSS, VmRSS: current RSS).</summary>
-    public static long StatusKiB(int pid, string key)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith(key + ":", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(key.Length + 1).Trim().ToString().Split(' ')[0], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return -1;
-    }
+    public static long StatusKiB(int pid, string key) => StatusNumber($"/proc/{pid}/status", key);
 
     /// <summary>
     /// Context switches of the process's live threads so far (/proc/PID/task/*/status): voluntary (the thread blocked) and
@@ -42,8 +31,8 @@ internal static class ProcStats
         {
             try
             {
-                voluntary += StatusValue(Path.Combine(task, "status"), "voluntary_ctxt_switches");
-                involuntary += StatusValue(Path.Combine(task, "status"), "nonvoluntary_ctxt_switches");
+                voluntary += StatusNumber(Path.Combine(task, "status"), "voluntary_ctxt_switches");
+                involuntary += StatusNumber(Path.Combine(task, "status"), "nonvoluntary_ctxt_switches");
             }
             catch (IOException)
             {
@@ -54,17 +43,18 @@ internal static class ProcStats
         return (voluntary, involuntary);
     }
 
-    private static long StatusValue(string statusFile, string key)
+    /// <summary>The number a status file gives for <paramref name="key"/> (its first word: a size's unit follows it), or -1 when absent.</summary>
+    private static long StatusNumber(string statusFile, string key)
     {
         foreach (var line in File.ReadLines(statusFile))
         {
             if (line.StartsWith(key + ":", StringComparison.Ordinal))
             {
-                return long.Parse(line.AsSpan(key.Length + 1).Trim(), CultureInfo.InvariantCulture);
+                return long.Parse(line.AsSpan(key.Length + 1).Trim().ToString().Split(' ')[0], CultureInfo.InvariantCulture);
             }
         }
 
-        return 0;
+        return -1;
     }
 
     public static double PeakRssMiB(int pid) => StatusKiB(pid, "VmHWM") / 1024.0;
