@@ -50,6 +50,47 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public async Task The_Build_Pod_Reports_Ready_While_It_Runs_And_Not_Ready_With_The_Kubelets_Reason_Once_Finished()
+    {
+        // pkg/kubelet/status/generate.go: a container without a readiness probe is ready once started, so the running pod's
+        // ContainersReady and Ready are True (and the Job counts it ready); a terminal pod's are False with PodCompleted or
+        // PodFailed, Initialized stays True (with PodCompleted once Succeeded), and the torn-down sandbox makes
+        // PodReadyToStartContainers False.
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, Job("ok"));
+        await http.PostJsonAsync(Jobs, Job("bad"));
+
+        var running = kube.Jobs.StartPod("default", "ok");
+        var runningConditions = Conditions(running);
+        var (_, runningJob) = await http.GetJsonAsync(Jobs + "/ok");
+        kube.Jobs.Complete("default", "ok", "sha256:" + new string('a', 64));
+        kube.Jobs.Fail("default", "bad");
+        var succeeded = kube.Jobs.PodsOf("default", "ok").Single();
+        var failed = kube.Jobs.PodsOf("default", "bad").Single();
+
+        Assert.Equal(
+            [("PodReadyToStartContainers", "True", null), ("Initialized", "True", null), ("Ready", "True", null), ("ContainersReady", "True", null), ("PodScheduled", "True", null)],
+            runningConditions);
+        Assert.Equal((true, true), ((bool)running["status"]!["containerStatuses"]![0]!["ready"]!, (bool)running["status"]!["containerStatuses"]![0]!["started"]!));
+        Assert.Equal(1, (int?)runningJob["status"]!["ready"]);
+        Assert.Equal(
+            [("PodReadyToStartContainers", "False", null), ("Initialized", "True", "PodCompleted"), ("Ready", "False", "PodCompleted"), ("ContainersReady", "False", "PodCompleted"), ("PodScheduled", "True", null)],
+            Conditions(succeeded));
+        Assert.Equal(
+            [("PodReadyToStartContainers", "False", null), ("Initialized", "True", null), ("Ready", "False", "PodFailed"), ("ContainersReady", "False", "PodFailed"), ("PodScheduled", "True", null)],
+            Conditions(failed));
+        Assert.All(new[] { succeeded, failed }, p => Assert.Equal((false, false), ((bool)p["status"]!["containerStatuses"]![0]!["ready"]!, (bool)p["status"]!["containerStatuses"]![0]!["started"]!)));
+        // A condition whose status did not change keeps the time it last changed.
+        Assert.Equal(
+            (string?)running["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "PodScheduled")!["lastTransitionTime"],
+            (string?)succeeded["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "PodScheduled")!["lastTransitionTime"]);
+    }
+
+    private static (string?, string?, string?)[] Conditions(JsonObject pod) =>
+        [.. pod["status"]!["conditions"]!.AsArray().Select(c => ((string?)c!["type"], (string?)c["status"], (string?)c["reason"]))];
+
+    [Fact]
     public async Task Fail_Marks_The_Job_Failed_And_Serves_The_Log_Tail()
     {
         await using var kube = await KubeHttp.StartAsync();

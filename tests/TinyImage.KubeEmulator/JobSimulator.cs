@@ -76,13 +76,15 @@ public sealed class JobSimulator
                 return;
             }
 
-            p["status"] = new JsonObject
+            var status = new JsonObject
             {
                 ["phase"] = "Running",
                 ["startTime"] = now,
                 ["qosClass"] = p["status"]?["qosClass"]?.DeepClone(),
-                ["containerStatuses"] = ContainerStatuses(stored, (_, _) => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }),
+                ["containerStatuses"] = ContainerStatuses(stored, (_, _) => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }, running: true),
             };
+            SetConditions(status, phase: "Running", now);
+            p["status"] = status;
         });
         _store.MutateStatus(JobType, ns, jobName, (j, _) =>
         {
@@ -219,11 +221,29 @@ public sealed class JobSimulator
 
                 first = false;
                 return new JsonObject { ["terminated"] = terminated };
-            });
+            }, running: false);
+            SetConditions(status, phase, now);
         });
     }
 
-    private static JsonArray ContainerStatuses(JsonObject pod, Func<string, string, JsonObject> state) =>
+    /// <summary>
+    /// The pod's conditions as the kubelet generates them (pkg/kubelet/status/generate.go) for a pod whose containers have no
+    /// readiness probe: while they run, all True; once the pod is terminal, its sandbox gone and its containers not ready,
+    /// with the reason PodCompleted (Succeeded; Initialized stays True with it) or PodFailed (Failed). PodScheduled stays True.
+    /// </summary>
+    private static void SetConditions(JsonObject status, string phase, string now)
+    {
+        var running = phase == "Running";
+        var reason = phase switch { "Succeeded" => "PodCompleted", "Failed" => "PodFailed", _ => null };
+        KubeletPod.Set(status, "PodReadyToStartContainers", running ? "True" : "False", null, null, now);
+        KubeletPod.Set(status, "Initialized", "True", phase == "Succeeded" ? reason : null, null, now);
+        KubeletPod.Set(status, "Ready", running ? "True" : "False", reason, null, now);
+        KubeletPod.Set(status, "ContainersReady", running ? "True" : "False", reason, null, now);
+        KubeletPod.Set(status, "PodScheduled", "True", null, null, now);
+    }
+
+    /// <summary>Every container's status in <paramref name="state"/>: ready and started while it runs (no readiness probe), neither once terminated.</summary>
+    private static JsonArray ContainerStatuses(JsonObject pod, Func<string, string, JsonObject> state, bool running) =>
         new([.. (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c =>
         {
             var name = (string?)c["name"] ?? "";
@@ -233,9 +253,9 @@ public sealed class JobSimulator
                 ["name"] = name,
                 ["image"] = image,
                 ["imageID"] = "",
-                ["ready"] = false,
+                ["ready"] = running,
                 ["restartCount"] = 0,
-                ["started"] = false,
+                ["started"] = running,
                 ["state"] = state(name, image),
             };
         })]);
