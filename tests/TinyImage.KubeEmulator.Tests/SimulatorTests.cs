@@ -85,6 +85,53 @@ public sealed class SimulatorTests
         Assert.Equal(
             (string?)running["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "PodScheduled")!["lastTransitionTime"],
             (string?)succeeded["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "PodScheduled")!["lastTransitionTime"]);
+        // PodObservedGenerationTracking (GA in 1.35): every kubelet report carries the pod's generation, in the status and
+        // on each condition, in Go's field order (observedGeneration first in PodStatus, second in PodCondition).
+        Assert.All(new[] { running, succeeded, failed }, p =>
+        {
+            Assert.Equal(1L, (long?)p["metadata"]!["generation"]);
+            Assert.Equal("observedGeneration", p["status"]!.AsObject().First().Key);
+            Assert.Equal(1L, (long?)p["status"]!["observedGeneration"]);
+            Assert.All(p["status"]!["conditions"]!.AsArray(), c =>
+            {
+                Assert.Equal(["type", "observedGeneration", "status"], c!.AsObject().Take(3).Select(f => f.Key));
+                Assert.Equal(1L, (long?)c["observedGeneration"]);
+            });
+        });
+    }
+
+    [Fact]
+    public async Task A_Pod_Status_Write_Without_ObservedGeneration_Or_QosClass_Keeps_The_Stored_Ones()
+    {
+        // pkg/registry/core/pod/strategy.go podStatusStrategy.PrepareForUpdate: preserveOldObservedGeneration keeps
+        // status.observedGeneration and each condition's (matched by type, in order) when a write leaves them out or 0,
+        // and an empty qosClass is backfilled from the stored status. A value the write does set wins.
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(Jobs, Job("build"));
+        var pod = kube.Jobs.StartPod("default", "build");
+        var path = "/api/v1/namespaces/default/pods/" + (string)pod["metadata"]!["name"]!;
+        var (_, stored) = await http.GetJsonAsync(path);
+        var qos = (string?)stored["status"]!["qosClass"];
+
+        var write = stored.DeepClone().AsObject();
+        var status = write["status"]!.AsObject();
+        status.Remove("observedGeneration");
+        status.Remove("qosClass");
+        var conditions = status["conditions"]!.AsArray();
+        conditions[0]!.AsObject().Remove("observedGeneration");
+        conditions[1]!["observedGeneration"] = 0;
+        conditions[2]!["observedGeneration"] = 7;
+        var (code, written) = await http.PutJsonAsync(path + "/status", write);
+
+        Assert.Equal(200, code);
+        Assert.NotNull(qos);
+        Assert.Equal(qos, (string?)written["status"]!["qosClass"]);
+        Assert.Equal(1L, (long?)written["status"]!["observedGeneration"]);
+        var after = written["status"]!["conditions"]!.AsArray();
+        Assert.Equal([1L, 1L, 7L, 1L, 1L], after.Select(c => (long?)c!["observedGeneration"]));
+        Assert.Equal(["type", "observedGeneration", "status"], after[0]!.AsObject().Take(3).Select(f => f.Key));
+        Assert.Equal("observedGeneration", written["status"]!.AsObject().First().Key);
     }
 
     private static (string?, string?, string?)[] Conditions(JsonObject pod) =>

@@ -83,7 +83,7 @@ public sealed class JobSimulator
                 ["qosClass"] = p["status"]?["qosClass"]?.DeepClone(),
                 ["containerStatuses"] = ContainerStatuses(stored, (_, _) => new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } }, running: true),
             };
-            SetConditions(status, phase: "Running", now);
+            SetConditions(status, phase: "Running", now, KubeletPod.Generation(stored));
             p["status"] = status;
         });
         _store.MutateStatus(JobType, ns, jobName, (j, _) =>
@@ -222,7 +222,7 @@ public sealed class JobSimulator
                 first = false;
                 return new JsonObject { ["terminated"] = terminated };
             }, running: false);
-            SetConditions(status, phase, now);
+            SetConditions(status, phase, now, KubeletPod.Generation(stored));
         });
     }
 
@@ -230,16 +230,18 @@ public sealed class JobSimulator
     /// The pod's conditions as the kubelet generates them (pkg/kubelet/status/generate.go) for a pod whose containers have no
     /// readiness probe: while they run, all True; once the pod is terminal, its sandbox gone and its containers not ready,
     /// with the reason PodCompleted (Succeeded; Initialized stays True with it) or PodFailed (Failed). PodScheduled stays True.
+    /// The status and every condition carry the pod's <paramref name="generation"/> as observedGeneration (see <see cref="KubeletPod"/>).
     /// </summary>
-    private static void SetConditions(JsonObject status, string phase, string now)
+    private static void SetConditions(JsonObject status, string phase, string now, long generation)
     {
         var running = phase == "Running";
         var reason = phase switch { "Succeeded" => "PodCompleted", "Failed" => "PodFailed", _ => null };
-        KubeletPod.Set(status, "PodReadyToStartContainers", running ? "True" : "False", null, null, now);
-        KubeletPod.Set(status, "Initialized", "True", phase == "Succeeded" ? reason : null, null, now);
-        KubeletPod.Set(status, "Ready", running ? "True" : "False", reason, null, now);
-        KubeletPod.Set(status, "ContainersReady", running ? "True" : "False", reason, null, now);
-        KubeletPod.Set(status, "PodScheduled", "True", null, null, now);
+        KubeletPod.SetObservedGeneration(status, generation);
+        KubeletPod.Set(status, "PodReadyToStartContainers", running ? "True" : "False", null, null, now, generation);
+        KubeletPod.Set(status, "Initialized", "True", phase == "Succeeded" ? reason : null, null, now, generation);
+        KubeletPod.Set(status, "Ready", running ? "True" : "False", reason, null, now, generation);
+        KubeletPod.Set(status, "ContainersReady", running ? "True" : "False", reason, null, now, generation);
+        KubeletPod.Set(status, "PodScheduled", "True", null, null, now, generation);
     }
 
     /// <summary>Every container's status in <paramref name="state"/>: ready and started while it runs (no readiness probe), neither once terminated.</summary>

@@ -5,7 +5,10 @@ namespace TinyImage.KubeEmulator;
 /// <summary>
 /// A pod bound to the emulator's node, as its kubelet sees it, with the status reports a kubelet makes
 /// (pod phase, container states, and the Ready / ContainersReady conditions, as pkg/kubelet/status computes them).
-/// Reports about a pod that was deleted meanwhile are dropped.
+/// Every report carries the pod's <c>metadata.generation</c> as <c>status.observedGeneration</c> and as each condition's
+/// <c>observedGeneration</c> (PodObservedGenerationTracking, GA and locked on in 1.35: the status manager's
+/// <c>SetPodStatus</c> and the conditions of pkg/kubelet/status/generate.go). Reports about a pod that was deleted
+/// meanwhile are dropped.
 /// </summary>
 public sealed class KubeletPod
 {
@@ -58,7 +61,7 @@ public sealed class KubeletPod
     /// Containers started: phase Running, every container running; ready at once with <paramref name="ready"/> (a container
     /// without a readiness probe is ready as soon as it runs), else not yet ready.
     /// </summary>
-    public void ReportRunning(bool ready = false) => Write((status, now) =>
+    public void ReportRunning(bool ready = false) => Write((status, now, generation) =>
     {
         status["phase"] = "Running";
         status["startTime"] ??= now;
@@ -70,11 +73,11 @@ public sealed class KubeletPod
             s["ready"] = ready;
             return s;
         });
-        SetConditions(status, ready, now);
+        SetConditions(status, ready, now, generation);
     });
 
     /// <summary>The readiness probes pass (<paramref name="ready"/>) or fail: the Ready and ContainersReady conditions follow.</summary>
-    public void ReportReady(bool ready = true) => Write((status, now) =>
+    public void ReportReady(bool ready = true) => Write((status, now, generation) =>
     {
         if ((string?)status["phase"] != "Running")
         {
@@ -86,14 +89,14 @@ public sealed class KubeletPod
             c["ready"] = ready && c["state"]?["running"] is not null;
         }
 
-        SetConditions(status, ready, now);
+        SetConditions(status, ready, now, generation);
     });
 
     /// <summary>
     /// The first container exited (restartPolicy Always): restartCount + 1, lastState terminated with the exit code, and the
     /// container waits in CrashLoopBackOff; the pod stays Running and is not ready.
     /// </summary>
-    public void ReportExited(int exitCode, string reason = "Error", string? message = null) => Write((status, now) =>
+    public void ReportExited(int exitCode, string reason = "Error", string? message = null) => Write((status, now, generation) =>
     {
         status["phase"] = "Running";
         status["startTime"] ??= now;
@@ -130,11 +133,11 @@ public sealed class KubeletPod
             s["lastState"] = new JsonObject { ["terminated"] = terminated };
             return s;
         });
-        SetConditions(status, ready: false, now);
+        SetConditions(status, ready: false, now, generation);
     });
 
     /// <summary>The first container cannot start and waits with <paramref name="reason"/> (ErrImagePull, ImagePullBackOff, CreateContainerConfigError, ...).</summary>
-    public void ReportWaiting(string reason, string message) => Write((status, now) =>
+    public void ReportWaiting(string reason, string message) => Write((status, now, generation) =>
     {
         var first = true;
         status["containerStatuses"] = Containers(status, c =>
@@ -147,10 +150,10 @@ public sealed class KubeletPod
             first = false;
             return c.State(new JsonObject { ["waiting"] = new JsonObject { ["reason"] = reason, ["message"] = message } }, started: false);
         });
-        SetConditions(status, ready: false, now);
+        SetConditions(status, ready: false, now, generation);
     });
 
-    private void Write(Action<JsonObject, string> edit) =>
+    private void Write(Action<JsonObject, string, long> edit) =>
         _store.MutateStatus(_podType, Namespace, Name, (p, stored) =>
         {
             if ((string?)stored["metadata"]?["uid"] != Uid)
@@ -159,7 +162,7 @@ public sealed class KubeletPod
             }
 
             var status = ObjectStore.EnsureObject(p, "status");
-            edit(status, _store.Timestamp());
+            edit(status, _store.Timestamp(), Generation(stored));
         });
 
     private JsonArray Containers(JsonObject status, Func<ContainerSlot, JsonNode?> next)
@@ -175,20 +178,44 @@ public sealed class KubeletPod
         })]);
     }
 
-    private void SetConditions(JsonObject status, bool ready, string now)
+    private void SetConditions(JsonObject status, bool ready, string now, long generation)
     {
         var unready = ready ? [] : (Object["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => (string?)c["name"]).ToList();
         var reason = ready ? null : "ContainersNotReady";
         var message = ready ? null : $"containers with unready status: [{string.Join(' ', unready)}]";
         var running = (string?)status["phase"] == "Running";
-        Set(status, "PodReadyToStartContainers", running ? "True" : "False", null, null, now);
-        Set(status, "Initialized", "True", null, null, now);
-        Set(status, "Ready", ready ? "True" : "False", reason, message, now);
-        Set(status, "ContainersReady", ready ? "True" : "False", reason, message, now);
-        Set(status, "PodScheduled", "True", null, null, now);
+        SetObservedGeneration(status, generation);
+        Set(status, "PodReadyToStartContainers", running ? "True" : "False", null, null, now, generation);
+        Set(status, "Initialized", "True", null, null, now, generation);
+        Set(status, "Ready", ready ? "True" : "False", reason, message, now, generation);
+        Set(status, "ContainersReady", ready ? "True" : "False", reason, message, now, generation);
+        Set(status, "PodScheduled", "True", null, null, now, generation);
     }
 
-    internal static void Set(JsonObject status, string type, string value, string? reason, string? message, string now)
+    /// <summary>The pod's <c>metadata.generation</c> (1 from its create; a spec change adds one).</summary>
+    internal static long Generation(JsonObject pod) => JsonNumbers.Long(pod["metadata"]?["generation"]) ?? 0;
+
+    /// <summary>
+    /// <c>status.observedGeneration</c> as the kubelet's status manager sets it: the pod's generation, in Go's field order
+    /// (the first field of PodStatus).
+    /// </summary>
+    internal static void SetObservedGeneration(JsonObject status, long generation)
+    {
+        if (generation <= 0)
+        {
+            return;
+        }
+
+        status.Remove("observedGeneration");
+        status.Insert(0, "observedGeneration", generation);
+    }
+
+    /// <summary>
+    /// Sets one condition, keeping its lastTransitionTime when its status did not change. A kubelet's condition carries
+    /// <paramref name="generation"/> as its observedGeneration; 0 leaves it out, as the pods/binding subresource writes
+    /// PodScheduled (pkg/registry/core/pod/storage/storage.go <c>setPodNodeAndMetadata</c>).
+    /// </summary>
+    internal static void Set(JsonObject status, string type, string value, string? reason, string? message, string now, long generation = 0)
     {
         var conditions = status["conditions"] as JsonArray;
         if (conditions is null)
@@ -199,13 +226,15 @@ public sealed class KubeletPod
 
         var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type);
         var transition = existing is not null && (string?)existing["status"] == value ? (string?)existing["lastTransitionTime"] ?? now : now;
-        var condition = new JsonObject
+        var condition = new JsonObject { ["type"] = type };
+        if (generation > 0)
         {
-            ["type"] = type,
-            ["status"] = value,
-            ["lastProbeTime"] = null,
-            ["lastTransitionTime"] = transition,
-        };
+            condition["observedGeneration"] = generation;
+        }
+
+        condition["status"] = value;
+        condition["lastProbeTime"] = null;
+        condition["lastTransitionTime"] = transition;
         if (reason is not null)
         {
             condition["reason"] = reason;

@@ -40,6 +40,10 @@ public sealed class DeploymentControllerTests
             Assert.Equal(KubeletPod.NodeName, (string?)p["spec"]!["nodeName"]);
             Assert.Equal("Running", (string?)p["status"]!["phase"]);
             Assert.Equal("True", (string?)p["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "Ready")!["status"]);
+            // The kubelet reports the pod's generation (PodObservedGenerationTracking, GA in 1.35), on PodScheduled too
+            // once it has written it after the binding.
+            Assert.Equal(1L, (long?)p["status"]!["observedGeneration"]);
+            Assert.All(p["status"]!["conditions"]!.AsArray(), c => Assert.Equal(1L, (long?)c!["observedGeneration"]));
         });
         var status = deployment["status"]!.AsObject();
         Assert.Equal((2, 2, 2, 2, 0), Counts(status));

@@ -29,6 +29,11 @@ internal static class BuiltinRules
             if (statusOnly && old is not null)
             {
                 // Everything but status is the stored (already round-tripped) object: decode just the new status.
+                if (type.Group.Length == 0 && type.Plural == "pods")
+                {
+                    PodStatusStrategy.PrepareForUpdate(obj, old);
+                }
+
                 if (GoJson.RoundTripField(obj, GoType.Struct(root), "status") is { } status)
                 {
                     if (!ReferenceEquals(status, obj["status"]))

@@ -172,8 +172,17 @@ public sealed class PodmanPodKubelet : IKubelet, IAsyncDisposable
 
             var previous = stored["status"] as JsonObject ?? [];
             next["startTime"] = previous["startTime"]?.DeepClone() ?? (string?)next["conditions"]?[0]?["lastTransitionTime"];
+            // The pod's generation as status.observedGeneration and on each condition (PodObservedGenerationTracking, GA in 1.35).
+            var generation = KubeletPod.Generation(stored);
+            KubeletPod.SetObservedGeneration(next, generation);
             foreach (var condition in (next["conditions"] as JsonArray ?? []).OfType<JsonObject>())
             {
+                if (generation > 0)
+                {
+                    condition.Remove("observedGeneration");
+                    condition.Insert(1, "observedGeneration", generation);
+                }
+
                 // A condition keeps its lastTransitionTime while its status stays the same (pkg/kubelet/status).
                 var before = (previous["conditions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == (string?)condition["type"]);
                 if (before is not null && (string?)before["status"] == (string?)condition["status"])
