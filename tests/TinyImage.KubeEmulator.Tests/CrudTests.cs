@@ -105,6 +105,69 @@ public sealed class CrudTests
     }
 
     [Fact]
+    public async Task An_Answer_Above_128_KiB_Is_Gzipped_For_A_Client_That_Accepts_Gzip_And_Sent_Plain_Otherwise()
+    {
+        // APIResponseCompression (beta, on by default since 1.16), responsewriters/writers.go: an answer of more than
+        // defaultGzipThresholdBytes (128 KiB) goes with Content-Encoding: gzip and Vary: Accept-Encoding when the
+        // Accept-Encoding header holds the exact token "gzip" (ContentEncodingSupported: "gzip;q=1.0" is not it); a smaller
+        // answer, or one to a client that does not ask, is sent as it is. Watches are not compressed.
+        var ct = TestContext.Current.CancellationToken;
+        await using var kube = await KubeHttp.StartAsync();
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("probe", data: new Dictionary<string, string> { ["k"] = "" }));
+        var probeLength = (await http.GetByteArrayAsync(new Uri(ConfigMaps + "/probe", UriKind.Relative), ct)).Length;
+        var data = new string('x', 128 * 1024 - probeLength);
+        await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("atlim", data: new Dictionary<string, string> { ["k"] = data }));
+        await http.PostJsonAsync(ConfigMaps, KubeHttp.ConfigMap("above", data: new Dictionary<string, string> { ["k"] = data + "x" }));
+
+        async Task<(HttpResponseMessage Response, byte[] Body)> GetAsync(string path, string? acceptEncoding)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+            if (acceptEncoding is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+            }
+
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return (response, await response.Content.ReadAsByteArrayAsync(ct));
+        }
+
+        static byte[] Gunzip(byte[] body)
+        {
+            using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+            using var plain = new MemoryStream();
+            gzip.CopyTo(plain);
+            return plain.ToArray();
+        }
+
+        var (atLimit, atLimitBody) = await GetAsync(ConfigMaps + "/atlim", "gzip");
+        var (above, aboveBody) = await GetAsync(ConfigMaps + "/above", "deflate, gzip");
+        var (plain, plainBody) = await GetAsync(ConfigMaps + "/above", null);
+        var (weighted, weightedBody) = await GetAsync(ConfigMaps + "/above", "gzip;q=1.0");
+        var (list, listBody) = await GetAsync(ConfigMaps, "gzip");
+
+        Assert.Equal(128 * 1024, atLimitBody.Length);
+        Assert.Empty(atLimit.Content.Headers.ContentEncoding);
+        Assert.Equal(["gzip"], above.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", above.Headers.Vary);
+        Assert.Equal("application/json", above.Content.Headers.ContentType?.MediaType);
+        Assert.True(aboveBody.Length < 128 * 1024 / 10, $"{aboveBody.Length} bytes"); // a run of 'x' compresses to almost nothing
+        Assert.Equal(plainBody, Gunzip(aboveBody));
+        Assert.Equal(128 * 1024 + 1, plainBody.Length);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Empty(weighted.Content.Headers.ContentEncoding);
+        Assert.Equal(plainBody, weightedBody);
+        Assert.Equal(["gzip"], list.Content.Headers.ContentEncoding);
+        Assert.Equal(3, JsonNode.Parse(Gunzip(listBody))!["items"]!.AsArray().Count);
+        // Go's net/http sends what it holds within 2,048 bytes with a Content-Length, compressed or not.
+        Assert.Equal(aboveBody.Length, above.Content.Headers.ContentLength);
+        foreach (var r in new[] { atLimit, above, plain, weighted, list })
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Unknown_Resource_Returns_404_With_Status_Body()
     {
         await using var kube = await KubeHttp.StartAsync();

@@ -83,7 +83,7 @@ internal sealed class ApiHandler(
 
         if (!route.IsResource)
         {
-            await WriteAsync(ctx, draft, NonResource(route), ct);
+            await WriteAsync(ctx, draft, NonResource(route), ct, compressible: false);
             return;
         }
 
@@ -489,18 +489,70 @@ internal sealed class ApiHandler(
     private static bool WantsTable(string accept) =>
         accept.Contains("as=Table", StringComparison.Ordinal) && accept.Contains("g=meta.k8s.io", StringComparison.Ordinal);
 
-    private async Task WriteAsync(HttpContext ctx, RecordedRequest draft, ApiResult result, CancellationToken ct)
+    /// <summary>
+    /// Writes an answer as the real server's <c>SerializeObject</c> does. With <paramref name="compressible"/> (objects, lists,
+    /// tables and Status answers; not the OpenAPI and discovery documents, which other handlers serve) an answer of more than
+    /// <see cref="GzipThreshold"/> bytes to a request whose Accept-Encoding names <c>gzip</c> goes gzip-compressed.
+    /// </summary>
+    private async Task WriteAsync(HttpContext ctx, RecordedRequest draft, ApiResult result, CancellationToken ct, bool compressible = true)
     {
         log.Add(draft with { StatusCode = result.Code });
         ctx.Response.StatusCode = result.Code;
         ctx.Response.ContentType = "application/json";
-        var json = result.Json();
+        ReadOnlyMemory<byte> json = result.Json();
+        if (compressible && json.Length > GzipThreshold && AcceptsGzip(ctx.Request.Headers.AcceptEncoding))
+        {
+            ctx.Response.Headers.ContentEncoding = "gzip";
+            ctx.Response.Headers.Append("Vary", "Accept-Encoding");
+            json = Gzip(json);
+        }
+
         if (json.Length <= UnchunkedAnswerLimit)
         {
             ctx.Response.ContentLength = json.Length;
         }
 
         await ctx.Response.Body.WriteAsync(json, ct);
+    }
+
+    /// <summary>
+    /// APIResponseCompression (beta, on by default since 1.16): an answer larger than 128 KiB is gzipped, at level 1, for a
+    /// client that accepts it (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/writers.go,
+    /// <c>defaultGzipThresholdBytes</c>, <c>deferredResponseWriter.unbufferedWrite</c>). Watches are not compressed.
+    /// </summary>
+    internal const int GzipThreshold = 128 * 1024;
+
+    /// <summary>
+    /// Whether the (first) Accept-Encoding header holds the token <c>gzip</c>: comma-separated, spaces trimmed, compared
+    /// exactly, so <c>gzip;q=1.0</c> is not it (<c>ContentEncodingSupported</c> in the same package).
+    /// </summary>
+    internal static bool AcceptsGzip(Microsoft.Extensions.Primitives.StringValues acceptEncoding)
+    {
+        if (acceptEncoding.Count == 0 || acceptEncoding[0] is not { Length: > 0 } header)
+        {
+            return false;
+        }
+
+        foreach (var token in header.Split(','))
+        {
+            if (token.Trim() == "gzip")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ReadOnlyMemory<byte> Gzip(ReadOnlyMemory<byte> json)
+    {
+        using var compressed = new MemoryStream(json.Length / 4);
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(json.Span);
+        }
+
+        return compressed.GetBuffer().AsMemory(0, (int)compressed.Length);
     }
 
     /// <summary>
