@@ -98,4 +98,31 @@ public sealed class KubectlTests : IDisposable
         Assert.Equal(404, kube.Get("example.dev/v1alpha1", "gizmos", "default", "demo").Code);
         Assert.Empty(kube.BackgroundErrors);
     }
+
+    [Fact]
+    public async Task Kubectl_Asks_For_Gzip_And_Reads_An_Answer_Above_128_KiB_That_The_Emulator_Compressed()
+    {
+        // APIResponseCompression: kubectl's Go transport adds Accept-Encoding: gzip below its logging round tripper and
+        // decompresses transparently, dropping Content-Encoding from what it logs; the Vary: Accept-Encoding the server adds
+        // to a compressed answer stays in its -v=8 log. So an answer above 128 KiB reaches kubectl compressed and reads as
+        // the object, and a small one goes plain.
+        KubectlRunner.SkipIfMissing();
+        var kubectl = new KubectlRunner(_dir);
+        await using var kube = await ApiServerEmulator.StartAsync(cancellationToken: KubeHttp.Bounded());
+        kube.WriteKubeconfig(Path.Combine(_dir, "kubeconfig"));
+        var value = new string('x', 200 * 1024);
+        var http = kube.CreateHttpClient();
+        await http.PostJsonAsync("/api/v1/namespaces/default/configmaps", KubeHttp.ConfigMap("big", data: new Dictionary<string, string> { ["k"] = value }));
+        await http.PostJsonAsync("/api/v1/namespaces/default/configmaps", KubeHttp.ConfigMap("small", data: new Dictionary<string, string> { ["k"] = "v" }));
+
+        var big = await kubectl.RunAsync("get", "configmap", "big", "-o", "jsonpath={.data.k}", "-v=8");
+        var small = await kubectl.RunAsync("get", "configmap", "small", "-o", "jsonpath={.data.k}", "-v=8");
+
+        Assert.True(big.Code == 0, big.Output.Length > 2000 ? big.Output[..2000] : big.Output);
+        Assert.Contains(value, big.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Vary: Accept-Encoding", big.Output);
+        Assert.True(small.Code == 0, small.Output);
+        Assert.DoesNotMatch(@"Vary: Accept-Encoding", small.Output);
+        Assert.Empty(kube.BackgroundErrors);
+    }
 }
