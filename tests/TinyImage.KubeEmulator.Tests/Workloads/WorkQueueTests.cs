@@ -24,6 +24,29 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public async Task A_Deadline_Decided_Before_The_Clock_Moved_Fires_At_That_Deadline_Not_A_Delay_Later()
+    {
+        // The deployment controller decides its progress deadline from one reading of the clock (lastUpdateTime + 600 s);
+        // a test may advance the emulator's clock before the queue makes the timer. The deadline holds: had the decision
+        // been handed over as a 600 s delay, the wait would end 590 s too late (the clock would have to reach 00:19:50).
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var queue = new WorkQueue(time);
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(600);
+
+        time.Advance(TimeSpan.FromSeconds(590));
+        queue.AddAt("d/web", deadline);
+        time.Advance(TimeSpan.FromSeconds(9));
+        var early = queue.Length;
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, early);
+        Assert.Equal(1, queue.Length);
+        Assert.Equal("d/web", await queue.TakeAsync(TestContext.Current.CancellationToken));
+        queue.AddAt("d/web", deadline); // a deadline already passed queues the key at once
+        Assert.Equal(1, queue.Length);
+    }
+
+    [Fact]
     public async Task An_Earlier_Time_Moves_The_Wait_Forward()
     {
         var time = new FakeTimeProvider();

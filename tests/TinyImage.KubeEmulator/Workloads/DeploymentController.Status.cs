@@ -98,9 +98,12 @@ internal sealed partial class DeploymentController
             return;
         }
 
-        var lastUpdate = Time((string?)current["lastUpdateTime"]) ?? store.Now();
-        var after = lastUpdate.AddSeconds(deadline) - store.Now();
-        queue.AddAfter(WorkloadKeys.Deployment(d.Namespace, d.Name), after < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : after + TimeSpan.FromSeconds(1));
+        // The deadline is anchored to this reading of the clock, not turned into a delay counted from whenever the queue
+        // makes its timer (WorkQueue.AddAt).
+        var now = store.Now();
+        var lastUpdate = Time((string?)current["lastUpdateTime"]) ?? now;
+        var after = lastUpdate.AddSeconds(deadline) - now;
+        queue.AddAt(WorkloadKeys.Deployment(d.Namespace, d.Name), now + (after < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : after + TimeSpan.FromSeconds(1)));
     }
 
     /// <summary><c>calculateStatus</c>: counters over all ReplicaSets (zeros omitted, as the API's omitempty), and the Available condition.</summary>

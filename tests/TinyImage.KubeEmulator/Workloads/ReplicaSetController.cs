@@ -50,7 +50,7 @@ internal sealed class ReplicaSetController(ObjectStore store, ResourceRegistry r
         // As the real controller: resync after minReadySeconds when every replica is ready but not yet available.
         if (rs.MinReadySeconds > 0 && ready == rs.SpecReplicas && available != rs.SpecReplicas)
         {
-            queue.AddAfter(WorkloadKeys.ReplicaSet(ns, name), TimeSpan.FromSeconds(rs.MinReadySeconds));
+            queue.AddAt(WorkloadKeys.ReplicaSet(ns, name), now + TimeSpan.FromSeconds(rs.MinReadySeconds));
         }
     }
 

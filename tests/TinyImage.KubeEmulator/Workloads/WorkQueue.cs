@@ -1,7 +1,7 @@
 namespace TinyImage.KubeEmulator.Workloads;
 
 /// <summary>
-/// A controller work queue: a key is queued at most once until it is taken; <see cref="AddAfter"/> uses the emulator's
+/// A controller work queue: a key is queued at most once until it is taken; <see cref="AddAfter"/> and <see cref="AddAt"/> use the emulator's
 /// TimeProvider, so a FakeTimeProvider's Advance fires the progress-deadline and minReadySeconds resyncs. As client-go's
 /// delaying queue (util/workqueue/delaying_queue.go <c>insert</c>), a key waits at most once: a later time asked while it
 /// waits is dropped, an earlier one moves its wait forward.
@@ -37,9 +37,20 @@ internal sealed class WorkQueue(TimeProvider time)
             return;
         }
 
+        AddAt(key, time.GetUtcNow() + delay);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="key"/> once the clock reaches <paramref name="due"/> (at once if it has). A controller that
+    /// decided on a deadline from one reading of the clock passes that deadline, not a delay: a clock that moved
+    /// meanwhile (a test's <c>FakeTimeProvider.Advance</c> between the decision and this call) would otherwise push the
+    /// wait past the deadline by as much as it moved.
+    /// </summary>
+    public void AddAt(string key, DateTimeOffset due)
+    {
+        var now = false;
         lock (_gate)
         {
-            var due = time.GetUtcNow() + delay;
             if (_waiting.TryGetValue(key, out var pending))
             {
                 if (pending.Due <= due)
@@ -48,11 +59,34 @@ internal sealed class WorkQueue(TimeProvider time)
                 }
 
                 pending.Timer.Dispose();
+                _waiting.Remove(key);
             }
 
             var token = new object();
-            var timer = time.CreateTimer(_ => Fire(key, token), null, delay, Timeout.InfiniteTimeSpan);
-            _waiting[key] = (due, timer, token);
+            while (true)
+            {
+                var reading = time.GetUtcNow();
+                if (due <= reading)
+                {
+                    now = true;
+                    break;
+                }
+
+                var timer = time.CreateTimer(_ => Fire(key, token), null, due - reading, Timeout.InfiniteTimeSpan);
+                if (time.GetUtcNow() == reading)
+                {
+                    _waiting[key] = (due, timer, token);
+                    break;
+                }
+
+                // The clock moved while the timer was made, which then counts its delay from the later time: make it again.
+                timer.Dispose();
+            }
+        }
+
+        if (now)
+        {
+            Add(key);
         }
     }
 
