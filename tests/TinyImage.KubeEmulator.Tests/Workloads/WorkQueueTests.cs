@@ -47,6 +47,38 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public void A_Clock_That_Moves_A_Little_On_Every_Reading_Gets_One_Timer_Per_Wait()
+    {
+        // A real clock reads a little later every time. Only a jump (a test's Advance) while the timer is made is worth
+        // making the timer again; a clock that ticks on every reading must not make the queue spin until the deadline.
+        var time = new TickingTimeProvider();
+        var queue = new WorkQueue(time);
+
+        queue.AddAt("d/web", time.GetUtcNow() + TimeSpan.FromMilliseconds(5));
+        queue.AddAfter("d/api", TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(2, time.TimersMade);
+    }
+
+    /// <summary>The system clock, except that every reading is 100 ns after the previous one, and timers made are counted.</summary>
+    private sealed class TickingTimeProvider : TimeProvider
+    {
+        private readonly DateTimeOffset _start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        private long _readings;
+        private int _timers;
+
+        public int TimersMade => Volatile.Read(ref _timers);
+
+        public override DateTimeOffset GetUtcNow() => _start.AddTicks(Interlocked.Increment(ref _readings));
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
+    [Fact]
     public async Task An_Earlier_Time_Moves_The_Wait_Forward()
     {
         var time = new FakeTimeProvider();

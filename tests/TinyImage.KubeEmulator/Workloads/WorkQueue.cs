@@ -29,6 +29,9 @@ internal sealed class WorkQueue(TimeProvider time)
         _signal.Release();
     }
 
+    /// <summary>How far the clock may move while a timer is made before the timer is made again (see <see cref="AddAt"/>).</summary>
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromMilliseconds(1);
+
     public void AddAfter(string key, TimeSpan delay)
     {
         if (delay <= TimeSpan.Zero)
@@ -63,7 +66,7 @@ internal sealed class WorkQueue(TimeProvider time)
             }
 
             var token = new object();
-            while (true)
+            for (var attempt = 1; ; attempt++)
             {
                 var reading = time.GetUtcNow();
                 if (due <= reading)
@@ -73,13 +76,16 @@ internal sealed class WorkQueue(TimeProvider time)
                 }
 
                 var timer = time.CreateTimer(_ => Fire(key, token), null, due - reading, Timeout.InfiniteTimeSpan);
-                if (time.GetUtcNow() == reading)
+
+                // A timer counts its delay from the clock as it reads while the timer is made. If a test advanced the
+                // clock in between, the timer would end that much late: make it again from the new reading. A real
+                // clock moves by microseconds here, which is kept (and the attempts are bounded whatever the clock does).
+                if (time.GetUtcNow() - reading <= ClockSlack || attempt == 3)
                 {
                     _waiting[key] = (due, timer, token);
                     break;
                 }
 
-                // The clock moved while the timer was made, which then counts its delay from the later time: make it again.
                 timer.Dispose();
             }
         }
