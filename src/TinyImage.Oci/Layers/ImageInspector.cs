@@ -4,7 +4,8 @@ namespace TinyImage.Oci.Layers;
 
 /// <summary>
 /// Pulls an image and reads its layers, each in one streaming pass: the blob is hashed (<see cref="DigestVerifyingStream"/>),
-/// decompressed and walked as a tar as it arrives, and the entries that may be the binary are kept (<see cref="BinaryCapture"/>:
+/// decompressed and walked as a tar as it arrives (a large layer read and hashed on one task, inflated and walked on another:
+/// <see cref="LayerPump"/>), and the entries that may be the binary are kept (<see cref="BinaryCapture"/>:
 /// in memory up to the shared <see cref="MemoryBudget"/>, else in a scratch file). Nothing read from a layer is trusted before
 /// its digest matched: a layer's entries are applied to the image (<see cref="ImageFilesystem"/>, in manifest order, with
 /// whiteouts) only after its last byte was hashed, and when the walk refuses a layer (malformed, over a cap) the rest of the
@@ -19,6 +20,12 @@ public sealed class ImageInspector
 {
     /// <summary>The read size from the network: large enough that hashing and inflating run on big chunks.</summary>
     private const int NetworkBuffer = 128 * 1024;
+
+    /// <summary>
+    /// The compressed size from which a layer is hashed on one task and inflated on another (<see cref="LayerPump"/>). Below
+    /// it the hand-offs between the two cost more than the overlap saves (BENCHMARKS.md, section 5).
+    /// </summary>
+    internal const long PipelineMinBytes = 8L * 1024 * 1024;
 
     private readonly RegistryClient client;
     private readonly LayerLimits limits;
@@ -188,11 +195,16 @@ public sealed class ImageInspector
     /// Downloads a layer blob and runs <paramref name="walk"/> over its tar stream as the bytes arrive, then reads the rest of
     /// the blob so its size and digest are checked. A refusal by the walk (<see cref="ImageLayerException"/>) is thrown only
     /// after the digest matched: a blob that does not match is a <see cref="RegistryErrorKind.DigestMismatch"/> whatever it held.
+    /// A layer of <see cref="PipelineMinBytes"/> or more is read and hashed on a task of its own (<see cref="LayerPump"/>), beside
+    /// the walk that inflates it; a smaller one is read, hashed and inflated on one task.
     /// </summary>
     private async Task WalkVerifiedAsync(ImageReference image, OciDescriptor layer, long maxUncompressed, IProgress<BlobProgress>? progress, Func<TarStreamReader, ReadOnlyStream, Task> walk, CancellationToken cancellationToken)
     {
         await using var blob = await client.OpenBlobAsync(image, layer, client.Options.MaxLayerBytes, cancellationToken).ConfigureAwait(false);
-        await using var source = Buffered(blob, layer, progress);
+        await using var pump = layer.Size >= PipelineMinBytes ? new LayerPump(WithProgress(blob, layer, progress), cancellationToken) : null;
+        // The pump's output is the pump's to dispose.
+        await using var buffered = pump is null ? new BufferedStream(WithProgress(blob, layer, progress), NetworkBuffer) : null;
+        var source = buffered ?? pump!.Output;
         ReadOnlyStream? tar = null;
         try
         {
@@ -208,9 +220,16 @@ public sealed class ImageInspector
                 refused = e;
             }
 
-            var buffer = new byte[NetworkBuffer];
-            while (await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            if (pump is not null)
             {
+                await pump.DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var buffer = new byte[NetworkBuffer];
+                while (await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+                {
+                }
             }
 
             if (!blob.Verified)
@@ -232,11 +251,8 @@ public sealed class ImageInspector
         }
     }
 
-    private static Stream Buffered(DigestVerifyingStream blob, OciDescriptor layer, IProgress<BlobProgress>? progress)
-    {
-        Stream source = progress is null ? blob : new ProgressReadStream(blob, new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size))));
-        return new BufferedStream(source, NetworkBuffer);
-    }
+    private static Stream WithProgress(DigestVerifyingStream blob, OciDescriptor layer, IProgress<BlobProgress>? progress) =>
+        progress is null ? blob : new ProgressReadStream(blob, new SynchronousProgress(done => progress.Report(new BlobProgress(layer.Digest!, done, layer.Size))));
 
     /// <summary>Reports on the downloading thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
