@@ -6,7 +6,7 @@ namespace TinyImage.Oci.Layers;
 /// The first of a layer pass's two stages: on a task of its own, reads the blob (hashed as it is read, by the
 /// <see cref="DigestVerifyingStream"/> under <paramref name="blob"/>) into a bounded pipe that the second stage (inflating
 /// and walking the tar) reads as <see cref="Output"/>. Hashing and inflating then run side by side on two cores instead of one
-/// after the other on one. The pipe holds at most <see cref="PauseBytes"/> (plus one chunk) at a time.
+/// after the other on one. At most <see cref="MaxAheadBytes"/> are read ahead of the second stage.
 /// <para>
 /// Trust is unchanged by the split: the second stage sees the bytes before the digest is known, as it did on one thread, and
 /// what it made of them may be used only once <see cref="DrainAsync"/> returned (the blob was read to its end and its size and
@@ -20,8 +20,18 @@ internal sealed class LayerPump : IAsyncDisposable
     /// <summary>The read size from the network: large enough that hashing runs on big chunks and the stages rarely hand over.</summary>
     public const int ChunkBytes = 128 * 1024;
 
-    /// <summary>The most bytes read ahead of the second stage: the first stage waits above it.</summary>
-    public const int PauseBytes = 1024 * 1024;
+    /// <summary>
+    /// The bytes the first stage reads before it hands them over (flushes) while every read fills its buffer: each hand-off may
+    /// wake the second stage, so they come in batches of several reads rather than one per read. A short read hands over at
+    /// once, so the second stage never waits for bytes that arrived before a pause in the network.
+    /// </summary>
+    public const int FlushBytes = 512 * 1024;
+
+    /// <summary>The most flushed bytes waiting for the second stage: the first stage waits above it.</summary>
+    public const int PauseBytes = 4 * 1024 * 1024;
+
+    /// <summary>The most bytes the first stage reads ahead of the second: a full pipe, a batch not yet flushed and one read.</summary>
+    public const int MaxAheadBytes = PauseBytes + FlushBytes + ChunkBytes;
 
     private readonly Pipe pipe;
     private readonly CancellationTokenSource stop;
@@ -69,6 +79,7 @@ internal sealed class LayerPump : IAsyncDisposable
     {
         try
         {
+            var unflushed = 0;
             while (true)
             {
                 var memory = writer.GetMemory(ChunkBytes);
@@ -79,6 +90,15 @@ internal sealed class LayerPump : IAsyncDisposable
                 }
 
                 writer.Advance(n);
+                unflushed += n;
+                if (unflushed < FlushBytes && n == memory.Length)
+                {
+                    continue; // a full read: more is already there, read it before handing over
+                }
+
+                // A batch, or a short read (the network had no more for now, and the next read may wait): hand over.
+
+                unflushed = 0;
                 var flushed = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (flushed.IsCompleted)
                 {

@@ -93,7 +93,7 @@ public sealed class LayerPumpTests
         await body.Marked.Task.WaitAsync(Ct);
         await pump.DisposeAsync();
 
-        Assert.InRange(blob.BytesRead, LayerPump.PauseBytes, LayerPump.PauseBytes + LayerPump.ChunkBytes);
+        Assert.InRange(blob.BytesRead, LayerPump.PauseBytes, LayerPump.MaxAheadBytes);
         Assert.False(blob.Verified);
     }
 
