@@ -36,6 +36,25 @@ public sealed class LayerPumpTests
     }
 
     [Fact]
+    public async Task Bytes_That_Arrived_Before_The_Network_Paused_Reach_The_Walk_Without_Waiting_For_A_Full_Batch()
+    {
+        // Fewer bytes than a batch arrive, then the network pauses: the reading side hands them over after the short read
+        // instead of waiting for more. Held back, the walk would wait for a release that comes only after it read them.
+        var bytes = RandomNumberGenerator.GetBytes(LayerPump.FlushBytes);
+        var open = LayerPump.FlushBytes / 3;
+        var body = new GatedStream(bytes, open);
+        await using var pump = new LayerPump(new DigestVerifyingStream(body, DigestOf(bytes), bytes.Length), Ct);
+
+        var seen = new byte[open];
+        // The bound only turns a hang into a failure; nothing here depends on how long the read takes.
+        await pump.Output.ReadExactlyAsync(seen, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal(bytes[..open], seen);
+
+        body.Release();
+        await pump.DrainAsync(Ct);
+    }
+
+    [Fact]
     public async Task A_Matching_Blob_Drains_Once_The_Reading_Side_Checked_Its_Digest()
     {
         var bytes = RandomNumberGenerator.GetBytes(3 * LayerPump.PauseBytes);
