@@ -27,10 +27,14 @@ public sealed class ImageInspector
     /// </summary>
     internal const long PipelineMinBytes = 8L * 1024 * 1024;
 
+    /// <summary>The layers this inspector read on two tasks (<see cref="LayerPump"/>) so far.</summary>
+    internal int LayersOnTwoTasks => Volatile.Read(ref layersOnTwoTasks);
+
     private readonly RegistryClient client;
     private readonly LayerLimits limits;
     private readonly ScratchSpace scratch;
     private readonly MemoryBudget memory;
+    private int layersOnTwoTasks;
 
     /// <summary>
     /// An inspector writing its temporary files (binaries over the memory budget) to <paramref name="scratch"/> (default:
@@ -196,12 +200,20 @@ public sealed class ImageInspector
     /// the blob so its size and digest are checked. A refusal by the walk (<see cref="ImageLayerException"/>) is thrown only
     /// after the digest matched: a blob that does not match is a <see cref="RegistryErrorKind.DigestMismatch"/> whatever it held.
     /// A layer of <see cref="PipelineMinBytes"/> or more is read and hashed on a task of its own (<see cref="LayerPump"/>), beside
-    /// the walk that inflates it; a smaller one is read, hashed and inflated on one task.
+    /// the walk that inflates it, when the memory budget holds the pipe; any other is read, hashed and inflated on one task.
     /// </summary>
     private async Task WalkVerifiedAsync(ImageReference image, OciDescriptor layer, long maxUncompressed, IProgress<BlobProgress>? progress, Func<TarStreamReader, ReadOnlyStream, Task> walk, CancellationToken cancellationToken)
     {
         await using var blob = await client.OpenBlobAsync(image, layer, client.Options.MaxLayerBytes, cancellationToken).ConfigureAwait(false);
-        await using var pump = layer.Size >= PipelineMinBytes ? new LayerPump(WithProgress(blob, layer, progress), cancellationToken) : null;
+        // The pipe's bytes count against the memory budget the binaries share, so that concurrent pulls of large layers stay
+        // within it; when they do not fit, the layer takes the one-task pass.
+        using var pipeMemory = layer.Size >= PipelineMinBytes ? memory.TryReserve(LayerPump.MaxAheadBytes) : null;
+        await using var pump = pipeMemory is not null ? new LayerPump(WithProgress(blob, layer, progress), cancellationToken) : null;
+        if (pump is not null)
+        {
+            Interlocked.Increment(ref layersOnTwoTasks);
+        }
+
         // The pump's output is the pump's to dispose.
         await using var buffered = pump is null ? new BufferedStream(WithProgress(blob, layer, progress), NetworkBuffer) : null;
         var source = buffered ?? pump!.Output;

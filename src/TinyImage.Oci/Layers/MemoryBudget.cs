@@ -3,7 +3,9 @@ namespace TinyImage.Oci.Layers;
 /// <summary>
 /// The bytes of extracted binaries held in memory at once, shared by every inspection that uses it (the operator's
 /// verifier shares one across its concurrent verifications, so the memory they hold does not grow with
-/// <c>--verify-concurrency</c>). A binary that does not fit goes to the <see cref="ScratchSpace"/> instead.
+/// <c>--verify-concurrency</c>). A binary that does not fit goes to the <see cref="ScratchSpace"/> instead. A large layer's
+/// pipe between its two tasks (<see cref="LayerPump"/>) counts too, while the layer is read; without room the layer is read
+/// on one task.
 /// </summary>
 public sealed class MemoryBudget
 {

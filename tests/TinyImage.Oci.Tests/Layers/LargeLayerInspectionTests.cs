@@ -69,8 +69,90 @@ public sealed class LargeLayerInspectionTests : IDisposable
         }
 
         Assert.Equal(1, gets);
+        Assert.Equal(1, inspector.LayersOnTwoTasks);
         Assert.Equal(0, budget.Used);
         Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
+    }
+
+    [Fact]
+    public async Task A_Large_Layer_Takes_The_One_Task_Pass_When_The_Memory_Budget_Cannot_Hold_The_Pipe()
+    {
+        var layer = LargeLayer(Genuine);
+        var image = Image([layer]);
+        registry.Add(image);
+        var budget = new MemoryBudget(LayerPump.MaxAheadBytes - 1);
+        using var client = registry.Client();
+        var inspector = new ImageInspector(client, LayerLimits.Default, ScratchSpace.From(scratch), budget);
+
+        using (var inspection = await inspector.InspectAsync(FakeRegistry.Ref("@" + image.Digest), "app", null, Ct))
+        {
+            Assert.Equal(Genuine, await ReadAllAsync(inspection.Binary));
+            Assert.Single(Directory.EnumerateFileSystemEntries(scratch)); // the binary did not fit either
+        }
+
+        Assert.Equal(0, inspector.LayersOnTwoTasks);
+        Assert.Equal(0, budget.Used);
+    }
+
+    [Fact]
+    public async Task The_Pipe_Of_A_Large_Layer_Counts_Against_The_Memory_Budget_While_The_Layer_Is_Read()
+    {
+        var layer = LargeLayer(Genuine);
+        var image = Image([layer]);
+        registry.Add(image);
+        var budget = new MemoryBudget(64L << 20);
+        var body = new WatchedStream(layer.Bytes, budget);
+        registry.Override = request =>
+        {
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/blobs/" + layer.Digest, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var content = new StreamContent(body);
+            content.Headers.ContentLength = layer.Bytes.Length;
+            return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content };
+        };
+        using var client = registry.Client();
+        var inspector = new ImageInspector(client, LayerLimits.Default, ScratchSpace.From(scratch), budget);
+
+        using (var inspection = await inspector.InspectAsync(FakeRegistry.Ref("@" + image.Digest), "app", null, Ct))
+        {
+            Assert.Equal(Genuine, await ReadAllAsync(inspection.Binary));
+        }
+
+        // While the layer was read the budget held the binary and the pipe; after, nothing.
+        Assert.InRange(body.PeakUsed, Genuine.Length + LayerPump.MaxAheadBytes, 64L << 20);
+        Assert.Equal(0, budget.Used);
+    }
+
+    /// <summary>Serves its bytes and notes the most the budget held at any read.</summary>
+    private sealed class WatchedStream(byte[] bytes, MemoryBudget budget) : MemoryStream(bytes, writable: false)
+    {
+        private long peak;
+
+        public long PeakUsed => Interlocked.Read(ref peak);
+
+        public override int Read(Span<byte> buffer) => Note(base.Read(buffer));
+
+        public override int Read(byte[] buffer, int offset, int count) => Note(base.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Note(await base.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Note(int n)
+        {
+            var used = budget.Used;
+            long seen;
+            while (used > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, used, seen) != seen)
+            {
+            }
+
+            return n;
+        }
     }
 
     [Fact]
