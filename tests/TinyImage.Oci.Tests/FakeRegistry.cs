@@ -37,6 +37,20 @@ internal sealed class FakeRegistry
         }
     }
 
+    /// <summary>Answers a GET of the blob <paramref name="digest"/> with <paramref name="body"/>, declaring <paramref name="length"/> bytes.</summary>
+    public void ServeBlob(string digest, Stream body, long length) =>
+        Override = request =>
+        {
+            if (!request.RequestUri!.AbsolutePath.EndsWith("/blobs/" + digest, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var content = new StreamContent(body);
+            content.Headers.ContentLength = length;
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        };
+
     public RegistryClient Client(RegistryClientOptions? options = null, TimeProvider? time = null) =>
         new(Handler, disposeHandler: false, options ?? new RegistryClientOptions(), time ?? new TestTimeProvider(), NullLogger.Instance);
 

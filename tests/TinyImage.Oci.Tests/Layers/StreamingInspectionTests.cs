@@ -167,14 +167,18 @@ public sealed class StreamingInspectionTests : IDisposable
         Assert.Equal(1, GetsOf(layer));
     }
 
-    [Fact]
-    public async Task A_Tampered_Layer_That_Does_Not_Parse_Is_A_Digest_Mismatch_Not_A_Verdict_On_The_Image()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a layer read on two tasks (LayerPump)
+    public async Task A_Tampered_Layer_That_Does_Not_Parse_Is_A_Digest_Mismatch_Not_A_Verdict_On_The_Image(bool large)
     {
-        var layer = GzipLayer(Dir("bin/"), File("bin/app", "genuine"));
+        // Random bytes do not compress: the large layer is as large as its file, above the two-task threshold.
+        var layer = GzipLayer(Dir("bin/"), large ? File("bin/app", System.Security.Cryptography.RandomNumberGenerator.GetBytes(9 << 20)) : File("bin/app", "genuine"));
+        Assert.Equal(large, layer.Bytes.Length >= ImageInspector.PipelineMinBytes);
         var image = Image([layer]);
         registry.Add(image);
         var garbage = new byte[layer.Bytes.Length];
-        garbage.AsSpan().Fill(0x42); // same length, not gzip, not a tar header: the walk refuses it at once
+        garbage.AsSpan().Fill(0x42); // same length, not gzip, not a tar header: the walk refuses it at once, the rest is still hashed
         registry.Blobs[layer.Digest] = garbage;
         using var client = registry.Client();
         var inspector = new ImageInspector(client, LayerLimits.Default, ScratchSpace.From(scratch));
@@ -182,6 +186,7 @@ public sealed class StreamingInspectionTests : IDisposable
         var e = await Assert.ThrowsAsync<RegistryException>(() => inspector.InspectAsync(FakeRegistry.Ref("@" + image.Digest), "app", null, Ct));
 
         Assert.Equal(RegistryErrorKind.DigestMismatch, e.Kind);
+        Assert.Equal(large ? 1 : 0, inspector.LayersOnTwoTasks);
     }
 
     [Fact]
@@ -206,18 +211,8 @@ public sealed class StreamingInspectionTests : IDisposable
         var layer = GzipLayer(Dir("bin/"), File("bin/app", new string('b', 50_000)));
         var image = Image([layer]);
         registry.Add(image);
-        registry.Override = request =>
-        {
-            if (!request.RequestUri!.AbsolutePath.EndsWith("/blobs/" + layer.Digest, StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            // Everything but the gzip trailer arrives (the binary is inflated and captured), then the connection breaks.
-            var content = new StreamContent(new BreakingStream(layer.Bytes[..^8]));
-            content.Headers.ContentLength = layer.Bytes.Length;
-            return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = content };
-        };
+        // Everything but the gzip trailer arrives (the binary is inflated and captured), then the connection breaks.
+        registry.ServeBlob(layer.Digest, HookedReadStream.Breaking(layer.Bytes[..^8]), layer.Bytes.Length);
         var budget = new MemoryBudget(1 << 20);
         using var client = registry.Client();
         var inspector = new ImageInspector(client, LayerLimits.Default, ScratchSpace.From(scratch), budget);
@@ -226,21 +221,5 @@ public sealed class StreamingInspectionTests : IDisposable
 
         Assert.Equal(RegistryErrorKind.Unavailable, e.Kind);
         Assert.Equal(0, budget.Used);
-    }
-
-    /// <summary>Serves its bytes, then fails as a reset connection does.</summary>
-    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes, writable: false)
-    {
-        public override int Read(Span<byte> buffer) => Check(base.Read(buffer));
-
-        public override int Read(byte[] buffer, int offset, int count) => Check(base.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Check(await base.ReadAsync(buffer, cancellationToken));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private static int Check(int n) => n > 0 ? n : throw new IOException("connection reset by peer");
     }
 }
