@@ -97,7 +97,6 @@ internal sealed class LayerPump : IAsyncDisposable
                 }
 
                 // A batch, or a short read (the network had no more for now, and the next read may wait): hand over.
-
                 unflushed = 0;
                 var flushed = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
                 if (flushed.IsCompleted)
